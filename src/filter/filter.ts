@@ -1,0 +1,34 @@
+/**
+ * The one filter model: `--subnet`, `--exclude`, `--host`, `--port`, `--proto`, `--since/--until`,
+ * `--min-bytes`, `--limit` mean the same in every command, the web API and every store.
+ */
+
+/** An address range as 128-bit [first, last], split into unsigned 64-bit halves (IPv4-mapped for v4). */
+export interface AddrRange {
+  /** The user's text, normalised (e.g. `192.168.1.0/24`). */
+  text: string;
+  hiMin: bigint;
+  hiMax: bigint;
+  loMin: bigint;
+  loMax: bigint;
+}
+
+export interface FlowFilter {
+  /** Both ends inside any of these (each end may be in a different one). Empty = no constraint. */
+  subnets: AddrRange[];
+  /** Drop records with either end inside any of these. */
+  excludes: AddrRange[];
+  /** Keep records with either end inside any of these (a host is a /32 or /128). */
+  hosts: AddrRange[];
+  /** Server port in this set. */
+  ports: number[];
+  /** IP protocol number in this set. */
+  protos: number[];
+  /** Records overlapping [since, until] (epoch ms). */
+  since?: number;
+  until?: number;
+  /** Groups whose total bytes are below this are dropped. */
+  minBytes?: number;
+  /** Number of rows returned. */
+  limit: number;
+}

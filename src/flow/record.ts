@@ -1,0 +1,97 @@
+/**
+ * The one flow record every source produces and every store holds (see design notes).
+ *
+ * Sides are `client` and `server`, never "src/dst as seen". The server port is the service.
+ * Bytes are IP-layer octets (IP header + payload, as NetFlow/IPFIX count them), per direction.
+ * Times are UTC epoch milliseconds. A long conversation may be split into several records by the
+ * active timeout; every query sums records.
+ */
+export interface FlowRecord {
+  /** Client address, canonical text form (IPv4 dotted quad, IPv6 RFC 5952). */
+  client: string;
+  /** Server address, canonical text form. */
+  server: string;
+  /** Client transport port; for ICMP echo the identifier; 0 where none. */
+  clientPort: number;
+  /** Server transport port (the service); 0 where none. */
+  serverPort: number;
+  /** IP protocol number (6 tcp, 17 udp, 1 icmp, 58 icmpv6, ...). */
+  proto: number;
+  /** 4 or 6. */
+  ipVersion: 4 | 6;
+  /** 802.1Q VLAN id of the innermost tag, 0 where untagged. */
+  vlan: number;
+  /** IP-layer octets client -> server, scaled by the sampling rate (the estimate queries use). */
+  bytesC2s: number;
+  bytesS2c: number;
+  packetsC2s: number;
+  packetsS2c: number;
+  /** 1 for unsampled sources; raw counters = scaled / samplingRate. */
+  samplingRate: number;
+  /** OR of the TCP flags seen in each direction (0 for non-TCP). */
+  tcpFlagsC2s: number;
+  tcpFlagsS2c: number;
+  /** Epoch milliseconds, UTC. */
+  firstSeen: number;
+  lastSeen: number;
+  /** How the client side was decided. */
+  direction: DirectionEvidence;
+  /** Where the record came from: e.g. `pcap:lab.pcap`, `capture:eth0`, `netflow:10.0.0.1/0`. */
+  source: string;
+}
+
+/** Why one end was taken as the client. Ordered from strongest to weakest evidence. */
+export type DirectionEvidence =
+  | 'handshake' // TCP SYN / SYN-ACK seen
+  | 'icmp' // echo/info request sender
+  | 'listener' // the other end is a known listening endpoint (seen accepting a handshake)
+  | 'service-port' // the other end's port is a registered service port, this one's is not
+  | 'port-rank' // neither or both registered: lower/non-ephemeral port taken as the server
+  | 'exporter'; // the source states it (e.g. ntopng rows)
+
+export const DIRECTION_EVIDENCE: readonly DirectionEvidence[] = [
+  'handshake',
+  'icmp',
+  'listener',
+  'service-port',
+  'port-rank',
+  'exporter',
+];
+
+const PROTO_NAMES: Record<number, string> = {
+  1: 'icmp',
+  2: 'igmp',
+  4: 'ipip',
+  6: 'tcp',
+  17: 'udp',
+  41: 'ipv6',
+  47: 'gre',
+  50: 'esp',
+  51: 'ah',
+  58: 'icmpv6',
+  89: 'ospf',
+  103: 'pim',
+  112: 'vrrp',
+  132: 'sctp',
+};
+
+/** Protocol name for output: `tcp`, `udp`, `icmp`, `icmpv6`, ... or the number as text. */
+export function protoName(proto: number): string {
+  return PROTO_NAMES[proto] ?? String(proto);
+}
+
+/** Parse `tcp`, `udp`, `icmp`, ... or a number 0-255; undefined when unknown. */
+export function parseProto(text: string): number | undefined {
+  const t = text.trim().toLowerCase();
+  if (/^\d{1,3}$/.test(t)) {
+    const n = Number(t);
+    return n <= 255 ? n : undefined;
+  }
+  for (const [num, name] of Object.entries(PROTO_NAMES)) if (name === t) return Number(num);
+  return undefined;
+}
+
+/** Protocols whose flows carry transport ports. */
+export function hasPorts(proto: number): boolean {
+  return proto === 6 || proto === 17 || proto === 132 || proto === 136 || proto === 33;
+}

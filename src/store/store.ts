@@ -1,0 +1,101 @@
+import type { FlowRecord } from '../flow/record.js';
+import type { FlowFilter } from '../filter/filter.js';
+
+/** What `flowmap top --by ...` groups by. */
+export type TopKind = 'edges' | 'talkers' | 'services' | 'flows';
+
+/** One (client host, server host, server port, protocol) dependency. */
+export interface EdgeRow {
+  client: string;
+  server: string;
+  port: number;
+  proto: string;
+  service: string | null;
+  bytes_c2s: number;
+  bytes_s2c: number;
+  bytes: number;
+  packets: number;
+  /** Distinct transport conversations (client port, VLAN), not records. */
+  connections: number;
+  first_seen: string;
+  last_seen: string;
+}
+
+/** One host, whichever side it was on. */
+export interface TalkerRow {
+  host: string;
+  bytes_sent: number;
+  bytes_received: number;
+  bytes: number;
+  packets: number;
+  /** Distinct other hosts it exchanged traffic with. */
+  peers: number;
+  connections: number;
+  first_seen: string;
+  last_seen: string;
+}
+
+/** One service (server port + protocol). */
+export interface ServiceRow {
+  port: number;
+  proto: string;
+  service: string | null;
+  servers: number;
+  clients: number;
+  bytes_c2s: number;
+  bytes_s2c: number;
+  bytes: number;
+  packets: number;
+  connections: number;
+  first_seen: string;
+  last_seen: string;
+}
+
+/** One conversation (all records of the same transport tuple summed). */
+export interface ConversationRow {
+  client: string;
+  client_port: number;
+  server: string;
+  port: number;
+  proto: string;
+  vlan: number;
+  service: string | null;
+  bytes_c2s: number;
+  bytes_s2c: number;
+  bytes: number;
+  packets_c2s: number;
+  packets_s2c: number;
+  packets: number;
+  records: number;
+  first_seen: string;
+  last_seen: string;
+}
+
+export interface TopRows {
+  edges: EdgeRow[];
+  talkers: TalkerRow[];
+  services: ServiceRow[];
+  flows: ConversationRow[];
+}
+
+/** Counts for a store summary line. */
+export interface StoreStats {
+  records: number;
+  firstSeen: string | null;
+  lastSeen: string | null;
+}
+
+/**
+ * The store every command depends on. One implementation per backend under src/store/.
+ * Implementations translate the FlowFilter once, into their own SQL, with bound parameters.
+ */
+export interface Store {
+  /** Create or migrate the schema. Idempotent. */
+  init(): Promise<void>;
+  /** Bulk-append records (appender / batched insert, never row-by-row statements). */
+  append(records: readonly FlowRecord[]): Promise<void>;
+  /** Top-N by total bytes (desc), filtered. Service names are filled in by the caller's registry. */
+  top<K extends TopKind>(kind: K, filter: FlowFilter): Promise<TopRows[K]>;
+  stats(): Promise<StoreStats>;
+  close(): Promise<void>;
+}
