@@ -46,7 +46,9 @@ export type DirectionEvidence =
   | 'icmp' // echo/info request sender
   | 'listener' // the other end is a known listening endpoint (seen accepting a handshake)
   | 'service-port' // the other end's port is a registered service port, this one's is not
-  | 'port-rank' // neither or both registered: lower/non-ephemeral port taken as the server
+  | 'fan-in' // the other end's endpoint is talked to by more distinct peers
+  | 'port-rank' // neither or both registered: well-known/non-ephemeral/lower port taken as the server
+  | 'first-packet' // no evidence at all (e.g. equal ports, port-less protocols): first sender is the client
   | 'exporter'; // the source states it (e.g. ntopng rows)
 
 export const DIRECTION_EVIDENCE: readonly DirectionEvidence[] = [
@@ -54,7 +56,9 @@ export const DIRECTION_EVIDENCE: readonly DirectionEvidence[] = [
   'icmp',
   'listener',
   'service-port',
+  'fan-in',
   'port-rank',
+  'first-packet',
   'exporter',
 ];
 

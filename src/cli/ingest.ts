@@ -1,0 +1,87 @@
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { Command } from 'commander';
+import { ingestCapture, type IngestSummary } from '../pipeline/ingest.js';
+import { openCaptureFile } from '../sources/pcap/reader.js';
+import { CaptureFormatError } from '../sources/pcap/frame.js';
+import type { Store } from '../store/store.js';
+import { cliContext, withStore, type CliContext } from './context.js';
+import { EXIT_OK, EXIT_USAGE, action, say } from './exit.js';
+import { byteProgress } from './progress.js';
+import { stopOnSignals } from './signals.js';
+import { summaryLine } from './summary.js';
+
+interface IngestOptions {
+  json?: boolean;
+  quiet?: boolean;
+}
+
+export function registerIngest(program: Command): void {
+  program
+    .command('ingest')
+    .description('read capture files (pcap, pcapng; - for stdin) into the store')
+    .argument('<files...>', 'capture files, or - for standard input')
+    .option('--json', 'print the per-file summaries as JSON on stdout')
+    .option('-q, --quiet', 'no summary lines on stderr')
+    .action(
+      action(async (files: string[], opts: IngestOptions, cmd: Command) => {
+        const ctx = await cliContext(cmd);
+        const { summaries, failed } = await withStore(ctx, (store) => ingestFiles(files, ctx, store, opts));
+        if (opts.json) process.stdout.write(JSON.stringify(summaries, null, 2) + '\n');
+        return failed > 0 ? EXIT_USAGE : EXIT_OK;
+      }),
+    );
+}
+
+/** Ingest each file in turn; a bad file is reported and the others still go in. */
+export async function ingestFiles(
+  files: string[],
+  ctx: CliContext,
+  store: Store,
+  opts: IngestOptions,
+): Promise<{ summaries: IngestSummary[]; failed: number }> {
+  const abort = new AbortController();
+  const release = stopOnSignals(() => abort.abort());
+  const summaries: IngestSummary[] = [];
+  let failed = 0;
+  try {
+    for (const file of files) {
+      if (abort.signal.aborted) break;
+      const name = file === '-' ? 'stdin' : basename(file);
+      let size: number | undefined;
+      if (file !== '-') {
+        try {
+          size = (await stat(file)).size;
+        } catch (e) {
+          say(`${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+          failed++;
+          continue;
+        }
+      }
+      const progress = byteProgress(name, size);
+      try {
+        const summary = await ingestCapture(openCaptureFile(file), `pcap:${name}`, {
+          store,
+          services: ctx.services,
+          idleTimeoutMs: ctx.config.flows.idleTimeoutMs,
+          activeTimeoutMs: ctx.config.flows.activeTimeoutMs,
+          maxFlows: ctx.config.flows.maxFlows,
+          onProgress: (n) => progress.update(n),
+          signal: abort.signal,
+        });
+        progress.stop();
+        summaries.push(summary);
+        if (!opts.quiet) say(summaryLine(summary));
+      } catch (e) {
+        progress.stop();
+        // Unreadable input is reported and skipped; anything else (the store failing) stops the run.
+        if (!(e instanceof CaptureFormatError) && !(e as NodeJS.ErrnoException).code) throw e;
+        failed++;
+        say(`${file}: ${(e as Error).message}`);
+      }
+    }
+  } finally {
+    release();
+  }
+  return { summaries, failed };
+}

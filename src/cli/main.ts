@@ -1,0 +1,32 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { registerCapture } from './capture.js';
+import { registerDemo } from './demo.js';
+import { EXIT_USAGE } from './exit.js';
+import { registerIngest } from './ingest.js';
+import { registerTop } from './top.js';
+
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+const program = new Command()
+  .name('flowmap')
+  .description('Discover network flows between hosts, store them, and answer who talks to whom, on what, how much.')
+  .version(pkg.version)
+  .option('-c, --config <file>', 'config file (default: $FLOWMAP_CONFIG, else ./flowmap.yaml if present)')
+  .option('--db <store>', 'store: a DuckDB file path or duckdb:PATH (default: $FLOWMAP_DB, else flowmap.duckdb)')
+  .showHelpAfterError('(run with --help for usage)')
+  .exitOverride();
+
+registerDemo(program);
+registerIngest(program);
+registerCapture(program);
+registerTop(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  // Commander has already printed its message (unknown option, missing argument, --help, --version).
+  if (e instanceof CommanderError) process.exitCode = e.exitCode === 0 ? 0 : EXIT_USAGE;
+  else throw e;
+}

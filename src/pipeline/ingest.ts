@@ -1,0 +1,141 @@
+import { PacketDecoder } from '../decode/decoder.js';
+import { Decoded, PacketInfo, newSkipCounters, skipSummary } from '../decode/packet.js';
+import { FlowTable } from '../flow/table.js';
+import type { ServiceLookup } from '../flow/direction.js';
+import { readCapture } from '../sources/pcap/reader.js';
+import type { FrameSink } from '../sources/pcap/frame.js';
+import type { Store } from '../store/store.js';
+import { RecordBatcher } from './batcher.js';
+
+/** What every ingest needs: where records go and how flows are cut. */
+export interface IngestContext {
+  store: Store;
+  services: ServiceLookup;
+  idleTimeoutMs: number;
+  activeTimeoutMs: number;
+  maxFlows: number;
+  /** Called after each chunk with the bytes read so far (progress bars). */
+  onProgress?: (bytesRead: number) => void;
+  /** Stops reading at the next chunk boundary; everything accepted so far is still stored. */
+  signal?: AbortSignal;
+}
+
+export interface IngestOptions {
+  /**
+   * Live capture: flows also expire by the wall clock (so long-lived and quiet flows reach the store
+   * while the capture runs), and batches are flushed at least every second.
+   */
+  live?: boolean;
+}
+
+export interface IngestSummary {
+  source: string;
+  format: 'pcap' | 'pcapng';
+  frames: number;
+  /** Frames decoded into IP packets and counted in flows. */
+  packets: number;
+  /** Frames skipped, by reason. */
+  skipped: Record<string, number>;
+  /** Flow records stored. */
+  records: number;
+  /** Conversations emitted early because the flow table was full. */
+  evicted: number;
+  bytesRead: number;
+  warnings: string[];
+  /** True when stopped by the signal before the input ended. */
+  interrupted: boolean;
+}
+
+/**
+ * capture bytes -> frames -> packet decoder -> flow table -> store. The one path shared by capture
+ * files, stdin and live capture.
+ */
+export async function ingestCapture(
+  chunks: AsyncIterable<Buffer>,
+  sourceName: string,
+  ctx: IngestContext,
+  opts: IngestOptions = {},
+): Promise<IngestSummary> {
+  const decoder = new PacketDecoder();
+  const info = new PacketInfo();
+  const skips = newSkipCounters();
+  const batcher = new RecordBatcher(ctx.store);
+  const table = new FlowTable({
+    idleTimeoutMs: ctx.idleTimeoutMs,
+    activeTimeoutMs: ctx.activeTimeoutMs,
+    maxFlows: ctx.maxFlows,
+    services: ctx.services,
+    source: sourceName,
+    emit: (r) => batcher.push(r),
+  });
+  let packets = 0;
+  let frames = 0;
+  let bytesRead = 0;
+  const sink: FrameSink = {
+    frame(linkType, buf, off, capLen, origLen, tsMs) {
+      frames++;
+      info.tsMs = tsMs;
+      const r = decoder.decode(linkType, buf, off, capLen, origLen, info);
+      if (r === Decoded) {
+        packets++;
+        table.add(info);
+      } else {
+        skips[r]++;
+      }
+    },
+  };
+
+  let interrupted = false;
+  let timer: NodeJS.Timeout | undefined;
+  let tick: Promise<void> = Promise.resolve();
+  if (opts.live) {
+    // Quiet periods still expire flows: drive the table by the wall clock too.
+    timer = setInterval(() => {
+      table.expire(Date.now());
+      tick = tick.then(() => batcher.flush());
+    }, 1000);
+  }
+  const stopAtBoundary = new Error('stopped');
+  let stats;
+  try {
+    stats = await readCapture(chunks, sink, {
+      afterChunk: async (n) => {
+        bytesRead = n;
+        ctx.onProgress?.(n);
+        await batcher.maybeFlush();
+        if (ctx.signal?.aborted) throw stopAtBoundary;
+      },
+    });
+  } catch (e) {
+    if (e !== stopAtBoundary) {
+      if (timer) clearInterval(timer);
+      // Whatever was accepted before a failure is still stored.
+      table.flushAll();
+      await tick;
+      await batcher.flush();
+      throw e;
+    }
+    interrupted = true;
+  } finally {
+    if (timer) clearInterval(timer);
+  }
+  decoder.drainHeld(info, () => {
+    packets++;
+    table.add(info);
+  });
+  table.flushAll();
+  await tick;
+  await batcher.flush();
+  return {
+    source: sourceName,
+    format: stats?.format ?? 'pcap',
+    frames: stats?.frames ?? frames,
+    packets,
+    skipped: skipSummary(skips),
+    records: batcher.written,
+    evicted: table.stats.evicted,
+    bytesRead: stats?.bytesRead ?? bytesRead,
+    warnings: stats?.warnings ?? [],
+    interrupted,
+  };
+}
