@@ -1,82 +1,92 @@
 /**
- * Struct-of-arrays storage for the flow table: one index per conversation, no per-packet objects.
- * A conversation's two ends are stored in canonical order (side 0 = the smaller (address, port)),
- * so both directions of a conversation land in the same slot.
+ * Storage for the flow table, laid out for the cache: the per-packet path touches one line of the
+ * index and two lines of one record, and allocates nothing.
+ *
+ * - The index is open addressing over pairs [hash, record + 1] (0 = empty, TOMBSTONE = deleted).
+ * - Records live in one ArrayBuffer, 128 bytes each, seen through a Uint32Array and a Float64Array.
+ *   A conversation's ends are stored in canonical order (side 0 = the smaller (address, port)) so
+ *   both directions land in the same record.
  */
-export const EMPTY = 0;
-export const USED = 1;
-export const DELETED = 2;
 
-/** Bits of `ev`: who sent which handshake / ICMP role. Bit << 1 is the same for side 1. */
+/** Record layout, in 32-bit words (first cache line: key and state). */
+export const R_ADDR = 0; // 8 words: side 0 address, side 1 address
+export const R_PORTS = 8; // side0 port << 16 | side1 port
+export const R_META = 9; // proto | vlan << 8 | v6 << 20
+export const R_BITS = 10; // flags0 | flags1 << 8 | ev << 16 | state << 24
+export const R_USED = 11; // 1 when in use | evidence index << 8
+export const R_HASH = 12; // the key's hash, to find the record's index entry on delete
+export const R_WORDS = 32;
+/** In 64-bit words (second cache line: counters and times). */
+export const F_BYTES = 8; // side 0, side 1
+export const F_PKTS = 10; // side 0, side 1
+export const F_FIRST = 12;
+export const F_LAST = 13;
+export const F_WORDS = 16;
+
+/** Bits of ev (R_BITS >> 16): who sent which handshake / ICMP role. Bit << 1 is the same for side 1. */
 export const EV_SYN = 1;
 export const EV_SYNACK = 4;
 export const EV_REQUEST = 16;
 export const EV_REPLY = 64;
 
-/** Bits of `state`. */
-export const ST_SIDE1_FIRST = 1; // side 1 sent the first packet of the current conversation
+/** Bits of state (R_BITS >> 24). */
+export const ST_SIDE1_FIRST = 1; // side 1 sent the first packet of the current record
 export const ST_DECIDED = 2; // direction fixed (kept across active-timeout records)
 export const ST_CLIENT_SIDE1 = 4; // with ST_DECIDED: side 1 is the client
 export const ST_CLOSED = 8; // FIN or RST seen: a new SYN starts a new conversation
 export const ST_EMPTY = 16; // counters were reset by the active timeout; no packet since
 
-export class Slots {
+export const TOMBSTONE = 0xffffffff;
+
+/** Fixed-capacity record pool with a free list. */
+export class RecordPool {
   readonly cap: number;
-  readonly mask: number;
-  readonly used: Uint8Array;
-  readonly hash: Uint32Array;
-  /** 8 words per slot: side 0 address (4), side 1 address (4). */
-  readonly addr: Uint32Array;
-  /** side0 port << 16 | side1 port. */
-  readonly ports: Uint32Array;
-  /** proto | vlan << 8 | v6 << 20. */
-  readonly meta: Uint32Array;
-  /** 2 per slot, by side. */
-  readonly bytes: Float64Array;
-  readonly pkts: Float64Array;
-  readonly flags: Uint8Array;
-  readonly first: Float64Array;
-  readonly last: Float64Array;
-  readonly ev: Uint8Array;
-  readonly state: Uint8Array;
-  /** Index into DIRECTION_EVIDENCE when ST_DECIDED. */
-  readonly evidence: Uint8Array;
+  readonly buf: ArrayBuffer;
+  readonly r: Uint32Array;
+  readonly f: Float64Array;
+  private readonly free: Int32Array;
+  private freeTop: number;
 
   constructor(cap: number) {
     this.cap = cap;
-    this.mask = cap - 1;
-    this.used = new Uint8Array(cap);
-    this.hash = new Uint32Array(cap);
-    this.addr = new Uint32Array(cap * 8);
-    this.ports = new Uint32Array(cap);
-    this.meta = new Uint32Array(cap);
-    this.bytes = new Float64Array(cap * 2);
-    this.pkts = new Float64Array(cap * 2);
-    this.flags = new Uint8Array(cap * 2);
-    this.first = new Float64Array(cap);
-    this.last = new Float64Array(cap);
-    this.ev = new Uint8Array(cap);
-    this.state = new Uint8Array(cap);
-    this.evidence = new Uint8Array(cap);
+    this.buf = new ArrayBuffer(cap * R_WORDS * 4);
+    this.r = new Uint32Array(this.buf);
+    this.f = new Float64Array(this.buf);
+    this.free = new Int32Array(cap);
+    // Hand out low indices first: the scan over used records stays dense.
+    for (let i = 0; i < cap; i++) this.free[i] = cap - 1 - i;
+    this.freeTop = cap;
   }
 
-  /** Copy slot i of `from` into slot j of this. */
-  copyFrom(from: Slots, i: number, j: number): void {
-    this.used[j] = USED;
-    this.hash[j] = from.hash[i];
-    this.addr.set(from.addr.subarray(i * 8, i * 8 + 8), j * 8);
-    this.ports[j] = from.ports[i];
-    this.meta[j] = from.meta[i];
-    this.bytes[j * 2] = from.bytes[i * 2];
-    this.bytes[j * 2 + 1] = from.bytes[i * 2 + 1];
-    this.pkts[j * 2] = from.pkts[i * 2];
-    this.pkts[j * 2 + 1] = from.pkts[i * 2 + 1];
-    this.flags[j * 2] = from.flags[i * 2];
-    this.flags[j * 2 + 1] = from.flags[i * 2 + 1];
-    this.first[j] = from.first[i];
-    this.last[j] = from.last[i];
-    this.ev[j] = from.ev[i];
-    this.state[j] = from.state[i];
-    this.evidence[j] = from.evidence[i];
+  get available(): number {
+    return this.freeTop;
+  }
+
+  /** A free record index, or -1 when full. */
+  alloc(): number {
+    if (this.freeTop === 0) return -1;
+    const i = this.free[--this.freeTop];
+    this.r.fill(0, i * R_WORDS, i * R_WORDS + R_WORDS);
+    this.r[i * R_WORDS + R_USED] = 1;
+    return i;
+  }
+
+  release(i: number): void {
+    this.r[i * R_WORDS + R_USED] = 0;
+    this.free[this.freeTop++] = i;
+  }
+
+  isUsed(i: number): boolean {
+    return (this.r[i * R_WORDS + R_USED] & 1) !== 0;
+  }
+
+  /** A pool twice as large holding the same records at the same indices. */
+  grow(): RecordPool {
+    const next = new RecordPool(this.cap * 2);
+    new Uint32Array(next.buf).set(this.r);
+    // Rebuild the free list: the old free slots plus the new upper half.
+    next.freeTop = 0;
+    for (let i = next.cap - 1; i >= 0; i--) if (!next.isUsed(i)) next.free[next.freeTop++] = i;
+    return next;
   }
 }

@@ -3,19 +3,29 @@ import { formatAddr } from '../util/ip.js';
 import { decideDirection, type EndpointEvidence, type ServiceLookup } from './direction.js';
 import { DIRECTION_EVIDENCE, type FlowRecord } from './record.js';
 import {
-  DELETED,
-  EMPTY,
   EV_REPLY,
   EV_REQUEST,
   EV_SYN,
   EV_SYNACK,
+  F_BYTES,
+  F_FIRST,
+  F_LAST,
+  F_PKTS,
+  F_WORDS,
+  RecordPool,
+  R_ADDR,
+  R_BITS,
+  R_HASH,
+  R_META,
+  R_PORTS,
+  R_USED,
+  R_WORDS,
   ST_CLIENT_SIDE1,
   ST_CLOSED,
   ST_DECIDED,
   ST_EMPTY,
   ST_SIDE1_FIRST,
-  Slots,
-  USED,
+  TOMBSTONE,
 } from './slots.js';
 
 export interface FlowTableOptions {
@@ -47,20 +57,22 @@ const TCP_SYN = 0x02;
 const TCP_RST = 0x04;
 const TCP_ACK = 0x10;
 const MIN_CAP = 1024;
-const MAX_LOAD = 0.6;
 /** Remembered listening endpoints and conversation counts per endpoint (bounded maps). */
 const ENDPOINT_MEMORY = 200_000;
 
 /**
- * Bidirectional conversations keyed by (addresses, ports, protocol, VLAN), in an open-addressing
- * hash table over typed arrays: the per-packet path allocates nothing. Records are emitted on idle
- * and active timeouts (packet time), when the table is full, and by flushAll().
+ * Bidirectional conversations keyed by (addresses, ports, protocol, VLAN). The per-packet path
+ * allocates nothing (see slots.ts for the layout). Records are emitted on idle and active timeouts
+ * (packet time), when the table is full, and by flushAll().
  */
 export class FlowTable {
-  private s: Slots;
+  private pool: RecordPool;
+  /** Open-addressing index: pairs [hash, record + 1]; 0 empty, TOMBSTONE deleted. */
+  private idx: Uint32Array;
+  private imask: number;
   private count = 0;
   private tombstones = 0;
-  private readonly maxCap: number;
+  private readonly maxFlows: number;
   private nextScan = 0;
   private now = 0;
   private readonly scanEveryMs: number;
@@ -71,9 +83,11 @@ export class FlowTable {
   readonly stats: FlowTableStats = { packets: 0, records: 0, evicted: 0, active: 0 };
 
   constructor(private readonly opts: FlowTableOptions) {
-    const maxFlows = Math.max(16, Math.floor(opts.maxFlows));
-    this.maxCap = nextPow2(Math.ceil(maxFlows / MAX_LOAD) + 1);
-    this.s = new Slots(Math.min(this.maxCap, Math.max(MIN_CAP, nextPow2(Math.min(maxFlows, 65536)))));
+    this.maxFlows = Math.max(16, Math.floor(opts.maxFlows));
+    const cap = Math.min(this.maxFlows, Math.max(MIN_CAP, 65536));
+    this.pool = new RecordPool(cap);
+    this.idx = new Uint32Array(indexSizeFor(cap) * 2);
+    this.imask = this.idx.length / 2 - 1;
     this.scanEveryMs = Math.max(100, Math.min(1000, opts.idleTimeoutMs / 2, opts.activeTimeoutMs / 2));
   }
 
@@ -102,215 +116,238 @@ export class FlowTable {
     const meta = (p.proto | (p.vlan << 8) | (p.ipVersion === 6 ? 1 << 20 : 0)) >>> 0;
     const h = hashKey(a, b, ports, meta);
 
-    let s = this.s;
-    let i = this.find(s, h, a, b, ports, meta);
-    if (i < 0) {
-      if (this.count >= this.opts.maxFlows) this.evictOldest();
-      if ((this.count + this.tombstones + 1) > s.cap * MAX_LOAD) this.rebuild();
-      s = this.s;
-      i = this.insertSlot(s, h, a, b, ports, meta, ts, fromSide1);
-    } else if (p.proto === TCP && (s.state[i] & ST_CLOSED) !== 0 && (p.tcpFlags & (TCP_SYN | TCP_ACK)) === TCP_SYN) {
-      // Port reuse: a fresh SYN after FIN/RST is a new conversation.
-      if ((s.state[i] & ST_EMPTY) === 0) this.emitSlot(s, i);
-      this.resetSlot(s, i, ts, fromSide1);
-      s.state[i] = fromSide1 ? ST_SIDE1_FIRST : 0;
-      s.ev[i] = 0;
-    } else if ((s.state[i] & ST_EMPTY) !== 0) {
-      this.resetSlot(s, i, ts, fromSide1);
-    }
-
+    let i = this.find(h, a, b, ports, meta);
     const side = fromSide1 ? 1 : 0;
-    const bytes = p.ipBytes + p.heldBytes;
-    s.bytes[i * 2 + side] += bytes;
-    s.pkts[i * 2 + side] += 1 + p.heldPackets;
-    if (ts > s.last[i]) s.last[i] = ts;
-    if (ts < s.first[i]) s.first[i] = ts;
+    let r = this.pool.r;
+    if (i < 0) {
+      i = this.insert(h, a, b, ports, meta, ts, side);
+      r = this.pool.r;
+    } else {
+      const bits = r[i * R_WORDS + R_BITS];
+      if ((bits & (ST_EMPTY << 24)) !== 0) {
+        this.resetCounters(i, ts, side);
+      } else if (
+        p.proto === TCP &&
+        (bits & (ST_CLOSED << 24)) !== 0 &&
+        (p.tcpFlags & (TCP_SYN | TCP_ACK)) === TCP_SYN
+      ) {
+        // Port reuse: a fresh SYN after FIN/RST is a new conversation.
+        this.emit(i);
+        r[i * R_WORDS + R_BITS] = 0;
+        this.resetCounters(i, ts, side);
+      }
+    }
+    const f = this.pool.f;
+    const fo = i * F_WORDS;
+    f[fo + F_BYTES + side] += p.ipBytes + p.heldBytes;
+    f[fo + F_PKTS + side] += 1 + p.heldPackets;
+    if (ts > f[fo + F_LAST]) f[fo + F_LAST] = ts;
+    if (ts < f[fo + F_FIRST]) f[fo + F_FIRST] = ts;
 
     const proto = p.proto;
+    const ro = i * R_WORDS + R_BITS;
     if (proto === TCP) {
-      const f = p.tcpFlags;
-      s.flags[i * 2 + side] |= f;
-      if ((f & TCP_SYN) !== 0) s.ev[i] |= ((f & TCP_ACK) !== 0 ? EV_SYNACK : EV_SYN) << side;
-      if ((f & (TCP_FIN | TCP_RST)) !== 0) s.state[i] |= ST_CLOSED;
+      const fl = p.tcpFlags;
+      let bits = r[ro] | (fl << (side * 8));
+      if ((fl & TCP_SYN) !== 0) bits |= ((fl & TCP_ACK) !== 0 ? EV_SYNACK : EV_SYN) << (16 + side);
+      if ((fl & (TCP_FIN | TCP_RST)) !== 0) bits |= ST_CLOSED << 24;
+      r[ro] = bits >>> 0;
     } else if (proto === ICMP || proto === ICMPV6) {
       const role = icmpRole(proto, p.icmpType);
-      if (role !== 0) s.ev[i] |= role << side;
+      if (role !== 0) r[ro] = (r[ro] | (role << (16 + side))) >>> 0;
     }
   }
 
   /** Emit conversations idle past the idle timeout, and cut those past the active timeout. */
   expire(nowMs: number): void {
     if (nowMs > this.now) this.now = nowMs;
-    const s = this.s;
     const idle = this.opts.idleTimeoutMs;
     const active = this.opts.activeTimeoutMs;
+    const pool = this.pool;
+    const r = pool.r;
+    const f = pool.f;
     this.fanInSnapshot = null;
-    for (let i = 0; i < s.cap; i++) {
-      if (s.used[i] !== USED) continue;
-      if ((s.state[i] & ST_EMPTY) !== 0) {
-        if (nowMs - s.last[i] >= idle) this.deleteSlot(s, i);
-        continue;
-      }
-      if (nowMs - s.last[i] >= idle) {
-        this.emitSlot(s, i);
-        this.deleteSlot(s, i);
-      } else if (nowMs - s.first[i] >= active) {
-        this.emitSlot(s, i);
-        s.state[i] |= ST_EMPTY;
+    for (let i = 0; i < pool.cap; i++) {
+      if ((r[i * R_WORDS + R_USED] & 1) === 0) continue;
+      const last = f[i * F_WORDS + F_LAST];
+      const empty = (r[i * R_WORDS + R_BITS] & (ST_EMPTY << 24)) !== 0;
+      if (nowMs - last >= idle) {
+        if (!empty) this.emit(i);
+        this.remove(i);
+      } else if (!empty && nowMs - f[i * F_WORDS + F_FIRST] >= active) {
+        this.emit(i);
+        r[i * R_WORDS + R_BITS] |= ST_EMPTY << 24;
       }
     }
     this.fanInSnapshot = null;
     this.stats.active = this.count;
   }
 
-  /** Emit every conversation held (end of input, or stop). */
+  /** Emit every conversation held (end of input, or stop), and empty the table. */
   flushAll(): void {
-    const s = this.s;
+    const pool = this.pool;
+    const r = pool.r;
     this.fanInSnapshot = null;
-    for (let i = 0; i < s.cap; i++) {
-      if (s.used[i] !== USED) continue;
-      if ((s.state[i] & ST_EMPTY) === 0) this.emitSlot(s, i);
+    for (let i = 0; i < pool.cap; i++) {
+      if ((r[i * R_WORDS + R_USED] & 1) === 0) continue;
+      if ((r[i * R_WORDS + R_BITS] & (ST_EMPTY << 24)) === 0) this.emit(i);
+      pool.release(i);
     }
     this.fanInSnapshot = null;
-    this.s = new Slots(this.s.cap);
+    this.idx.fill(0);
     this.count = 0;
     this.tombstones = 0;
     this.stats.active = 0;
   }
 
-  private find(s: Slots, h: number, a: Uint32Array, b: Uint32Array, ports: number, meta: number): number {
-    let i = h & s.mask;
+  private find(h: number, a: Uint32Array, b: Uint32Array, ports: number, meta: number): number {
+    const idx = this.idx;
+    const mask = this.imask;
+    const r = this.pool.r;
+    let j = h & mask;
     for (;;) {
-      const u = s.used[i];
-      if (u === EMPTY) return -1;
-      if (u === USED && s.hash[i] === h && s.ports[i] === ports && s.meta[i] === meta) {
-        const o = i * 8;
-        const w = s.addr;
+      const slot = idx[j * 2 + 1];
+      if (slot === 0) return -1;
+      if (slot !== TOMBSTONE && idx[j * 2] === h) {
+        const o = (slot - 1) * R_WORDS;
         if (
-          w[o] === a[0] && w[o + 1] === a[1] && w[o + 2] === a[2] && w[o + 3] === a[3] &&
-          w[o + 4] === b[0] && w[o + 5] === b[1] && w[o + 6] === b[2] && w[o + 7] === b[3]
+          r[o + R_PORTS] === ports && r[o + R_META] === meta &&
+          r[o] === a[0] && r[o + 1] === a[1] && r[o + 2] === a[2] && r[o + 3] === a[3] &&
+          r[o + 4] === b[0] && r[o + 5] === b[1] && r[o + 6] === b[2] && r[o + 7] === b[3]
         ) {
-          return i;
+          return slot - 1;
         }
       }
-      i = (i + 1) & s.mask;
+      j = (j + 1) & mask;
     }
   }
 
-  private insertSlot(
-    s: Slots,
-    h: number,
-    a: Uint32Array,
-    b: Uint32Array,
-    ports: number,
-    meta: number,
-    ts: number,
-    fromSide1: boolean,
-  ): number {
-    let i = h & s.mask;
-    while (s.used[i] === USED) i = (i + 1) & s.mask;
-    if (s.used[i] === DELETED) this.tombstones--;
-    s.used[i] = USED;
-    s.hash[i] = h;
-    const o = i * 8;
-    s.addr[o] = a[0];
-    s.addr[o + 1] = a[1];
-    s.addr[o + 2] = a[2];
-    s.addr[o + 3] = a[3];
-    s.addr[o + 4] = b[0];
-    s.addr[o + 5] = b[1];
-    s.addr[o + 6] = b[2];
-    s.addr[o + 7] = b[3];
-    s.ports[i] = ports;
-    s.meta[i] = meta;
-    s.ev[i] = 0;
-    s.state[i] = 0;
-    s.evidence[i] = 0;
-    this.resetSlot(s, i, ts, fromSide1);
+  private insert(h: number, a: Uint32Array, b: Uint32Array, ports: number, meta: number, ts: number, side: number): number {
+    if (this.count >= this.maxFlows) this.evictOldest();
+    if (this.pool.available === 0) this.pool = this.pool.grow();
+    if ((this.count + this.tombstones + 1) * 2 > this.idx.length / 2) this.reindex();
+    const i = this.pool.alloc();
+    const r = this.pool.r;
+    const o = i * R_WORDS;
+    r[o + R_ADDR] = a[0];
+    r[o + R_ADDR + 1] = a[1];
+    r[o + R_ADDR + 2] = a[2];
+    r[o + R_ADDR + 3] = a[3];
+    r[o + R_ADDR + 4] = b[0];
+    r[o + R_ADDR + 5] = b[1];
+    r[o + R_ADDR + 6] = b[2];
+    r[o + R_ADDR + 7] = b[3];
+    r[o + R_PORTS] = ports;
+    r[o + R_META] = meta;
+    r[o + R_HASH] = h;
+    this.resetCounters(i, ts, side);
+    const idx = this.idx;
+    let j = h & this.imask;
+    while (idx[j * 2 + 1] !== 0 && idx[j * 2 + 1] !== TOMBSTONE) j = (j + 1) & this.imask;
+    if (idx[j * 2 + 1] === TOMBSTONE) this.tombstones--;
+    idx[j * 2] = h;
+    idx[j * 2 + 1] = i + 1;
     this.count++;
     return i;
   }
 
-  /** Zero the counters for a new record of the conversation in slot i. */
-  private resetSlot(s: Slots, i: number, ts: number, fromSide1: boolean): void {
-    s.bytes[i * 2] = 0;
-    s.bytes[i * 2 + 1] = 0;
-    s.pkts[i * 2] = 0;
-    s.pkts[i * 2 + 1] = 0;
-    s.flags[i * 2] = 0;
-    s.flags[i * 2 + 1] = 0;
-    s.first[i] = ts;
-    s.last[i] = ts;
-    let st = s.state[i] & ~ST_EMPTY;
-    if ((st & ST_DECIDED) === 0) st = fromSide1 ? st | ST_SIDE1_FIRST : st & ~ST_SIDE1_FIRST;
-    s.state[i] = st;
+  /** Zero the counters for a new record of the conversation in record i. */
+  private resetCounters(i: number, ts: number, side: number): void {
+    const f = this.pool.f;
+    const fo = i * F_WORDS;
+    f[fo + F_BYTES] = 0;
+    f[fo + F_BYTES + 1] = 0;
+    f[fo + F_PKTS] = 0;
+    f[fo + F_PKTS + 1] = 0;
+    f[fo + F_FIRST] = ts;
+    f[fo + F_LAST] = ts;
+    const r = this.pool.r;
+    const o = i * R_WORDS + R_BITS;
+    // Keep ev and state; clear the per-record TCP flags and the empty mark.
+    let st = (r[o] >>> 24) & ~ST_EMPTY;
+    if ((st & ST_DECIDED) === 0) st = side === 1 ? st | ST_SIDE1_FIRST : st & ~ST_SIDE1_FIRST;
+    r[o] = ((r[o] & 0x00ff0000) | (st << 24)) >>> 0;
   }
 
-  private deleteSlot(s: Slots, i: number): void {
-    s.used[i] = DELETED;
-    this.count--;
+  /** Drop record i from the index and the pool. */
+  private remove(i: number): void {
+    const h = this.pool.r[i * R_WORDS + R_HASH];
+    const idx = this.idx;
+    let j = h & this.imask;
+    while (idx[j * 2 + 1] !== i + 1) j = (j + 1) & this.imask;
+    idx[j * 2 + 1] = TOMBSTONE;
     this.tombstones++;
+    this.count--;
+    this.pool.release(i);
   }
 
-  /** Rehash live slots into a table sized for the current count (drops tombstones, grows if needed). */
-  private rebuild(): void {
-    const old = this.s;
-    let cap = old.cap;
-    while ((this.count + 1) > cap * MAX_LOAD / 2 && cap < this.maxCap) cap *= 2;
-    const s = new Slots(cap);
-    for (let i = 0; i < old.cap; i++) {
-      if (old.used[i] !== USED) continue;
-      let j = old.hash[i] & s.mask;
-      while (s.used[j] !== EMPTY) j = (j + 1) & s.mask;
-      s.copyFrom(old, i, j);
+  /** Rebuild the index without tombstones, sized for the current count. */
+  private reindex(): void {
+    let size = this.idx.length / 2;
+    while ((this.count + 1) * 4 > size) size *= 2;
+    const idx = new Uint32Array(size * 2);
+    const mask = size - 1;
+    const pool = this.pool;
+    for (let i = 0; i < pool.cap; i++) {
+      if (!pool.isUsed(i)) continue;
+      const h = pool.r[i * R_WORDS + R_HASH];
+      let j = h & mask;
+      while (idx[j * 2 + 1] !== 0) j = (j + 1) & mask;
+      idx[j * 2] = h;
+      idx[j * 2 + 1] = i + 1;
     }
-    this.s = s;
+    this.idx = idx;
+    this.imask = mask;
     this.tombstones = 0;
   }
 
   /** The table is full: emit the least recently seen quarter so memory stays bounded. */
   private evictOldest(): void {
-    const s = this.s;
+    const pool = this.pool;
     const lasts = new Float64Array(this.count);
     let n = 0;
-    for (let i = 0; i < s.cap; i++) if (s.used[i] === USED) lasts[n++] = s.last[i];
+    for (let i = 0; i < pool.cap; i++) if (pool.isUsed(i)) lasts[n++] = pool.f[i * F_WORDS + F_LAST];
     lasts.sort();
     const cut = lasts[Math.max(0, Math.floor(n / 4) - 1)];
     this.fanInSnapshot = null;
-    for (let i = 0; i < s.cap; i++) {
-      if (s.used[i] !== USED || s.last[i] > cut) continue;
-      if ((s.state[i] & ST_EMPTY) === 0) {
-        this.emitSlot(s, i);
+    for (let i = 0; i < pool.cap; i++) {
+      if (!pool.isUsed(i) || pool.f[i * F_WORDS + F_LAST] > cut) continue;
+      if ((pool.r[i * R_WORDS + R_BITS] & (ST_EMPTY << 24)) === 0) {
+        this.emit(i);
         this.stats.evicted++;
       }
-      this.deleteSlot(s, i);
+      this.remove(i);
     }
     this.fanInSnapshot = null;
-    this.rebuild();
+    this.reindex();
   }
 
-  private emitSlot(s: Slots, i: number): void {
-    const meta = s.meta[i];
+  private emit(i: number): void {
+    const r = this.pool.r;
+    const f = this.pool.f;
+    const o = i * R_WORDS;
+    const fo = i * F_WORDS;
+    const meta = r[o + R_META];
     const proto = meta & 0xff;
-    const vlan = (meta >>> 8) & 0xfff;
-    const ports = s.ports[i];
+    const ports = r[o + R_PORTS];
     const port0 = ports >>> 16;
     const port1 = ports & 0xffff;
-    const addr0 = this.addrText(s, i, 0);
-    const addr1 = this.addrText(s, i, 1);
-    const st = s.state[i];
+    const addr0 = this.addrText(i, 0);
+    const addr1 = this.addrText(i, 1);
+    const bits = r[o + R_BITS];
+    const st = bits >>> 24;
     let clientIs1: boolean;
     let evidenceIdx: number;
     if ((st & ST_DECIDED) !== 0) {
       clientIs1 = (st & ST_CLIENT_SIDE1) !== 0;
-      evidenceIdx = s.evidence[i];
+      evidenceIdx = r[o + R_USED] >>> 8;
     } else {
-      const d = this.decide(s, i, proto, addr0, port0, addr1, port1);
+      const d = this.decide(i, proto, addr0, port0, addr1, port1);
       clientIs1 = !d.aIsClient;
       evidenceIdx = DIRECTION_EVIDENCE.indexOf(d.evidence);
-      s.state[i] = st | ST_DECIDED | (clientIs1 ? ST_CLIENT_SIDE1 : 0);
-      s.evidence[i] = evidenceIdx;
-      this.remember(s, i, proto, addr0, port0, addr1, port1, clientIs1);
+      r[o + R_BITS] = (bits | ((ST_DECIDED | (clientIs1 ? ST_CLIENT_SIDE1 : 0)) << 24)) >>> 0;
+      r[o + R_USED] = (r[o + R_USED] & 0xff) | (evidenceIdx << 8);
+      this.remember(bits, proto, addr0, port0, addr1, port1, clientIs1);
     }
     const c = clientIs1 ? 1 : 0;
     const v = 1 - c;
@@ -323,16 +360,16 @@ export class FlowTable {
       serverPort: isIcmp ? 0 : c === 0 ? port1 : port0,
       proto,
       ipVersion: (meta >>> 20) & 1 ? 6 : 4,
-      vlan,
-      bytesC2s: s.bytes[i * 2 + c],
-      bytesS2c: s.bytes[i * 2 + v],
-      packetsC2s: s.pkts[i * 2 + c],
-      packetsS2c: s.pkts[i * 2 + v],
+      vlan: (meta >>> 8) & 0xfff,
+      bytesC2s: f[fo + F_BYTES + c],
+      bytesS2c: f[fo + F_BYTES + v],
+      packetsC2s: f[fo + F_PKTS + c],
+      packetsS2c: f[fo + F_PKTS + v],
       samplingRate: 1,
-      tcpFlagsC2s: s.flags[i * 2 + c],
-      tcpFlagsS2c: s.flags[i * 2 + v],
-      firstSeen: s.first[i],
-      lastSeen: s.last[i],
+      tcpFlagsC2s: (bits >>> (c * 8)) & 0xff,
+      tcpFlagsS2c: (bits >>> (v * 8)) & 0xff,
+      firstSeen: f[fo + F_FIRST],
+      lastSeen: f[fo + F_LAST],
       direction: DIRECTION_EVIDENCE[evidenceIdx],
       source: this.opts.source,
     };
@@ -340,22 +377,24 @@ export class FlowTable {
     this.opts.emit(rec);
   }
 
-  private addrText(s: Slots, i: number, side: number): string {
-    const o = i * 8 + side * 4;
-    this.scratch[0] = s.addr[o];
-    this.scratch[1] = s.addr[o + 1];
-    this.scratch[2] = s.addr[o + 2];
-    this.scratch[3] = s.addr[o + 3];
+  private addrText(i: number, side: number): string {
+    const r = this.pool.r;
+    const o = i * R_WORDS + R_ADDR + side * 4;
+    this.scratch[0] = r[o];
+    this.scratch[1] = r[o + 1];
+    this.scratch[2] = r[o + 2];
+    this.scratch[3] = r[o + 3];
     return formatAddr(this.scratch);
   }
 
-  private decide(s: Slots, i: number, proto: number, addr0: string, port0: number, addr1: string, port1: number) {
-    const ev = s.ev[i];
-    const side1First = (s.state[i] & ST_SIDE1_FIRST) !== 0;
+  private decide(i: number, proto: number, addr0: string, port0: number, addr1: string, port1: number) {
+    const bits = this.pool.r[i * R_WORDS + R_BITS];
+    const ev = (bits >>> 16) & 0xff;
+    const side1First = ((bits >>> 24) & ST_SIDE1_FIRST) !== 0;
     const key0 = endpointKey(proto, addr0, port0);
     const key1 = endpointKey(proto, addr1, port1);
-    const needFanIn = (ev & (EV_SYN | EV_SYN << 1 | EV_SYNACK | EV_SYNACK << 1 | EV_REQUEST | EV_REQUEST << 1 | EV_REPLY | EV_REPLY << 1)) === 0;
-    const fan = needFanIn ? this.fanIn() : null;
+    // Fan-in is only worth computing when no packet told the roles.
+    const fan = ev === 0 ? this.fanIn() : null;
     const a: EndpointEvidence = {
       port: port0,
       synSent: (ev & EV_SYN) !== 0,
@@ -383,13 +422,13 @@ export class FlowTable {
   private fanIn(): Map<string, number> {
     if (this.fanInSnapshot) return this.fanInSnapshot;
     const m = new Map<string, number>();
-    const s = this.s;
-    for (let i = 0; i < s.cap; i++) {
-      if (s.used[i] !== USED) continue;
-      const proto = s.meta[i] & 0xff;
-      const ports = s.ports[i];
-      const k0 = endpointKey(proto, this.addrText(s, i, 0), ports >>> 16);
-      const k1 = endpointKey(proto, this.addrText(s, i, 1), ports & 0xffff);
+    const pool = this.pool;
+    for (let i = 0; i < pool.cap; i++) {
+      if (!pool.isUsed(i)) continue;
+      const proto = pool.r[i * R_WORDS + R_META] & 0xff;
+      const ports = pool.r[i * R_WORDS + R_PORTS];
+      const k0 = endpointKey(proto, this.addrText(i, 0), ports >>> 16);
+      const k1 = endpointKey(proto, this.addrText(i, 1), ports & 0xffff);
       m.set(k0, (m.get(k0) ?? 0) + 1);
       m.set(k1, (m.get(k1) ?? 0) + 1);
     }
@@ -397,19 +436,10 @@ export class FlowTable {
     return m;
   }
 
-  /** Learn from a decided conversation: its server endpoint listens, and it has one more conversation. */
-  private remember(
-    s: Slots,
-    i: number,
-    proto: number,
-    addr0: string,
-    port0: number,
-    addr1: string,
-    port1: number,
-    clientIs1: boolean,
-  ): void {
+  /** Learn from a decided conversation: its server endpoint listens, and has one more conversation. */
+  private remember(bits: number, proto: number, addr0: string, port0: number, addr1: string, port1: number, clientIs1: boolean): void {
     const serverKey = clientIs1 ? endpointKey(proto, addr0, port0) : endpointKey(proto, addr1, port1);
-    const ev = s.ev[i];
+    const ev = (bits >>> 16) & 0xff;
     const serverSide = clientIs1 ? 0 : 1;
     if ((ev & (EV_SYNACK << serverSide)) !== 0) boundedSet(this.listeners, serverKey, true);
     if (proto !== ICMP && proto !== ICMPV6) {
@@ -417,6 +447,12 @@ export class FlowTable {
     }
   }
 }
+
+/** Index entries for a pool of `cap` records: load at most 1/2. */
+function indexSizeFor(cap: number): number {
+  return nextPow2(cap * 2);
+}
+
 
 function endpointKey(proto: number, addr: string, port: number): string {
   return `${proto}|${addr}|${port}`;
