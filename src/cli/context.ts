@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig, type FlowmapConfig } from '../config/config.js';
 import { ServiceRegistry } from '../services/registry.js';
-import { openStore } from '../store/open.js';
+import { openStore, resolveStoreSpec } from '../store/open.js';
 import type { Store } from '../store/store.js';
 
 /** Options every command accepts (declared once on the program). */
@@ -14,22 +14,24 @@ export interface CliContext {
   config: FlowmapConfig;
   services: ServiceRegistry;
   /** The store spec in force: --db, then FLOWMAP_DB, then the config file, then the default. */
-  dbSpec: string | undefined;
+  dbSpec: string;
 }
 
 export async function cliContext(cmd: Command): Promise<CliContext> {
   const g = cmd.optsWithGlobals<GlobalOptions>();
   const config = await loadConfig(g.config);
   const services = ServiceRegistry.builtin().withOverrides(config.services);
-  const dbSpec = g.db ?? process.env.FLOWMAP_DB ?? config.db;
-  return { config, services, dbSpec };
+  return { config, services, dbSpec: resolveStoreSpec(g.db, config) };
 }
 
-/** Open the store, run fn, and always close it (closing flushes DuckDB's WAL). */
-export async function withStore<T>(ctx: CliContext, fn: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openStore(ctx.dbSpec);
+/** Open the store, run fn, and always close it (closing checkpoints DuckDB's WAL). */
+export async function withStore<T>(
+  ctx: CliContext,
+  fn: (store: Store) => Promise<T>,
+  opts: { readOnly?: boolean } = {},
+): Promise<T> {
+  const store = await openStore(ctx.dbSpec, opts);
   try {
-    await store.init();
     return await fn(store);
   } finally {
     await store.close();
