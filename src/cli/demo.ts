@@ -20,10 +20,7 @@ const DEMO_DB = 'flowmap-demo.duckdb';
 export function registerDemo(program: Command): void {
   program
     .command('demo')
-    .description(
-      `generate a lab capture, ingest it into ${DEMO_DB} (or --db), and answer the seed question: ` +
-        'top dependencies inside 192.168.1.0/24, without the WiFi host 192.168.1.151',
-    )
+    .description(`generate a lab capture, ingest it into ${DEMO_DB}, show the top dependencies`)
     .option('--packets <n>', 'packets in the generated capture', '200000')
     .option('--capture <file>', 'where to write the generated capture', 'flowmap-demo.pcap')
     .action(

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerCapture } from './capture.js';
+import { registerConfig } from './config.js';
 import { registerDemo } from './demo.js';
 import { EXIT_USAGE } from './exit.js';
 import { registerIngest } from './ingest.js';
@@ -22,6 +23,7 @@ registerDemo(program);
 registerIngest(program);
 registerCapture(program);
 registerTop(program);
+registerConfig(program);
 
 try {
   await program.parseAsync(process.argv);
