@@ -64,7 +64,7 @@ export function registerCapture(program: Command): void {
             if (timer) clearTimeout(timer);
             release();
           }
-        });
+        }, { worker: true });
       }),
     );
 }

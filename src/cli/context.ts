@@ -3,6 +3,7 @@ import { loadConfig, type FlowmapConfig } from '../config/config.js';
 import { ServiceRegistry } from '../services/registry.js';
 import { openStore, resolveStoreSpec } from '../store/open.js';
 import type { Store } from '../store/store.js';
+import { WorkerStore } from '../store/worker-store.js';
 
 /** Options every command accepts (declared once on the program). */
 export interface GlobalOptions {
@@ -24,13 +25,24 @@ export async function cliContext(cmd: Command): Promise<CliContext> {
   return { config, services, dbSpec: resolveStoreSpec(g.db, config) };
 }
 
-/** Open the store, run fn, and always close it (closing checkpoints DuckDB's WAL). */
+/**
+ * Open the store, run fn, and always close it (closing checkpoints DuckDB's WAL). Writers that
+ * ingest traffic use `worker: true`: the store then loads and appends in its own thread, in
+ * parallel with packet decoding.
+ */
 export async function withStore<T>(
   ctx: CliContext,
   fn: (store: Store) => Promise<T>,
-  opts: { readOnly?: boolean } = {},
+  opts: { readOnly?: boolean; worker?: boolean } = {},
 ): Promise<T> {
-  const store = await openStore(ctx.dbSpec, opts);
+  let store: Store;
+  if (opts.worker) {
+    store = new WorkerStore(ctx.dbSpec, opts);
+    // Opening runs in the worker while the caller starts reading; errors surface at the first append.
+    store.init().catch(() => undefined);
+  } else {
+    store = await openStore(ctx.dbSpec, opts);
+  }
   try {
     return await fn(store);
   } finally {

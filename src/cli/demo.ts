@@ -39,7 +39,7 @@ export function registerDemo(program: Command): void {
           await rm(DEMO_DB, { force: true });
           await rm(`${DEMO_DB}.wal`, { force: true });
         }
-        const { failed } = await withStore(ctx, (store) => ingestFiles([capture], ctx, store, {}));
+        const { failed } = await withStore(ctx, (store) => ingestFiles([capture], ctx, store, {}), { worker: true });
         if (failed > 0) return 1;
         const now = Date.now();
         const filter = parseFilter({ subnet: ['192.168.1.0/24'], exclude: ['192.168.1.151'], limit: 10 }, now);

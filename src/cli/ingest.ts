@@ -26,7 +26,7 @@ export function registerIngest(program: Command): void {
     .action(
       action(async (files: string[], opts: IngestOptions, cmd: Command) => {
         const ctx = await cliContext(cmd);
-        const { summaries, failed } = await withStore(ctx, (store) => ingestFiles(files, ctx, store, opts));
+        const { summaries, failed } = await withStore(ctx, (store) => ingestFiles(files, ctx, store, opts), { worker: true });
         if (opts.json) process.stdout.write(JSON.stringify(summaries, null, 2) + '\n');
         return failed > 0 ? EXIT_USAGE : EXIT_OK;
       }),

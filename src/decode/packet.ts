@@ -3,15 +3,17 @@
  * (no per-packet allocation): the decoder overwrites every field it is responsible for.
  *
  * Addresses are held as four 32-bit words in network order. IPv4 uses the IPv4-mapped IPv6 form
- * ::ffff:a.b.c.d (words [0, 0, 0xffff, v4]) so that one key layout serves both families.
+ * ::ffff:a.b.c.d (words [0, 0, 0xffff, v4]) so that one key layout serves both families. The words
+ * are signed (Int32Array): V8 keeps int32 values unboxed on the hot path, where uint32 values above
+ * 2^31 would become heap numbers. Read a word as unsigned with `w >>> 0`.
  */
 export class PacketInfo {
   /** Capture time, epoch milliseconds (integer). Set by the source, not the decoder. */
   tsMs = 0;
   /** 4 or 6 once decoded. */
   ipVersion = 0;
-  readonly src = new Uint32Array(4);
-  readonly dst = new Uint32Array(4);
+  readonly src = new Int32Array(4);
+  readonly dst = new Int32Array(4);
   /** IP protocol number of the transport (after IPv6 extension headers). */
   proto = 0;
   /** Transport ports; 0 where the protocol has none. For ICMP/ICMPv6 echo, both are the identifier. */
@@ -46,6 +48,7 @@ export const SkipReason = {
   BAD_IP_HEADER: 4, // version/IHL/length fields inconsistent
   FRAGMENT_UNMATCHED: 5, // later fragment whose first never came (counted only when dropped)
   UNSUPPORTED_ENCAP: 6, // a link-layer encapsulation we recognise but do not open
+  FRAGMENT_HELD: 7, // later fragment held until its first fragment comes (credited then, or drained)
 } as const;
 export type SkipReasonCode = (typeof SkipReason)[keyof typeof SkipReason];
 
@@ -58,6 +61,7 @@ export const SKIP_REASON_NAMES: readonly string[] = [
   'bad IP header',
   'unmatched fragment',
   'unsupported encapsulation',
+  'held fragment',
 ];
 
 /** Per-reason counters kept by a source. Index = reason code. */

@@ -2,8 +2,9 @@
  * Storage for the flow table, laid out for the cache: the per-packet path touches one line of the
  * index and two lines of one record, and allocates nothing.
  *
- * - The index is open addressing over pairs [hash, record + 1] (0 = empty, TOMBSTONE = deleted).
- * - Records live in one ArrayBuffer, 128 bytes each, seen through a Uint32Array and a Float64Array.
+ * - The index is open addressing over pairs [hash, record + 1] (0 = empty).
+ * - Records live in one ArrayBuffer, 128 bytes each, seen through an Int32Array and a Float64Array.
+ *   Everything is int32 (addresses too, as in PacketInfo) so V8 never boxes a word on the hot path.
  *   A conversation's ends are stored in canonical order (side 0 = the smaller (address, port)) so
  *   both directions land in the same record.
  */
@@ -36,21 +37,21 @@ export const ST_CLIENT_SIDE1 = 4; // with ST_DECIDED: side 1 is the client
 export const ST_CLOSED = 8; // FIN or RST seen: a new SYN starts a new conversation
 export const ST_EMPTY = 16; // counters were reset by the active timeout; no packet since
 
-export const TOMBSTONE = 0xffffffff;
-
 /** Fixed-capacity record pool with a free list. */
 export class RecordPool {
   readonly cap: number;
   readonly buf: ArrayBuffer;
-  readonly r: Uint32Array;
+  readonly r: Int32Array;
   readonly f: Float64Array;
   private readonly free: Int32Array;
   private freeTop: number;
+  /** One past the highest index ever handed out: scans stop here (low indices are reused first). */
+  highWater = 0;
 
   constructor(cap: number) {
     this.cap = cap;
     this.buf = new ArrayBuffer(cap * R_WORDS * 4);
-    this.r = new Uint32Array(this.buf);
+    this.r = new Int32Array(this.buf);
     this.f = new Float64Array(this.buf);
     this.free = new Int32Array(cap);
     // Hand out low indices first: the scan over used records stays dense.
@@ -66,6 +67,7 @@ export class RecordPool {
   alloc(): number {
     if (this.freeTop === 0) return -1;
     const i = this.free[--this.freeTop];
+    if (i >= this.highWater) this.highWater = i + 1;
     this.r.fill(0, i * R_WORDS, i * R_WORDS + R_WORDS);
     this.r[i * R_WORDS + R_USED] = 1;
     return i;
@@ -83,10 +85,11 @@ export class RecordPool {
   /** A pool twice as large holding the same records at the same indices. */
   grow(): RecordPool {
     const next = new RecordPool(this.cap * 2);
-    new Uint32Array(next.buf).set(this.r);
+    new Int32Array(next.buf).set(this.r);
     // Rebuild the free list: the old free slots plus the new upper half.
     next.freeTop = 0;
     for (let i = next.cap - 1; i >= 0; i--) if (!next.isUsed(i)) next.free[next.freeTop++] = i;
+    next.highWater = this.highWater;
     return next;
   }
 }

@@ -25,7 +25,6 @@ import {
   ST_DECIDED,
   ST_EMPTY,
   ST_SIDE1_FIRST,
-  TOMBSTONE,
 } from './slots.js';
 
 export interface FlowTableOptions {
@@ -57,6 +56,7 @@ const TCP_SYN = 0x02;
 const TCP_RST = 0x04;
 const TCP_ACK = 0x10;
 const MIN_CAP = 1024;
+const INDEX_START = 1024;
 /** Remembered listening endpoints and conversation counts per endpoint (bounded maps). */
 const ENDPOINT_MEMORY = 200_000;
 
@@ -67,18 +67,17 @@ const ENDPOINT_MEMORY = 200_000;
  */
 export class FlowTable {
   private pool: RecordPool;
-  /** Open-addressing index: pairs [hash, record + 1]; 0 empty, TOMBSTONE deleted. */
-  private idx: Uint32Array;
+  /** Open-addressing index (linear probing): pairs [hash, record + 1]; record 0 = empty. */
+  private idx: Int32Array;
   private imask: number;
   private count = 0;
-  private tombstones = 0;
   private readonly maxFlows: number;
   private nextScan = 0;
   private now = 0;
   private readonly scanEveryMs: number;
-  private readonly listeners = new Map<string, true>();
-  private readonly endpointConvs = new Map<string, number>();
-  private fanInSnapshot: Map<string, number> | null = null;
+  private readonly listeners = new Map<number, true>();
+  private readonly endpointConvs = new Map<number, number>();
+  private fanInSnapshot: Map<number, number> | null = null;
   private readonly scratch = new Uint32Array(4);
   readonly stats: FlowTableStats = { packets: 0, records: 0, evicted: 0, active: 0 };
 
@@ -86,9 +85,11 @@ export class FlowTable {
     this.maxFlows = Math.max(16, Math.floor(opts.maxFlows));
     const cap = Math.min(this.maxFlows, Math.max(MIN_CAP, 65536));
     this.pool = new RecordPool(cap);
-    this.idx = new Uint32Array(indexSizeFor(cap) * 2);
+    // The index starts small and grows with the number of live flows: a small index stays in cache.
+    this.idx = new Int32Array(INDEX_START * 2);
     this.imask = this.idx.length / 2 - 1;
-    this.scanEveryMs = Math.max(100, Math.min(1000, opts.idleTimeoutMs / 2, opts.activeTimeoutMs / 2));
+    // Expiry is checked a few times per timeout: records may leave up to a quarter timeout late.
+    this.scanEveryMs = Math.max(100, Math.min(opts.idleTimeoutMs, opts.activeTimeoutMs) / 4);
   }
 
   get size(): number {
@@ -112,8 +113,8 @@ export class FlowTable {
     const fromSide1 = c > 0;
     const a = fromSide1 ? dst : src;
     const b = fromSide1 ? src : dst;
-    const ports = fromSide1 ? ((p.dstPort << 16) | p.srcPort) >>> 0 : ((p.srcPort << 16) | p.dstPort) >>> 0;
-    const meta = (p.proto | (p.vlan << 8) | (p.ipVersion === 6 ? 1 << 20 : 0)) >>> 0;
+    const ports = fromSide1 ? (p.dstPort << 16) | p.srcPort : (p.srcPort << 16) | p.dstPort;
+    const meta = p.proto | (p.vlan << 8) | (p.ipVersion === 6 ? 1 << 20 : 0);
     const h = hashKey(a, b, ports, meta);
 
     let i = this.find(h, a, b, ports, meta);
@@ -151,10 +152,10 @@ export class FlowTable {
       let bits = r[ro] | (fl << (side * 8));
       if ((fl & TCP_SYN) !== 0) bits |= ((fl & TCP_ACK) !== 0 ? EV_SYNACK : EV_SYN) << (16 + side);
       if ((fl & (TCP_FIN | TCP_RST)) !== 0) bits |= ST_CLOSED << 24;
-      r[ro] = bits >>> 0;
+      r[ro] = bits;
     } else if (proto === ICMP || proto === ICMPV6) {
       const role = icmpRole(proto, p.icmpType);
-      if (role !== 0) r[ro] = (r[ro] | (role << (16 + side))) >>> 0;
+      if (role !== 0) r[ro] = r[ro] | (role << (16 + side));
     }
   }
 
@@ -167,7 +168,7 @@ export class FlowTable {
     const r = pool.r;
     const f = pool.f;
     this.fanInSnapshot = null;
-    for (let i = 0; i < pool.cap; i++) {
+    for (let i = 0; i < pool.highWater; i++) {
       if ((r[i * R_WORDS + R_USED] & 1) === 0) continue;
       const last = f[i * F_WORDS + F_LAST];
       const empty = (r[i * R_WORDS + R_BITS] & (ST_EMPTY << 24)) !== 0;
@@ -188,7 +189,7 @@ export class FlowTable {
     const pool = this.pool;
     const r = pool.r;
     this.fanInSnapshot = null;
-    for (let i = 0; i < pool.cap; i++) {
+    for (let i = 0; i < pool.highWater; i++) {
       if ((r[i * R_WORDS + R_USED] & 1) === 0) continue;
       if ((r[i * R_WORDS + R_BITS] & (ST_EMPTY << 24)) === 0) this.emit(i);
       pool.release(i);
@@ -196,11 +197,10 @@ export class FlowTable {
     this.fanInSnapshot = null;
     this.idx.fill(0);
     this.count = 0;
-    this.tombstones = 0;
     this.stats.active = 0;
   }
 
-  private find(h: number, a: Uint32Array, b: Uint32Array, ports: number, meta: number): number {
+  private find(h: number, a: Int32Array, b: Int32Array, ports: number, meta: number): number {
     const idx = this.idx;
     const mask = this.imask;
     const r = this.pool.r;
@@ -208,7 +208,7 @@ export class FlowTable {
     for (;;) {
       const slot = idx[j * 2 + 1];
       if (slot === 0) return -1;
-      if (slot !== TOMBSTONE && idx[j * 2] === h) {
+      if (idx[j * 2] === h) {
         const o = (slot - 1) * R_WORDS;
         if (
           r[o + R_PORTS] === ports && r[o + R_META] === meta &&
@@ -222,10 +222,10 @@ export class FlowTable {
     }
   }
 
-  private insert(h: number, a: Uint32Array, b: Uint32Array, ports: number, meta: number, ts: number, side: number): number {
+  private insert(h: number, a: Int32Array, b: Int32Array, ports: number, meta: number, ts: number, side: number): number {
     if (this.count >= this.maxFlows) this.evictOldest();
     if (this.pool.available === 0) this.pool = this.pool.grow();
-    if ((this.count + this.tombstones + 1) * 2 > this.idx.length / 2) this.reindex();
+    if ((this.count + 1) * 2 > this.idx.length / 2) this.reindex();
     const i = this.pool.alloc();
     const r = this.pool.r;
     const o = i * R_WORDS;
@@ -243,8 +243,7 @@ export class FlowTable {
     this.resetCounters(i, ts, side);
     const idx = this.idx;
     let j = h & this.imask;
-    while (idx[j * 2 + 1] !== 0 && idx[j * 2 + 1] !== TOMBSTONE) j = (j + 1) & this.imask;
-    if (idx[j * 2 + 1] === TOMBSTONE) this.tombstones--;
+    while (idx[j * 2 + 1] !== 0) j = (j + 1) & this.imask;
     idx[j * 2] = h;
     idx[j * 2 + 1] = i + 1;
     this.count++;
@@ -266,29 +265,43 @@ export class FlowTable {
     // Keep ev and state; clear the per-record TCP flags and the empty mark.
     let st = (r[o] >>> 24) & ~ST_EMPTY;
     if ((st & ST_DECIDED) === 0) st = side === 1 ? st | ST_SIDE1_FIRST : st & ~ST_SIDE1_FIRST;
-    r[o] = ((r[o] & 0x00ff0000) | (st << 24)) >>> 0;
+    r[o] = (r[o] & 0x00ff0000) | (st << 24);
   }
 
   /** Drop record i from the index and the pool. */
   private remove(i: number): void {
     const h = this.pool.r[i * R_WORDS + R_HASH];
     const idx = this.idx;
-    let j = h & this.imask;
-    while (idx[j * 2 + 1] !== i + 1) j = (j + 1) & this.imask;
-    idx[j * 2 + 1] = TOMBSTONE;
-    this.tombstones++;
+    const mask = this.imask;
+    let j = h & mask;
+    while (idx[j * 2 + 1] !== i + 1) j = (j + 1) & mask;
+    // Backward-shift deletion: pull later entries of the probe run into the hole, so lookups never
+    // wade through tombstones (they made misses slow as deleted flows piled up).
+    let k = (j + 1) & mask;
+    while (idx[k * 2 + 1] !== 0) {
+      const home = idx[k * 2] & mask;
+      // Move k into the hole at j unless its home lies cyclically in (j, k].
+      if (j <= k ? home <= j || home > k : home <= j && home > k) {
+        idx[j * 2] = idx[k * 2];
+        idx[j * 2 + 1] = idx[k * 2 + 1];
+        j = k;
+      }
+      k = (k + 1) & mask;
+    }
+    idx[j * 2] = 0;
+    idx[j * 2 + 1] = 0;
     this.count--;
     this.pool.release(i);
   }
 
-  /** Rebuild the index without tombstones, sized for the current count. */
+  /** Rebuild the index sized for the current count. */
   private reindex(): void {
     let size = this.idx.length / 2;
     while ((this.count + 1) * 4 > size) size *= 2;
-    const idx = new Uint32Array(size * 2);
+    const idx = new Int32Array(size * 2);
     const mask = size - 1;
     const pool = this.pool;
-    for (let i = 0; i < pool.cap; i++) {
+    for (let i = 0; i < pool.highWater; i++) {
       if (!pool.isUsed(i)) continue;
       const h = pool.r[i * R_WORDS + R_HASH];
       let j = h & mask;
@@ -298,7 +311,6 @@ export class FlowTable {
     }
     this.idx = idx;
     this.imask = mask;
-    this.tombstones = 0;
   }
 
   /** The table is full: emit the least recently seen quarter so memory stays bounded. */
@@ -306,11 +318,11 @@ export class FlowTable {
     const pool = this.pool;
     const lasts = new Float64Array(this.count);
     let n = 0;
-    for (let i = 0; i < pool.cap; i++) if (pool.isUsed(i)) lasts[n++] = pool.f[i * F_WORDS + F_LAST];
+    for (let i = 0; i < pool.highWater; i++) if (pool.isUsed(i)) lasts[n++] = pool.f[i * F_WORDS + F_LAST];
     lasts.sort();
     const cut = lasts[Math.max(0, Math.floor(n / 4) - 1)];
     this.fanInSnapshot = null;
-    for (let i = 0; i < pool.cap; i++) {
+    for (let i = 0; i < pool.highWater; i++) {
       if (!pool.isUsed(i) || pool.f[i * F_WORDS + F_LAST] > cut) continue;
       if ((pool.r[i * R_WORDS + R_BITS] & (ST_EMPTY << 24)) === 0) {
         this.emit(i);
@@ -342,12 +354,12 @@ export class FlowTable {
       clientIs1 = (st & ST_CLIENT_SIDE1) !== 0;
       evidenceIdx = r[o + R_USED] >>> 8;
     } else {
-      const d = this.decide(i, proto, addr0, port0, addr1, port1);
+      const d = this.decide(i, proto, port0, port1);
       clientIs1 = !d.aIsClient;
       evidenceIdx = DIRECTION_EVIDENCE.indexOf(d.evidence);
-      r[o + R_BITS] = (bits | ((ST_DECIDED | (clientIs1 ? ST_CLIENT_SIDE1 : 0)) << 24)) >>> 0;
+      r[o + R_BITS] = bits | ((ST_DECIDED | (clientIs1 ? ST_CLIENT_SIDE1 : 0)) << 24);
       r[o + R_USED] = (r[o + R_USED] & 0xff) | (evidenceIdx << 8);
-      this.remember(bits, proto, addr0, port0, addr1, port1, clientIs1);
+      this.remember(i, bits, clientIs1);
     }
     const c = clientIs1 ? 1 : 0;
     const v = 1 - c;
@@ -387,14 +399,12 @@ export class FlowTable {
     return formatAddr(this.scratch);
   }
 
-  private decide(i: number, proto: number, addr0: string, port0: number, addr1: string, port1: number) {
+  private decide(i: number, proto: number, port0: number, port1: number) {
     const bits = this.pool.r[i * R_WORDS + R_BITS];
     const ev = (bits >>> 16) & 0xff;
     const side1First = ((bits >>> 24) & ST_SIDE1_FIRST) !== 0;
-    const key0 = endpointKey(proto, addr0, port0);
-    const key1 = endpointKey(proto, addr1, port1);
-    // Fan-in is only worth computing when no packet told the roles.
-    const fan = ev === 0 ? this.fanIn() : null;
+    const key0 = this.endpointKey(i, 0);
+    const key1 = this.endpointKey(i, 1);
     const a: EndpointEvidence = {
       port: port0,
       synSent: (ev & EV_SYN) !== 0,
@@ -402,7 +412,7 @@ export class FlowTable {
       requestSent: (ev & EV_REQUEST) !== 0,
       replySent: (ev & EV_REPLY) !== 0,
       listener: this.listeners.has(key0),
-      fanIn: fan ? (fan.get(key0) ?? 0) + (this.endpointConvs.get(key0) ?? 0) : 0,
+      fanIn: 0,
       sentFirst: !side1First,
     };
     const b: EndpointEvidence = {
@@ -412,23 +422,49 @@ export class FlowTable {
       requestSent: (ev & (EV_REQUEST << 1)) !== 0,
       replySent: (ev & (EV_REPLY << 1)) !== 0,
       listener: this.listeners.has(key1),
-      fanIn: fan ? (fan.get(key1) ?? 0) + (this.endpointConvs.get(key1) ?? 0) : 0,
+      fanIn: 0,
       sentFirst: side1First,
     };
+    const d = decideDirection(proto, a, b, this.opts.services);
+    if (d.evidence !== 'port-rank' && d.evidence !== 'first-packet') return d;
+    // Only weak evidence so far: fan-in is worth its cost (a pass over the table, once per scan).
+    const fan = this.fanIn();
+    a.fanIn = (fan.get(key0) ?? 0) + (this.endpointConvs.get(key0) ?? 0);
+    b.fanIn = (fan.get(key1) ?? 0) + (this.endpointConvs.get(key1) ?? 0);
     return decideDirection(proto, a, b, this.opts.services);
   }
 
+  /**
+   * A number naming one end (address, port, protocol, VLAN) of record i: two independent 32-bit
+   * hashes in 53 bits, so a collision (which could only sway a heuristic) is vanishingly rare, and
+   * no strings are built for the direction evidence.
+   */
+  private endpointKey(i: number, side: number): number {
+    const r = this.pool.r;
+    const o = i * R_WORDS;
+    const a = o + R_ADDR + side * 4;
+    const port = side === 0 ? r[o + R_PORTS] >>> 16 : r[o + R_PORTS] & 0xffff;
+    const meta = r[o + R_META];
+    let h1 = 0x9747b28c ^ meta;
+    let h2 = 0x3c6ef372 ^ port;
+    for (let k = 0; k < 4; k++) {
+      h1 = mix(h1, r[a + k]);
+      h2 = mix(h2, r[a + k] ^ 0x5bd1e995);
+    }
+    h1 = mix(h1, port);
+    h2 = mix(h2, meta);
+    return (h1 >>> 0) * 0x200000 + (h2 & 0x1fffff);
+  }
+
   /** Conversations per endpoint among those currently held; built at most once per scan. */
-  private fanIn(): Map<string, number> {
+  private fanIn(): Map<number, number> {
     if (this.fanInSnapshot) return this.fanInSnapshot;
-    const m = new Map<string, number>();
+    const m = new Map<number, number>();
     const pool = this.pool;
-    for (let i = 0; i < pool.cap; i++) {
+    for (let i = 0; i < pool.highWater; i++) {
       if (!pool.isUsed(i)) continue;
-      const proto = pool.r[i * R_WORDS + R_META] & 0xff;
-      const ports = pool.r[i * R_WORDS + R_PORTS];
-      const k0 = endpointKey(proto, this.addrText(i, 0), ports >>> 16);
-      const k1 = endpointKey(proto, this.addrText(i, 1), ports & 0xffff);
+      const k0 = this.endpointKey(i, 0);
+      const k1 = this.endpointKey(i, 1);
       m.set(k0, (m.get(k0) ?? 0) + 1);
       m.set(k1, (m.get(k1) ?? 0) + 1);
     }
@@ -437,8 +473,9 @@ export class FlowTable {
   }
 
   /** Learn from a decided conversation: its server endpoint listens, and has one more conversation. */
-  private remember(bits: number, proto: number, addr0: string, port0: number, addr1: string, port1: number, clientIs1: boolean): void {
-    const serverKey = clientIs1 ? endpointKey(proto, addr0, port0) : endpointKey(proto, addr1, port1);
+  private remember(i: number, bits: number, clientIs1: boolean): void {
+    const proto = this.pool.r[i * R_WORDS + R_META] & 0xff;
+    const serverKey = this.endpointKey(i, clientIs1 ? 0 : 1);
     const ev = (bits >>> 16) & 0xff;
     const serverSide = clientIs1 ? 0 : 1;
     if ((ev & (EV_SYNACK << serverSide)) !== 0) boundedSet(this.listeners, serverKey, true);
@@ -448,17 +485,9 @@ export class FlowTable {
   }
 }
 
-/** Index entries for a pool of `cap` records: load at most 1/2. */
-function indexSizeFor(cap: number): number {
-  return nextPow2(cap * 2);
-}
 
 
-function endpointKey(proto: number, addr: string, port: number): string {
-  return `${proto}|${addr}|${port}`;
-}
-
-function boundedSet<V>(m: Map<string, V>, k: string, v: V): void {
+function boundedSet<V>(m: Map<number, V>, k: number, v: V): void {
   if (!m.has(k) && m.size >= ENDPOINT_MEMORY) {
     const oldest = m.keys().next().value;
     if (oldest !== undefined) m.delete(oldest);
@@ -478,28 +507,31 @@ function icmpRole(proto: number, type: number): number {
   return 0;
 }
 
-function cmpWords(x: Uint32Array, y: Uint32Array): number {
+function cmpWords(x: Int32Array, y: Int32Array): number {
   for (let k = 0; k < 4; k++) {
     if (x[k] !== y[k]) return x[k] < y[k] ? -1 : 1;
   }
   return 0;
 }
 
-function hashKey(a: Uint32Array, b: Uint32Array, ports: number, meta: number): number {
+function hashKey(a: Int32Array, b: Int32Array, ports: number, meta: number): number {
   let h = 0x811c9dc5 ^ meta;
-  h = mix(h, a[0]);
-  h = mix(h, a[1]);
-  h = mix(h, a[2]);
+  // IPv4 is held IPv4-mapped: the upper three words are constant, so only IPv6 pays for them.
+  if ((meta & (1 << 20)) !== 0) {
+    h = mix(h, a[0]);
+    h = mix(h, a[1]);
+    h = mix(h, a[2]);
+    h = mix(h, b[0]);
+    h = mix(h, b[1]);
+    h = mix(h, b[2]);
+  }
   h = mix(h, a[3]);
-  h = mix(h, b[0]);
-  h = mix(h, b[1]);
-  h = mix(h, b[2]);
   h = mix(h, b[3]);
   h = mix(h, ports);
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
-  return h >>> 0;
+  return h | 0;
 }
 
 function mix(h: number, w: number): number {
@@ -511,8 +543,3 @@ function mix(h: number, w: number): number {
   return (Math.imul(h, 5) + 0xe6546b64) | 0;
 }
 
-function nextPow2(n: number): number {
-  let p = 1;
-  while (p < n) p *= 2;
-  return p;
-}

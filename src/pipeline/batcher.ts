@@ -2,37 +2,52 @@ import type { FlowRecord } from '../flow/record.js';
 import type { Store } from '../store/store.js';
 
 /**
- * Collects emitted records and appends them to the store in large batches, one append at a time
- * (appends are serialised so a slow store applies back-pressure to the reader, never reordering).
+ * Collects emitted records and hands them to the store in large batches. Up to `maxInFlight`
+ * appends may be outstanding (a store in a worker thread stores one batch while the next is being
+ * built); past that the caller waits, so a slow store applies back-pressure to the reader.
  */
 export class RecordBatcher {
   private buf: FlowRecord[] = [];
-  private chain: Promise<void> = Promise.resolve();
+  private readonly inFlight: Promise<void>[] = [];
+  private failure: unknown = null;
   /** Records handed to the store so far. */
   written = 0;
 
   constructor(
     private readonly store: Store,
-    private readonly batchSize = 50_000,
+    private readonly batchSize = 8_192,
+    private readonly maxInFlight = 2,
   ) {}
 
   push(record: FlowRecord): void {
     this.buf.push(record);
   }
 
-  /** Flush when a full batch is waiting. */
+  /** Send a full batch when one is waiting; waits only when too many appends are outstanding. */
   async maybeFlush(): Promise<void> {
-    if (this.buf.length >= this.batchSize) await this.flush();
+    if (this.failure) throw this.failure;
+    if (this.buf.length >= this.batchSize) await this.send();
   }
 
-  /** Append everything waiting; resolves once the store has it. */
+  /** Send everything waiting and resolve once the store has all of it. */
   async flush(): Promise<void> {
+    await this.send();
+    while (this.inFlight.length > 0) await this.inFlight.shift();
+    if (this.failure) throw this.failure;
+  }
+
+  private async send(): Promise<void> {
+    while (this.inFlight.length >= this.maxInFlight) await this.inFlight.shift();
+    if (this.failure) throw this.failure;
     const batch = this.buf;
+    if (batch.length === 0) return;
     this.buf = [];
-    if (batch.length > 0) {
-      this.chain = this.chain.then(() => this.store.append(batch));
-      this.written += batch.length;
-    }
-    await this.chain;
+    this.written += batch.length;
+    // Record a failure instead of leaving a rejected promise unobserved; the next call rethrows it.
+    this.inFlight.push(
+      this.store.append(batch).catch((e: unknown) => {
+        this.failure ??= e;
+      }),
+    );
   }
 }

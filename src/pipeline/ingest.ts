@@ -1,9 +1,8 @@
-import { PacketDecoder } from '../decode/decoder.js';
-import { Decoded, PacketInfo, newSkipCounters, skipSummary } from '../decode/packet.js';
+import { SkipReason, skipSummary } from '../decode/packet.js';
+import { DecodingSink } from '../decode/sink.js';
 import { FlowTable } from '../flow/table.js';
 import type { ServiceLookup } from '../flow/direction.js';
 import { readCapture } from '../sources/pcap/reader.js';
-import type { FrameSink } from '../sources/pcap/frame.js';
 import type { Store } from '../store/store.js';
 import { RecordBatcher } from './batcher.js';
 
@@ -56,9 +55,6 @@ export async function ingestCapture(
   ctx: IngestContext,
   opts: IngestOptions = {},
 ): Promise<IngestSummary> {
-  const decoder = new PacketDecoder();
-  const info = new PacketInfo();
-  const skips = newSkipCounters();
   const batcher = new RecordBatcher(ctx.store);
   const table = new FlowTable({
     idleTimeoutMs: ctx.idleTimeoutMs,
@@ -68,22 +64,8 @@ export async function ingestCapture(
     source: sourceName,
     emit: (r) => batcher.push(r),
   });
-  let packets = 0;
-  let frames = 0;
+  const sink = new DecodingSink((info) => table.add(info));
   let bytesRead = 0;
-  const sink: FrameSink = {
-    frame(linkType, buf, off, capLen, origLen, tsMs) {
-      frames++;
-      info.tsMs = tsMs;
-      const r = decoder.decode(linkType, buf, off, capLen, origLen, info);
-      if (r === Decoded) {
-        packets++;
-        table.add(info);
-      } else {
-        skips[r]++;
-      }
-    },
-  };
 
   let interrupted = false;
   let timer: NodeJS.Timeout | undefined;
@@ -92,7 +74,7 @@ export async function ingestCapture(
     // Quiet periods still expire flows: drive the table by the wall clock too.
     timer = setInterval(() => {
       table.expire(Date.now());
-      tick = tick.then(() => batcher.flush());
+      tick = tick.then(() => batcher.flush()).catch(() => undefined);
     }, 1000);
   }
   const stopAtBoundary = new Error('stopped');
@@ -110,6 +92,7 @@ export async function ingestCapture(
     if (e !== stopAtBoundary) {
       if (timer) clearInterval(timer);
       // Whatever was accepted before a failure is still stored.
+      sink.finish();
       table.flushAll();
       await tick;
       await batcher.flush();
@@ -119,19 +102,17 @@ export async function ingestCapture(
   } finally {
     if (timer) clearInterval(timer);
   }
-  decoder.drainHeld(info, () => {
-    packets++;
-    table.add(info);
-  });
+  sink.finish();
   table.flushAll();
   await tick;
   await batcher.flush();
   return {
     source: sourceName,
     format: stats?.format ?? 'pcap',
-    frames: stats?.frames ?? frames,
-    packets,
-    skipped: skipSummary(skips),
+    frames: stats?.frames ?? sink.decoded + sink.held + sink.skips.reduce((a, b) => a + b, 0),
+    // Held fragments count once credited to their flow (or handed over port-less); lost ones are skipped.
+    packets: sink.decoded + sink.held - sink.skips[SkipReason.FRAGMENT_UNMATCHED],
+    skipped: skipSummary(sink.skips),
     records: batcher.written,
     evicted: table.stats.evicted,
     bytesRead: stats?.bytesRead ?? bytesRead,

@@ -1,0 +1,44 @@
+// Shared helpers for the benchmark sections: process timing, best-of, table output.
+import { performance } from 'node:perf_hooks';
+import { setTimeout, clearTimeout } from 'node:timers';
+import { spawn, spawnSync } from 'node:child_process';
+
+/** True when `bin` is on PATH. */
+export function have(bin) {
+  return spawnSync('sh', ['-c', `command -v "$1"`, 'sh', bin], { stdio: 'ignore' }).status === 0;
+}
+
+/** Run a command (no shell); resolves with exit code, output and wall time in ms. */
+export function runProcess(cmd, args, { timeoutMs = 30 * 60_000, env } = {}) {
+  return new Promise((resolve) => {
+    const t0 = performance.now();
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: env ?? process.env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', (err) => {
+      clearTimeout(timer);
+      resolve({ code: -1, signal: null, stdout, stderr: String(err), ms: performance.now() - t0 });
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr, ms: performance.now() - t0 });
+    });
+  });
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Format a number with thousands separators. */
+export const fmt = (n) => (n === undefined || n === null || Number.isNaN(n) ? '-' : Math.round(n).toLocaleString('en-US'));
+
+/** Print rows (arrays of strings) as an aligned table; first row is the header. */
+export function printTable(rows, out = process.stdout) {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
+  for (const [n, r] of rows.entries()) {
+    out.write(r.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join('  ') + '\n');
+    if (n === 0) out.write(widths.map((w) => '-'.repeat(w)).join('  ') + '\n');
+  }
+}

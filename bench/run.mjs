@@ -1,0 +1,97 @@
+// flowmap benchmark: one deterministic capture, every section timed best-of-N with the rounds
+// interleaved (so drift on a noisy machine hits all tools alike), then packets/s and ratios.
+//
+//   npm run bench                       # 3 M packets, snaplen 96, 3 rounds
+//   BENCH_PACKETS=500000 npm run bench  # or: node bench/run.mjs --packets 500000 --reps 5
+//   node bench/run.mjs --sections flowmap,softflowd,argus,decode
+import { ensureCapture } from './gen.mjs';
+import { fmt, printTable } from './lib.mjs';
+import { flowmapIngest } from './flowmap.mjs';
+import { softflowd, argus } from './peers.mjs';
+import { decodeOnly } from './decode-only.mjs';
+
+/** Sections by key; a later stage adds its own module here. */
+const SECTIONS = { flowmap: flowmapIngest, softflowd, argus, decode: decodeOnly };
+
+function arg(name, envName, dflt) {
+  const i = process.argv.indexOf(`--${name}`);
+  if (i >= 0 && process.argv[i + 1] !== undefined) return process.argv[i + 1];
+  return process.env[envName] ?? dflt;
+}
+
+const params = {
+  packets: Number(arg('packets', 'BENCH_PACKETS', 3_000_000)),
+  snaplen: Number(arg('snaplen', 'BENCH_SNAPLEN', 96)),
+  seed: Number(arg('seed', 'BENCH_SEED', 1)),
+  format: arg('format', 'BENCH_FORMAT', 'pcap'),
+};
+const reps = Number(arg('reps', 'BENCH_REPS', 3));
+const keys = String(arg('sections', 'BENCH_SECTIONS', 'flowmap,softflowd,argus,decode')).split(',').filter(Boolean);
+
+const log = (s) => process.stderr.write(s + '\n');
+
+const cap = await ensureCapture(params);
+log(
+  cap.cached
+    ? `capture: ${cap.file} (cached, ${fmt(cap.frames)} frames)`
+    : `capture: ${cap.file} generated: ${fmt(cap.frames)} frames, ${fmt(cap.fileBytes / 1e6)} MB in ${(cap.genMs / 1000).toFixed(1)} s (${fmt((cap.frames / cap.genMs) * 1000)} packets/s)`,
+);
+const ctx = { file: cap.file, frames: cap.frames };
+
+const active = [];
+const results = {};
+for (const key of keys) {
+  const s = SECTIONS[key];
+  if (!s) {
+    log(`unknown section ${key}; known: ${Object.keys(SECTIONS).join(', ')}`);
+    process.exit(2);
+  }
+  const why = s.prepare ? await s.prepare(ctx) : null;
+  results[key] = { name: s.name, runs: [], skipped: why ?? undefined };
+  if (why) log(`${s.name}: skipped (${why})`);
+  else active.push(key);
+}
+
+for (let round = 1; round <= reps; round++) {
+  for (const key of active) {
+    const r = results[key];
+    if (r.error) continue;
+    try {
+      const { ms, note } = await SECTIONS[key].once(ctx);
+      r.runs.push(ms);
+      if (note) r.note = note;
+      log(`round ${round}/${reps}  ${r.name}: ${(ms / 1000).toFixed(2)} s`);
+    } catch (e) {
+      r.error = e instanceof Error ? e.message : String(e);
+      log(`${r.name}: failed: ${r.error}`);
+    }
+  }
+}
+
+for (const r of Object.values(results)) {
+  if (r.runs.length) {
+    r.bestMs = Math.min(...r.runs);
+    r.pps = (ctx.frames / r.bestMs) * 1000;
+  }
+}
+const pps = (k) => results[k]?.pps;
+const ratios = {};
+for (const peer of ['softflowd', 'argus']) if (pps('flowmap') && pps(peer)) ratios[`flowmap/${peer}`] = pps('flowmap') / pps(peer);
+
+const rows = [['section', 'best s', 'packets/s', 'runs', 'note']];
+for (const r of Object.values(results)) {
+  rows.push([r.name, r.bestMs ? (r.bestMs / 1000).toFixed(2) : '-', fmt(r.pps), r.runs.map((m) => (m / 1000).toFixed(2)).join(' ') || '-', r.skipped ? `skipped: ${r.skipped}` : r.error ? `error: ${r.error}` : (r.note ?? '')]);
+}
+process.stdout.write(`\nflowmap bench: ${fmt(ctx.frames)} frames, snaplen ${params.snaplen}, ${params.format}, best of ${reps}\n`);
+printTable(rows);
+for (const [k, v] of Object.entries(ratios)) process.stdout.write(`${k}: ${v.toFixed(2)}x\n`);
+process.stdout.write(
+  JSON.stringify({
+    bench: 'flowmap',
+    frames: ctx.frames,
+    params,
+    reps,
+    results: Object.fromEntries(Object.entries(results).map(([k, r]) => [k, { bestMs: r.bestMs, pps: r.pps, runs: r.runs, skipped: r.skipped, error: r.error, note: r.note }])),
+    ratios,
+  }) + '\n',
+);

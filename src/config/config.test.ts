@@ -1,0 +1,71 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { DEFAULT_FLOWS, findConfigFile, loadConfig, parseConfig } from './config.js';
+import { EXAMPLE_CONFIG } from './example.js';
+import { UsageError } from '../util/errors.js';
+import { ServiceRegistry } from '../services/registry.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'flowmap-config-'));
+test.after(() => rmSync(dir, { recursive: true, force: true }));
+
+const errorOf = (data: unknown): string => {
+  try {
+    parseConfig(data, 'flowmap.yaml', dir);
+  } catch (e) {
+    assert.ok(e instanceof UsageError);
+    return e.message;
+  }
+  throw new Error('no error');
+};
+
+test('defaults when no file is found', async () => {
+  const c = await loadConfig(undefined, {}, dir);
+  assert.deepEqual(c, { path: null, services: [], flows: DEFAULT_FLOWS });
+  assert.deepEqual(DEFAULT_FLOWS, { idleTimeoutMs: 15_000, activeTimeoutMs: 60_000, maxFlows: 1_000_000 });
+});
+
+test('the shipped example loads and its overrides work', () => {
+  const c = parseConfig(parseYaml(EXAMPLE_CONFIG), 'example', dir);
+  assert.equal(c.db, join(dir, 'flowmap.duckdb'));
+  assert.deepEqual(c.flows, DEFAULT_FLOWS);
+  assert.equal(ServiceRegistry.builtin().withOverrides(c.services).name(902, 6), 'esxi-backup-nfc');
+});
+
+test('./flowmap.yaml, FLOWMAP_CONFIG, explicit path; YAML and JSON', async () => {
+  writeFileSync(join(dir, 'flowmap.yaml'), 'db: lab.duckdb\nflows:\n  idleTimeout: 30\n  activeTimeout: 2m\n');
+  const c = await loadConfig(undefined, {}, dir);
+  assert.equal(c.path, 'flowmap.yaml');
+  assert.equal(c.db, join(dir, 'lab.duckdb'));
+  assert.deepEqual(c.flows, { idleTimeoutMs: 30_000, activeTimeoutMs: 120_000, maxFlows: 1_000_000 });
+  writeFileSync(join(dir, 'other.json'), JSON.stringify({ services: [{ port: 8086, proto: 'tcp', name: 'influx' }], db: 'duckdb:/abs/x.duckdb' }));
+  const j = await loadConfig(undefined, { FLOWMAP_CONFIG: 'other.json' }, dir);
+  assert.deepEqual(j.services, [{ port: 8086, proto: 'tcp', name: 'influx' }]);
+  assert.equal(j.db, 'duckdb:/abs/x.duckdb');
+  assert.equal((await loadConfig(join(dir, 'other.json'), { FLOWMAP_CONFIG: 'nope' }, '/')).path, join(dir, 'other.json'));
+  await assert.rejects(loadConfig('missing.yaml', {}, dir), (e: unknown) => e instanceof UsageError && /missing\.yaml not found/.test(e.message));
+  assert.throws(() => findConfigFile(undefined, { FLOWMAP_CONFIG: 'gone.yaml' }, dir), /FLOWMAP_CONFIG/);
+  writeFileSync(join(dir, 'broken.yaml'), 'services: [\n  port: 1\n');
+  await assert.rejects(loadConfig('broken.yaml', {}, dir), (e: unknown) => e instanceof UsageError && e.message.startsWith('config file broken.yaml:'));
+  writeFileSync(join(dir, 'empty.yaml'), '');
+  assert.deepEqual((await loadConfig('empty.yaml', {}, dir)).flows, DEFAULT_FLOWS);
+});
+
+test('clear, located errors', () => {
+  assert.equal(
+    errorOf({ services: [{ port: 1, name: 'a' }, { port: 2, name: 'b' }, { port: 70000, name: 'c' }] }),
+    'config file flowmap.yaml: services[2].port: expected a number 0-65535',
+  );
+  assert.equal(errorOf({ services: [{ port: 'ssh', name: 'a' }] }), 'config file flowmap.yaml: services[0].port: expected a number 0-65535');
+  assert.equal(errorOf({ services: [{ port: 1, proto: 'icmp', name: 'a' }] }), 'config file flowmap.yaml: services[0].proto: expected tcp, udp or sctp');
+  assert.equal(errorOf({ services: [{ port: 1 }] }), 'config file flowmap.yaml: services[0].name: expected a name (text)');
+  assert.equal(errorOf({ flows: { idleTimeout: 'soon' } }), 'config file flowmap.yaml: flows.idleTimeout: expected a duration like 15s, 2m, 1h or a number of seconds');
+  assert.equal(errorOf({ flows: { activeTimeout: 0 } }), 'config file flowmap.yaml: flows.activeTimeout: must be more than 0');
+  assert.equal(errorOf({ flows: { maxFlows: 1.5 } }), 'config file flowmap.yaml: flows.maxFlows: expected a whole number');
+  assert.equal(errorOf({ dbb: 'x' }), 'config file flowmap.yaml: unknown key dbb');
+  assert.equal(errorOf(['a']), 'config file flowmap.yaml: expected a mapping at the top level');
+  assert.equal(errorOf({ services: { port: 1 } }), 'config file flowmap.yaml: services: expected a list of { port, proto, name }');
+});

@@ -1,0 +1,28 @@
+/** A documented example config (`flowmap config example` can print it). Kept in sync by a test that loads it. */
+export const EXAMPLE_CONFIG = `# flowmap configuration. Found via --config PATH, FLOWMAP_CONFIG, or ./flowmap.yaml.
+# JSON with the same keys is accepted too (flowmap.json). Unknown keys are errors, to catch typos.
+# Command-line options override these settings.
+
+# Where flows are stored: a DuckDB file (relative paths are next to this file), or duckdb:PATH.
+# Overridden by --db and FLOWMAP_DB.
+db: flowmap.duckdb
+
+# Service names for ports: replace a built-in name or add one. proto is tcp, udp or sctp; without
+# it the name applies to both tcp and udp. Names are applied at query time, so they also label
+# flows stored before the change.
+services:
+  - port: 902
+    proto: tcp
+    name: esxi-backup-nfc
+  - port: 8086
+    name: influxdb
+  - port: 9100
+    proto: tcp
+    name: node-exporter   # 9100 is also JetDirect printing; rename if that is what you run
+
+# Flow table settings used when building flows from captures.
+flows:
+  idleTimeout: 15s      # a flow idle this long is finished (number = seconds)
+  activeTimeout: 60s    # long flows are written out as a record every this often (NetFlow default)
+  maxFlows: 1000000     # flow table bound; beyond it the oldest flows are written out early
+`;

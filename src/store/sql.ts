@@ -1,0 +1,157 @@
+/**
+ * The one translation of FlowFilter (and the top-N queries) into SQL, shared by every SQL store.
+ * A dialect supplies the few differences: placeholder style, or — for backends without bound
+ * parameters (ClickHouse over HTTP) — one literal function. Every user-supplied value travels as a
+ * typed SqlParam (bigint / number), never as SQL text, so nothing the user typed is concatenated.
+ */
+import type { AddrRange, FlowFilter } from '../filter/filter.js';
+import type { TopKind } from './store.js';
+import { loIsFull } from '../filter/cidr.js';
+
+export type SqlParam =
+  | { type: 'u64'; value: bigint }
+  | { type: 'int'; value: number }
+  | { type: 'time'; ms: number };
+
+export interface SqlDialect {
+  readonly name: string;
+  /** Placeholder text for the n-th (1-based) parameter, e.g. `$3` or `?`. Unused when `literal` is set. */
+  placeholder(n: number): string;
+  /** Backends without bound parameters render each typed parameter as a literal here instead. */
+  literal?: (p: SqlParam) => string;
+  /** Expression giving epoch milliseconds (integer) of a timestamp expression. */
+  epochMs(expr: string): string;
+  /** COUNT(DISTINCT over several columns). */
+  countDistinct(exprs: string[]): string;
+}
+
+export const duckdbDialect: SqlDialect = {
+  name: 'duckdb',
+  placeholder: (n) => `$${n}`,
+  epochMs: (e) => `epoch_ms(${e})`,
+  countDistinct: (xs) => (xs.length === 1 ? `count(DISTINCT ${xs[0]})` : `count(DISTINCT (${xs.join(', ')}))`),
+};
+
+export interface BuiltQuery {
+  sql: string;
+  params: SqlParam[];
+}
+
+/** Collects parameters in order and hands back their placeholder (or literal) text. */
+export class ParamList {
+  readonly params: SqlParam[] = [];
+  constructor(private readonly dialect: SqlDialect) {}
+  bind(p: SqlParam): string {
+    this.params.push(p);
+    return this.dialect.literal ? this.dialect.literal(p) : this.dialect.placeholder(this.params.length);
+  }
+  u64(v: bigint | number): string {
+    return this.bind({ type: 'u64', value: BigInt(v) });
+  }
+}
+
+/** `side` is `client` or `server`: the address is in the range (exact for CIDR ranges). */
+function inRange(side: 'client' | 'server', r: AddrRange, p: ParamList): string {
+  const hi = r.hiMin === r.hiMax ? `${side}_hi = ${p.u64(r.hiMin)}` : `${side}_hi BETWEEN ${p.u64(r.hiMin)} AND ${p.u64(r.hiMax)}`;
+  if (loIsFull(r)) return hi;
+  const lo = r.loMin === r.loMax ? `${side}_lo = ${p.u64(r.loMin)}` : `${side}_lo BETWEEN ${p.u64(r.loMin)} AND ${p.u64(r.loMax)}`;
+  return `(${hi} AND ${lo})`;
+}
+
+function inAny(side: 'client' | 'server', rs: AddrRange[], p: ParamList): string {
+  return rs.length === 1 ? inRange(side, rs[0], p) : `(${rs.map((r) => inRange(side, r, p)).join(' OR ')})`;
+}
+
+/**
+ * WHERE conditions (without the keyword) on the flows table for everything but minBytes/limit:
+ * subnets: both ends in some listed range; excludes: neither end in any; hosts: either end in one;
+ * ports: server port; protos; since/until: records overlapping the window.
+ */
+export function whereSql(f: FlowFilter, p: ParamList): string {
+  const c: string[] = [];
+  if (f.subnets.length) c.push(inAny('client', f.subnets, p), inAny('server', f.subnets, p));
+  if (f.excludes.length) c.push(`NOT (${inAny('client', f.excludes, p)} OR ${inAny('server', f.excludes, p)})`);
+  if (f.hosts.length) c.push(`(${inAny('client', f.hosts, p)} OR ${inAny('server', f.hosts, p)})`);
+  if (f.ports.length) c.push(`server_port IN (${f.ports.map((x) => p.bind({ type: 'int', value: x })).join(', ')})`);
+  if (f.protos.length) c.push(`proto IN (${f.protos.map((x) => p.bind({ type: 'int', value: x })).join(', ')})`);
+  if (f.since !== undefined) c.push(`last_seen >= ${p.bind({ type: 'time', ms: f.since })}`);
+  if (f.until !== undefined) c.push(`first_seen <= ${p.bind({ type: 'time', ms: f.until })}`);
+  return c.length ? c.join(' AND ') : '1 = 1';
+}
+
+function havingLimit(f: FlowFilter, bytesExpr: string, p: ParamList): { having: string; limit: string } {
+  const having = f.minBytes !== undefined ? `HAVING ${bytesExpr} >= ${p.u64(f.minBytes)}` : '';
+  return { having, limit: `LIMIT ${p.bind({ type: 'int', value: f.limit })}` };
+}
+
+const BYTES = 'sum(bytes_c2s + bytes_s2c)';
+const PACKETS = 'sum(packets_c2s + packets_s2c)';
+
+/**
+ * Top-N query for a kind. Column aliases match the row types in store.ts, except times, which come
+ * back as `first_ms` / `last_ms` epoch milliseconds for the store to format.
+ */
+export function topQuery(kind: TopKind, f: FlowFilter, d: SqlDialect): BuiltQuery {
+  const p = new ParamList(d);
+  const times = `${d.epochMs('min(first_seen)')} AS first_ms, ${d.epochMs('max(last_seen)')} AS last_ms`;
+  let sql: string;
+  switch (kind) {
+    case 'edges': {
+      const where = whereSql(f, p);
+      const { having, limit } = havingLimit(f, BYTES, p);
+      sql = `SELECT client, server, server_port AS port, proto,
+  sum(bytes_c2s) AS bytes_c2s, sum(bytes_s2c) AS bytes_s2c, ${BYTES} AS bytes, ${PACKETS} AS packets,
+  ${d.countDistinct(['client_port', 'vlan'])} AS connections, ${times}
+FROM flows WHERE ${where}
+GROUP BY client, server, server_port, proto ${having}
+ORDER BY bytes DESC, client, server, port, proto ${limit}`;
+      break;
+    }
+    case 'services': {
+      const where = whereSql(f, p);
+      const { having, limit } = havingLimit(f, BYTES, p);
+      sql = `SELECT server_port AS port, proto,
+  count(DISTINCT server) AS servers, count(DISTINCT client) AS clients,
+  sum(bytes_c2s) AS bytes_c2s, sum(bytes_s2c) AS bytes_s2c, ${BYTES} AS bytes, ${PACKETS} AS packets,
+  ${d.countDistinct(['client', 'client_port', 'server', 'vlan'])} AS connections, ${times}
+FROM flows WHERE ${where}
+GROUP BY server_port, proto ${having}
+ORDER BY bytes DESC, port, proto ${limit}`;
+      break;
+    }
+    case 'flows': {
+      const where = whereSql(f, p);
+      const { having, limit } = havingLimit(f, BYTES, p);
+      sql = `SELECT client, client_port, server, server_port AS port, proto, vlan,
+  sum(bytes_c2s) AS bytes_c2s, sum(bytes_s2c) AS bytes_s2c, ${BYTES} AS bytes,
+  sum(packets_c2s) AS packets_c2s, sum(packets_s2c) AS packets_s2c, ${PACKETS} AS packets,
+  count(*) AS records, ${times}
+FROM flows WHERE ${where}
+GROUP BY client, client_port, server, server_port, proto, vlan ${having}
+ORDER BY bytes DESC, client, client_port, server, port, proto, vlan ${limit}`;
+      break;
+    }
+    case 'talkers': {
+      // Each record counts once for each end. The filter is repeated (not a CTE) so that `?`-style
+      // placeholders and old ClickHouse both work.
+      const cols = 'client, client_port, server, server_port, proto, vlan, first_seen, last_seen';
+      const w1 = whereSql(f, p);
+      const w2 = whereSql(f, p);
+      const { having, limit } = havingLimit(f, 'sum(sent + received)', p);
+      sql = `SELECT host, sum(sent) AS bytes_sent, sum(received) AS bytes_received, sum(sent + received) AS bytes,
+  sum(pkts) AS packets, count(DISTINCT peer) AS peers,
+  ${d.countDistinct(['client', 'client_port', 'server', 'server_port', 'proto', 'vlan'])} AS connections, ${times}
+FROM (
+  SELECT client AS host, server AS peer, bytes_c2s AS sent, bytes_s2c AS received, packets_c2s + packets_s2c AS pkts, ${cols}
+  FROM flows WHERE ${w1}
+  UNION ALL
+  SELECT server AS host, client AS peer, bytes_s2c AS sent, bytes_c2s AS received, packets_c2s + packets_s2c AS pkts, ${cols}
+  FROM flows WHERE ${w2}
+) sides
+GROUP BY host ${having}
+ORDER BY bytes DESC, host ${limit}`;
+      break;
+    }
+  }
+  return { sql, params: p.params };
+}

@@ -1,0 +1,48 @@
+/**
+ * Store worker: hosts the real store in its own thread so that loading the database engine and
+ * appending batches never stall the packet or datagram path.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { openStore } from './open.js';
+import type { Store } from './store.js';
+import type { StoreRequest, StoreResponse, WorkerInit } from './worker-protocol.js';
+
+const init = workerData as WorkerInit;
+const port = parentPort;
+if (!port) throw new Error('store worker started outside a worker thread');
+
+let store: Promise<Store> | undefined;
+const opened = (): Promise<Store> => (store ??= openStore(init.spec, { readOnly: init.readOnly }));
+
+async function handle(req: StoreRequest): Promise<unknown> {
+  switch (req.op) {
+    case 'init':
+      await opened();
+      return null;
+    case 'append':
+      return (await opened()).append(req.records);
+    case 'top':
+      return (await opened()).top(req.kind, req.filter);
+    case 'stats':
+      return (await opened()).stats();
+    case 'close':
+      if (store) await (await store).close();
+      return null;
+  }
+}
+
+// Requests are handled strictly in order: appends never overtake each other or a close.
+let chain: Promise<void> = Promise.resolve();
+port.on('message', (req: StoreRequest) => {
+  chain = chain.then(async () => {
+    let res: StoreResponse;
+    try {
+      res = { id: req.id, ok: true, result: await handle(req) };
+    } catch (e) {
+      const err = e instanceof Error ? e : new Error(String(e));
+      res = { id: req.id, ok: false, error: { name: err.name, message: err.message } };
+    }
+    port.postMessage(res);
+    if (req.op === 'close') port.close();
+  });
+});

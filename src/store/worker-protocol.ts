@@ -1,0 +1,24 @@
+/** Messages between WorkerStore (caller thread) and the store worker. */
+import type { FlowFilter } from '../filter/filter.js';
+import type { FlowRecord } from '../flow/record.js';
+import type { TopKind } from './store.js';
+
+export interface WorkerInit {
+  spec: string | undefined;
+  readOnly: boolean;
+}
+
+export type StoreRequest =
+  | { id: number; op: 'init' }
+  | { id: number; op: 'append'; records: readonly FlowRecord[] }
+  | { id: number; op: 'top'; kind: TopKind; filter: FlowFilter }
+  | { id: number; op: 'stats' }
+  | { id: number; op: 'close' };
+
+/** Errors cross the thread boundary as data; the caller rebuilds the same class (exit codes survive). */
+export interface WireError {
+  name: string;
+  message: string;
+}
+
+export type StoreResponse = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: WireError };

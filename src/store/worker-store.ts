@@ -1,0 +1,83 @@
+import { Worker } from 'node:worker_threads';
+import type { FlowFilter } from '../filter/filter.js';
+import type { FlowRecord } from '../flow/record.js';
+import { FlowmapError, UsageError } from '../util/errors.js';
+import type { Store, StoreStats, TopKind, TopRows } from './store.js';
+import type { StoreRequest, StoreResponse, WireError, WorkerInit } from './worker-protocol.js';
+
+type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
+type Request = StoreRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
+
+/**
+ * A Store whose backend runs in a worker thread. Calls are queued in order; `append` returns once
+ * the worker has stored the batch, so callers may keep a bounded number of appends in flight.
+ */
+export class WorkerStore implements Store {
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private failure: Error | null = null;
+
+  constructor(spec: string | undefined, opts: { readOnly?: boolean } = {}) {
+    const data: WorkerInit = { spec, readOnly: opts.readOnly === true };
+    this.worker = new Worker(new URL('./worker-main.js', import.meta.url), { workerData: data });
+    this.worker.on('message', (res: StoreResponse) => {
+      const p = this.pending.get(res.id);
+      if (!p) return;
+      this.pending.delete(res.id);
+      if (res.ok) p.resolve(res.result);
+      else p.reject(rebuild(res.error));
+    });
+    this.worker.on('error', (e) => this.fail(e));
+    this.worker.on('exit', (code) => {
+      if (this.pending.size > 0) this.fail(new FlowmapError(`store worker exited (code ${code}) with requests pending`));
+    });
+  }
+
+  private fail(e: Error): void {
+    this.failure = e;
+    for (const p of this.pending.values()) p.reject(e);
+    this.pending.clear();
+  }
+
+  private call<T>(req: Request): Promise<T> {
+    if (this.failure) return Promise.reject(this.failure);
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.worker.postMessage({ ...req, id });
+    });
+  }
+
+  init(): Promise<void> {
+    return this.call({ op: 'init' });
+  }
+
+  append(records: readonly FlowRecord[]): Promise<void> {
+    return this.call({ op: 'append', records });
+  }
+
+  top<K extends TopKind>(kind: K, filter: FlowFilter): Promise<TopRows[K]> {
+    return this.call({ op: 'top', kind, filter });
+  }
+
+  stats(): Promise<StoreStats> {
+    return this.call({ op: 'stats' });
+  }
+
+  async close(): Promise<void> {
+    try {
+      if (!this.failure) await this.call({ op: 'close' });
+    } finally {
+      await this.worker.terminate();
+    }
+  }
+}
+
+function rebuild(e: WireError): Error {
+  if (e.name === 'UsageError') return new UsageError(e.message);
+  if (e.name === 'FlowmapError') return new FlowmapError(e.message);
+  const err = new Error(e.message);
+  err.name = e.name;
+  return err;
+}
