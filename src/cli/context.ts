@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { loadConfig, type FlowmapConfig } from '../config/config.js';
 import { ServiceRegistry } from '../services/registry.js';
-import { openStore, resolveStoreSpec } from '../store/open.js';
+import { resolveStoreSpec } from '../store/resolve.js';
 import type { Store } from '../store/store.js';
 import { WorkerStore } from '../store/worker-store.js';
 
@@ -41,6 +41,8 @@ export async function withStore<T>(
     // Opening runs in the worker while the caller starts reading; errors surface at the first append.
     store.init().catch(() => undefined);
   } else {
+    // Loaded on demand: the database engine is heavy, and writers load it in their worker instead.
+    const { openStore } = await import('../store/open.js');
     store = await openStore(ctx.dbSpec, opts);
   }
   try {

@@ -1,11 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { dirname, isAbsolute, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
-import { z } from 'zod';
-import { parseProto } from '../flow/record.js';
+import { dirname, resolve } from 'node:path';
 import type { ServiceOverride } from '../services/registry.js';
-import { parseDuration } from '../util/duration.js';
 import { UsageError } from '../util/errors.js';
 
 /** The resolved configuration: every default filled in. */
@@ -36,48 +32,6 @@ export const DEFAULT_FLOWS: Readonly<FlowTableConfig> = {
 
 export const CONFIG_FILE_NAMES = ['flowmap.yaml', 'flowmap.yml', 'flowmap.json'];
 
-const PORT_MSG = 'expected a number 0-65535';
-const DURATION_MSG = 'expected a duration like 15s, 2m, 1h or a number of seconds';
-
-const duration = z
-  .union([z.number(), z.string()], { error: DURATION_MSG })
-  .transform((v, ctx) => {
-    try {
-      return parseDuration(v);
-    } catch {
-      ctx.issues.push({ code: 'custom', message: DURATION_MSG, input: v });
-      return z.NEVER;
-    }
-  });
-
-const serviceSchema = z.strictObject({
-  port: z.number({ error: PORT_MSG }).int(PORT_MSG).min(0, PORT_MSG).max(65535, PORT_MSG),
-  proto: z
-    .string({ error: 'expected tcp, udp or sctp' })
-    .refine((p) => [6, 17, 132].includes(parseProto(p) ?? -1), 'expected tcp, udp or sctp')
-    .optional(),
-  name: z.string({ error: 'expected a name (text)' }).trim().min(1, 'must not be empty').max(64, 'at most 64 characters'),
-});
-
-const configSchema = z.strictObject({
-  db: z.string({ error: 'expected a path or store spec (text)' }).min(1, 'must not be empty').optional(),
-  services: z.array(serviceSchema, { error: 'expected a list of { port, proto, name }' }).optional(),
-  flows: z
-    .strictObject({
-      idleTimeout: duration.refine((ms) => ms > 0, 'must be more than 0').optional(),
-      activeTimeout: duration.refine((ms) => ms > 0, 'must be more than 0').optional(),
-      maxFlows: z.number({ error: 'expected a whole number' }).int('expected a whole number').min(1, 'must be at least 1').optional(),
-    }, { error: 'expected a mapping (idleTimeout, activeTimeout, maxFlows)' })
-    .optional(),
-}, { error: 'expected a mapping at the top level' });
-
-/** `services[2].port` from a zod path. */
-function pathText(path: ReadonlyArray<PropertyKey>): string {
-  let s = '';
-  for (const p of path) s += typeof p === 'number' ? `[${p}]` : `${s === '' ? '' : '.'}${String(p)}`;
-  return s;
-}
-
 /** Where the config comes from: explicit path, FLOWMAP_CONFIG, or ./flowmap.yaml (.yml, .json) if present. */
 export function findConfigFile(explicit?: string, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): string | null {
   const given = explicit ?? (env.FLOWMAP_CONFIG ? env.FLOWMAP_CONFIG : undefined);
@@ -92,39 +46,6 @@ export function findConfigFile(explicit?: string, env: NodeJS.ProcessEnv = proce
   return null;
 }
 
-/** Validate already-parsed config data. `label` names the file in messages. */
-export function parseConfig(data: unknown, label: string, baseDir = process.cwd()): FlowmapConfig {
-  const r = configSchema.safeParse(data ?? {});
-  if (!r.success) {
-    const lines = r.error.issues.slice(0, 5).map((i) => {
-      const where = pathText(i.path);
-      const msg = i.code === 'unrecognized_keys' ? `unknown key${i.keys.length > 1 ? 's' : ''} ${i.keys.join(', ')}` : i.message;
-      return `config file ${label}: ${where ? `${where}: ` : ''}${msg}`;
-    });
-    throw new UsageError(lines.join('\n'));
-  }
-  const c = r.data;
-  return {
-    path: label,
-    db: c.db === undefined ? undefined : resolveDb(c.db, baseDir),
-    services: (c.services ?? []).map((s) => (s.proto === undefined ? { port: s.port, name: s.name } : { port: s.port, proto: s.proto, name: s.name })),
-    flows: {
-      idleTimeoutMs: c.flows?.idleTimeout ?? DEFAULT_FLOWS.idleTimeoutMs,
-      activeTimeoutMs: c.flows?.activeTimeout ?? DEFAULT_FLOWS.activeTimeoutMs,
-      maxFlows: c.flows?.maxFlows ?? DEFAULT_FLOWS.maxFlows,
-    },
-  };
-}
-
-/** A relative DuckDB path in the config means "next to the config file", not the caller's cwd. */
-function resolveDb(spec: string, baseDir: string): string {
-  if (spec.includes('://') || spec === ':memory:' || spec === 'duckdb::memory:') return spec;
-  const prefixed = spec.startsWith('duckdb:');
-  const p = prefixed ? spec.slice('duckdb:'.length) : spec;
-  const abs = isAbsolute(p) ? p : resolve(baseDir, p);
-  return prefixed ? `duckdb:${abs}` : abs;
-}
-
 /** Load and validate the config (YAML, or JSON), with defaults filled in. No file: all defaults. */
 export async function loadConfig(path?: string, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Promise<FlowmapConfig> {
   const file = findConfigFile(path, env, cwd);
@@ -136,6 +57,8 @@ export async function loadConfig(path?: string, env: NodeJS.ProcessEnv = process
   } catch (err) {
     throw new UsageError(`config file ${file}: cannot read: ${err instanceof Error ? err.message : String(err)}`);
   }
+  // The parser and schema load only when there is a file: every command starts faster without.
+  const [{ parse: parseYaml }, { parseConfig }] = await Promise.all([import('yaml'), import('./schema.js')]);
   let data: unknown;
   try {
     data = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text, { prettyErrors: true });

@@ -1,17 +1,9 @@
-import type { FlowmapConfig } from '../config/config.js';
 import { UsageError } from '../util/errors.js';
 import { DuckDbStore } from './duckdb.js';
+import { BACKENDS, resolveStoreSpec } from './resolve.js';
 import type { Store } from './store.js';
 
-export const DEFAULT_DB = 'flowmap.duckdb';
-
-/** Backends flowmap knows, for messages. Only DuckDB exists today. */
-export const BACKENDS = ['duckdb (a file path, or duckdb:PATH)'];
-
-/** Which store to use: --db, then FLOWMAP_DB, then the config's `db`, then ./flowmap.duckdb. */
-export function resolveStoreSpec(cliDb: string | undefined, config?: Pick<FlowmapConfig, 'db'>, env: NodeJS.ProcessEnv = process.env): string {
-  return cliDb ?? (env.FLOWMAP_DB ? env.FLOWMAP_DB : undefined) ?? config?.db ?? DEFAULT_DB;
-}
+export { BACKENDS, DEFAULT_DB, resolveStoreSpec } from './resolve.js';
 
 /** The DuckDB path a spec names, or a UsageError for anything else. */
 export function duckdbPath(spec: string): string {
