@@ -35,6 +35,9 @@ export function registerCapture(program: Command): void {
         const ctx = await cliContext(cmd);
         return withStore(ctx, async (store) => {
           const live = startTcpdump({ iface: opts.interface, bpf: opts.bpf, snaplen });
+          void live.ready.then((listening) => {
+            if (listening && !opts.quiet) say(`capturing on ${opts.interface}; flows are stored as they expire (SIGINT/SIGTERM stores the rest and stops)`);
+          });
           const release = stopOnSignals(() => live.stop());
           const timer = duration === undefined ? undefined : setTimeout(() => live.stop(), duration * 1000);
           try {
@@ -64,7 +67,7 @@ export function registerCapture(program: Command): void {
             if (timer) clearTimeout(timer);
             release();
           }
-        }, { worker: true });
+        }, { worker: true, shared: true });
       }),
     );
 }

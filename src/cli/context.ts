@@ -18,6 +18,9 @@ export interface CliContext {
   dbSpec: string;
 }
 
+/** How long a query waits for a writer (a live capture appending a batch) to release the file. */
+const READER_LOCK_WAIT_MS = 10_000;
+
 export async function cliContext(cmd: Command): Promise<CliContext> {
   const g = cmd.optsWithGlobals<GlobalOptions>();
   const config = await loadConfig(g.config);
@@ -28,12 +31,13 @@ export async function cliContext(cmd: Command): Promise<CliContext> {
 /**
  * Open the store, run fn, and always close it (closing checkpoints DuckDB's WAL). Writers that
  * ingest traffic use `worker: true`: the store then loads and appends in its own thread, in
- * parallel with packet decoding.
+ * parallel with packet decoding. Long-running writers add `shared: true`: the file is open only
+ * while a batch is appended, so queries can run meanwhile.
  */
 export async function withStore<T>(
   ctx: CliContext,
   fn: (store: Store) => Promise<T>,
-  opts: { readOnly?: boolean; worker?: boolean } = {},
+  opts: { readOnly?: boolean; worker?: boolean; shared?: boolean } = {},
 ): Promise<T> {
   let store: Store;
   if (opts.worker) {
@@ -43,7 +47,8 @@ export async function withStore<T>(
   } else {
     // Loaded on demand: the database engine is heavy, and writers load it in their worker instead.
     const { openStore } = await import('../store/open.js');
-    store = await openStore(ctx.dbSpec, opts);
+    // Readers wait briefly for a live capture's append to finish instead of failing at once.
+    store = await openStore(ctx.dbSpec, { ...opts, lockWaitMs: opts.readOnly ? READER_LOCK_WAIT_MS : 0 });
   }
   try {
     return await fn(store);

@@ -285,10 +285,15 @@ function firstLine(s: string): string {
 }
 
 /** Expected open failures, in words: locked (exit 1), not a database / missing (usage, exit 2). */
+/** The database file is held by another process (DuckDB allows one writer, or several readers). */
+export class StoreBusyError extends FlowmapError {
+  override name = 'StoreBusyError';
+}
+
 function openError(path: string, err: unknown): Error {
   const msg = firstLine(err instanceof Error ? err.message : String(err)).replace(/^IO Error: /, '');
   if (/lock/i.test(msg)) {
-    return new FlowmapError(`database ${path} is in use by another process (a DuckDB file has one writer at a time): ${msg}`, { cause: err });
+    return new StoreBusyError(`database ${path} is in use by another process (a DuckDB file has one writer at a time): ${msg}`, { cause: err });
   }
   if (/not a valid DuckDB database|does not exist|No such file|read-only mode/i.test(msg)) {
     return new UsageError(`cannot open database ${path}: ${msg}`);

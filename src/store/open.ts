@@ -1,5 +1,5 @@
 import { UsageError } from '../util/errors.js';
-import { DuckDbStore } from './duckdb.js';
+import { DuckDbStore, StoreBusyError } from './duckdb.js';
 import { BACKENDS, resolveStoreSpec } from './resolve.js';
 import type { Store } from './store.js';
 
@@ -25,8 +25,20 @@ export function duckdbPath(spec: string): string {
  * `readOnly` suits query-only commands: several may share the file (none while a writer has it),
  * and a missing database is an error rather than silently created.
  */
-export async function openStore(spec: string | undefined, opts: { readOnly?: boolean } = {}): Promise<Store> {
-  const store = await DuckDbStore.open(duckdbPath(resolveStoreSpec(spec)), opts);
+export async function openStore(spec: string | undefined, opts: { readOnly?: boolean; lockWaitMs?: number } = {}): Promise<Store> {
+  const path = duckdbPath(resolveStoreSpec(spec));
+  const deadline = Date.now() + (opts.lockWaitMs ?? 0);
+  let store: DuckDbStore;
+  for (;;) {
+    try {
+      store = await DuckDbStore.open(path, opts);
+      break;
+    } catch (err) {
+      // A live capture holds the file only while it appends a batch: wait for our turn.
+      if (!(err instanceof StoreBusyError) || Date.now() >= deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 25 + Math.random() * 50));
+    }
+  }
   try {
     await store.init();
   } catch (err) {

@@ -13,8 +13,28 @@ if (!port) throw new Error('store worker started outside a worker thread');
 
 let store: Promise<Store> | undefined;
 const opened = (): Promise<Store> => (store ??= openStore(init.spec, { readOnly: init.readOnly }));
+/** How long a shared writer waits for readers to let go of the file. */
+const SHARED_LOCK_WAIT_MS = 30_000;
+
+/** Shared mode: open, do one thing, close, so the file is free between batches. */
+async function briefly<T>(fn: (s: Store) => Promise<T>): Promise<T> {
+  const s = await openStore(init.spec, { readOnly: init.readOnly, lockWaitMs: SHARED_LOCK_WAIT_MS });
+  try {
+    return await fn(s);
+  } finally {
+    await s.close();
+  }
+}
 
 async function handle(req: StoreRequest): Promise<unknown> {
+  if (init.shared && req.op !== 'close') {
+    return briefly<unknown>(async (s) => {
+      if (req.op === 'append') return s.append(req.records);
+      if (req.op === 'top') return s.top(req.kind, req.filter);
+      if (req.op === 'stats') return s.stats();
+      return null;
+    });
+  }
   switch (req.op) {
     case 'init':
       await opened();

@@ -6,6 +6,11 @@ import type { TopKind } from './store.js';
 export interface WorkerInit {
   spec: string | undefined;
   readOnly: boolean;
+  /**
+   * Open the database only while appending a batch, so that other processes (`flowmap top`) can
+   * read it between batches: for long-running writers such as live capture.
+   */
+  shared: boolean;
 }
 
 export type StoreRequest =

@@ -174,8 +174,11 @@ describe('live capture in network namespaces', { skip }, () => {
       // Real-size segments on the wire (no TSO/GSO super-frames handed to tcpdump).
       spawnSync('ip', ['netns', 'exec', ns, 'ethtool', '-K', itf, 'tso', 'off', 'gso', 'off', 'gro', 'off', 'tx', 'off', 'rx', 'off'], { stdio: 'ignore' });
     }
+    // /bytes/N answers N bytes at once; /slow/N sends N chunks of 2000 bytes, one every 200 ms.
     const script =
       "const http=require('http');http.createServer((q,r)=>{const n=Number((/\\d+/.exec(q.url)||['1000'])[0]);" +
+      "if(q.url.startsWith('/slow/')){r.writeHead(200,{'content-type':'application/octet-stream','content-length':n*2000});" +
+      "let k=0;const t=setInterval(()=>{r.write(Buffer.alloc(2000,121));if(++k>=n){clearInterval(t);r.end();}},200);return;}" +
       "r.writeHead(200,{'content-type':'application/octet-stream','content-length':n});r.end(Buffer.alloc(n,120));})" +
       `.listen(${PORT},'0.0.0.0',()=>console.log('listening'));`;
     const srv = spawn('ip', ['netns', 'exec', NS_SRV, process.execPath, '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -265,5 +268,52 @@ describe('live capture in network namespaces', { skip }, () => {
     } finally {
       await store.close();
     }
+  });
+
+  it('long flows reach the store while the capture runs (active timeout), readable by flowmap top; SIGTERM stores the rest', { skip: existsSync(CLI_MAIN) ? false : 'dist/cli/main.js not built' }, async () => {
+    const db = join(dir, 'long.duckdb');
+    const config = join(dir, 'flowmap.yaml');
+    writeFileSync(config, 'flows:\n  activeTimeout: 2s\n  idleTimeout: 30s\n');
+    const ref = startTcpdump({ iface: IF_CLI, netns: NS_CLI });
+    assert.equal(await ref.ready, true);
+    const refBytes = collect(ref);
+    const fm = spawn('ip', ['netns', 'exec', NS_CLI, process.execPath, CLI_MAIN, '--config', config, '--db', db, 'capture', '-i', IF_CLI], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let err = '';
+    fm.stderr?.on('data', (d: Buffer) => (err += d.toString()));
+    const exit = new Promise<number | null>((resolve) => fm.on('close', (code) => resolve(code)));
+    for (let i = 0; i < 300 && !/capturing on/.test(err); i++) await sleep(100);
+    assert.match(err, /capturing on/, `flowmap capture did not report listening: ${err}`);
+    await sleep(500);
+    // A 6-second download: the capture must store parts of it before it ends.
+    const dl = spawn('ip', ['netns', 'exec', NS_CLI, 'curl', '--noproxy', '*', '-s', '-o', '/dev/null', `http://${SRV}:${PORT}/slow/30`], { stdio: 'ignore' });
+    const dlDone = new Promise<number | null>((resolve) => dl.on('close', (code) => resolve(code)));
+    await sleep(4500);
+    const during = spawnSync(process.execPath, [CLI_MAIN, '--db', db, 'top', '--by', 'flows', '--host', SRV, '--json'], { encoding: 'utf8', timeout: 20_000 });
+    assert.equal(during.status, 0, `flowmap top during the capture: ${during.stderr}`);
+    const partial = JSON.parse(during.stdout) as Array<{ client: string; port: number; bytes_s2c: number }>;
+    const seen = partial.find((r) => r.client === CLI && r.port === PORT);
+    assert.ok(seen && seen.bytes_s2c > 10_000, `part of the running download is stored: ${during.stdout}`);
+    assert.ok(seen.bytes_s2c < 60_000, 'and only part of it');
+    assert.equal(await dlDone, 0);
+    await sleep(300);
+    fm.kill('SIGTERM');
+    assert.equal(await exit, 0, `flowmap capture: ${err}`);
+    ref.stop();
+    const file = join(dir, 'long.pcap');
+    writeFileSync(file, await refBytes);
+    const wire = tsharkWire(file);
+    assert.equal(wire.syns, 1);
+    const after = spawnSync(process.execPath, [CLI_MAIN, '--db', db, 'top', '--by', 'flows', '--host', SRV, '--json'], { encoding: 'utf8' });
+    const rows = JSON.parse(after.stdout) as Array<{ client: string; client_port: number; bytes_c2s: number; bytes_s2c: number; packets_c2s: number; packets_s2c: number; records: number }>;
+    assert.equal(rows.length, 1, after.stdout);
+    const r = rows[0];
+    assert.ok(r.records >= 2, `cut into several records by the 2 s active timeout: ${r.records}`);
+    assert.deepEqual(
+      { bytesC2s: r.bytes_c2s, bytesS2c: r.bytes_s2c, packetsC2s: r.packets_c2s, packetsS2c: r.packets_s2c },
+      wire.conns.get(r.client_port),
+      'the records sum to what crossed the wire',
+    );
   });
 });
