@@ -33,7 +33,7 @@ export function registerCapture(program: Command): void {
         const snaplen = Number(opts.snaplen);
         if (!Number.isInteger(snaplen) || snaplen < 64 || snaplen > 262144) throw new UsageError(`--snaplen: ${opts.snaplen} is not 64..262144`);
         const ctx = await cliContext(cmd);
-        return withStore(ctx, async (store) => {
+        return withStore(ctx, async (store, ready) => {
           const live = startTcpdump({ iface: opts.interface, bpf: opts.bpf, snaplen });
           void live.ready.then((listening) => {
             if (listening && !opts.quiet) say(`capturing on ${opts.interface}; flows are stored as they expire (SIGINT/SIGTERM stores the rest and stops)`);
@@ -50,6 +50,7 @@ export function registerCapture(program: Command): void {
                 idleTimeoutMs: ctx.config.flows.idleTimeoutMs,
                 activeTimeoutMs: ctx.config.flows.activeTimeoutMs,
                 maxFlows: ctx.config.flows.maxFlows,
+                storeReady: ready,
               },
               { live: true },
             );
@@ -66,6 +67,7 @@ export function registerCapture(program: Command): void {
           } finally {
             if (timer) clearTimeout(timer);
             release();
+            live.stop(); // no-op once tcpdump has ended; stops it when the store failed
           }
         }, { worker: true, shared: true });
       }),

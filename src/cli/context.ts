@@ -36,22 +36,25 @@ export async function cliContext(cmd: Command): Promise<CliContext> {
  */
 export async function withStore<T>(
   ctx: CliContext,
-  fn: (store: Store) => Promise<T>,
+  fn: (store: Store, ready: Promise<void>) => Promise<T>,
   opts: { readOnly?: boolean; worker?: boolean; shared?: boolean } = {},
 ): Promise<T> {
   let store: Store;
+  let ready: Promise<void>;
   if (opts.worker) {
     store = new WorkerStore(ctx.dbSpec, opts);
-    // Opening runs in the worker while the caller starts reading; errors surface at the first append.
-    store.init().catch(() => undefined);
+    // Opening runs in the worker while the caller starts reading; `ready` tells when it failed.
+    ready = store.init();
+    ready.catch(() => undefined);
   } else {
     // Loaded on demand: the database engine is heavy, and writers load it in their worker instead.
     const { openStore } = await import('../store/open.js');
     // Readers wait briefly for a live capture's append to finish instead of failing at once.
     store = await openStore(ctx.dbSpec, { ...opts, lockWaitMs: opts.readOnly ? READER_LOCK_WAIT_MS : 0 });
+    ready = Promise.resolve();
   }
   try {
-    return await fn(store);
+    return await fn(store, ready);
   } finally {
     await store.close();
   }

@@ -7,7 +7,8 @@ import { writeLabCapture, type LabOptions, type LabTruth } from '../gen/lab.js';
 import { LINKTYPE } from '../gen/pcap-writer.js';
 import { protoName } from '../flow/record.js';
 import type { ConversationRow, EdgeRow } from '../store/store.js';
-import { runCli } from '../testing/cli.js';
+import { spawn } from 'node:child_process';
+import { CLI, runCli } from '../testing/cli.js';
 import { flowmapConversations } from '../testing/flows.js';
 import { hasTshark, tsharkConversations } from '../testing/tshark.js';
 
@@ -126,5 +127,42 @@ describe('ingest: inputs, errors and exit codes', () => {
     const h = runCli(['--help']);
     assert.equal(h.code, 0);
     assert.match(h.stdout, /ingest/);
+  });
+
+  it('SIGINT while waiting on standard input stores what was read, says so, exits 1', async () => {
+    const file = join(dir, 'sigint.pcap');
+    writeLabCapture(file, { packets: 20_000, seed: 61 });
+    const prefix = readFileSync(file).subarray(0, 700_000);
+    const prefixFile = join(dir, 'sigint-prefix.pcap');
+    writeFileSync(prefixFile, prefix);
+    // Reference: the same bytes as a (truncated) file.
+    const refDb = join(dir, 'sigint-ref.duckdb');
+    const ref = runCli(['ingest', prefixFile, '--db', refDb, '--json']);
+    assert.equal(ref.code, 0, ref.stderr);
+    const [refSummary] = JSON.parse(ref.stdout) as Array<{ packets: number }>;
+
+    const db = join(dir, 'sigint.duckdb');
+    const child = spawn(process.execPath, [CLI, 'ingest', '-', '--db', db, '--json'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const exit = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    child.stdin.write(prefix); // and keep stdin open: the reader waits for more
+    await new Promise((r) => setTimeout(r, 2500));
+    child.kill('SIGINT');
+    const code = await Promise.race([exit, new Promise<string>((r) => setTimeout(() => r('hung'), 20_000))]);
+    child.stdin.destroy();
+    assert.equal(code, 1, `exit code; stderr: ${err}`);
+    assert.match(err, /interrupted/);
+    const [summary] = JSON.parse(out) as Array<{ packets: number; interrupted: boolean }>;
+    assert.equal(summary.interrupted, true);
+    assert.equal(summary.packets, refSummary.packets, 'every whole packet received before the signal is counted');
+    const sum = (dbPath: string) =>
+      (JSON.parse(runCli(['top', '--by', 'flows', '--json', '--limit', '100000', '--db', dbPath]).stdout) as ConversationRow[]).reduce(
+        (a, r) => a + r.packets,
+        0,
+      );
+    assert.equal(sum(db), sum(refDb), 'and stored');
   });
 });

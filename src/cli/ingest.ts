@@ -6,10 +6,10 @@ import { openCaptureFile } from '../sources/pcap/reader.js';
 import { CaptureFormatError } from '../sources/pcap/frame.js';
 import type { Store } from '../store/store.js';
 import { cliContext, withStore, type CliContext } from './context.js';
-import { EXIT_OK, EXIT_USAGE, action, say } from './exit.js';
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, action, say } from './exit.js';
 import { byteProgress } from './progress.js';
 import { stopOnSignals } from './signals.js';
-import { summaryLine } from './summary.js';
+import { summaryLine, totalLine } from './summary.js';
 
 interface IngestOptions {
   json?: boolean;
@@ -26,8 +26,12 @@ export function registerIngest(program: Command): void {
     .action(
       action(async (files: string[], opts: IngestOptions, cmd: Command) => {
         const ctx = await cliContext(cmd);
-        const { summaries, failed } = await withStore(ctx, (store) => ingestFiles(files, ctx, store, opts), { worker: true });
+        const { summaries, failed, interrupted } = await withStore(ctx, (store, ready) => ingestFiles(files, ctx, store, opts, ready), { worker: true });
         if (opts.json) process.stdout.write(JSON.stringify(summaries, null, 2) + '\n');
+        if (interrupted) {
+          say('interrupted: the flows read so far are stored; the rest of the input was not read');
+          return EXIT_FAILURE;
+        }
         return failed > 0 ? EXIT_USAGE : EXIT_OK;
       }),
     );
@@ -39,7 +43,8 @@ export async function ingestFiles(
   ctx: CliContext,
   store: Store,
   opts: IngestOptions,
-): Promise<{ summaries: IngestSummary[]; failed: number }> {
+  storeReady?: Promise<void>,
+): Promise<{ summaries: IngestSummary[]; failed: number; interrupted: boolean }> {
   const abort = new AbortController();
   const release = stopOnSignals(() => abort.abort());
   const summaries: IngestSummary[] = [];
@@ -68,6 +73,7 @@ export async function ingestFiles(
           maxFlows: ctx.config.flows.maxFlows,
           onProgress: (n) => progress.update(n),
           signal: abort.signal,
+          storeReady,
         });
         progress.stop();
         summaries.push(summary);
@@ -82,6 +88,9 @@ export async function ingestFiles(
     }
   } finally {
     release();
+    // An open stdin pipe would keep the process alive after an interrupt.
+    if (abort.signal.aborted && files.includes('-')) process.stdin.destroy();
   }
-  return { summaries, failed };
+  if (summaries.length > 1 && !opts.quiet) say(totalLine(summaries));
+  return { summaries, failed, interrupted: abort.signal.aborted };
 }

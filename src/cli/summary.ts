@@ -18,3 +18,10 @@ export function summaryLine(s: IngestSummary): string {
   for (const w of s.warnings) line += `\n${s.source}: warning: ${w}`;
   return line;
 }
+
+/** The sum over several inputs. */
+export function totalLine(all: readonly IngestSummary[]): string {
+  const sum = (f: (s: IngestSummary) => number) => all.reduce((a, s) => a + f(s), 0).toLocaleString('en-US');
+  const skipped = sum((s) => Object.values(s.skipped).reduce((a, b) => a + b, 0));
+  return `total: ${all.length} inputs, ${sum((s) => s.frames)} frames, ${sum((s) => s.packets)} IP packets, ${sum((s) => s.records)} flow records, skipped ${skipped}`;
+}

@@ -94,8 +94,3 @@ export function parseProto(text: string): number | undefined {
   for (const [num, name] of Object.entries(PROTO_NAMES)) if (name === t) return Number(num);
   return undefined;
 }
-
-/** Protocols whose flows carry transport ports. */
-export function hasPorts(proto: number): boolean {
-  return proto === 6 || proto === 17 || proto === 132 || proto === 136 || proto === 33;
-}

@@ -1,4 +1,5 @@
 import type { PacketInfo } from '../decode/packet.js';
+import { Proto } from '../decode/transport.js';
 import { formatAddr } from '../util/ip.js';
 import { decideDirection, type EndpointEvidence, type ServiceLookup } from './direction.js';
 import { DIRECTION_EVIDENCE, type FlowRecord } from './record.js';
@@ -48,9 +49,7 @@ export interface FlowTableStats {
   active: number;
 }
 
-const TCP = 6;
-const ICMP = 1;
-const ICMPV6 = 58;
+const { TCP, ICMP, ICMPV6 } = Proto;
 const TCP_FIN = 0x01;
 const TCP_SYN = 0x02;
 const TCP_RST = 0x04;

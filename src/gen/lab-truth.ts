@@ -1,26 +1,16 @@
 /** Ground-truth types of the lab generator (what tests compare flowmap's output with). */
+import type { FlowRecord } from '../flow/record.js';
 
-/** Ground truth for one conversation (all packets with this key, summed). */
-export interface LabConversation {
-  client: string;
-  clientPort: number;
-  server: string;
-  /** The service port; 0 for ICMP (whose identifier is in clientPort). */
-  serverPort: number;
-  proto: number;
-  ipVersion: 4 | 6;
-  /** Innermost 802.1Q id; 0 when untagged or the link type carries no tags. */
-  vlan: number;
-  /** IP-layer octets (IPv4 total length, IPv6 40 + payload length), per direction. */
-  bytesC2s: number;
-  bytesS2c: number;
-  packetsC2s: number;
-  packetsS2c: number;
-  tcpFlagsC2s: number;
-  tcpFlagsS2c: number;
-  /** Epoch ms (floor of the packet timestamps). */
-  firstSeen: number;
-  lastSeen: number;
+/**
+ * Ground truth for one conversation (all packets with this key, summed), in the flow record's terms:
+ * ICMP's identifier is in clientPort and its serverPort is 0; vlan is 0 on links that carry no tags.
+ */
+export interface LabConversation
+  extends Pick<
+    FlowRecord,
+    | 'client' | 'clientPort' | 'server' | 'serverPort' | 'proto' | 'ipVersion' | 'vlan'
+    | 'bytesC2s' | 'bytesS2c' | 'packetsC2s' | 'packetsS2c' | 'tcpFlagsC2s' | 'tcpFlagsS2c' | 'firstSeen' | 'lastSeen'
+  > {
   /** A SYN of this conversation is in the file. */
   handshake: boolean;
   /** Started before the capture (no handshake / request in the file). */

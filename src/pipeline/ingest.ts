@@ -4,6 +4,7 @@ import { FlowTable } from '../flow/table.js';
 import type { ServiceLookup } from '../flow/direction.js';
 import { readCapture } from '../sources/pcap/reader.js';
 import type { Store } from '../store/store.js';
+import { abortable } from './abortable.js';
 import { RecordBatcher } from './batcher.js';
 
 /** What every ingest needs: where records go and how flows are cut. */
@@ -17,6 +18,8 @@ export interface IngestContext {
   onProgress?: (bytesRead: number) => void;
   /** Stops reading at the next chunk boundary; everything accepted so far is still stored. */
   signal?: AbortSignal;
+  /** The store opening in the background: reading stops as soon as it fails. */
+  storeReady?: Promise<void>;
 }
 
 export interface IngestOptions {
@@ -77,13 +80,18 @@ export async function ingestCapture(
       tick = tick.then(() => batcher.flush()).catch(() => undefined);
     }, 1000);
   }
+  let storeFailure: unknown = null;
+  ctx.storeReady?.catch((e: unknown) => {
+    storeFailure = e;
+  });
   const stopAtBoundary = new Error('stopped');
   let stats;
   try {
-    stats = await readCapture(chunks, sink, {
+    stats = await readCapture(abortable(chunks, ctx.signal), sink, {
       afterChunk: async (n) => {
         bytesRead = n;
         ctx.onProgress?.(n);
+        if (storeFailure) throw storeFailure;
         await batcher.maybeFlush();
         if (ctx.signal?.aborted) throw stopAtBoundary;
       },
@@ -102,6 +110,7 @@ export async function ingestCapture(
   } finally {
     if (timer) clearInterval(timer);
   }
+  if (ctx.signal?.aborted) interrupted = true;
   sink.finish();
   table.flushAll();
   await tick;

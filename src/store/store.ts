@@ -4,21 +4,25 @@ import type { FlowFilter } from '../filter/filter.js';
 /** What `flowmap top --by ...` groups by. */
 export type TopKind = 'edges' | 'talkers' | 'services' | 'flows';
 
+/** Traffic of a group of records, both directions (bytes are IP-layer octets). */
+export interface DirectedTotals {
+  bytes_c2s: number;
+  bytes_s2c: number;
+  bytes: number;
+  packets: number;
+  first_seen: string;
+  last_seen: string;
+}
+
 /** One (client host, server host, server port, protocol) dependency. */
-export interface EdgeRow {
+export interface EdgeRow extends DirectedTotals {
   client: string;
   server: string;
   port: number;
   proto: string;
   service: string | null;
-  bytes_c2s: number;
-  bytes_s2c: number;
-  bytes: number;
-  packets: number;
   /** Distinct transport conversations (client port, VLAN), not records. */
   connections: number;
-  first_seen: string;
-  last_seen: string;
 }
 
 /** One host, whichever side it was on. */
@@ -36,23 +40,17 @@ export interface TalkerRow {
 }
 
 /** One service (server port + protocol). */
-export interface ServiceRow {
+export interface ServiceRow extends DirectedTotals {
   port: number;
   proto: string;
   service: string | null;
   servers: number;
   clients: number;
-  bytes_c2s: number;
-  bytes_s2c: number;
-  bytes: number;
-  packets: number;
   connections: number;
-  first_seen: string;
-  last_seen: string;
 }
 
 /** One conversation (all records of the same transport tuple summed). */
-export interface ConversationRow {
+export interface ConversationRow extends DirectedTotals {
   client: string;
   client_port: number;
   server: string;
@@ -60,15 +58,9 @@ export interface ConversationRow {
   proto: string;
   vlan: number;
   service: string | null;
-  bytes_c2s: number;
-  bytes_s2c: number;
-  bytes: number;
   packets_c2s: number;
   packets_s2c: number;
-  packets: number;
   records: number;
-  first_seen: string;
-  last_seen: string;
 }
 
 export interface TopRows {
