@@ -165,4 +165,23 @@ describe('ingest: inputs, errors and exit codes', () => {
       );
     assert.equal(sum(db), sum(refDb), 'and stored');
   });
+
+  it('a database held by another writer: one clear line, exit 1, nothing half-done', async () => {
+    const db = join(dir, 'held.duckdb');
+    const holder = spawn(process.execPath, [CLI, 'ingest', '-', '--db', db], { stdio: ['pipe', 'ignore', 'pipe'] });
+    const held = new Promise<number | null>((resolve) => holder.on('close', (code) => resolve(code)));
+    try {
+      // The holder opens the database and waits on its (empty, open) standard input.
+      await new Promise((r) => setTimeout(r, 1500));
+      const file = join(dir, 'held.pcap');
+      writeLabCapture(file, { packets: 5_000, seed: 71 });
+      const r = runCli(['ingest', file, '--db', db]);
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stderr, /in use by another process/);
+      assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+    } finally {
+      holder.stdin.end();
+      await held;
+    }
+  });
 });
