@@ -171,6 +171,26 @@ describe('FlowTable', () => {
     assert.equal(out[1].packetsC2s, 1);
   });
 
+  it('a retransmitted SYN of a new conversation after port reuse does not split it', () => {
+    // Idle longer than active: the first record is cut by the active timeout and its slot stays.
+    const { t, out } = table({ idleTimeoutMs: 30_000, activeTimeoutMs: 20_000 });
+    pkt(t, 0, '10.0.0.1', 40000, '10.0.0.2', 80, 60, { flags: SYN });
+    pkt(t, 1, '10.0.0.2', 80, '10.0.0.1', 40000, 60, { flags: SYNACK });
+    pkt(t, 5000, '10.0.0.1', 40000, '10.0.0.2', 80, 52, { flags: FIN });
+    // The active timeout writes the first conversation out (an unrelated packet drives the clock).
+    pkt(t, 21_000, '10.0.0.7', 1111, '10.0.0.8', 22, 52, { flags: ACK });
+    assert.equal(out.length, 1);
+    // Port reuse while the record is already written, then a SYN retransmission.
+    pkt(t, 22_000, '10.0.0.2', 80, '10.0.0.1', 40000, 60, { flags: SYN });
+    pkt(t, 23_000, '10.0.0.2', 80, '10.0.0.1', 40000, 60, { flags: SYN });
+    pkt(t, 23_001, '10.0.0.1', 40000, '10.0.0.2', 80, 60, { flags: SYNACK });
+    t.flushAll();
+    const second = out.filter((r) => r.firstSeen >= 22_000);
+    assert.equal(second.length, 1, 'one record for the new conversation');
+    assert.equal(second[0].client, '10.0.0.2', 'direction decided afresh from the new handshake');
+    assert.equal(second[0].packetsC2s, 2);
+  });
+
   it('memory bound: a table full of conversations emits the oldest early and loses no bytes', () => {
     const { t, out } = table({ maxFlows: 100 });
     let total = 0;

@@ -42,7 +42,6 @@ export interface FlowTableOptions {
 }
 
 export interface FlowTableStats {
-  packets: number;
   records: number;
   /** Conversations emitted early because the table was full. */
   evicted: number;
@@ -78,7 +77,7 @@ export class FlowTable {
   private readonly endpointConvs = new Map<number, number>();
   private fanInSnapshot: Map<number, number> | null = null;
   private readonly scratch = new Uint32Array(4);
-  readonly stats: FlowTableStats = { packets: 0, records: 0, evicted: 0, active: 0 };
+  readonly stats: FlowTableStats = { records: 0, evicted: 0, active: 0 };
 
   constructor(private readonly opts: FlowTableOptions) {
     this.maxFlows = Math.max(16, Math.floor(opts.maxFlows));
@@ -103,7 +102,6 @@ export class FlowTable {
       if (this.nextScan !== 0) this.expire(this.now);
       this.nextScan = this.now + this.scanEveryMs;
     }
-    this.stats.packets++;
     const src = p.src;
     const dst = p.dst;
     // Canonical order: side 0 is the smaller (address, port) end.
@@ -124,16 +122,17 @@ export class FlowTable {
       r = this.pool.r;
     } else {
       const bits = r[i * R_WORDS + R_BITS];
-      if ((bits & (ST_EMPTY << 24)) !== 0) {
-        this.resetCounters(i, ts, side);
-      } else if (
-        p.proto === TCP &&
-        (bits & (ST_CLOSED << 24)) !== 0 &&
-        (p.tcpFlags & (TCP_SYN | TCP_ACK)) === TCP_SYN
-      ) {
-        // Port reuse: a fresh SYN after FIN/RST is a new conversation.
-        this.emit(i);
-        r[i * R_WORDS + R_BITS] = 0;
+      // Port reuse: a fresh SYN after FIN/RST starts a new conversation with its own direction.
+      const reused = p.proto === TCP && (bits & (ST_CLOSED << 24)) !== 0 && (p.tcpFlags & (TCP_SYN | TCP_ACK)) === TCP_SYN;
+      if ((bits & (ST_EMPTY << 24)) === 0) {
+        if (reused) {
+          this.emit(i);
+          r[i * R_WORDS + R_BITS] = 0;
+          this.resetCounters(i, ts, side);
+        }
+      } else {
+        // The previous record was already written by the active timeout.
+        if (reused) r[i * R_WORDS + R_BITS] = 0;
         this.resetCounters(i, ts, side);
       }
     }
