@@ -1,20 +1,17 @@
 import {
   DuckDBConnection,
   DuckDBInstance,
-  DuckDBDataChunk,
   DuckDBTimestampValue,
   DuckDBVector,
   type DuckDBAppender,
-  type DuckDBType,
-  type DuckDBValue,
   type DuckDBPreparedStatement,
 } from '@duckdb/node-api';
 import type { FlowRecord } from '../flow/record.js';
 import { protoName } from '../flow/record.js';
 import type { FlowFilter } from '../filter/filter.js';
 import { FlowmapError, UsageError } from '../util/errors.js';
-import { addrHiLo, type HiLo } from '../util/ip.js';
 import { isoMs } from '../util/time.js';
+import { addrWords, ChunkFiller, type ColumnSource } from './duckdb-chunk.js';
 import { FLOW_COLUMNS, MIGRATIONS, SCHEMA_VERSION, createVersionTableSql } from './schema.js';
 import { duckdbDialect, topQuery, type SqlParam } from './sql.js';
 import type { Store, StoreStats, TopKind, TopRows } from './store.js';
@@ -98,7 +95,8 @@ export class DuckDbStore implements Store {
       const types = Array.from({ length: app.columnCount }, (_, i) => app.columnType(i));
       if (types.length !== FLOW_COLUMNS.length) throw new FlowmapError(`table flows in ${this.path} has ${types.length} columns, expected ${FLOW_COLUMNS.length}`);
       const size = DuckDBVector.standardSize();
-      for (let i = 0; i < records.length; i += size) appendChunk(a, types, records.slice(i, i + size));
+      const filler = new ChunkFiller(size);
+      for (let i = 0; i < records.length; i += size) a.appendDataChunk(filler.fill(types, SOURCES, records.slice(i, i + size)));
       a.closeSync(); // flushes
       a = undefined;
       await this.conn.run('COMMIT');
@@ -164,77 +162,50 @@ function bindParam(stmt: DuckDBPreparedStatement, i: number, p: SqlParam): void 
 }
 
 /** Non-negative integer as bigint; fractional estimates are rounded rather than rejected. */
-function u64(n: number): bigint {
-  return BigInt(Number.isInteger(n) && n >= 0 ? n : Math.max(0, Math.round(n || 0)));
-}
 
 function ts(ms: number): DuckDBTimestampValue {
   return new DuckDBTimestampValue(BigInt(Math.round(ms)) * 1000n);
 }
 
-function rawOf(scaled: number, rate: number): number {
-  return rate === 1 ? scaled : scaled / rate;
-}
 
-type Getter = (r: FlowRecord, i: number) => DuckDBValue;
 
 /**
  * How each column is read from a record, in FLOW_COLUMNS order. Addresses' hi/lo halves are computed
  * once per batch (see appendChunk).
  */
-function columnGetters(hl: { c: HiLo[]; s: HiLo[] }): Getter[] {
-  const rate = (r: FlowRecord): number => (r.samplingRate >= 1 ? r.samplingRate : 1);
-  return [
-    (r) => ts(r.firstSeen),
-    (r) => ts(r.lastSeen),
-    (r) => r.client,
-    (r) => r.server,
-    (_r, i) => hl.c[i].hi,
-    (_r, i) => hl.c[i].lo,
-    (_r, i) => hl.s[i].hi,
-    (_r, i) => hl.s[i].lo,
-    (r) => r.clientPort,
-    (r) => r.serverPort,
-    (r) => r.proto,
-    (r) => r.ipVersion,
-    (r) => r.vlan,
-    (r) => u64(r.bytesC2s),
-    (r) => u64(r.bytesS2c),
-    (r) => u64(r.packetsC2s),
-    (r) => u64(r.packetsS2c),
-    (r) => u64(rawOf(r.bytesC2s, rate(r))),
-    (r) => u64(rawOf(r.bytesS2c, rate(r))),
-    (r) => u64(rawOf(r.packetsC2s, rate(r))),
-    (r) => u64(rawOf(r.packetsS2c, rate(r))),
-    (r) => rate(r),
-    (r) => r.tcpFlagsC2s,
-    (r) => r.tcpFlagsS2c,
-    (r) => r.direction,
-    (r) => r.source,
-  ];
-}
+const rate = (r: FlowRecord): number => (r.samplingRate >= 1 ? r.samplingRate : 1);
+/** Counters as received: the stored estimates are raw x rate. */
+const raw = (scaled: number, r: FlowRecord): number => (rate(r) === 1 ? scaled : Math.round(scaled / rate(r)));
 
-/**
- * Append up to one vector's worth of records as a data chunk: numeric columns go over as one buffer
- * copy each, which is several times faster than value-by-value appender calls.
- */
-function appendChunk(a: DuckDBAppender, types: readonly DuckDBType[], recs: readonly FlowRecord[]): void {
-  const hl = { c: recs.map((r) => addrHiLo(r.client)), s: recs.map((r) => addrHiLo(r.server)) };
-  const getters = columnGetters(hl);
-  const chunk = DuckDBDataChunk.create(types, recs.length);
-  for (let col = 0; col < getters.length; col++) {
-    const v = chunk.getColumnVector(col);
-    const get = getters[col];
-    try {
-      for (let i = 0; i < recs.length; i++) v.setItem(i, get(recs[i], i));
-    } catch (err) {
-      const msg = err instanceof Error ? err.message : String(err);
-      throw new FlowmapError(`flow record has a bad ${FLOW_COLUMNS[col].name}: ${msg}`, { cause: err });
-    }
-    v.flush();
-  }
-  a.appendDataChunk(chunk);
-}
+/** Where each column of FLOW_COLUMNS comes from, in table order. */
+const SOURCES: readonly ColumnSource[] = [
+  { name: 'first_seen', kind: 'timestamp', get: (r) => r.firstSeen },
+  { name: 'last_seen', kind: 'timestamp', get: (r) => r.lastSeen },
+  { name: 'client', kind: 'string', get: (r) => r.client },
+  { name: 'server', kind: 'string', get: (r) => r.server },
+  { name: 'client_hi', kind: 'addr-half', half: 0, get: (r) => addrWords(r.client) },
+  { name: 'client_lo', kind: 'addr-half', half: 1, get: (r) => addrWords(r.client) },
+  { name: 'server_hi', kind: 'addr-half', half: 0, get: (r) => addrWords(r.server) },
+  { name: 'server_lo', kind: 'addr-half', half: 1, get: (r) => addrWords(r.server) },
+  { name: 'client_port', kind: 'number', get: (r) => r.clientPort },
+  { name: 'server_port', kind: 'number', get: (r) => r.serverPort },
+  { name: 'proto', kind: 'number', get: (r) => r.proto },
+  { name: 'ip_version', kind: 'number', get: (r) => r.ipVersion },
+  { name: 'vlan', kind: 'number', get: (r) => r.vlan },
+  { name: 'bytes_c2s', kind: 'number', get: (r) => r.bytesC2s },
+  { name: 'bytes_s2c', kind: 'number', get: (r) => r.bytesS2c },
+  { name: 'packets_c2s', kind: 'number', get: (r) => r.packetsC2s },
+  { name: 'packets_s2c', kind: 'number', get: (r) => r.packetsS2c },
+  { name: 'raw_bytes_c2s', kind: 'number', get: (r) => raw(r.bytesC2s, r) },
+  { name: 'raw_bytes_s2c', kind: 'number', get: (r) => raw(r.bytesS2c, r) },
+  { name: 'raw_packets_c2s', kind: 'number', get: (r) => raw(r.packetsC2s, r) },
+  { name: 'raw_packets_s2c', kind: 'number', get: (r) => raw(r.packetsS2c, r) },
+  { name: 'sampling_rate', kind: 'number', get: rate },
+  { name: 'tcp_flags_c2s', kind: 'number', get: (r) => r.tcpFlagsC2s },
+  { name: 'tcp_flags_s2c', kind: 'number', get: (r) => r.tcpFlagsS2c },
+  { name: 'direction', kind: 'string', get: (r) => r.direction },
+  { name: 'source', kind: 'string', get: (r) => r.source },
+];
 
 /** bigint/number -> number. Sums beyond 2^53 (9 PB) lose only low-order precision. */
 function num(v: unknown): number {
