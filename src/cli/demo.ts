@@ -34,7 +34,8 @@ export function registerDemo(program: Command): void {
         if (!cmd.optsWithGlobals<{ db?: string }>().db) ctx.dbSpec = DEMO_DB;
         const capture = resolve(opts.capture);
         process.stderr.write(`flowmap: writing a lab capture of ${packets.toLocaleString('en-US')} packets to ${opts.capture}\n`);
-        writeLabCapture(capture, { packets, durationSec: Math.max(60, packets / 500), seed: 1 });
+        // 128 bytes per packet, as flow captures are usually taken: byte counts come from IP lengths.
+        writeLabCapture(capture, { packets, durationSec: Math.max(60, packets / 500), seed: 1, snaplen: 128 });
         if (ctx.dbSpec === DEMO_DB) {
           await rm(DEMO_DB, { force: true });
           await rm(`${DEMO_DB}.wal`, { force: true });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -183,5 +184,19 @@ describe('ingest: inputs, errors and exit codes', () => {
       holder.stdin.end();
       await held;
     }
+  });
+
+  it('gzip-compressed captures are read as they are; a cut-off one keeps what was read and warns', () => {
+    const file = join(dir, 'gz.pcap');
+    const truth = writeLabCapture(file, { packets: 6_000, seed: 81, snaplen: 128 });
+    const gz = gzipSync(readFileSync(file));
+    writeFileSync(`${file}.gz`, gz);
+    assertMatchesTruth(ingestAndList(`${file}.gz`, join(dir, 'gz.duckdb')), truth);
+    writeFileSync(join(dir, 'cut.pcap.gz'), gz.subarray(0, Math.floor(gz.length / 2)));
+    const r = runCli(['ingest', join(dir, 'cut.pcap.gz'), '--db', join(dir, 'gzcut.duckdb'), '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /warning: gzip: unexpected end of file/);
+    const [s] = JSON.parse(r.stdout) as Array<{ frames: number }>;
+    assert.ok(s.frames > 1_000 && s.frames < 6_000, `frames before the cut: ${s.frames}`);
   });
 });

@@ -2,6 +2,7 @@ import { SkipReason, skipSummary } from '../decode/packet.js';
 import { DecodingSink } from '../decode/sink.js';
 import { FlowTable } from '../flow/table.js';
 import type { ServiceLookup } from '../flow/direction.js';
+import { gunzipIfNeeded } from '../sources/pcap/gunzip.js';
 import { readCapture } from '../sources/pcap/reader.js';
 import type { Store } from '../store/store.js';
 import { abortable } from './abortable.js';
@@ -80,6 +81,7 @@ export async function ingestCapture(
       tick = tick.then(() => batcher.flush()).catch(() => undefined);
     }, 1000);
   }
+  const inputWarnings: string[] = [];
   let storeFailure: unknown = null;
   ctx.storeReady?.catch((e: unknown) => {
     storeFailure = e;
@@ -87,7 +89,7 @@ export async function ingestCapture(
   const stopAtBoundary = new Error('stopped');
   let stats;
   try {
-    stats = await readCapture(abortable(chunks, ctx.signal), sink, {
+    stats = await readCapture(gunzipIfNeeded(abortable(chunks, ctx.signal), inputWarnings), sink, {
       afterChunk: async (n) => {
         bytesRead = n;
         ctx.onProgress?.(n);
@@ -125,7 +127,7 @@ export async function ingestCapture(
     records: batcher.written,
     evicted: table.stats.evicted,
     bytesRead: stats?.bytesRead ?? bytesRead,
-    warnings: stats?.warnings ?? [],
+    warnings: [...inputWarnings, ...(stats?.warnings ?? [])],
     interrupted,
   };
 }
