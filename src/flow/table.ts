@@ -94,13 +94,17 @@ export class FlowTable {
     return this.count;
   }
 
-  /** Account one decoded packet. */
+  /**
+   * Account one decoded packet. The common case (a packet of a known, open conversation) stays in
+   * this function; everything else goes through open(). Keeping rare branches out of the hot
+   * function also spares V8 from deoptimising it the first time real traffic takes one.
+   */
   add(p: PacketInfo): void {
     const ts = p.tsMs;
-    if (ts > this.now) this.now = ts;
-    if (this.now >= this.nextScan) {
-      if (this.nextScan !== 0) this.expire(this.now);
-      this.nextScan = this.now + this.scanEveryMs;
+    if (ts > this.now) {
+      this.now = ts;
+      // Called on the very first packet too, so the call is never cold in optimised code.
+      if (ts >= this.nextScan) this.tick();
     }
     const src = p.src;
     const dst = p.dst;
@@ -113,14 +117,37 @@ export class FlowTable {
     const ports = fromSide1 ? (p.dstPort << 16) | p.srcPort : (p.srcPort << 16) | p.dstPort;
     const meta = p.proto | (p.vlan << 8) | (p.ipVersion === 6 ? 1 << 20 : 0);
     const h = hashKey(a, b, ports, meta);
+    const side = fromSide1 ? 1 : 0;
 
     let i = this.find(h, a, b, ports, meta);
-    const side = fromSide1 ? 1 : 0;
     let r = this.pool.r;
+    // New, closed (FIN/RST seen) or already written out by the active timeout: the slow path.
+    if (i < 0 || (r[i * R_WORDS + R_BITS] & ((ST_EMPTY | ST_CLOSED) << 24)) !== 0) {
+      i = this.open(i, p, h, a, b, ports, meta, side);
+      r = this.pool.r;
+    }
+    const f = this.pool.f;
+    const fo = i * F_WORDS;
+    f[fo + F_BYTES + side] += p.ipBytes + p.heldBytes;
+    f[fo + F_PKTS + side] += 1 + p.heldPackets;
+    if (ts > f[fo + F_LAST]) f[fo + F_LAST] = ts;
+    if (ts < f[fo + F_FIRST]) f[fo + F_FIRST] = ts;
+    if (p.proto === TCP) {
+      const ro = i * R_WORDS + R_BITS;
+      const fl = p.tcpFlags;
+      let bits = r[ro] | (fl << (side * 8));
+      if ((fl & (TCP_SYN | TCP_FIN | TCP_RST)) !== 0) bits = tcpEvidence(bits, fl, side);
+      r[ro] = bits;
+    }
+  }
+
+  /** The packet's conversation is new, closed, or cut by the active timeout: find or make its record. */
+  private open(i: number, p: PacketInfo, h: number, a: Int32Array, b: Int32Array, ports: number, meta: number, side: number): number {
+    const ts = p.tsMs;
     if (i < 0) {
       i = this.insert(h, a, b, ports, meta, ts, side);
-      r = this.pool.r;
     } else {
+      const r = this.pool.r;
       const bits = r[i * R_WORDS + R_BITS];
       // Port reuse: a fresh SYN after FIN/RST starts a new conversation with its own direction.
       const reused = p.proto === TCP && (bits & (ST_CLOSED << 24)) !== 0 && (p.tcpFlags & (TCP_SYN | TCP_ACK)) === TCP_SYN;
@@ -136,25 +163,21 @@ export class FlowTable {
         this.resetCounters(i, ts, side);
       }
     }
-    const f = this.pool.f;
-    const fo = i * F_WORDS;
-    f[fo + F_BYTES + side] += p.ipBytes + p.heldBytes;
-    f[fo + F_PKTS + side] += 1 + p.heldPackets;
-    if (ts > f[fo + F_LAST]) f[fo + F_LAST] = ts;
-    if (ts < f[fo + F_FIRST]) f[fo + F_FIRST] = ts;
-
+    // ICMP roles come from the first packet of each record (the request, or a reply whose request
+    // was not captured): that is all direction inference needs, and keeps them off the hot path.
     const proto = p.proto;
-    const ro = i * R_WORDS + R_BITS;
-    if (proto === TCP) {
-      const fl = p.tcpFlags;
-      let bits = r[ro] | (fl << (side * 8));
-      if ((fl & TCP_SYN) !== 0) bits |= ((fl & TCP_ACK) !== 0 ? EV_SYNACK : EV_SYN) << (16 + side);
-      if ((fl & (TCP_FIN | TCP_RST)) !== 0) bits |= ST_CLOSED << 24;
-      r[ro] = bits;
-    } else if (proto === ICMP || proto === ICMPV6) {
+    if (proto === ICMP || proto === ICMPV6) {
       const role = icmpRole(proto, p.icmpType);
-      if (role !== 0) r[ro] = r[ro] | (role << (16 + side));
+      const ro = i * R_WORDS + R_BITS;
+      if (role !== 0) this.pool.r[ro] = this.pool.r[ro] | (role << (16 + side));
     }
+    return i;
+  }
+
+  /** Periodic work driven by packet time: expiry scans. */
+  private tick(): void {
+    if (this.nextScan !== 0) this.expire(this.now);
+    this.nextScan = this.now + this.scanEveryMs;
   }
 
   /** Emit conversations idle past the idle timeout, and cut those past the active timeout. */
@@ -491,6 +514,13 @@ function boundedSet<V>(m: Map<number, V>, k: number, v: V): void {
     if (oldest !== undefined) m.delete(oldest);
   }
   m.set(k, v);
+}
+
+/** Handshake and close evidence from a TCP packet's flags (SYN, SYN-ACK, FIN/RST). */
+function tcpEvidence(bits: number, fl: number, side: number): number {
+  if ((fl & TCP_SYN) !== 0) bits |= ((fl & TCP_ACK) !== 0 ? EV_SYNACK : EV_SYN) << (16 + side);
+  if ((fl & (TCP_FIN | TCP_RST)) !== 0) bits |= ST_CLOSED << 24;
+  return bits;
 }
 
 /** EV_REQUEST / EV_REPLY for ICMP types that have a request/response role, else 0. */
