@@ -542,20 +542,15 @@ function cmpWords(x: Int32Array, y: Int32Array): number {
   return 0;
 }
 
+/** Hash of a conversation key. IPv4 is held IPv4-mapped: only its last word varies. */
 function hashKey(a: Int32Array, b: Int32Array, ports: number, meta: number): number {
+  if ((meta & (1 << 20)) === 0) return finish(mix(mix(mix(0x811c9dc5 ^ meta, a[3]), b[3]), ports));
   let h = 0x811c9dc5 ^ meta;
-  // IPv4 is held IPv4-mapped: the upper three words are constant, so only IPv6 pays for them.
-  if ((meta & (1 << 20)) !== 0) {
-    h = mix(h, a[0]);
-    h = mix(h, a[1]);
-    h = mix(h, a[2]);
-    h = mix(h, b[0]);
-    h = mix(h, b[1]);
-    h = mix(h, b[2]);
-  }
-  h = mix(h, a[3]);
-  h = mix(h, b[3]);
-  h = mix(h, ports);
+  for (let k = 0; k < 4; k++) h = mix(mix(h, a[k]), b[k]);
+  return finish(mix(h, ports));
+}
+
+function finish(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
