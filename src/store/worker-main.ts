@@ -4,6 +4,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { openStore } from './open.js';
+import { fromColumns } from './record-columns.js';
 import type { Store } from './store.js';
 import type { StoreRequest, StoreResponse, WorkerInit } from './worker-protocol.js';
 
@@ -29,7 +30,7 @@ async function briefly<T>(fn: (s: Store) => Promise<T>): Promise<T> {
 async function handle(req: StoreRequest): Promise<unknown> {
   if (init.shared && req.op !== 'close') {
     return briefly<unknown>(async (s) => {
-      if (req.op === 'append') return s.append(req.records);
+      if (req.op === 'append') return s.append(fromColumns(req.columns));
       if (req.op === 'top') return s.top(req.kind, req.filter);
       if (req.op === 'stats') return s.stats();
       return null;
@@ -40,7 +41,7 @@ async function handle(req: StoreRequest): Promise<unknown> {
       await opened();
       return null;
     case 'append':
-      return (await opened()).append(req.records);
+      return (await opened()).append(fromColumns(req.columns));
     case 'top':
       return (await opened()).top(req.kind, req.filter);
     case 'stats':

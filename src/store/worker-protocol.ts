@@ -1,6 +1,6 @@
 /** Messages between WorkerStore (caller thread) and the store worker. */
 import type { FlowFilter } from '../filter/filter.js';
-import type { FlowRecord } from '../flow/record.js';
+import type { RecordColumns } from './record-columns.js';
 import type { TopKind } from './store.js';
 
 export interface WorkerInit {
@@ -15,7 +15,7 @@ export interface WorkerInit {
 
 export type StoreRequest =
   | { id: number; op: 'init' }
-  | { id: number; op: 'append'; records: readonly FlowRecord[] }
+  | { id: number; op: 'append'; columns: RecordColumns }
   | { id: number; op: 'top'; kind: TopKind; filter: FlowFilter }
   | { id: number; op: 'stats' }
   | { id: number; op: 'close' };

@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type { FlowFilter } from '../filter/filter.js';
 import type { FlowRecord } from '../flow/record.js';
 import { FlowmapError, UsageError } from '../util/errors.js';
+import { toColumns } from './record-columns.js';
 import type { Store, StoreStats, TopKind, TopRows } from './store.js';
 import type { StoreRequest, StoreResponse, WireError, WorkerInit } from './worker-protocol.js';
 
@@ -40,12 +41,12 @@ export class WorkerStore implements Store {
     this.pending.clear();
   }
 
-  private call<T>(req: Request): Promise<T> {
+  private call<T>(req: Request, transfer: ArrayBuffer[] = []): Promise<T> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      this.worker.postMessage({ ...req, id });
+      this.worker.postMessage({ ...req, id }, transfer);
     });
   }
 
@@ -54,7 +55,8 @@ export class WorkerStore implements Store {
   }
 
   append(records: readonly FlowRecord[]): Promise<void> {
-    return this.call({ op: 'append', records });
+    const columns = toColumns(records);
+    return this.call({ op: 'append', columns }, [columns.numbers.buffer]);
   }
 
   top<K extends TopKind>(kind: K, filter: FlowFilter): Promise<TopRows[K]> {
