@@ -4,6 +4,7 @@ import { FlowTable } from '../flow/table.js';
 import type { ServiceLookup } from '../flow/direction.js';
 import { gunzipIfNeeded } from '../sources/pcap/gunzip.js';
 import { readCapture } from '../sources/pcap/reader.js';
+import type { CaptureReadStats } from '../sources/pcap/frame.js';
 import type { Store } from '../store/store.js';
 import { abortable } from './abortable.js';
 import { RecordBatcher } from './batcher.js';
@@ -71,7 +72,6 @@ export async function ingestCapture(
   const sink = new DecodingSink((info) => table.add(info));
   let bytesRead = 0;
 
-  let interrupted = false;
   let timer: NodeJS.Timeout | undefined;
   let tick: Promise<void> = Promise.resolve();
   if (opts.live) {
@@ -87,7 +87,8 @@ export async function ingestCapture(
     storeFailure = e;
   });
   const stopAtBoundary = new Error('stopped');
-  let stats;
+  let stats: CaptureReadStats | undefined;
+  let failure: unknown = null;
   try {
     stats = await readCapture(gunzipIfNeeded(abortable(chunks, ctx.signal), inputWarnings), sink, {
       afterChunk: async (n) => {
@@ -99,24 +100,21 @@ export async function ingestCapture(
       },
     });
   } catch (e) {
-    if (e !== stopAtBoundary) {
-      if (timer) clearInterval(timer);
-      // Whatever was accepted before a failure is still stored.
-      sink.finish();
-      table.flushAll();
-      await tick;
-      await batcher.flush();
-      throw e;
-    }
-    interrupted = true;
+    if (e !== stopAtBoundary) failure = e;
   } finally {
     if (timer) clearInterval(timer);
   }
-  if (ctx.signal?.aborted) interrupted = true;
+  const interrupted = ctx.signal?.aborted === true;
+  // Whatever was accepted is stored, also when the input failed part-way.
   sink.finish();
   table.flushAll();
   await tick;
-  await batcher.flush();
+  try {
+    await batcher.flush();
+  } catch (e) {
+    throw failure ?? e;
+  }
+  if (failure) throw failure;
   return {
     source: sourceName,
     format: stats?.format ?? 'pcap',
