@@ -1,11 +1,8 @@
 import type { Command } from 'commander';
-import { ingestCapture } from '../pipeline/ingest.js';
-import { startTcpdump } from '../sources/capture/tcpdump.js';
 import { UsageError } from '../util/errors.js';
 import { cliContext, withStore } from './context.js';
 import { EXIT_OK, action, say } from './exit.js';
 import { stopOnSignals } from './signals.js';
-import { summaryLine } from './summary.js';
 
 interface CaptureOptions {
   interface: string;
@@ -33,6 +30,12 @@ export function registerCapture(program: Command): void {
         const snaplen = Number(opts.snaplen);
         if (!Number.isInteger(snaplen) || snaplen < 64 || snaplen > 262144) throw new UsageError(`--snaplen: ${opts.snaplen} is not 64..262144`);
         const ctx = await cliContext(cmd);
+        // Loaded when the command runs: `flowmap --help` and other commands start faster.
+        const [{ ingestCapture }, { startTcpdump }, { summaryLine }] = await Promise.all([
+          import('../pipeline/ingest.js'),
+          import('../sources/capture/tcpdump.js'),
+          import('./summary.js'),
+        ]);
         return withStore(ctx, async (store, ready) => {
           const live = startTcpdump({ iface: opts.interface, bpf: opts.bpf, snaplen });
           void live.ready.then((listening) => {

@@ -2,9 +2,7 @@ import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { parseFilter } from '../filter/parse.js';
-import { writeLabCapture } from '../gen/lab.js';
-import { TOP_COLUMNS, formatTable, type Column, type Row } from '../query/format.js';
-import { runTop } from '../query/top.js';
+import type { Column, Row } from '../query/format.js';
 import { UsageError } from '../util/errors.js';
 import { cliContext, withStore } from './context.js';
 import { action } from './exit.js';
@@ -30,6 +28,11 @@ export function registerDemo(program: Command): void {
           throw new UsageError(`--packets: ${opts.packets} is not a whole number from 100 to 50000000`);
         }
         const ctx = await cliContext(cmd);
+        const [{ writeLabCapture }, { TOP_COLUMNS, formatTable }, { runTop }] = await Promise.all([
+          import('../gen/lab.js'),
+          import('../query/format.js'),
+          import('../query/top.js'),
+        ]);
         // The demo owns its store: a fresh file each run, so numbers never double up.
         if (!cmd.optsWithGlobals<{ db?: string }>().db) ctx.dbSpec = DEMO_DB;
         const capture = resolve(opts.capture);

@@ -1,13 +1,11 @@
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import { ingestCapture, type IngestSummary } from '../pipeline/ingest.js';
-import { openCaptureFile } from '../sources/pcap/reader.js';
+import type { IngestSummary } from '../pipeline/ingest.js';
 import { CaptureFormatError } from '../sources/pcap/frame.js';
 import type { Store } from '../store/store.js';
 import { cliContext, withStore, type CliContext } from './context.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, action, say } from './exit.js';
-import { byteProgress } from './progress.js';
 import { stopOnSignals } from './signals.js';
 import { summaryLine, totalLine } from './summary.js';
 
@@ -45,6 +43,12 @@ export async function ingestFiles(
   opts: IngestOptions,
   storeReady?: Promise<void>,
 ): Promise<{ summaries: IngestSummary[]; failed: number; interrupted: boolean }> {
+  // Loaded when the command runs: `flowmap --help` and other commands start faster.
+  const [{ ingestCapture }, { openCaptureFile }, { byteProgress }] = await Promise.all([
+    import('../pipeline/ingest.js'),
+    import('../sources/pcap/file.js'),
+    import('./progress.js'),
+  ]);
   const abort = new AbortController();
   const release = stopOnSignals(() => abort.abort());
   const summaries: IngestSummary[] = [];

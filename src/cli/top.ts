@@ -1,7 +1,6 @@
 import { Option, type Command } from 'commander';
 import type { RawFilter } from '../filter/parse.js';
-import { TOP_COLUMNS, formatCsv, formatJson, formatTable, type Column, type Row } from '../query/format.js';
-import { runTop } from '../query/top.js';
+import type { Column, Row } from '../query/format.js';
 import type { TopKind } from '../store/store.js';
 import { UsageError } from '../util/errors.js';
 import { cliContext, withStore } from './context.js';
@@ -29,6 +28,10 @@ export function registerTop(program: Command): void {
     action(async (opts: TopOptions, c: Command) => {
       if (opts.json && opts.csv) throw new UsageError('--json and --csv: choose one');
       const filter = filterFromOptions(opts);
+      const [{ TOP_COLUMNS, formatCsv, formatJson, formatTable }, { runTop }] = await Promise.all([
+        import('../query/format.js'),
+        import('../query/top.js'),
+      ]);
       const ctx = await cliContext(c);
       const rows = await withStore(ctx, (store) => runTop(store, opts.by, filter, ctx.services), { readOnly: true });
       const columns = TOP_COLUMNS[opts.by] as Column<Row>[];
