@@ -55,6 +55,7 @@ export function toColumns(records: readonly FlowRecord[]): RecordColumns {
   return { count: n, numbers, client, server, sources };
 }
 
+/** Small integer fields come back as `| 0` so V8 keeps them unboxed in the record objects. */
 export function fromColumns(c: RecordColumns): FlowRecord[] {
   const out = new Array<FlowRecord>(c.count);
   const x = c.numbers;
@@ -63,18 +64,18 @@ export function fromColumns(c: RecordColumns): FlowRecord[] {
     out[i] = {
       client: c.client[i],
       server: c.server[i],
-      clientPort: x[o],
-      serverPort: x[o + 1],
-      proto: x[o + 2],
+      clientPort: x[o] | 0,
+      serverPort: x[o + 1] | 0,
+      proto: x[o + 2] | 0,
       ipVersion: x[o + 3] === 6 ? 6 : 4,
-      vlan: x[o + 4],
+      vlan: x[o + 4] | 0,
       bytesC2s: x[o + 5],
       bytesS2c: x[o + 6],
       packetsC2s: x[o + 7],
       packetsS2c: x[o + 8],
-      samplingRate: x[o + 9],
-      tcpFlagsC2s: x[o + 10],
-      tcpFlagsS2c: x[o + 11],
+      samplingRate: x[o + 9] | 0,
+      tcpFlagsC2s: x[o + 10] | 0,
+      tcpFlagsS2c: x[o + 11] | 0,
       firstSeen: x[o + 12],
       lastSeen: x[o + 13],
       direction: DIRECTION_EVIDENCE[x[o + 14]],
