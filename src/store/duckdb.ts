@@ -266,6 +266,9 @@ function openError(path: string, err: unknown): Error {
   if (/lock/i.test(msg)) {
     return new StoreBusyError(`database ${path} is in use by another process (a DuckDB file has one writer at a time): ${msg}`, { cause: err });
   }
+  if (/read-only mode: database does not exist/i.test(msg)) {
+    return new UsageError(`no flows stored yet in ${path}: ingest or capture some first (flowmap ingest FILE, flowmap capture -i IFACE), or name another store with --db`);
+  }
   if (/not a valid DuckDB database|does not exist|No such file|read-only mode/i.test(msg)) {
     return new UsageError(`cannot open database ${path}: ${msg}`);
   }
