@@ -23,25 +23,27 @@ export class RecordBatcher {
     this.buf.push(record);
   }
 
-  /** Send a full batch when one is waiting; waits only when too many appends are outstanding. */
+  /** Send full batches when they are waiting; waits only when too many appends are outstanding. */
   async maybeFlush(): Promise<void> {
     if (this.failure) throw this.failure;
-    if (this.buf.length >= this.batchSize) await this.send();
+    while (this.buf.length >= this.batchSize) await this.send();
   }
 
   /** Send everything waiting and resolve once the store has all of it. */
   async flush(): Promise<void> {
-    await this.send();
+    while (this.buf.length > 0) await this.send();
     while (this.inFlight.length > 0) await this.inFlight.shift();
     if (this.failure) throw this.failure;
   }
 
+  /** Hand the store one batch (at most batchSize records: a flush of a full table is split). */
   private async send(): Promise<void> {
     while (this.inFlight.length >= this.maxInFlight) await this.inFlight.shift();
     if (this.failure) throw this.failure;
-    const batch = this.buf;
-    if (batch.length === 0) return;
-    this.buf = [];
+    if (this.buf.length === 0) return;
+    // splice takes the head in place: a flush of a full table is split without copying the rest.
+    const batch = this.buf.length <= this.batchSize ? this.buf : this.buf.splice(0, this.batchSize);
+    if (batch === this.buf) this.buf = [];
     this.written += batch.length;
     // Record a failure instead of leaving a rejected promise unobserved; the next call rethrows it.
     this.inFlight.push(

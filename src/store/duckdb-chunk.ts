@@ -8,7 +8,7 @@ import duckdb from '@duckdb/node-bindings';
 import { DuckDBDataChunk, DuckDBTypeId, type DuckDBType } from '@duckdb/node-api';
 import type { FlowRecord } from '../flow/record.js';
 import { FlowmapError } from '../util/errors.js';
-import { tryParseIp } from '../util/ip.js';
+import { parseIpInto } from '../util/ip.js';
 
 /** One column's values: a number (integers, timestamps as epoch ms) or a string. */
 export type ColumnSource =
@@ -16,8 +16,8 @@ export type ColumnSource =
   | { name: string; kind: 'string'; get: (r: FlowRecord) => string }
   /** A timestamp column from epoch milliseconds (stored as microseconds). */
   | { name: string; kind: 'timestamp'; get: (r: FlowRecord) => number }
-  /** A UBIGINT half (0 = high, 1 = low 64 bits) of a 128-bit address given as four 32-bit words. */
-  | { name: string; kind: 'addr-half'; half: 0 | 1; get: (r: FlowRecord) => Uint32Array };
+  /** A UBIGINT half (0 = high, 1 = low 64 bits) of the client's or server's 128-bit address. */
+  | { name: string; kind: 'addr-half'; side: 'client' | 'server'; half: 0 | 1 };
 
 const TWO32 = 4294967296;
 
@@ -56,18 +56,22 @@ export class ChunkFiller {
   private readonly u8: Uint8Array;
   private readonly u16: Uint16Array;
   private readonly u32: Uint32Array;
+  /** Per row: client address words (4), server address words (4), parsed once per chunk. */
+  private readonly words: Uint32Array;
 
   constructor(private readonly rows: number) {
     this.buf = new ArrayBuffer(rows * 8);
     this.u8 = new Uint8Array(this.buf);
     this.u16 = new Uint16Array(this.buf);
     this.u32 = new Uint32Array(this.buf);
+    this.words = new Uint32Array(rows * 8);
   }
 
   /** A chunk of `types` holding recs (at most `rows` of them), ready for appendDataChunk. */
   fill(types: readonly DuckDBType[], sources: readonly ColumnSource[], recs: readonly FlowRecord[]): DuckDBDataChunk {
     if (recs.length > this.rows) throw new Error(`ChunkFiller: ${recs.length} records exceed ${this.rows}`);
     const chunk = DuckDBDataChunk.create(types, recs.length);
+    if (sources.some((c) => c.kind === 'addr-half')) this.parseAddresses(recs);
     for (let col = 0; col < sources.length; col++) {
       const src = sources[col];
       const vector = duckdb.data_chunk_get_vector(chunk.chunk, col);
@@ -79,11 +83,11 @@ export class ChunkFiller {
       if (src.kind === 'addr-half') {
         if (types[col].typeId !== DuckDBTypeId.UBIGINT) throw new FlowmapError(`column ${src.name}: expected UBIGINT in the table`);
         // Words are big-endian order (word 0 most significant); the vector holds little-endian u64.
-        const w0 = src.half * 2;
+        const w0 = (src.side === 'client' ? 0 : 4) + src.half * 2;
+        const words = this.words;
         for (let i = 0; i < recs.length; i++) {
-          const w = src.get(recs[i]);
-          this.u32[i * 2] = w[w0 + 1];
-          this.u32[i * 2 + 1] = w[w0];
+          this.u32[i * 2] = words[i * 8 + w0 + 1];
+          this.u32[i * 2 + 1] = words[i * 8 + w0];
         }
         duckdb.copy_data_to_vector(vector, 0, this.buf, 0, recs.length * 8);
         continue;
@@ -120,21 +124,13 @@ export class ChunkFiller {
     }
     return chunk;
   }
-}
 
-// Flow tables repeat the same hosts: keep their parsed words (bounded).
-const wordsCache = new Map<string, Uint32Array>();
-const WORDS_CACHE_MAX = 65_536;
-
-/** The four 32-bit words of an address in canonical text (IPv4-mapped for IPv4). */
-export function addrWords(text: string): Uint32Array {
-  let w = wordsCache.get(text);
-  if (!w) {
-    const parsed = tryParseIp(text);
-    if (!parsed) throw new FlowmapError(`flow record has a bad address: ${JSON.stringify(text)}`);
-    w = parsed;
-    if (wordsCache.size >= WORDS_CACHE_MAX) wordsCache.clear();
-    wordsCache.set(text, w);
+  private parseAddresses(recs: readonly FlowRecord[]): void {
+    for (let i = 0; i < recs.length; i++) {
+      const r = recs[i];
+      if (!parseIpInto(r.client, this.words, i * 8)) throw new FlowmapError(`flow record has a bad address: ${JSON.stringify(r.client)}`);
+      if (!parseIpInto(r.server, this.words, i * 8 + 4)) throw new FlowmapError(`flow record has a bad address: ${JSON.stringify(r.server)}`);
+    }
   }
-  return w;
 }
+

@@ -11,7 +11,7 @@ import { protoName } from '../flow/record.js';
 import type { FlowFilter } from '../filter/filter.js';
 import { FlowmapError, UsageError } from '../util/errors.js';
 import { isoMs } from '../util/time.js';
-import { addrWords, ChunkFiller, type ColumnSource } from './duckdb-chunk.js';
+import { ChunkFiller, type ColumnSource } from './duckdb-chunk.js';
 import { FLOW_COLUMNS, MIGRATIONS, SCHEMA_VERSION, createVersionTableSql } from './schema.js';
 import { duckdbDialect, topQuery, type SqlParam } from './sql.js';
 import type { Store, StoreStats, TopKind, TopRows } from './store.js';
@@ -183,10 +183,10 @@ const SOURCES: readonly ColumnSource[] = [
   { name: 'last_seen', kind: 'timestamp', get: (r) => r.lastSeen },
   { name: 'client', kind: 'string', get: (r) => r.client },
   { name: 'server', kind: 'string', get: (r) => r.server },
-  { name: 'client_hi', kind: 'addr-half', half: 0, get: (r) => addrWords(r.client) },
-  { name: 'client_lo', kind: 'addr-half', half: 1, get: (r) => addrWords(r.client) },
-  { name: 'server_hi', kind: 'addr-half', half: 0, get: (r) => addrWords(r.server) },
-  { name: 'server_lo', kind: 'addr-half', half: 1, get: (r) => addrWords(r.server) },
+  { name: 'client_hi', kind: 'addr-half', side: 'client', half: 0 },
+  { name: 'client_lo', kind: 'addr-half', side: 'client', half: 1 },
+  { name: 'server_hi', kind: 'addr-half', side: 'server', half: 0 },
+  { name: 'server_lo', kind: 'addr-half', side: 'server', half: 1 },
   { name: 'client_port', kind: 'number', get: (r) => r.clientPort },
   { name: 'server_port', kind: 'number', get: (r) => r.serverPort },
   { name: 'proto', kind: 'number', get: (r) => r.proto },

@@ -15,6 +15,26 @@ export function tryParseIp(text: string): Uint32Array | null {
   return out;
 }
 
+/**
+ * tryParseIp without allocating (for bulk work such as filling store columns): writes the four
+ * words at out[at..at+3]; false when the text is not an address.
+ */
+export function parseIpInto(text: string, out: Uint32Array, at: number): boolean {
+  if (text.includes(':')) {
+    const w = tryParseIp(text);
+    if (!w) return false;
+    out.set(w, at);
+    return true;
+  }
+  const v4 = parseV4(text);
+  if (v4 < 0) return false;
+  out[at] = 0;
+  out[at + 1] = 0;
+  out[at + 2] = 0xffff;
+  out[at + 3] = v4;
+  return true;
+}
+
 /** As tryParseIp, but throws a UsageError naming the problem. */
 export function parseIp(text: string, what = 'address'): Uint32Array {
   const w = tryParseIp(text);
