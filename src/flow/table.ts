@@ -42,10 +42,8 @@ export interface FlowTableOptions {
 }
 
 export interface FlowTableStats {
-  records: number;
   /** Conversations emitted early because the table was full. */
   evicted: number;
-  active: number;
 }
 
 const { TCP, ICMP, ICMPV6 } = Proto;
@@ -79,7 +77,7 @@ export class FlowTable {
   private readonly endpointConvs = new Map<number, number>();
   private fanInSnapshot: Map<number, number> | null = null;
   private readonly scratch = new Uint32Array(4);
-  readonly stats: FlowTableStats = { records: 0, evicted: 0, active: 0 };
+  readonly stats: FlowTableStats = { evicted: 0 };
 
   constructor(private readonly opts: FlowTableOptions) {
     this.maxFlows = Math.max(16, Math.floor(opts.maxFlows));
@@ -204,7 +202,6 @@ export class FlowTable {
       }
     }
     this.fanInSnapshot = null;
-    this.stats.active = this.count;
   }
 
   /** Emit every conversation held (end of input, or stop), and empty the table. */
@@ -220,7 +217,6 @@ export class FlowTable {
     this.fanInSnapshot = null;
     this.idx.fill(0);
     this.count = 0;
-    this.stats.active = 0;
   }
 
   private find(h: number, a: Int32Array, b: Int32Array, ports: number, meta: number): number {
@@ -412,7 +408,6 @@ export class FlowTable {
       direction: DIRECTION_EVIDENCE[evidenceIdx],
       source: this.opts.source,
     };
-    this.stats.records++;
     this.opts.emit(rec);
   }
 

@@ -1,4 +1,3 @@
-import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 
 /** Read size for capture files: large reads keep syscall and per-chunk costs negligible. */
@@ -36,9 +35,4 @@ async function* readDoubleBuffered(path: string): AsyncGenerator<Buffer> {
     if (pending !== null) await pending.catch(() => undefined);
     await fh.close();
   }
-}
-
-/** Stream-based alternative (fresh buffer per chunk); kept for comparison in benchmarks. */
-export function openCaptureStream(path: string): AsyncIterable<Buffer> {
-  return createReadStream(path, { highWaterMark: FILE_CHUNK });
 }
