@@ -129,6 +129,18 @@ function curl(path: string): void {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** Run a command without blocking this process's event loop. */
+function runAsync(cmd: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
 /** Wait until a tcpdump other than `exceptPid` runs in the namespace (flowmap's own), plus a margin to open the socket. */
 async function tcpdumpStarted(ns: string, exceptPid: number | undefined, exited: Promise<unknown>): Promise<void> {
   let gone = false;
@@ -289,13 +301,22 @@ describe('live capture in network namespaces', { skip }, () => {
     // A 6-second download: the capture must store parts of it before it ends.
     const dl = spawn('ip', ['netns', 'exec', NS_CLI, 'curl', '--noproxy', '*', '-s', '-o', '/dev/null', `http://${SRV}:${PORT}/slow/30`], { stdio: 'ignore' });
     const dlDone = new Promise<number | null>((resolve) => dl.on('close', (code) => resolve(code)));
-    await sleep(4500);
-    const during = spawnSync(process.execPath, [CLI_MAIN, '--db', db, 'top', '--by', 'flows', '--host', SRV, '--json'], { encoding: 'utf8', timeout: 20_000 });
-    assert.equal(during.status, 0, `flowmap top during the capture: ${during.stderr}`);
-    const partial = JSON.parse(during.stdout) as Array<{ client: string; port: number; bytes_s2c: number }>;
-    const seen = partial.find((r) => r.client === CLI && r.port === PORT);
-    assert.ok(seen && seen.bytes_s2c > 10_000, `part of the running download is stored: ${during.stdout}`);
-    assert.ok(seen.bytes_s2c < 60_000, 'and only part of it');
+    let finished = false;
+    void dlDone.then(() => (finished = true));
+    // Ask while the download runs (asynchronously, so this process keeps reading its children).
+    let partialBytes = 0;
+    let lastAnswer = '';
+    await sleep(2000);
+    while (!finished && partialBytes === 0) {
+      const during = await runAsync(process.execPath, [CLI_MAIN, '--db', db, 'top', '--by', 'flows', '--host', SRV, '--json']);
+      assert.equal(during.code, 0, `flowmap top during the capture: ${during.stderr}`);
+      lastAnswer = during.stdout;
+      const seen = (JSON.parse(during.stdout) as Array<{ client: string; port: number; bytes_s2c: number }>).find((r) => r.client === CLI && r.port === PORT);
+      if (seen && !finished) partialBytes = seen.bytes_s2c;
+      else await sleep(250);
+    }
+    assert.ok(partialBytes > 0, `part of the running download was stored before it ended: ${lastAnswer}`);
+    assert.ok(partialBytes < 60_000, `and only part of it: ${partialBytes}`);
     assert.equal(await dlDone, 0);
     await sleep(300);
     fm.kill('SIGTERM');
