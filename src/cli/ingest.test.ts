@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -173,7 +173,8 @@ describe('ingest: inputs, errors and exit codes', () => {
     const held = new Promise<number | null>((resolve) => holder.on('close', (code) => resolve(code)));
     try {
       // The holder opens the database and waits on its (empty, open) standard input.
-      await new Promise((r) => setTimeout(r, 1500));
+      for (let i = 0; i < 200 && !existsSync(db); i++) await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 500));
       const file = join(dir, 'held.pcap');
       writeLabCapture(file, { packets: 5_000, seed: 71 });
       const r = runCli(['ingest', file, '--db', db]);
