@@ -4,15 +4,15 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LabGenerator, writeLabCapture, type LabOptions, type LabTruth } from './lab.js';
 import { LINKTYPE } from './pcap-writer.js';
+import { hasTshark } from '../testing/tshark.js';
 
-const hasTshark = spawnSync('tshark', ['-v'], { stdio: 'ignore' }).status === 0;
 
 interface Tally {
   bytes: number;
@@ -88,7 +88,7 @@ const VARIANTS: { name: string; opts: LabOptions }[] = [
   { name: 'pcap, raw IP', opts: { linkType: LINKTYPE.RAW, seed: 7 } },
 ];
 
-describe('lab generator ground truth vs tshark', { skip: hasTshark ? false : 'tshark not installed' }, () => {
+describe('lab generator ground truth vs tshark', { skip: hasTshark() ? false : 'tshark not installed' }, () => {
   let dir = '';
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'flowmap-lab-'));

@@ -1,13 +1,13 @@
 /** The writer's headers, timestamps and truncation, read back by tshark (an independent reader). */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CaptureFileWriter, LINKTYPE, type CaptureWriterOptions } from './pcap-writer.js';
+import { hasTshark } from '../testing/tshark.js';
 
-const hasTshark = spawnSync('tshark', ['-v'], { stdio: 'ignore' }).status === 0;
 
 /** A 200-byte raw IPv4/UDP frame (valid lengths, zero payload). */
 function rawFrame(): Buffer {
@@ -23,7 +23,7 @@ function rawFrame(): Buffer {
   return b;
 }
 
-describe('CaptureWriter', { skip: hasTshark ? false : 'tshark not installed' }, () => {
+describe('CaptureWriter', { skip: hasTshark() ? false : 'tshark not installed' }, () => {
   let dir = '';
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'flowmap-writer-'));
