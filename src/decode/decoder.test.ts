@@ -442,3 +442,21 @@ test('sFlow header protocols map to link types the decoder opens', () => {
   assert.equal(r, Decoded);
   assert.equal(info.dstPort, 443);
 });
+
+test('transport payload bounds for TCP and UDP; none for a header-only packet or ICMP', () => {
+  const data = Buffer.from('GET / HTTP/1.1\r\nHost: a\r\n\r\n');
+  const t = run(LinkType.ETHERNET, ether(0x0800, ipv4({ proto: 6, payload: tcp(40000, 80, 0x18, data) })));
+  const buf = Buffer.concat([Buffer.alloc(7, 0xee), ether(0x0800, ipv4({ proto: 6, payload: tcp(40000, 80, 0x18, data) }))]);
+  assert.equal(buf.subarray(t.info.payloadStart, t.info.payloadEnd).toString(), data.toString());
+  const payload = Buffer.from([1, 2, 3, 4, 5]);
+  const u = run(LinkType.RAW, ipv4({ proto: 17, payload: udp(5000, 2055, payload) }));
+  assert.equal(u.info.payloadEnd - u.info.payloadStart, 5);
+  // Link padding after the IP length is not payload.
+  const padded = run(LinkType.ETHERNET, Buffer.concat([ether(0x0800, ipv4({ proto: 17, payload: udp(5000, 2055, payload) })), Buffer.alloc(9)]));
+  assert.equal(padded.info.payloadEnd - padded.info.payloadStart, 5);
+  assert.ok(run(LinkType.RAW, tcp4).info.payloadEnd - run(LinkType.RAW, tcp4).info.payloadStart === 10);
+  const bare = run(LinkType.RAW, ipv4({ proto: 6, payload: tcp(1, 2) }));
+  assert.ok(bare.info.payloadEnd <= bare.info.payloadStart);
+  const echo = run(LinkType.RAW, ipv4({ proto: 1, payload: icmp(8, 0, 7, 1, Buffer.alloc(8)) }));
+  assert.ok(echo.info.payloadEnd <= echo.info.payloadStart);
+});

@@ -36,6 +36,8 @@ export class PacketDecoder {
     info.laterFragment = false;
     info.heldBytes = 0;
     info.heldPackets = 0;
+    info.payloadStart = 0;
+    info.payloadEnd = 0;
     if (info.tsMs >= this.frags.nextSweepMs) this.frags.sweep(info.tsMs);
     let end = off + capLen;
     if (end > buf.length) end = buf.length;

@@ -156,6 +156,8 @@ export class FragmentTable {
         info.laterFragment = true;
         info.heldBytes = 0;
         info.heldPackets = 0;
+        info.payloadStart = 0;
+        info.payloadEnd = 0;
         info.tsMs = h.ts[i];
         n++;
         cb();

@@ -37,6 +37,13 @@ export class PacketInfo {
    */
   heldBytes = 0;
   heldPackets = 0;
+  /**
+   * Captured transport payload (after the TCP/UDP header) is buf[payloadStart, payloadEnd) of the
+   * buffer handed to decode(); empty (payloadEnd <= payloadStart) when there is none or it was not
+   * captured. For the name peeks (DNS, TLS SNI, HTTP Host) and for export datagrams carried in captures.
+   */
+  payloadStart = 0;
+  payloadEnd = 0;
 }
 
 /** Decode results: 0 = decoded; anything else = skipped, with this reason. */

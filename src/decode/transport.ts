@@ -31,12 +31,28 @@ export function decodeTransport(buf: Buffer, p: number, end: number, proto: numb
       if (avail >= 4) {
         info.srcPort = (buf[p] << 8) | buf[p + 1];
         info.dstPort = (buf[p + 2] << 8) | buf[p + 3];
-        if (avail >= 14) info.tcpFlags = buf[p + 13];
+        if (avail >= 14) {
+          info.tcpFlags = buf[p + 13];
+          const dataOff = (buf[p + 12] >> 4) << 2;
+          if (dataOff >= 20 && dataOff < avail) {
+            info.payloadStart = p + dataOff;
+            info.payloadEnd = end;
+          }
+        }
       }
       return;
     case 17: // UDP
-    case 132: // SCTP
     case 136: // UDP-Lite
+      if (avail >= 4) {
+        info.srcPort = (buf[p] << 8) | buf[p + 1];
+        info.dstPort = (buf[p + 2] << 8) | buf[p + 3];
+        if (avail > 8) {
+          info.payloadStart = p + 8;
+          info.payloadEnd = end;
+        }
+      }
+      return;
+    case 132: // SCTP
     case 33: // DCCP
       if (avail >= 4) {
         info.srcPort = (buf[p] << 8) | buf[p + 1];
