@@ -1,23 +1,34 @@
 /**
- * Fills DuckDB data chunks with flow records column by column, writing fixed-width columns into one
- * plain buffer each and copying it into the vector in a single call (DuckDB's C API
- * `copy_data_to_vector`). No BigInt or value object is made per cell: several times faster than
- * per-value `setItem`, which matters for collectors storing hundreds of thousands of records a second.
+ * Fills DuckDB data chunks straight from record columns (the form batches arrive in from the caller's
+ * thread): fixed-width columns are written into one plain buffer each and copied into the vector in a
+ * single call (DuckDB's C API `copy_data_to_vector`). No record object, BigInt or value object is made
+ * per cell, and a text column that holds one value for the whole chunk (the source, often the
+ * direction evidence) becomes a constant vector: one native call instead of one per row. Collectors
+ * store hundreds of thousands of records a second through here.
  */
 import duckdb from '@duckdb/node-bindings';
 import { DuckDBDataChunk, DuckDBTypeId, type DuckDBType } from '@duckdb/node-api';
-import type { FlowRecord } from '../flow/record.js';
+import { DIRECTION_EVIDENCE } from '../flow/record.js';
 import { FlowmapError } from '../util/errors.js';
 import { parseIpInto } from '../util/ip.js';
+import { F, WIDTH, type NumericField, type RecordColumns } from './record-columns.js';
 
-/** One column's values: a number (integers, timestamps as epoch ms) or a string. */
+/** Where one table column's values come from. */
 export type ColumnSource =
-  | { name: string; kind: 'number'; get: (r: FlowRecord, i: number) => number }
-  | { name: string; kind: 'string'; get: (r: FlowRecord) => string }
+  /** An integer field of the record. */
+  | { name: string; kind: 'number'; field: NumericField }
+  /** A counter as received: the stored (scaled) value divided by the record's sampling rate. */
+  | { name: string; kind: 'raw'; field: NumericField }
+  /** The sampling rate, 1 when the record has none. */
+  | { name: string; kind: 'rate' }
   /** A timestamp column from epoch milliseconds (stored as microseconds). */
-  | { name: string; kind: 'timestamp'; get: (r: FlowRecord) => number }
+  | { name: string; kind: 'timestamp'; field: NumericField }
   /** A UBIGINT half (0 = high, 1 = low 64 bits) of the client's or server's 128-bit address. */
-  | { name: string; kind: 'addr-half'; side: 'client' | 'server'; half: 0 | 1 };
+  | { name: string; kind: 'addr-half'; side: 'client' | 'server'; half: 0 | 1 }
+  /** The client's or server's address text. */
+  | { name: string; kind: 'addr-text'; side: 'client' | 'server' }
+  /** The direction evidence or the source, as text. */
+  | { name: string; kind: 'direction' | 'source' };
 
 const TWO32 = 4294967296;
 
@@ -50,6 +61,10 @@ function widthOf(t: DuckDBType): number {
   }
 }
 
+function expectType(t: DuckDBType, id: DuckDBTypeId, src: ColumnSource, what: string): void {
+  if (t.typeId !== id) throw new FlowmapError(`column ${src.name}: expected ${what} in the table, found ${t.toString()}`);
+}
+
 /** Reusable scratch buffers, sized for one standard vector. */
 export class ChunkFiller {
   private readonly buf: ArrayBuffer;
@@ -67,70 +82,108 @@ export class ChunkFiller {
     this.words = new Uint32Array(rows * 8);
   }
 
-  /** A chunk of `types` holding recs (at most `rows` of them), ready for appendDataChunk. */
-  fill(types: readonly DuckDBType[], sources: readonly ColumnSource[], recs: readonly FlowRecord[]): DuckDBDataChunk {
-    if (recs.length > this.rows) throw new Error(`ChunkFiller: ${recs.length} records exceed ${this.rows}`);
-    const chunk = DuckDBDataChunk.create(types, recs.length);
-    if (sources.some((c) => c.kind === 'addr-half')) this.parseAddresses(recs);
+  /** A chunk of `types` holding records [start, start + count) of `cols` (count <= rows), ready for appendDataChunk. */
+  fill(types: readonly DuckDBType[], sources: readonly ColumnSource[], cols: RecordColumns, start: number, count: number): DuckDBDataChunk {
+    if (count > this.rows) throw new Error(`ChunkFiller: ${count} records exceed ${this.rows}`);
+    const chunk = DuckDBDataChunk.create(types, count);
+    if (sources.some((c) => c.kind === 'addr-half')) this.parseAddresses(cols, start, count);
     for (let col = 0; col < sources.length; col++) {
       const src = sources[col];
       const vector = duckdb.data_chunk_get_vector(chunk.chunk, col);
-      if (src.kind === 'string') {
-        if (types[col].typeId !== DuckDBTypeId.VARCHAR) throw new FlowmapError(`column ${src.name}: expected VARCHAR in the table`);
-        for (let i = 0; i < recs.length; i++) duckdb.vector_assign_string_element(vector, i, src.get(recs[i]));
-        continue;
-      }
-      if (src.kind === 'addr-half') {
-        if (types[col].typeId !== DuckDBTypeId.UBIGINT) throw new FlowmapError(`column ${src.name}: expected UBIGINT in the table`);
-        // Words are big-endian order (word 0 most significant); the vector holds little-endian u64.
-        const w0 = (src.side === 'client' ? 0 : 4) + src.half * 2;
-        const words = this.words;
-        for (let i = 0; i < recs.length; i++) {
-          this.u32[i * 2] = words[i * 8 + w0 + 1];
-          this.u32[i * 2 + 1] = words[i * 8 + w0];
+      switch (src.kind) {
+        case 'addr-text': {
+          expectType(types[col], DuckDBTypeId.VARCHAR, src, 'VARCHAR');
+          const texts = src.side === 'client' ? cols.client : cols.server;
+          for (let i = 0; i < count; i++) duckdb.vector_assign_string_element(vector, i, texts[start + i]);
+          break;
         }
-        duckdb.copy_data_to_vector(vector, 0, this.buf, 0, recs.length * 8);
-        continue;
-      }
-      const width = widthOf(types[col]);
-      if (width === 0) throw new FlowmapError(`column ${src.name}: unexpected type ${types[col].toString()} in the table`);
-      if (src.kind === 'timestamp' && types[col].typeId !== DuckDBTypeId.TIMESTAMP) {
-        throw new FlowmapError(`column ${src.name}: expected TIMESTAMP in the table`);
-      }
-      const [min, max] = rangeOf(types[col], width);
-      for (let i = 0; i < recs.length; i++) {
-        let v = src.get(recs[i], i);
-        v = src.kind === 'timestamp' ? Math.round(v) * 1000 : Math.round(v);
-        if (!(v >= min && v <= max)) throw new FlowmapError(`flow record has a bad ${src.name}: ${src.get(recs[i], i)}`);
-        switch (width) {
-          case 1:
-            this.u8[i] = v;
-            break;
-          case 2:
-            this.u16[i] = v;
-            break;
-          case 4:
-            this.u32[i] = v;
-            break;
-          default: {
-            // Two's complement 64-bit, little-endian, from a double (exact below 2^53).
-            const hi = Math.floor(v / TWO32);
-            this.u32[i * 2] = v - hi * TWO32;
-            this.u32[i * 2 + 1] = hi;
+        case 'direction':
+        case 'source':
+          expectType(types[col], DuckDBTypeId.VARCHAR, src, 'VARCHAR');
+          this.fillText(vector, cols, start, count, src.kind === 'direction' ? F.direction : F.source, src.kind === 'direction' ? DIRECTION_EVIDENCE : cols.sources);
+          break;
+        case 'addr-half': {
+          expectType(types[col], DuckDBTypeId.UBIGINT, src, 'UBIGINT');
+          // Words are big-endian order (word 0 most significant); the vector holds little-endian u64.
+          const w0 = (src.side === 'client' ? 0 : 4) + src.half * 2;
+          const words = this.words;
+          for (let i = 0; i < count; i++) {
+            this.u32[i * 2] = words[i * 8 + w0 + 1];
+            this.u32[i * 2 + 1] = words[i * 8 + w0];
           }
+          duckdb.copy_data_to_vector(vector, 0, this.buf, 0, count * 8);
+          break;
         }
+        default:
+          this.fillNumbers(vector, types[col], src, cols, start, count);
       }
-      duckdb.copy_data_to_vector(vector, 0, this.buf, 0, recs.length * width);
     }
     return chunk;
   }
 
-  private parseAddresses(recs: readonly FlowRecord[]): void {
-    for (let i = 0; i < recs.length; i++) {
-      const r = recs[i];
-      if (!parseIpInto(r.client, this.words, i * 8)) throw new FlowmapError(`flow record has a bad address: ${JSON.stringify(r.client)}`);
-      if (!parseIpInto(r.server, this.words, i * 8 + 4)) throw new FlowmapError(`flow record has a bad address: ${JSON.stringify(r.server)}`);
+  /** Text from a small dictionary by per-row index: a constant vector when the chunk holds one value. */
+  private fillText(vector: duckdb.Vector, cols: RecordColumns, start: number, count: number, field: number, dict: readonly string[]): void {
+    const x = cols.numbers;
+    const first = x[start * WIDTH + field];
+    let uniform = true;
+    for (let i = 1; i < count && uniform; i++) uniform = x[(start + i) * WIDTH + field] === first;
+    if (uniform && count > 0) {
+      duckdb.vector_reference_value(vector, duckdb.create_varchar(dictValue(dict, first)));
+      return;
+    }
+    for (let i = 0; i < count; i++) duckdb.vector_assign_string_element(vector, i, dictValue(dict, x[(start + i) * WIDTH + field]));
+  }
+
+  private fillNumbers(vector: duckdb.Vector, type: DuckDBType, src: ColumnSource, cols: RecordColumns, start: number, count: number): void {
+    const width = widthOf(type);
+    if (width === 0) throw new FlowmapError(`column ${src.name}: unexpected type ${type.toString()} in the table`);
+    if (src.kind === 'timestamp') expectType(type, DuckDBTypeId.TIMESTAMP, src, 'TIMESTAMP');
+    const [min, max] = rangeOf(type, width);
+    const x = cols.numbers;
+    const field = src.kind === 'rate' ? F.samplingRate : 'field' in src ? src.field : 0;
+    for (let i = 0; i < count; i++) {
+      const o = (start + i) * WIDTH;
+      let v = x[o + field];
+      if (src.kind === 'timestamp') v = Math.round(v) * 1000;
+      else if (src.kind === 'rate') v = v >= 1 ? Math.round(v) : 1;
+      else if (src.kind === 'raw') {
+        const rate = x[o + F.samplingRate];
+        v = rate > 1 ? Math.round(v / rate) : Math.round(v);
+      } else v = Math.round(v);
+      if (!(v >= min && v <= max)) throw new FlowmapError(`flow record has a bad ${src.name}: ${x[o + field]}`);
+      switch (width) {
+        case 1:
+          this.u8[i] = v;
+          break;
+        case 2:
+          this.u16[i] = v;
+          break;
+        case 4:
+          this.u32[i] = v;
+          break;
+        default: {
+          // Two's complement 64-bit, little-endian, from a double (exact below 2^53).
+          const hi = Math.floor(v / TWO32);
+          this.u32[i * 2] = v - hi * TWO32;
+          this.u32[i * 2 + 1] = hi;
+        }
+      }
+    }
+    duckdb.copy_data_to_vector(vector, 0, this.buf, 0, count * width);
+  }
+
+  private parseAddresses(cols: RecordColumns, start: number, count: number): void {
+    for (let i = 0; i < count; i++) {
+      const c = cols.client[start + i];
+      const s = cols.server[start + i];
+      if (!parseIpInto(c, this.words, i * 8)) throw new FlowmapError(`flow record has a bad address: ${JSON.stringify(c)}`);
+      if (!parseIpInto(s, this.words, i * 8 + 4)) throw new FlowmapError(`flow record has a bad address: ${JSON.stringify(s)}`);
     }
   }
 }
 
+function dictValue(dict: readonly string[], index: number): string {
+  const v = dict[index];
+  if (v === undefined) throw new FlowmapError(`flow record has a bad direction or source index: ${index}`);
+  return v;
+}

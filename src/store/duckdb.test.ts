@@ -214,4 +214,35 @@ describe('DuckDbStore on disk', () => {
     assert.equal((await s.stats()).records, 3000);
     await s.close();
   });
+
+  test('text columns: one value for a whole chunk, and a different value per row, both read back', async () => {
+    const path = join(dir, 'text.duckdb');
+    const s = await DuckDbStore.open(path);
+    await s.init();
+    const DIRS = ['handshake', 'port-rank', 'fan-in', 'exporter'] as const;
+    // 5000 records: chunks of 2048 where source and direction are uniform, then a chunk that mixes both.
+    const recs = Array.from({ length: 5000 }, (_, i) =>
+      rec({
+        client: `10.0.${i >> 8}.${i & 255}`, clientPort: 1 + i, server: '2001:db8::1', serverPort: 80, bytesC2s: i, samplingRate: i < 4096 ? 1 : 10,
+        direction: i < 4096 ? 'handshake' : DIRS[i % 4], source: i < 4096 ? 'pcap:a.pcap' : `netflow:10.0.0.${i % 3}/0`,
+      }),
+    );
+    await s.append(recs);
+    await s.close();
+    const inst = await DuckDBInstance.create(path, { access_mode: 'READ_ONLY' });
+    const conn = await inst.connect();
+    const rows = (await conn.runAndReadAll('SELECT client, server, direction, source, bytes_c2s, raw_bytes_c2s, sampling_rate FROM flows ORDER BY client_port')).getRowObjectsJS();
+    conn.closeSync();
+    inst.closeSync();
+    assert.equal(rows.length, recs.length);
+    rows.forEach((r, i) => {
+      const want = recs[i];
+      assert.deepEqual(
+        [r.client, r.server, r.direction, r.source, Number(r.bytes_c2s), Number(r.raw_bytes_c2s), Number(r.sampling_rate)],
+        [want.client, want.server, want.direction, want.source, want.bytesC2s, Math.round(want.bytesC2s / want.samplingRate), want.samplingRate],
+        `row ${i}`,
+      );
+    });
+  });
 });
+

@@ -12,6 +12,7 @@ import type { FlowFilter } from '../filter/filter.js';
 import { FlowmapError, UsageError } from '../util/errors.js';
 import { isoMs } from '../util/time.js';
 import { ChunkFiller, type ColumnSource } from './duckdb-chunk.js';
+import { F, toColumns, type RecordColumns } from './record-columns.js';
 import { FLOW_COLUMNS, MIGRATIONS, SCHEMA_VERSION, createVersionTableSql } from './schema.js';
 import { duckdbDialect, topQuery, type SqlParam } from './sql.js';
 import type { Store, StoreStats, TopKind, TopRows } from './store.js';
@@ -86,7 +87,15 @@ export class DuckDbStore implements Store {
 
   /** All-or-nothing: a bad record anywhere in the batch leaves the table unchanged. */
   async append(records: readonly FlowRecord[]): Promise<void> {
-    if (records.length === 0) return;
+    await this.appendColumns([toColumns(records)]);
+  }
+
+  /**
+   * append() for batches already in column form (as the store worker receives them): no record
+   * objects are made. All batches go into one transaction.
+   */
+  async appendColumns(batches: readonly RecordColumns[]): Promise<void> {
+    if (batches.every((b) => b.count === 0)) return;
     await this.conn.run('BEGIN TRANSACTION');
     let a: DuckDBAppender | undefined;
     try {
@@ -96,7 +105,9 @@ export class DuckDbStore implements Store {
       if (types.length !== FLOW_COLUMNS.length) throw new FlowmapError(`table flows in ${this.path} has ${types.length} columns, expected ${FLOW_COLUMNS.length}`);
       const size = DuckDBVector.standardSize();
       const filler = new ChunkFiller(size);
-      for (let i = 0; i < records.length; i += size) a.appendDataChunk(filler.fill(types, SOURCES, records.slice(i, i + size)));
+      for (const cols of batches) {
+        for (let i = 0; i < cols.count; i += size) a.appendDataChunk(filler.fill(types, SOURCES, cols, i, Math.min(size, cols.count - i)));
+      }
       a.closeSync(); // flushes
       a = undefined;
       await this.conn.run('COMMIT');
@@ -161,50 +172,38 @@ function bindParam(stmt: DuckDBPreparedStatement, i: number, p: SqlParam): void 
   }
 }
 
-/** Non-negative integer as bigint; fractional estimates are rounded rather than rejected. */
-
 function ts(ms: number): DuckDBTimestampValue {
   return new DuckDBTimestampValue(BigInt(Math.round(ms)) * 1000n);
 }
 
-
-
-/**
- * How each column is read from a record, in FLOW_COLUMNS order. Addresses' hi/lo halves are computed
- * once per batch (see appendChunk).
- */
-const rate = (r: FlowRecord): number => (r.samplingRate >= 1 ? r.samplingRate : 1);
-/** Counters as received: the stored estimates are raw x rate. */
-const raw = (scaled: number, r: FlowRecord): number => (rate(r) === 1 ? scaled : Math.round(scaled / rate(r)));
-
 /** Where each column of FLOW_COLUMNS comes from, in table order. */
 const SOURCES: readonly ColumnSource[] = [
-  { name: 'first_seen', kind: 'timestamp', get: (r) => r.firstSeen },
-  { name: 'last_seen', kind: 'timestamp', get: (r) => r.lastSeen },
-  { name: 'client', kind: 'string', get: (r) => r.client },
-  { name: 'server', kind: 'string', get: (r) => r.server },
+  { name: 'first_seen', kind: 'timestamp', field: F.firstSeen },
+  { name: 'last_seen', kind: 'timestamp', field: F.lastSeen },
+  { name: 'client', kind: 'addr-text', side: 'client' },
+  { name: 'server', kind: 'addr-text', side: 'server' },
   { name: 'client_hi', kind: 'addr-half', side: 'client', half: 0 },
   { name: 'client_lo', kind: 'addr-half', side: 'client', half: 1 },
   { name: 'server_hi', kind: 'addr-half', side: 'server', half: 0 },
   { name: 'server_lo', kind: 'addr-half', side: 'server', half: 1 },
-  { name: 'client_port', kind: 'number', get: (r) => r.clientPort },
-  { name: 'server_port', kind: 'number', get: (r) => r.serverPort },
-  { name: 'proto', kind: 'number', get: (r) => r.proto },
-  { name: 'ip_version', kind: 'number', get: (r) => r.ipVersion },
-  { name: 'vlan', kind: 'number', get: (r) => r.vlan },
-  { name: 'bytes_c2s', kind: 'number', get: (r) => r.bytesC2s },
-  { name: 'bytes_s2c', kind: 'number', get: (r) => r.bytesS2c },
-  { name: 'packets_c2s', kind: 'number', get: (r) => r.packetsC2s },
-  { name: 'packets_s2c', kind: 'number', get: (r) => r.packetsS2c },
-  { name: 'raw_bytes_c2s', kind: 'number', get: (r) => raw(r.bytesC2s, r) },
-  { name: 'raw_bytes_s2c', kind: 'number', get: (r) => raw(r.bytesS2c, r) },
-  { name: 'raw_packets_c2s', kind: 'number', get: (r) => raw(r.packetsC2s, r) },
-  { name: 'raw_packets_s2c', kind: 'number', get: (r) => raw(r.packetsS2c, r) },
-  { name: 'sampling_rate', kind: 'number', get: rate },
-  { name: 'tcp_flags_c2s', kind: 'number', get: (r) => r.tcpFlagsC2s },
-  { name: 'tcp_flags_s2c', kind: 'number', get: (r) => r.tcpFlagsS2c },
-  { name: 'direction', kind: 'string', get: (r) => r.direction },
-  { name: 'source', kind: 'string', get: (r) => r.source },
+  { name: 'client_port', kind: 'number', field: F.clientPort },
+  { name: 'server_port', kind: 'number', field: F.serverPort },
+  { name: 'proto', kind: 'number', field: F.proto },
+  { name: 'ip_version', kind: 'number', field: F.ipVersion },
+  { name: 'vlan', kind: 'number', field: F.vlan },
+  { name: 'bytes_c2s', kind: 'number', field: F.bytesC2s },
+  { name: 'bytes_s2c', kind: 'number', field: F.bytesS2c },
+  { name: 'packets_c2s', kind: 'number', field: F.packetsC2s },
+  { name: 'packets_s2c', kind: 'number', field: F.packetsS2c },
+  { name: 'raw_bytes_c2s', kind: 'raw', field: F.bytesC2s },
+  { name: 'raw_bytes_s2c', kind: 'raw', field: F.bytesS2c },
+  { name: 'raw_packets_c2s', kind: 'raw', field: F.packetsC2s },
+  { name: 'raw_packets_s2c', kind: 'raw', field: F.packetsS2c },
+  { name: 'sampling_rate', kind: 'rate' },
+  { name: 'tcp_flags_c2s', kind: 'number', field: F.tcpFlagsC2s },
+  { name: 'tcp_flags_s2c', kind: 'number', field: F.tcpFlagsS2c },
+  { name: 'direction', kind: 'direction' },
+  { name: 'source', kind: 'source' },
 ];
 
 /** bigint/number -> number. Sums beyond 2^53 (9 PB) lose only low-order precision. */
@@ -255,12 +254,12 @@ function firstLine(s: string): string {
   return s.split('\n')[0];
 }
 
-/** Expected open failures, in words: locked (exit 1), not a database / missing (usage, exit 2). */
 /** The database file is held by another process (DuckDB allows one writer, or several readers). */
 export class StoreBusyError extends FlowmapError {
   override name = 'StoreBusyError';
 }
 
+/** Expected open failures, in words: locked (exit 1), not a database / missing (usage, exit 2). */
 function openError(path: string, err: unknown): Error {
   const msg = firstLine(err instanceof Error ? err.message : String(err)).replace(/^IO Error: /, '');
   if (/lock/i.test(msg)) {

@@ -5,8 +5,31 @@
  */
 import { DIRECTION_EVIDENCE, type FlowRecord } from '../flow/record.js';
 
+/** Where each numeric field sits within a record's stride of `numbers`. */
+export const F = {
+  clientPort: 0,
+  serverPort: 1,
+  proto: 2,
+  ipVersion: 3,
+  vlan: 4,
+  bytesC2s: 5,
+  bytesS2c: 6,
+  packetsC2s: 7,
+  packetsS2c: 8,
+  samplingRate: 9,
+  tcpFlagsC2s: 10,
+  tcpFlagsS2c: 11,
+  firstSeen: 12,
+  lastSeen: 13,
+  /** Index into DIRECTION_EVIDENCE. */
+  direction: 14,
+  /** Index into `sources`. */
+  source: 15,
+} as const;
+export type NumericField = (typeof F)[keyof typeof F];
+
 /** Numbers per record: the 14 numeric fields, then the direction index and the source index. */
-const WIDTH = 16;
+export const WIDTH = 16;
 
 export interface RecordColumns {
   count: number;
