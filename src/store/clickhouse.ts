@@ -83,7 +83,7 @@ export class ClickHouseStore implements Store {
     if (!this.spec.cluster) return (this.shardHttp = [this.http]);
     let urls = this.spec.shards;
     if (!urls) {
-      const rows = await this.http.rows<{ host_address: string }>(
+      const rows = await this.http.server().rows<{ host_address: string }>(
         `SELECT host_address FROM system.clusters WHERE cluster = ${chString(this.spec.cluster)} ORDER BY shard_num, replica_num`,
       );
       const port = new URL(this.spec.url).port || '8123';
