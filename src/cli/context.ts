@@ -4,11 +4,15 @@ import { ServiceRegistry } from '../services/registry.js';
 import { resolveStoreSpec } from '../store/resolve.js';
 import type { Store } from '../store/store.js';
 import { WorkerStore } from '../store/worker-store.js';
+import { parseDuration } from '../util/duration.js';
+import { UsageError } from '../util/errors.js';
+import { say } from './exit.js';
 
 /** Options every command accepts (declared once on the program). */
 export interface GlobalOptions {
   config?: string;
   db?: string;
+  retention?: string;
 }
 
 export interface CliContext {
@@ -16,6 +20,8 @@ export interface CliContext {
   services: ServiceRegistry;
   /** The store spec in force: --db, then FLOWMAP_DB, then the config file, then the default. */
   dbSpec: string;
+  /** --retention, else the config's `retention`: writers delete records that ended longer ago. */
+  retentionMs?: number;
 }
 
 /** How long a query waits for a writer (a live capture appending a batch) to release the file. */
@@ -25,7 +31,18 @@ export async function cliContext(cmd: Command): Promise<CliContext> {
   const g = cmd.optsWithGlobals<GlobalOptions>();
   const config = await loadConfig(g.config);
   const services = ServiceRegistry.builtin().withOverrides(config.services);
-  return { config, services, dbSpec: resolveStoreSpec(g.db, config) };
+  const retentionMs = g.retention !== undefined ? parseDuration(g.retention, '--retention') : config.retentionMs;
+  if (retentionMs !== undefined && retentionMs <= 0) throw new UsageError('--retention: must be more than 0');
+  return { config, services, dbSpec: resolveStoreSpec(g.db, config), ...(retentionMs === undefined ? {} : { retentionMs }) };
+}
+
+/** Retention, as every writer applies it: delete what ended before now - retention. */
+export async function applyRetention(ctx: CliContext, store: Store, nowMs = Date.now()): Promise<number> {
+  if (ctx.retentionMs === undefined) return 0;
+  const cutoff = nowMs - ctx.retentionMs;
+  const n = await store.purge(cutoff);
+  if (n > 0) say(`retention: removed ${n} records that ended before ${new Date(cutoff).toISOString()}`);
+  return n;
 }
 
 /**
@@ -54,7 +71,9 @@ export async function withStore<T>(
     ready = Promise.resolve();
   }
   try {
-    return await fn(store, ready);
+    const result = await fn(store, ready);
+    if (!opts.readOnly) await applyRetention(ctx, store);
+    return result;
   } finally {
     await store.close();
   }

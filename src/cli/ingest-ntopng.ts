@@ -1,7 +1,7 @@
 /** `flowmap ingest ntopng+mariadb://...`: import ntopng's flow dump (once, or --follow). */
 import type { NtopngTableSummary } from '../sources/ntopng/import.js';
 import { parseDuration } from '../util/duration.js';
-import { withStore, type CliContext } from './context.js';
+import { applyRetention, withStore, type CliContext } from './context.js';
 import { EXIT_OK, say } from './exit.js';
 import { stopOnSignals } from './signals.js';
 
@@ -25,8 +25,15 @@ export async function ingestNtopng(spec: string, ctx: CliContext, opts: NtopngCl
   const abort = new AbortController();
   const release = opts.follow ? stopOnSignals(() => abort.abort()) : () => undefined;
   try {
+    let purgedAt = Date.now();
     const summaries = await withStore(ctx, (store) =>
       importNtopng(source, store, {
+        // A long --follow applies retention hourly (every writer applies it when it ends).
+        onIdle: async () => {
+          if (Date.now() - purgedAt < 3_600_000) return;
+          purgedAt = Date.now();
+          await applyRetention(ctx, store);
+        },
         prefix: opts.tablePrefix,
         follow: opts.follow,
         pollMs,
