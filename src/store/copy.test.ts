@@ -3,10 +3,13 @@
  * resumable after an interruption, incremental on later runs; the target answers like the source.
  */
 import { after, before, describe, test } from 'node:test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { DEFAULT_FLOWS } from '../config/config.js';
 import { parseFilter } from '../filter/parse.js';
-import { LabGenerator } from '../gen/lab.js';
+import { LabGenerator, writeLabCapture } from '../gen/lab.js';
 import { ingestCapture } from '../pipeline/ingest.js';
 import { ServiceRegistry } from '../services/registry.js';
 import { startBackends, type Backends } from '../testing/backends.js';
@@ -85,6 +88,27 @@ describe('copy between stores', () => {
       } finally {
         await dst.close();
       }
+    }
+  });
+
+  test('CLI: ingest a capture into each backend (FLOWMAP_DB), the same answers as DuckDB', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flowmap-cli-stores-'));
+    try {
+      const pcap = join(dir, 'lab.pcap');
+      writeLabCapture(pcap, { packets: 3000, seed: 61 });
+      const answers = new Set<string>();
+      for (const b of backends.all) {
+        const spec = b.fresh('cli_ingest');
+        const r = runCli(['ingest', pcap, '-q'], { env: { FLOWMAP_DB: spec } });
+        assert.equal(r.code, 0, `${b.name}: ${r.stderr}`);
+        const top = runCli(['top', '--by', 'services', '--json'], { env: { FLOWMAP_DB: spec } });
+        assert.equal(top.code, 0, `${b.name}: ${top.stderr}`);
+        answers.add(top.stdout);
+      }
+      assert.equal(answers.size, 1);
+      assert.ok(JSON.parse([...answers][0]).length > 3);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

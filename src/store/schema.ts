@@ -66,10 +66,14 @@ export function createFlowsTableSql(backend: Backend): string {
       : backend === 'mariadb'
         ? ' ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin'
         : '';
-  // Time-window and host queries: MariaDB needs explicit indexes (the others scan columns).
+  // MariaDB: InnoDB keeps rows in primary-key order, so a key led by last_seen makes a time window
+  // one contiguous read (a secondary time index means a random read per row: 30x slower at 1 M
+  // rows). row_id only makes the key unique. Address indexes lead with the low half: the high half
+  // is the same for every IPv4 address; `--host` merges both indexes.
   const idx =
     backend === 'mariadb'
-      ? ',\n  KEY flows_last_seen (last_seen),\n  KEY flows_first_seen (first_seen),\n  KEY flows_client (client_hi, client_lo),\n  KEY flows_server (server_hi, server_lo)'
+      ? ',\n  row_id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT,\n  PRIMARY KEY (last_seen, row_id),\n  KEY flows_row (row_id),' +
+        '\n  KEY flows_first_seen (first_seen),\n  KEY flows_client (client_lo, client_hi),\n  KEY flows_server (server_lo, server_hi)'
       : '';
   return `CREATE TABLE IF NOT EXISTS flows (\n${cols}${idx}\n)${tail}`;
 }
