@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { loadConfig, type FlowmapConfig } from '../config/config.js';
 import { ServiceRegistry } from '../services/registry.js';
 import { resolveStoreSpec } from '../store/resolve.js';
-import type { Store } from '../store/store.js';
+import type { ManagedStore, Store } from '../store/store.js';
 import { WorkerStore } from '../store/worker-store.js';
 import { parseDuration } from '../util/duration.js';
 import { UsageError } from '../util/errors.js';
@@ -37,7 +37,7 @@ export async function cliContext(cmd: Command): Promise<CliContext> {
 }
 
 /** Retention, as every writer applies it: delete what ended before now - retention. */
-export async function applyRetention(ctx: CliContext, store: Store, nowMs = Date.now()): Promise<number> {
+export async function applyRetention(ctx: CliContext, store: ManagedStore, nowMs = Date.now()): Promise<number> {
   if (ctx.retentionMs === undefined) return 0;
   const cutoff = nowMs - ctx.retentionMs;
   const n = await store.purge(cutoff);
@@ -70,10 +70,25 @@ export async function withStore<T>(
     store = await openStore(ctx.dbSpec, { ...opts, lockWaitMs: opts.readOnly ? READER_LOCK_WAIT_MS : 0 });
     ready = Promise.resolve();
   }
+  let result: T;
   try {
-    const result = await fn(store, ready);
-    if (!opts.readOnly) await applyRetention(ctx, store);
-    return result;
+    result = await fn(store, ready);
+  } finally {
+    await store.close();
+  }
+  if (!opts.readOnly && ctx.retentionMs !== undefined) await withManagedStore(ctx, (s) => applyRetention(ctx, s));
+  return result;
+}
+
+/**
+ * Open the store itself (not through the ingest worker), for imports, copies and retention; run fn
+ * and always close it.
+ */
+export async function withManagedStore<T>(ctx: CliContext, fn: (store: ManagedStore) => Promise<T>): Promise<T> {
+  const { openStore } = await import('../store/open.js');
+  const store = await openStore(ctx.dbSpec, { lockWaitMs: READER_LOCK_WAIT_MS });
+  try {
+    return await fn(store);
   } finally {
     await store.close();
   }

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { SCHEMA_VERSION } from '../store/schema.js';
 import { redact } from '../store/spec.js';
 import { UsageError } from '../util/errors.js';
-import { applyRetention, cliContext, withStore } from './context.js';
+import { applyRetention, cliContext, withManagedStore, withStore } from './context.js';
 import { action, say } from './exit.js';
 
 export function registerDb(program: Command): void {
@@ -13,7 +13,7 @@ export function registerDb(program: Command): void {
     .action(
       action(async (_opts: unknown, cmd: Command) => {
         const ctx = await cliContext(cmd);
-        await withStore(ctx, async () => undefined);
+        await withManagedStore(ctx, async () => undefined);
         say(`${redact(ctx.dbSpec)}: ready, schema version ${SCHEMA_VERSION}`);
       }),
     );
@@ -24,8 +24,7 @@ export function registerDb(program: Command): void {
       action(async (opts: { json?: boolean }, cmd: Command) => {
         const ctx = await cliContext(cmd);
         if (ctx.retentionMs === undefined) throw new UsageError('db prune: no retention set: give --retention (e.g. --retention 30d) or set retention in the config');
-        // withStore applies retention itself after a writer finishes; count it here instead.
-        const removed = await withStore({ ...ctx, retentionMs: undefined }, (store) => applyRetention(ctx, store));
+        const removed = await withManagedStore(ctx, (store) => applyRetention(ctx, store));
         if (removed === 0) say('retention: nothing to remove');
         if (opts.json) process.stdout.write(JSON.stringify({ removed }) + '\n');
       }),

@@ -1,7 +1,7 @@
 /** `flowmap ingest ntopng+mariadb://...`: import ntopng's flow dump (once, or --follow). */
 import type { NtopngTableSummary } from '../sources/ntopng/import.js';
 import { parseDuration } from '../util/duration.js';
-import { applyRetention, withStore, type CliContext } from './context.js';
+import { applyRetention, withManagedStore, type CliContext } from './context.js';
 import { EXIT_OK, say } from './exit.js';
 import { stopOnSignals } from './signals.js';
 
@@ -26,7 +26,8 @@ export async function ingestNtopng(spec: string, ctx: CliContext, opts: NtopngCl
   const release = opts.follow ? stopOnSignals(() => abort.abort()) : () => undefined;
   try {
     let purgedAt = Date.now();
-    const summaries = await withStore(ctx, (store) =>
+    const summaries = await withManagedStore(ctx, async (store) => {
+      const result = await
       importNtopng(source, store, {
         // A long --follow applies retention hourly (every writer applies it when it ends).
         onIdle: async () => {
@@ -39,8 +40,10 @@ export async function ingestNtopng(spec: string, ctx: CliContext, opts: NtopngCl
         pollMs,
         signal: abort.signal,
         onBatch: opts.follow && !opts.quiet ? (s) => say(line(s)) : undefined,
-      }),
-    );
+      });
+      await applyRetention(ctx, store);
+      return result;
+    });
     for (const s of summaries) {
       if (!opts.quiet) say(s.present ? line(s) : `${s.table}: no such table (skipped)`);
     }

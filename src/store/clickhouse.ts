@@ -15,7 +15,7 @@ import { rawCounter, recordFromRow, num, toRow, type JsRow } from './rows.js';
 import { FLOW_COLUMNS, MIGRATIONS, SCHEMA_VERSION, createVersionTableSql } from './schema.js';
 import type { ClickHouseSpec } from './spec.js';
 import { ParamList, purgeWhere, scanQuery, topQuery } from './sql.js';
-import type { Store, StoreMark, StoreStats, TopKind, TopRows } from './store.js';
+import type { ManagedStore, StoreMark, StoreStats, TopKind, TopRows } from './store.js';
 
 const COLUMNS = FLOW_COLUMNS.map((c) => c.name);
 /** Reads see a batch as soon as append returns, also through a Distributed table. */
@@ -51,7 +51,7 @@ function onLocalTable(sql: string): string | null {
   return m ? sql.replace(/^(CREATE TABLE IF NOT EXISTS|ALTER TABLE) flows\b/, '$1 flows_local') : null;
 }
 
-export class ClickHouseStore implements Store {
+export class ClickHouseStore implements ManagedStore {
   private readonly http: ClickHouseHttp;
   private shardHttp: ClickHouseHttp[] = [];
   private lastMarkAt = 0;

@@ -16,7 +16,7 @@ import { ServiceRegistry } from '../services/registry.js';
 import { startBackends, type BackendName, type Backends } from '../testing/backends.js';
 import { NOW, RECORDS, T, S } from '../testing/records.js';
 import { openStore } from './open.js';
-import type { Store, TopKind } from './store.js';
+import type { ManagedStore, TopKind } from './store.js';
 
 const KINDS: TopKind[] = ['edges', 'talkers', 'services', 'flows'];
 const LAB = { subnet: ['192.168.1.0/24'], exclude: ['192.168.1.151'] };
@@ -54,7 +54,7 @@ function sortRecords(rs: FlowRecord[]): FlowRecord[] {
 
 describe('store conformance: DuckDB, MariaDB, ClickHouse single node, ClickHouse cluster', () => {
   let backends: Backends;
-  const stores = new Map<BackendName, Store>();
+  const stores = new Map<BackendName, ManagedStore>();
   let truth: LabTruth;
   const f = (raw: RawFilter) => parseFilter(raw, NOW);
 
@@ -77,7 +77,7 @@ describe('store conformance: DuckDB, MariaDB, ClickHouse single node, ClickHouse
   });
 
   test('every top kind under every filter: identical answers on every backend', async () => {
-    const ref = stores.get('duckdb') as Store;
+    const ref = stores.get('duckdb') as ManagedStore;
     let compared = 0;
     for (const raw of FILTERS) {
       for (const kind of KINDS) {
@@ -123,7 +123,7 @@ describe('store conformance: DuckDB, MariaDB, ClickHouse single node, ClickHouse
   });
 
   test('stats and scans: the same records everywhere', async () => {
-    const ref = stores.get('duckdb') as Store;
+    const ref = stores.get('duckdb') as ManagedStore;
     const want = await ref.stats();
     assert.ok(want.records > RECORDS.length);
     const all = sortRecords(await ref.scan(0, Date.UTC(2100, 0), 1_000_000));

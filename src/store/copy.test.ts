@@ -17,12 +17,12 @@ import { runCli } from '../testing/cli.js';
 import { NOW, RECORDS, T, rec } from '../testing/records.js';
 import { copyFlows } from './copy.js';
 import { openStore } from './open.js';
-import type { Store, TopKind } from './store.js';
+import type { ManagedStore, TopKind } from './store.js';
 
 const KINDS: TopKind[] = ['edges', 'talkers', 'services', 'flows'];
 const ALL = parseFilter({ limit: 100_000 }, NOW);
 
-async function sameAnswers(a: Store, b: Store, what: string): Promise<void> {
+async function sameAnswers(a: ManagedStore, b: ManagedStore, what: string): Promise<void> {
   assert.deepEqual(await b.stats(), await a.stats(), `${what}: stats`);
   for (const k of KINDS) assert.deepEqual(await b.top(k, ALL), await a.top(k, ALL), `${what}: ${k}`);
 }
@@ -30,7 +30,7 @@ async function sameAnswers(a: Store, b: Store, what: string): Promise<void> {
 describe('copy between stores', () => {
   let backends: Backends;
   let srcSpec: string;
-  let src: Store;
+  let src: ManagedStore;
   // 30 records starting in the same millisecond: more than a batch in a window that cannot split.
   const burst = Array.from({ length: 30 }, (_, i) => rec({ client: '10.9.0.1', clientPort: 2000 + i, server: '10.9.0.2', serverPort: 80, firstSeen: T + 500, lastSeen: T + 900, bytesC2s: i }));
 

@@ -4,7 +4,7 @@
  * target stores the position with the batch (a StoreMark: atomically on DuckDB/MariaDB), so an
  * interrupted copy resumes there, and a later run copies only records that started after it.
  */
-import type { Store } from './store.js';
+import type { ManagedStore } from './store.js';
 
 export interface CopyOptions {
   /** Copy records starting at or after this (epoch ms). Default: the oldest record. */
@@ -31,7 +31,7 @@ const HOUR = 3_600_000;
 /** "No limit" for scan (LIMIT takes a 32-bit integer). */
 const WHOLE = 2 ** 31 - 2;
 
-export async function copyFlows(from: Store, to: Store, opts: CopyOptions): Promise<CopyProgress> {
+export async function copyFlows(from: ManagedStore, to: ManagedStore, opts: CopyOptions): Promise<CopyProgress> {
   const batch = opts.batchSize ?? 50_000;
   const stats = await from.stats();
   const mark = await to.getMark(opts.markKey);

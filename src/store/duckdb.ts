@@ -14,14 +14,14 @@ import { ChunkFiller, type ColumnSource } from './duckdb-chunk.js';
 import { FLOW_COLUMNS, MIGRATIONS, SCHEMA_VERSION, createVersionTableSql } from './schema.js';
 import { recordFromRow, num, toRow, type JsRow } from './rows.js';
 import { ParamList, duckdbDialect, purgeWhere, scanQuery, topQuery, type SqlParam } from './sql.js';
-import type { Store, StoreMark, StoreStats, TopKind, TopRows } from './store.js';
+import type { ManagedStore, StoreMark, StoreStats, TopKind, TopRows } from './store.js';
 
 /**
  * Flow store in a DuckDB file (or `:memory:`). Only core functions on plain TIMESTAMP/integer/VARCHAR
  * columns are used (no icu time zones, no json, no inet), and extension autoload is off, so nothing
  * needs downloading. A file can be opened for writing by one process at a time.
  */
-export class DuckDbStore implements Store {
+export class DuckDbStore implements ManagedStore {
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly conn: DuckDBConnection,

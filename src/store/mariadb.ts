@@ -11,7 +11,7 @@ import { rawCounter, recordFromRow, num, toRow, type JsRow } from './rows.js';
 import { FLOW_COLUMNS, MIGRATIONS, SCHEMA_VERSION, createVersionTableSql } from './schema.js';
 import type { MariaDbSpec } from './spec.js';
 import { ParamList, purgeWhere, scanQuery, topQuery, type SqlDialect, type SqlParam } from './sql.js';
-import type { Store, StoreMark, StoreStats, TopKind, TopRows } from './store.js';
+import type { ManagedStore, StoreMark, StoreStats, TopKind, TopRows } from './store.js';
 
 /** DATETIME(3) text of epoch ms, UTC (the column has no zone; flowmap stores UTC). */
 export function mariadbTime(ms: number): string {
@@ -56,7 +56,7 @@ function values(r: FlowRecord): unknown[] {
 /** Rows per bulk statement: bounds the packet size the driver builds. */
 const INSERT_CHUNK = 10_000;
 
-export class MariaDbStore implements Store {
+export class MariaDbStore implements ManagedStore {
   private constructor(
     private readonly conn: Connection,
     private readonly spec: MariaDbSpec,

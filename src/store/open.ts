@@ -1,7 +1,7 @@
 import type { DuckDbStore } from './duckdb.js';
 import { BACKEND_HELP, parseStoreSpec, type StoreSpec } from './spec.js';
 import { resolveStoreSpec } from './resolve.js';
-import type { Store } from './store.js';
+import type { ManagedStore } from './store.js';
 
 export { DEFAULT_DB, resolveStoreSpec } from './resolve.js';
 export { BACKEND_HELP as BACKENDS, parseStoreSpec } from './spec.js';
@@ -17,12 +17,12 @@ export interface OpenOptions {
  * it), and a missing database is an error rather than silently created. Each backend's driver is
  * loaded only when that backend is used.
  */
-export async function openStore(spec: string | undefined, opts: OpenOptions = {}): Promise<Store> {
+export async function openStore(spec: string | undefined, opts: OpenOptions = {}): Promise<ManagedStore> {
   return openParsed(parseStoreSpec(resolveStoreSpec(spec)), opts);
 }
 
-export async function openParsed(spec: StoreSpec, opts: OpenOptions = {}): Promise<Store> {
-  let store: Store;
+export async function openParsed(spec: StoreSpec, opts: OpenOptions = {}): Promise<ManagedStore> {
+  let store: ManagedStore;
   switch (spec.kind) {
     case 'duckdb':
       store = await openDuckDb(spec.path, opts);

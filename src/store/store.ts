@@ -93,10 +93,23 @@ export interface StoreMark {
 export interface Store {
   /** Create or migrate the schema. Idempotent. */
   init(): Promise<void>;
+  /** Bulk-append records (appender / batched insert, never row-by-row statements). */
+  append(records: readonly FlowRecord[]): Promise<void>;
+  /** Top-N by total bytes (desc), filtered. Service names are filled in by the caller's registry. */
+  top<K extends TopKind>(kind: K, filter: FlowFilter): Promise<TopRows[K]>;
+  stats(): Promise<StoreStats>;
+  close(): Promise<void>;
+}
+
+/**
+ * What every backend (DuckDB, MariaDB, ClickHouse) offers beyond Store, for imports, copies and
+ * retention. These run against the store directly, not through the ingest worker (WorkerStore is a
+ * plain Store).
+ */
+export interface ManagedStore extends Store {
   /**
-   * Bulk-append records (appender / batched insert, never row-by-row statements). With `mark`, the
-   * mark is stored with the batch: atomically where the backend has transactions (DuckDB, MariaDB),
-   * right after the batch otherwise (ClickHouse).
+   * append(), and with `mark` the mark is stored with the batch: atomically where the backend has
+   * transactions (DuckDB, MariaDB), right after the batch otherwise (ClickHouse).
    */
   append(records: readonly FlowRecord[], mark?: StoreMark): Promise<void>;
   /** The value of a mark, or null when never set. */
@@ -108,8 +121,4 @@ export interface Store {
   scan(fromMs: number, toMs: number, limit: number): Promise<FlowRecord[]>;
   /** Retention: delete records whose last_seen is before `beforeMs`; returns how many. */
   purge(beforeMs: number): Promise<number>;
-  /** Top-N by total bytes (desc), filtered. Service names are filled in by the caller's registry. */
-  top<K extends TopKind>(kind: K, filter: FlowFilter): Promise<TopRows[K]>;
-  stats(): Promise<StoreStats>;
-  close(): Promise<void>;
 }

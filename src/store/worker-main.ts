@@ -30,35 +30,25 @@ async function briefly<T>(fn: (s: Store) => Promise<T>): Promise<T> {
 async function handle(req: StoreRequest): Promise<unknown> {
   if (init.shared && req.op !== 'close') {
     return briefly<unknown>(async (s) => {
-      if (req.op === 'init') return null;
-      return run(s, req);
+      if (req.op === 'append') return s.append(fromColumns(req.columns));
+      if (req.op === 'top') return s.top(req.kind, req.filter);
+      if (req.op === 'stats') return s.stats();
+      return null;
     });
   }
-  if (req.op === 'init') {
-    await opened();
-    return null;
-  }
-  if (req.op === 'close') {
-    if (store) await (await store).close();
-    return null;
-  }
-  return run(await opened(), req);
-}
-
-function run(s: Store, req: Exclude<StoreRequest, { op: 'init' | 'close' }>): Promise<unknown> {
   switch (req.op) {
+    case 'init':
+      await opened();
+      return null;
     case 'append':
-      return s.append(fromColumns(req.columns), req.mark);
+      return (await opened()).append(fromColumns(req.columns));
     case 'top':
-      return s.top(req.kind, req.filter);
+      return (await opened()).top(req.kind, req.filter);
     case 'stats':
-      return s.stats();
-    case 'getMark':
-      return s.getMark(req.key);
-    case 'scan':
-      return s.scan(req.fromMs, req.toMs, req.limit);
-    case 'purge':
-      return s.purge(req.beforeMs);
+      return (await opened()).stats();
+    case 'close':
+      if (store) await (await store).close();
+      return null;
   }
 }
 

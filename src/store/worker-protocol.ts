@@ -1,7 +1,7 @@
 /** Messages between WorkerStore (caller thread) and the store worker. */
 import type { FlowFilter } from '../filter/filter.js';
 import type { RecordColumns } from './record-columns.js';
-import type { StoreMark, TopKind } from './store.js';
+import type { TopKind } from './store.js';
 
 export interface WorkerInit {
   spec: string | undefined;
@@ -15,10 +15,7 @@ export interface WorkerInit {
 
 export type StoreRequest =
   | { id: number; op: 'init' }
-  | { id: number; op: 'append'; columns: RecordColumns; mark?: StoreMark }
-  | { id: number; op: 'getMark'; key: string }
-  | { id: number; op: 'scan'; fromMs: number; toMs: number; limit: number }
-  | { id: number; op: 'purge'; beforeMs: number }
+  | { id: number; op: 'append'; columns: RecordColumns }
   | { id: number; op: 'top'; kind: TopKind; filter: FlowFilter }
   | { id: number; op: 'stats' }
   | { id: number; op: 'close' };

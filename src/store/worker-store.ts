@@ -3,7 +3,7 @@ import type { FlowFilter } from '../filter/filter.js';
 import type { FlowRecord } from '../flow/record.js';
 import { FlowmapError, UsageError } from '../util/errors.js';
 import { toColumns } from './record-columns.js';
-import type { Store, StoreMark, StoreStats, TopKind, TopRows } from './store.js';
+import type { Store, StoreStats, TopKind, TopRows } from './store.js';
 import type { StoreRequest, StoreResponse, WireError, WorkerInit } from './worker-protocol.js';
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
@@ -54,21 +54,9 @@ export class WorkerStore implements Store {
     return this.call({ op: 'init' });
   }
 
-  append(records: readonly FlowRecord[], mark?: StoreMark): Promise<void> {
+  append(records: readonly FlowRecord[]): Promise<void> {
     const columns = toColumns(records);
-    return this.call({ op: 'append', columns, mark }, [columns.numbers.buffer]);
-  }
-
-  getMark(key: string): Promise<string | null> {
-    return this.call({ op: 'getMark', key });
-  }
-
-  scan(fromMs: number, toMs: number, limit: number): Promise<FlowRecord[]> {
-    return this.call({ op: 'scan', fromMs, toMs, limit });
-  }
-
-  purge(beforeMs: number): Promise<number> {
-    return this.call({ op: 'purge', beforeMs });
+    return this.call({ op: 'append', columns }, [columns.numbers.buffer]);
   }
 
   top<K extends TopKind>(kind: K, filter: FlowFilter): Promise<TopRows[K]> {

@@ -6,7 +6,7 @@
  */
 import mariadb, { type Connection } from 'mariadb';
 import type { FlowRecord } from '../../flow/record.js';
-import type { Store } from '../../store/store.js';
+import type { ManagedStore } from '../../store/store.js';
 import { FlowmapError, UsageError } from '../../util/errors.js';
 import { ntopngRecord, type NtopngRow } from './rows.js';
 
@@ -152,7 +152,7 @@ export async function connectNtopng(src: NtopngSource): Promise<Connection> {
 }
 
 /** Import (and with `follow`, keep importing) both tables; returns a summary per table. */
-export async function importNtopng(src: NtopngSource, store: Store, opts: NtopngOptions = {}): Promise<NtopngTableSummary[]> {
+export async function importNtopng(src: NtopngSource, store: ManagedStore, opts: NtopngOptions = {}): Promise<NtopngTableSummary[]> {
   const prefix = opts.prefix ?? 'flows';
   if (!/^[A-Za-z0-9_$]{1,60}$/.test(prefix)) throw new UsageError(`--table-prefix ${JSON.stringify(prefix)}: letters, digits and _ only`);
   const batchSize = opts.batchSize ?? 20_000;
@@ -188,7 +188,7 @@ export async function importNtopng(src: NtopngSource, store: Store, opts: Ntopng
 }
 
 /** Read and store batches until the table has nothing newer than the mark. */
-async function drain(conn: Connection, p: TablePlan, store: Store, sum: NtopngTableSummary, batchSize: number, opts: NtopngOptions): Promise<void> {
+async function drain(conn: Connection, p: TablePlan, store: ManagedStore, sum: NtopngTableSummary, batchSize: number, opts: NtopngOptions): Promise<void> {
   for (;;) {
     const rows = (await conn.query({ sql: p.select, rowsAsArray: false }, [sum.lastIdx, batchSize])) as Record<string, unknown>[];
     if (rows.length === 0) return;

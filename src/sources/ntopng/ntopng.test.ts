@@ -16,7 +16,7 @@ import { LabGenerator, type LabTruth } from '../../gen/lab.js';
 import { ingestCapture } from '../../pipeline/ingest.js';
 import { ServiceRegistry } from '../../services/registry.js';
 import { openStore } from '../../store/open.js';
-import type { EdgeRow, Store } from '../../store/store.js';
+import type { EdgeRow, ManagedStore } from '../../store/store.js';
 import { runCli } from '../../testing/cli.js';
 import { dropDatabase, mariadbAdmin, mariadbSpec, uniqueDbName } from '../../testing/mariadb.js';
 import { createNtopngTables, insertNtopngRows, NTOPNG_EDGES_SQL, ntopngRowsFor } from '../../testing/ntopng.js';
@@ -115,7 +115,7 @@ describe('ntopng import', () => {
     dbs.push(targetDb);
     const spec = parseNtopngSpec(`ntopng+mariadb://root@127.0.0.1/${srcDb}`);
 
-    const store: Store = await openStore(mariadbSpec(targetDb));
+    const store: ManagedStore = await openStore(mariadbSpec(targetDb));
     const abort = new AbortController();
     let batches = 0;
     const running = importNtopng(spec, store, { prefix: 'live', follow: true, pollMs: 50, batchSize: 64, signal: abort.signal, onBatch: () => batches++ });
