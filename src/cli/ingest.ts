@@ -33,6 +33,7 @@ export function registerIngest(program: Command): void {
           if (files.length > 1) throw new UsageError('an ntopng+mariadb:// source is imported on its own: give it as the only argument');
           return ingestNtopng(files[0], ctx, opts);
         }
+        if (opts.follow) throw new UsageError('--follow is for an ntopng+mariadb:// source (capture files are read once; live traffic: flowmap capture)');
         const { summaries, failed, interrupted } = await withStore(ctx, (store, ready) => ingestFiles(files, ctx, store, opts, ready), { worker: true });
         if (opts.json) process.stdout.write(JSON.stringify(summaries, null, 2) + '\n');
         if (interrupted) {
