@@ -24,6 +24,7 @@ test('mariadb:// and mysql:// URLs', () => {
   assert.deepEqual(parseStoreSpec('mariadb://ntopng:s%40cret@192.168.1.65/flows'), {
     kind: 'mariadb', host: '192.168.1.65', port: 3306, user: 'ntopng', password: 's@cret', database: 'flows',
   });
+  assert.equal((parseStoreSpec('mariadb://root@[::1]/fm') as { host: string }).host, '::1');
   assert.deepEqual(parseStoreSpec('mysql://root@127.0.0.1:3307/fm'), { kind: 'mariadb', host: '127.0.0.1', port: 3307, user: 'root', password: '', database: 'fm' });
   assert.throws(() => parseStoreSpec('mariadb://root@h/'), (e: unknown) => e instanceof UsageError && /needs a database name/.test(e.message));
   assert.throws(() => parseStoreSpec('mariadb://root@h/x`; DROP'), (e: unknown) => e instanceof UsageError && /letters, digits/.test(e.message));

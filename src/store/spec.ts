@@ -81,7 +81,7 @@ export function parseStoreSpec(spec: string): StoreSpec {
     const u = parseUrl(s);
     return {
       kind: 'mariadb',
-      host: u.hostname || '127.0.0.1',
+      host: u.hostname.replace(/^\[(.*)\]$/, '$1') || '127.0.0.1',
       port: u.port ? Number(u.port) : 3306,
       user: decodeURIComponent(u.username) || 'root',
       password: decodeURIComponent(u.password),

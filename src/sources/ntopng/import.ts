@@ -31,7 +31,7 @@ export function parseNtopngSpec(text: string): NtopngSource {
   const database = decodeURIComponent(u.pathname.replace(/^\//, ''));
   if (!/^[A-Za-z0-9_$]{1,64}$/.test(database)) throw new UsageError(`${JSON.stringify(text)}: name ntopng's database, e.g. ntopng+mariadb://ntopng:ntopng@host/ntopng`);
   return {
-    host: u.hostname || '127.0.0.1',
+    host: u.hostname.replace(/^\[(.*)\]$/, '$1') || '127.0.0.1',
     port: u.port ? Number(u.port) : 3306,
     user: decodeURIComponent(u.username) || 'root',
     password: decodeURIComponent(u.password),
