@@ -3,12 +3,14 @@
 //
 //   npm run bench                       # 3 M packets, snaplen 96, 3 rounds
 //   BENCH_PACKETS=500000 npm run bench  # or: node bench/run.mjs --packets 500000 --reps 5
-//   node bench/run.mjs --sections flowmap,softflowd,argus,decode
+//   node bench/run.mjs --sections flowmap,softflowd,argus,decode,stores
+//   BENCH_RECORDS=10000000 node bench/run.mjs --sections stores   # the stores section at 10 M records
 import { ensureCapture } from './gen.mjs';
 import { fmt, printTable } from './lib.mjs';
 import { flowmapIngest } from './flowmap.mjs';
 import { softflowd, argus } from './peers.mjs';
 import { decodeOnly } from './decode-only.mjs';
+import { storesBench } from './stores.mjs';
 
 /** Sections by key; a later stage adds its own module here. */
 const SECTIONS = { flowmap: flowmapIngest, softflowd, argus, decode: decodeOnly };
@@ -26,9 +28,18 @@ const params = {
   format: arg('format', 'BENCH_FORMAT', 'pcap'),
 };
 const reps = Number(arg('reps', 'BENCH_REPS', 3));
-const keys = String(arg('sections', 'BENCH_SECTIONS', 'flowmap,softflowd,argus,decode')).split(',').filter(Boolean);
+const allKeys = String(arg('sections', 'BENCH_SECTIONS', 'flowmap,softflowd,argus,decode,stores')).split(',').filter(Boolean);
+// `stores` times flow records in each backend, not a capture: it runs after the capture sections.
+const withStores = allKeys.includes('stores');
+const keys = allKeys.filter((k) => k !== 'stores');
+const records = Number(arg('records', 'BENCH_RECORDS', 1_000_000));
 
 const log = (s) => process.stderr.write(s + '\n');
+
+if (keys.length === 0) {
+  if (withStores) await storesBench({ count: records, reps, log });
+  process.exit(0);
+}
 
 const cap = await ensureCapture(params);
 log(
@@ -95,3 +106,5 @@ process.stdout.write(
     ratios,
   }) + '\n',
 );
+
+if (withStores) await storesBench({ count: records, reps, log });

@@ -2,13 +2,17 @@ import type { Command } from 'commander';
 import { loadConfig, type FlowmapConfig } from '../config/config.js';
 import { ServiceRegistry } from '../services/registry.js';
 import { resolveStoreSpec } from '../store/resolve.js';
-import type { Store } from '../store/store.js';
+import type { ManagedStore, Store } from '../store/store.js';
 import { WorkerStore } from '../store/worker-store.js';
+import { parseDuration } from '../util/duration.js';
+import { UsageError } from '../util/errors.js';
+import { say } from './exit.js';
 
 /** Options every command accepts (declared once on the program). */
 export interface GlobalOptions {
   config?: string;
   db?: string;
+  retention?: string;
 }
 
 export interface CliContext {
@@ -16,6 +20,8 @@ export interface CliContext {
   services: ServiceRegistry;
   /** The store spec in force: --db, then FLOWMAP_DB, then the config file, then the default. */
   dbSpec: string;
+  /** --retention, else the config's `retention`: writers delete records that ended longer ago. */
+  retentionMs?: number;
 }
 
 /** How long a query waits for a writer (a live capture appending a batch) to release the file. */
@@ -25,7 +31,18 @@ export async function cliContext(cmd: Command): Promise<CliContext> {
   const g = cmd.optsWithGlobals<GlobalOptions>();
   const config = await loadConfig(g.config);
   const services = ServiceRegistry.builtin().withOverrides(config.services);
-  return { config, services, dbSpec: resolveStoreSpec(g.db, config) };
+  const retentionMs = g.retention !== undefined ? parseDuration(g.retention, '--retention') : config.retentionMs;
+  if (retentionMs !== undefined && retentionMs <= 0) throw new UsageError('--retention: must be more than 0');
+  return { config, services, dbSpec: resolveStoreSpec(g.db, config), ...(retentionMs === undefined ? {} : { retentionMs }) };
+}
+
+/** Retention, as every writer applies it: delete what ended before now - retention. */
+export async function applyRetention(ctx: CliContext, store: ManagedStore, nowMs = Date.now()): Promise<number> {
+  if (ctx.retentionMs === undefined) return 0;
+  const cutoff = nowMs - ctx.retentionMs;
+  const n = await store.purge(cutoff);
+  if (n > 0) say(`retention: removed ${n} records that ended before ${new Date(cutoff).toISOString()}`);
+  return n;
 }
 
 /**
@@ -53,8 +70,25 @@ export async function withStore<T>(
     store = await openStore(ctx.dbSpec, { ...opts, lockWaitMs: opts.readOnly ? READER_LOCK_WAIT_MS : 0 });
     ready = Promise.resolve();
   }
+  let result: T;
   try {
-    return await fn(store, ready);
+    result = await fn(store, ready);
+  } finally {
+    await store.close();
+  }
+  if (!opts.readOnly && ctx.retentionMs !== undefined) await withManagedStore(ctx, (s) => applyRetention(ctx, s));
+  return result;
+}
+
+/**
+ * Open the store itself (not through the ingest worker), for imports, copies and retention; run fn
+ * and always close it.
+ */
+export async function withManagedStore<T>(ctx: CliContext, fn: (store: ManagedStore) => Promise<T>): Promise<T> {
+  const { openStore } = await import('../store/open.js');
+  const store = await openStore(ctx.dbSpec, { lockWaitMs: READER_LOCK_WAIT_MS });
+  try {
+    return await fn(store);
   } finally {
     await store.close();
   }

@@ -5,11 +5,13 @@ import type { IngestSummary } from '../pipeline/ingest.js';
 import { CaptureFormatError } from '../sources/pcap/frame.js';
 import type { Store } from '../store/store.js';
 import { cliContext, withStore, type CliContext } from './context.js';
+import { ingestNtopng, type NtopngCliOptions } from './ingest-ntopng.js';
+import { UsageError } from '../util/errors.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, action, say } from './exit.js';
 import { stopOnSignals } from './signals.js';
 import { summaryLine, totalLine } from './summary.js';
 
-interface IngestOptions {
+interface IngestOptions extends NtopngCliOptions {
   json?: boolean;
   quiet?: boolean;
 }
@@ -17,13 +19,21 @@ interface IngestOptions {
 export function registerIngest(program: Command): void {
   program
     .command('ingest')
-    .description('read capture files (pcap, pcapng; - for stdin) into the store')
-    .argument('<files...>', 'capture files, or - for standard input')
+    .description('read capture files (pcap, pcapng; - for stdin), or ntopng\'s MariaDB flow dump (ntopng+mariadb://user:pass@host/db), into the store')
+    .argument('<files...>', 'capture files, - for standard input, or one ntopng+mariadb:// source')
     .option('--json', 'print the per-file summaries as JSON on stdout')
     .option('-q, --quiet', 'no summary lines on stderr')
+    .option('--table-prefix <prefix>', 'ntopng: table prefix of its --dump-flows (tables PREFIXv4, PREFIXv6)', 'flows')
+    .option('--follow', 'ntopng: keep importing new rows until interrupted (resumes where it stopped)')
+    .option('--poll <interval>', 'ntopng --follow: how often to look for new rows', '2s')
     .action(
       action(async (files: string[], opts: IngestOptions, cmd: Command) => {
         const ctx = await cliContext(cmd);
+        if (files.some((f) => /^ntopng\+/i.test(f))) {
+          if (files.length > 1) throw new UsageError('an ntopng+mariadb:// source is imported on its own: give it as the only argument');
+          return ingestNtopng(files[0], ctx, opts);
+        }
+        if (opts.follow) throw new UsageError('--follow is for an ntopng+mariadb:// source (capture files are read once; live traffic: flowmap capture)');
         const { summaries, failed, interrupted } = await withStore(ctx, (store, ready) => ingestFiles(files, ctx, store, opts, ready), { worker: true });
         if (opts.json) process.stdout.write(JSON.stringify(summaries, null, 2) + '\n');
         if (interrupted) {

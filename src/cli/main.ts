@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerCapture } from './capture.js';
 import { registerConfig } from './config.js';
+import { registerCopy } from './copy.js';
+import { registerDb } from './db.js';
 import { registerDemo } from './demo.js';
 import { EXIT_USAGE } from './exit.js';
 import { registerIngest } from './ingest.js';
@@ -15,7 +17,8 @@ const program = new Command()
   .description('Discover network flows between hosts, store them, and answer who talks to whom, on what, how much.')
   .version(pkg.version)
   .option('-c, --config <file>', 'config file (default: $FLOWMAP_CONFIG, else ./flowmap.yaml if present)')
-  .option('--db <store>', 'store: a DuckDB file path or duckdb:PATH (default: $FLOWMAP_DB, else flowmap.duckdb)')
+  .option('--db <store>', 'store: a DuckDB file path or duckdb:PATH, mariadb://user:pass@host/db, clickhouse://user:pass@host:8123/db[?cluster=NAME] (default: $FLOWMAP_DB, else flowmap.duckdb)')
+  .option('--retention <age>', 'keep flows this long, e.g. 30d: writers delete older records (default: the config\'s retention, else keep all)')
   .showHelpAfterError('(run with --help for usage)')
   .exitOverride();
 
@@ -24,6 +27,8 @@ registerIngest(program);
 registerCapture(program);
 registerTop(program);
 registerConfig(program);
+registerDb(program);
+registerCopy(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -10,6 +10,8 @@ export interface FlowmapConfig {
   path: string | null;
   /** Store spec (`flowmap.duckdb`, `duckdb:PATH`, ...); relative paths are resolved against the config file's folder. */
   db?: string;
+  /** Keep flows this long (ms): older records are deleted by every command that writes. */
+  retentionMs?: number;
   services: ServiceOverride[];
   flows: FlowTableConfig;
 }

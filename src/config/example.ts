@@ -3,9 +3,14 @@ export const EXAMPLE_CONFIG = `# flowmap configuration. Found via --config PATH,
 # JSON with the same keys is accepted too (flowmap.json). Unknown keys are errors, to catch typos.
 # Command-line options override these settings.
 
-# Where flows are stored: a DuckDB file (relative paths are next to this file), or duckdb:PATH.
+# Where flows are stored: a DuckDB file (relative paths are next to this file), or duckdb:PATH,
+# mariadb://user:pass@host:3306/db, clickhouse://user:pass@host:8123/db[?cluster=NAME].
 # Overridden by --db and FLOWMAP_DB.
 db: flowmap.duckdb
+
+# Keep flows this long (e.g. 30d); every command that writes deletes older records. Overridden by
+# --retention. Unset: keep everything.
+# retention: 30d
 
 # Service names for ports: replace a built-in name or add one. proto is tcp, udp or sctp; without
 # it the name applies to both tcp and udp. Names are applied at query time, so they also label

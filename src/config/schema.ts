@@ -31,6 +31,7 @@ const serviceSchema = z.strictObject({
 
 const configSchema = z.strictObject({
   db: z.string({ error: 'expected a path or store spec (text)' }).min(1, 'must not be empty').optional(),
+  retention: duration.refine((ms) => ms > 0, 'must be more than 0').optional(),
   services: z.array(serviceSchema, { error: 'expected a list of { port, proto, name }' }).optional(),
   flows: z
     .strictObject({
@@ -63,6 +64,7 @@ export function parseConfig(data: unknown, label: string, baseDir = process.cwd(
   return {
     path: label,
     db: c.db === undefined ? undefined : resolveDb(c.db, baseDir),
+    ...(c.retention === undefined ? {} : { retentionMs: c.retention }),
     services: (c.services ?? []).map((s) => (s.proto === undefined ? { port: s.port, name: s.name } : { port: s.port, proto: s.proto, name: s.name })),
     flows: {
       idleTimeoutMs: c.flows?.idleTimeout ?? DEFAULT_FLOWS.idleTimeoutMs,

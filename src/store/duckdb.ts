@@ -7,24 +7,22 @@ import {
   type DuckDBPreparedStatement,
 } from '@duckdb/node-api';
 import type { FlowRecord } from '../flow/record.js';
-import { protoName } from '../flow/record.js';
 import type { FlowFilter } from '../filter/filter.js';
 import { FlowmapError, UsageError } from '../util/errors.js';
 import { isoMs } from '../util/time.js';
 import { ChunkFiller, type ColumnSource } from './duckdb-chunk.js';
 import { F, toColumns, type RecordColumns } from './record-columns.js';
 import { FLOW_COLUMNS, MIGRATIONS, SCHEMA_VERSION, createVersionTableSql } from './schema.js';
-import { duckdbDialect, topQuery, type SqlParam } from './sql.js';
-import type { Store, StoreStats, TopKind, TopRows } from './store.js';
-
-type JsRow = Record<string, unknown>;
+import { recordFromRow, num, toRow, type JsRow } from './rows.js';
+import { ParamList, duckdbDialect, purgeWhere, scanQuery, topQuery, type SqlParam } from './sql.js';
+import type { ManagedStore, StoreMark, StoreStats, TopKind, TopRows } from './store.js';
 
 /**
  * Flow store in a DuckDB file (or `:memory:`). Only core functions on plain TIMESTAMP/integer/VARCHAR
  * columns are used (no icu time zones, no json, no inet), and extension autoload is off, so nothing
  * needs downloading. A file can be opened for writing by one process at a time.
  */
-export class DuckDbStore implements Store {
+export class DuckDbStore implements ManagedStore {
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly conn: DuckDBConnection,
@@ -86,16 +84,16 @@ export class DuckDbStore implements Store {
   }
 
   /** All-or-nothing: a bad record anywhere in the batch leaves the table unchanged. */
-  async append(records: readonly FlowRecord[]): Promise<void> {
-    await this.appendColumns([toColumns(records)]);
+  async append(records: readonly FlowRecord[], mark?: StoreMark): Promise<void> {
+    await this.appendColumns([toColumns(records)], mark);
   }
 
   /**
    * append() for batches already in column form (as the store worker receives them): no record
-   * objects are made. All batches go into one transaction.
+   * objects are made. All batches, and the mark, go into one transaction.
    */
-  async appendColumns(batches: readonly RecordColumns[]): Promise<void> {
-    if (batches.every((b) => b.count === 0)) return;
+  async appendColumns(batches: readonly RecordColumns[], mark?: StoreMark): Promise<void> {
+    if (batches.every((b) => b.count === 0) && !mark) return;
     await this.conn.run('BEGIN TRANSACTION');
     let a: DuckDBAppender | undefined;
     try {
@@ -110,6 +108,7 @@ export class DuckDbStore implements Store {
       }
       a.closeSync(); // flushes
       a = undefined;
+      if (mark) await this.conn.run('INSERT OR REPLACE INTO flowmap_meta VALUES ($1, $2)', [mark.key, mark.value]);
       await this.conn.run('COMMIT');
     } catch (err) {
       try {
@@ -139,6 +138,25 @@ export class DuckDbStore implements Store {
       firstSeen: r.f == null ? null : isoMs(num(r.f)),
       lastSeen: r.l == null ? null : isoMs(num(r.l)),
     };
+  }
+
+  async getMark(key: string): Promise<string | null> {
+    const rows = await this.conn.runAndReadAll('SELECT value FROM flowmap_meta WHERE name = $1', [key]);
+    const r = rows.getRowObjectsJS()[0];
+    return r ? String(r.value) : null;
+  }
+
+  async scan(fromMs: number, toMs: number, limit: number): Promise<FlowRecord[]> {
+    const q = scanQuery(fromMs, toMs, limit, duckdbDialect);
+    return (await this.rows(q.sql, q.params)).map(recordFromRow);
+  }
+
+  async purge(beforeMs: number): Promise<number> {
+    const p = new ParamList(duckdbDialect);
+    const where = purgeWhere(beforeMs, p);
+    const n = num((await this.rows(`SELECT count(*) AS n FROM flows WHERE ${where}`, p.params))[0]?.n);
+    if (n > 0) await this.rows(`DELETE FROM flows WHERE ${where}`, p.params);
+    return n;
   }
 
   async close(): Promise<void> {
@@ -205,50 +223,6 @@ const SOURCES: readonly ColumnSource[] = [
   { name: 'direction', kind: 'direction' },
   { name: 'source', kind: 'source' },
 ];
-
-/** bigint/number -> number. Sums beyond 2^53 (9 PB) lose only low-order precision. */
-function num(v: unknown): number {
-  if (typeof v === 'number') return v;
-  if (typeof v === 'bigint') return Number(v);
-  if (typeof v === 'string') return Number(v);
-  return 0;
-}
-
-function str(v: unknown): string {
-  return typeof v === 'string' ? v : String(v);
-}
-
-function toRow(kind: TopKind, r: JsRow): TopRows[TopKind][number] {
-  const first_seen = isoMs(num(r.first_ms));
-  const last_seen = isoMs(num(r.last_ms));
-  const proto = protoName(num(r.proto));
-  switch (kind) {
-    case 'edges':
-      return {
-        client: str(r.client), server: str(r.server), port: num(r.port), proto, service: null,
-        bytes_c2s: num(r.bytes_c2s), bytes_s2c: num(r.bytes_s2c), bytes: num(r.bytes), packets: num(r.packets),
-        connections: num(r.connections), first_seen, last_seen,
-      };
-    case 'services':
-      return {
-        port: num(r.port), proto, service: null, servers: num(r.servers), clients: num(r.clients),
-        bytes_c2s: num(r.bytes_c2s), bytes_s2c: num(r.bytes_s2c), bytes: num(r.bytes), packets: num(r.packets),
-        connections: num(r.connections), first_seen, last_seen,
-      };
-    case 'flows':
-      return {
-        client: str(r.client), client_port: num(r.client_port), server: str(r.server), port: num(r.port), proto,
-        vlan: num(r.vlan), service: null, bytes_c2s: num(r.bytes_c2s), bytes_s2c: num(r.bytes_s2c), bytes: num(r.bytes),
-        packets_c2s: num(r.packets_c2s), packets_s2c: num(r.packets_s2c), packets: num(r.packets),
-        records: num(r.records), first_seen, last_seen,
-      };
-    case 'talkers':
-      return {
-        host: str(r.host), bytes_sent: num(r.bytes_sent), bytes_received: num(r.bytes_received), bytes: num(r.bytes),
-        packets: num(r.packets), peers: num(r.peers), connections: num(r.connections), first_seen, last_seen,
-      };
-  }
-}
 
 function firstLine(s: string): string {
   return s.split('\n')[0];

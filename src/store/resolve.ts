@@ -3,9 +3,6 @@ import type { FlowmapConfig } from '../config/config.js';
 
 export const DEFAULT_DB = 'flowmap.duckdb';
 
-/** Backends flowmap knows, for messages. Only DuckDB exists today. */
-export const BACKENDS = ['duckdb (a file path, or duckdb:PATH)'];
-
 /** Which store to use: --db, then FLOWMAP_DB, then the config's `db`, then ./flowmap.duckdb. */
 export function resolveStoreSpec(cliDb: string | undefined, config?: Pick<FlowmapConfig, 'db'>, env: NodeJS.ProcessEnv = process.env): string {
   return cliDb ?? (env.FLOWMAP_DB ? env.FLOWMAP_DB : undefined) ?? config?.db ?? DEFAULT_DB;

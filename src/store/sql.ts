@@ -7,6 +7,7 @@
 import type { AddrRange, FlowFilter } from '../filter/filter.js';
 import type { TopKind } from './store.js';
 import { loIsFull } from '../filter/cidr.js';
+import { FLOW_COLUMNS } from './schema.js';
 
 export type SqlParam =
   | { type: 'u64'; value: bigint }
@@ -89,7 +90,8 @@ const PACKETS = 'sum(packets_c2s + packets_s2c)';
 
 /**
  * Top-N query for a kind. Column aliases match the row types in store.ts, except times, which come
- * back as `first_ms` / `last_ms` epoch milliseconds for the store to format.
+ * back as `first_ms` / `last_ms` epoch milliseconds for the store to format, and per-direction sums
+ * (`c2s_bytes`, ...), which must not reuse a column's name (ClickHouse resolves aliases everywhere).
  */
 export function topQuery(kind: TopKind, f: FlowFilter, d: SqlDialect): BuiltQuery {
   const p = new ParamList(d);
@@ -100,7 +102,7 @@ export function topQuery(kind: TopKind, f: FlowFilter, d: SqlDialect): BuiltQuer
       const where = whereSql(f, p);
       const { having, limit } = havingLimit(f, BYTES, p);
       sql = `SELECT client, server, server_port AS port, proto,
-  sum(bytes_c2s) AS bytes_c2s, sum(bytes_s2c) AS bytes_s2c, ${BYTES} AS bytes, ${PACKETS} AS packets,
+  sum(bytes_c2s) AS c2s_bytes, sum(bytes_s2c) AS s2c_bytes, ${BYTES} AS bytes, ${PACKETS} AS packets,
   ${d.countDistinct(['client_port', 'vlan'])} AS connections, ${times}
 FROM flows WHERE ${where}
 GROUP BY client, server, server_port, proto ${having}
@@ -112,7 +114,7 @@ ORDER BY bytes DESC, client, server, port, proto ${limit}`;
       const { having, limit } = havingLimit(f, BYTES, p);
       sql = `SELECT server_port AS port, proto,
   count(DISTINCT server) AS servers, count(DISTINCT client) AS clients,
-  sum(bytes_c2s) AS bytes_c2s, sum(bytes_s2c) AS bytes_s2c, ${BYTES} AS bytes, ${PACKETS} AS packets,
+  sum(bytes_c2s) AS c2s_bytes, sum(bytes_s2c) AS s2c_bytes, ${BYTES} AS bytes, ${PACKETS} AS packets,
   ${d.countDistinct(['client', 'client_port', 'server', 'vlan'])} AS connections, ${times}
 FROM flows WHERE ${where}
 GROUP BY server_port, proto ${having}
@@ -123,8 +125,8 @@ ORDER BY bytes DESC, port, proto ${limit}`;
       const where = whereSql(f, p);
       const { having, limit } = havingLimit(f, BYTES, p);
       sql = `SELECT client, client_port, server, server_port AS port, proto, vlan,
-  sum(bytes_c2s) AS bytes_c2s, sum(bytes_s2c) AS bytes_s2c, ${BYTES} AS bytes,
-  sum(packets_c2s) AS packets_c2s, sum(packets_s2c) AS packets_s2c, ${PACKETS} AS packets,
+  sum(bytes_c2s) AS c2s_bytes, sum(bytes_s2c) AS s2c_bytes, ${BYTES} AS bytes,
+  sum(packets_c2s) AS c2s_packets, sum(packets_s2c) AS s2c_packets, ${PACKETS} AS packets,
   count(*) AS records, ${times}
 FROM flows WHERE ${where}
 GROUP BY client, client_port, server, server_port, proto, vlan ${having}
@@ -154,4 +156,25 @@ ORDER BY bytes DESC, host ${limit}`;
     }
   }
   return { sql, params: p.params };
+}
+
+/** Every column of a record, times as `first_ms` / `last_ms` epoch milliseconds (see recordFromRow). */
+function recordColumnsSql(d: SqlDialect): string {
+  return FLOW_COLUMNS.map((c) =>
+    c.name === 'first_seen' ? `${d.epochMs('first_seen')} AS first_ms` : c.name === 'last_seen' ? `${d.epochMs('last_seen')} AS last_ms` : c.name,
+  ).join(', ');
+}
+
+/** Records starting in [fromMs, toMs), at most limit + 1 (see Store.scan). */
+export function scanQuery(fromMs: number, toMs: number, limit: number, d: SqlDialect): BuiltQuery {
+  const p = new ParamList(d);
+  const sql = `SELECT ${recordColumnsSql(d)} FROM flows
+WHERE first_seen >= ${p.bind({ type: 'time', ms: fromMs })} AND first_seen < ${p.bind({ type: 'time', ms: toMs })}
+LIMIT ${p.bind({ type: 'int', value: limit + 1 })}`;
+  return { sql, params: p.params };
+}
+
+/** The retention condition: records that ended before the cutoff. */
+export function purgeWhere(beforeMs: number, p: ParamList): string {
+  return `last_seen < ${p.bind({ type: 'time', ms: beforeMs })}`;
 }

@@ -78,6 +78,15 @@ export interface StoreStats {
 }
 
 /**
+ * A position kept in the store itself (e.g. `ntopng:host/db/flowsv4` -> last imported idx), written
+ * together with the records it accounts for, so an import resumes without double counting.
+ */
+export interface StoreMark {
+  key: string;
+  value: string;
+}
+
+/**
  * The store every command depends on. One implementation per backend under src/store/.
  * Implementations translate the FlowFilter once, into their own SQL, with bound parameters.
  */
@@ -90,4 +99,26 @@ export interface Store {
   top<K extends TopKind>(kind: K, filter: FlowFilter): Promise<TopRows[K]>;
   stats(): Promise<StoreStats>;
   close(): Promise<void>;
+}
+
+/**
+ * What every backend (DuckDB, MariaDB, ClickHouse) offers beyond Store, for imports, copies and
+ * retention. These run against the store directly, not through the ingest worker (WorkerStore is a
+ * plain Store).
+ */
+export interface ManagedStore extends Store {
+  /**
+   * append(), and with `mark` the mark is stored with the batch: atomically where the backend has
+   * transactions (DuckDB, MariaDB), right after the batch otherwise (ClickHouse).
+   */
+  append(records: readonly FlowRecord[], mark?: StoreMark): Promise<void>;
+  /** The value of a mark, or null when never set. */
+  getMark(key: string): Promise<string | null>;
+  /**
+   * Records whose first_seen is in [fromMs, toMs), at most `limit` + 1 of them (so the caller can
+   * tell the window held more than `limit` and split it). For copying between stores.
+   */
+  scan(fromMs: number, toMs: number, limit: number): Promise<FlowRecord[]>;
+  /** Retention: delete records whose last_seen is before `beforeMs`; returns how many. */
+  purge(beforeMs: number): Promise<number>;
 }

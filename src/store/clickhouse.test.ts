@@ -1,0 +1,111 @@
+/**
+ * ClickHouse specifics against real 18.16 servers: the one escaping path for literals and TSV
+ * (property-tested by round trips through the server), the cluster layout, and clear errors.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { startClickHouse, type ClickHouseLab } from '../testing/clickhouse.js';
+import { RECORDS } from '../testing/records.js';
+import { FlowmapError, UsageError } from '../util/errors.js';
+import { chIdent, chLiteral, chString, tsvField } from './clickhouse-sql.js';
+import { ClickHouseHttp } from './clickhouse-http.js';
+import { openStore } from './open.js';
+
+const hexOf = (s: string) => Buffer.from(s, 'utf8').toString('hex').toUpperCase();
+
+describe('ClickHouse 18.16', () => {
+  let single: ClickHouseLab;
+  let cluster: ClickHouseLab;
+  let http: ClickHouseHttp;
+
+  before(async () => {
+    [single, cluster] = await Promise.all([startClickHouse(1), startClickHouse(2)]);
+    http = new ClickHouseHttp({ url: single.urls[0], user: 'default', password: '' });
+  });
+  after(async () => {
+    await Promise.all([single?.stop(), cluster?.stop()]);
+  });
+
+  test('chString: any text comes back byte for byte', async () => {
+    const text = fc.oneof(fc.string({ unit: 'binary' }), fc.constantFrom("'", '\\', "\\'", "'; DROP TABLE flows; --", '\0', '\x7f', '\u2028', '\\x41', '\\\n'));
+    await fc.assert(
+      fc.asyncProperty(fc.array(text, { minLength: 1, maxLength: 20 }), async (xs) => {
+        const got = await http.rows<{ h: string[] }>(`SELECT [${xs.map((x) => `hex(${chString(x)})`).join(', ')}] AS h`);
+        assert.deepEqual(got[0].h, xs.map(hexOf));
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  test('tsvField: any text survives an INSERT body', async () => {
+    await http.exec('CREATE TABLE IF NOT EXISTS default.tsv_rt (i UInt32, s String) ENGINE = Memory');
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.string({ unit: 'binary' }), { minLength: 1, maxLength: 30 }), async (xs) => {
+        await http.exec('TRUNCATE TABLE default.tsv_rt');
+        await http.insertTsv('default.tsv_rt', ['i', 's'], xs.map((x, i) => `${i}\t${tsvField(x)}`).join('\n') + '\n');
+        const got = await http.rows<{ h: string }>('SELECT hex(s) AS h FROM default.tsv_rt ORDER BY i');
+        assert.deepEqual(got.map((r) => r.h), xs.map(hexOf));
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  test('chLiteral: typed numbers round-trip; anything else is refused', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }), fc.integer(), fc.integer({ min: 0, max: 2 ** 42 }), async (u, i, ms) => {
+        const [r] = await http.rows<Record<string, string | number>>(
+          `SELECT toString(${chLiteral({ type: 'u64', value: u })}) AS u, toString(${chLiteral({ type: 'int', value: i })}) AS i, toString(${chLiteral({ type: 'time', ms })}) AS t`,
+        );
+        assert.deepEqual(r, { u: u.toString(), i: String(i), t: String(ms) });
+      }),
+      { numRuns: 100 },
+    );
+    assert.throws(() => chLiteral({ type: 'u64', value: -1n }), FlowmapError);
+    assert.throws(() => chLiteral({ type: 'u64', value: 1n << 64n }), FlowmapError);
+    assert.throws(() => chLiteral({ type: 'int', value: 1.5 }), FlowmapError);
+    assert.throws(() => chLiteral({ type: 'int', value: Number.NaN }), FlowmapError);
+    assert.throws(() => chIdent('flows; DROP'), FlowmapError);
+  });
+
+  test('cluster: one local table per shard, records spread over both, queries see all', async () => {
+    const spec = cluster.spec('fm_layout');
+    const s = await openStore(spec);
+    try {
+      const many = Array.from({ length: 200 }, (_, i) => ({ ...RECORDS[i % RECORDS.length], clientPort: 1000 + i }));
+      await s.append(many);
+      assert.equal((await s.stats()).records, 200);
+      const perShard = await Promise.all(cluster.urls.map(async (u) => Number((await new ClickHouseHttp({ url: u, user: 'default', password: '' }, 'fm_layout').rows<{ n: string }>('SELECT count() AS n FROM flows_local'))[0].n)));
+      assert.equal(perShard[0] + perShard[1], 200);
+      assert.ok(perShard[0] > 0 && perShard[1] > 0, `both shards hold records: ${perShard.join(', ')}`);
+      const engines = await new ClickHouseHttp({ url: cluster.urls[1], user: 'default', password: '' }).rows<{ name: string; engine: string }>(
+        "SELECT name, engine FROM system.tables WHERE database = 'fm_layout' AND name LIKE 'flows%' ORDER BY name",
+      );
+      assert.deepEqual(engines, [{ name: 'flows', engine: 'Distributed' }, { name: 'flows_local', engine: 'MergeTree' }]);
+    } finally {
+      await s.close();
+    }
+  });
+
+  test('clear errors: unreachable server, missing database for a reader, unknown cluster', async () => {
+    await assert.rejects(openStore('clickhouse://default@127.0.0.1:1/fm'), (e: unknown) => e instanceof FlowmapError && /cannot reach ClickHouse at http:\/\/127\.0\.0\.1:1/.test(e.message));
+    const host = single.urls[0].replace('http://', '');
+    await assert.rejects(openStore(`clickhouse://default@${host}/fm_missing`, { readOnly: true }), (e: unknown) => e instanceof UsageError && /no flows stored yet/.test(e.message));
+    await assert.rejects(openStore(`clickhouse://default@${host}/fm_x?cluster=nope`), (e: unknown) => e instanceof UsageError && /no cluster "nope"/.test(e.message));
+    await assert.rejects(openStore(`clickhouse://default:wrong@${host}/fm_x`), (e: unknown) => e instanceof FlowmapError && /password/i.test(e.message));
+  });
+
+  test('a reader sees what a writer stored; a second init is a no-op', async () => {
+    const spec = single.spec('fm_rw');
+    const w = await openStore(spec);
+    await w.append(RECORDS);
+    await w.close();
+    const again = await openStore(spec);
+    await again.close();
+    const r = await openStore(spec, { readOnly: true });
+    assert.equal((await r.stats()).records, RECORDS.length);
+    await r.close();
+    const versions = await new ClickHouseHttp({ url: single.urls[0], user: 'default', password: '' }, 'fm_rw').rows<{ version: number }>('SELECT version FROM schema_version ORDER BY version');
+    assert.deepEqual(versions, [{ version: 1 }, { version: 2 }]);
+  });
+});

@@ -1,0 +1,213 @@
+/**
+ * Flow store in ClickHouse 18.16: a MergeTree table partitioned by UTC day, sorted by time then
+ * client (time-window and host queries read few granules). With `?cluster=NAME`, every shard holds
+ * a local MergeTree table `flows_local` and a Distributed table `flows` over them; inserts and
+ * queries go through `flows`. 18.16 has no TTL, so retention drops whole expired day partitions and
+ * deletes the rest with a mutation.
+ */
+import type { FlowFilter } from '../filter/filter.js';
+import type { FlowRecord } from '../flow/record.js';
+import { FlowmapError, UsageError } from '../util/errors.js';
+import { addrHiLo } from '../util/ip.js';
+import { chIdent, chLiteral, chString, clickhouseDialect, tsvField } from './clickhouse-sql.js';
+import { ClickHouseError, ClickHouseHttp } from './clickhouse-http.js';
+import { rawCounter, recordFromRow, num, toRow, type JsRow } from './rows.js';
+import { FLOW_COLUMNS, MIGRATIONS, SCHEMA_VERSION, createVersionTableSql } from './schema.js';
+import type { ClickHouseSpec } from './spec.js';
+import { ParamList, purgeWhere, scanQuery, topQuery } from './sql.js';
+import type { ManagedStore, StoreMark, StoreStats, TopKind, TopRows } from './store.js';
+
+const COLUMNS = FLOW_COLUMNS.map((c) => c.name);
+/** Reads see a batch as soon as append returns, also through a Distributed table. */
+const INSERT_SETTINGS = { insert_distributed_sync: '1' };
+const UNKNOWN_DATABASE = 81;
+
+/** One record as a TabSeparated line, in FLOW_COLUMNS order. */
+function tsvLine(r: FlowRecord): string {
+  const c = addrHiLo(r.client);
+  const s = addrHiLo(r.server);
+  const rate = r.samplingRate >= 1 ? r.samplingRate : 1;
+  const n = (v: number, name: string, max: number): string => {
+    const x = Math.round(v);
+    if (!(x >= 0 && x <= max)) throw new UsageError(`record field ${name}: ${v} is out of range (0-${max})`);
+    return String(x);
+  };
+  const U64 = Number.MAX_SAFE_INTEGER;
+  return [
+    n(r.firstSeen, 'first_seen', U64), n(r.lastSeen, 'last_seen', U64), tsvField(r.client), tsvField(r.server),
+    c.hi.toString(), c.lo.toString(), s.hi.toString(), s.lo.toString(),
+    n(r.clientPort, 'client_port', 65535), n(r.serverPort, 'server_port', 65535), n(r.proto, 'proto', 255), n(r.ipVersion, 'ip_version', 255), n(r.vlan, 'vlan', 65535),
+    n(r.bytesC2s, 'bytes_c2s', U64), n(r.bytesS2c, 'bytes_s2c', U64), n(r.packetsC2s, 'packets_c2s', U64), n(r.packetsS2c, 'packets_s2c', U64),
+    n(rawCounter(r.bytesC2s, rate), 'raw_bytes_c2s', U64), n(rawCounter(r.bytesS2c, rate), 'raw_bytes_s2c', U64),
+    n(rawCounter(r.packetsC2s, rate), 'raw_packets_c2s', U64), n(rawCounter(r.packetsS2c, rate), 'raw_packets_s2c', U64),
+    n(rate, 'sampling_rate', 0xffffffff), n(r.tcpFlagsC2s, 'tcp_flags_c2s', 255), n(r.tcpFlagsS2c, 'tcp_flags_s2c', 255),
+    tsvField(r.direction), tsvField(r.source),
+  ].join('\t');
+}
+
+/** The migration statement for a cluster's shards: the MergeTree table is `flows_local` there. */
+function onLocalTable(sql: string): string | null {
+  const m = /^(CREATE TABLE IF NOT EXISTS|ALTER TABLE) flows\b/.exec(sql);
+  return m ? sql.replace(/^(CREATE TABLE IF NOT EXISTS|ALTER TABLE) flows\b/, '$1 flows_local') : null;
+}
+
+export class ClickHouseStore implements ManagedStore {
+  private readonly http: ClickHouseHttp;
+  private shardHttp: ClickHouseHttp[] = [];
+  private lastMarkAt = 0;
+
+  private constructor(
+    private readonly spec: ClickHouseSpec,
+    readonly readOnly: boolean,
+  ) {
+    this.http = new ClickHouseHttp({ url: spec.url, user: spec.user, password: spec.password }, chIdent(spec.database));
+    if (spec.cluster) chIdent(spec.cluster);
+  }
+
+  static open(spec: ClickHouseSpec, opts: { readOnly?: boolean } = {}): ClickHouseStore {
+    return new ClickHouseStore(spec, opts.readOnly === true);
+  }
+
+  get label(): string {
+    return `clickhouse ${this.spec.url}/${this.spec.database}${this.spec.cluster ? ` (cluster ${this.spec.cluster})` : ''}`;
+  }
+
+  /** The MergeTree table on each node that holds data. */
+  private get localTable(): string {
+    return this.spec.cluster ? 'flows_local' : 'flows';
+  }
+
+  /** HTTP endpoints of every shard (cluster), or just the node (single). */
+  private async shards(): Promise<ClickHouseHttp[]> {
+    if (this.shardHttp.length) return this.shardHttp;
+    if (!this.spec.cluster) return (this.shardHttp = [this.http]);
+    let urls = this.spec.shards;
+    if (!urls) {
+      const rows = await this.http.server().rows<{ host_address: string }>(
+        `SELECT host_address FROM system.clusters WHERE cluster = ${chString(this.spec.cluster)} ORDER BY shard_num, replica_num`,
+      );
+      const port = new URL(this.spec.url).port || '8123';
+      urls = rows.map((r) => `http://${r.host_address.includes(':') ? `[${r.host_address}]` : r.host_address}:${port}`);
+    }
+    if (urls.length === 0) throw new UsageError(`${this.label}: the server defines no cluster ${JSON.stringify(this.spec.cluster)} in remote_servers`);
+    return (this.shardHttp = urls.map((u) => this.http.at(u)));
+  }
+
+  async init(): Promise<void> {
+    const db = chIdent(this.spec.database);
+    if (!this.readOnly) {
+      for (const s of [this.http, ...(await this.shards())]) await s.server().exec(`CREATE DATABASE IF NOT EXISTS ${db}`);
+      await this.http.exec(createVersionTableSql('clickhouse'));
+    }
+    let current: number;
+    try {
+      current = num((await this.http.rows<{ v: string }>('SELECT max(version) AS v FROM schema_version'))[0]?.v);
+    } catch (e) {
+      if (e instanceof ClickHouseError && e.code === UNKNOWN_DATABASE) {
+        throw new UsageError(`no flows stored yet in ${this.label}: the database does not exist (ingest some flows first, or run flowmap db init)`);
+      }
+      if (e instanceof ClickHouseError) throw new UsageError(`${this.label} is not a flowmap database (no schema_version table)`);
+      throw e;
+    }
+    if (current > SCHEMA_VERSION) throw new FlowmapError(`database ${this.label} has schema version ${current}, newer than this flowmap (${SCHEMA_VERSION}); upgrade flowmap`);
+    if (current < SCHEMA_VERSION && this.readOnly) {
+      throw new FlowmapError(`database ${this.label} has schema version ${current}; open it once for writing to migrate it to ${SCHEMA_VERSION}`);
+    }
+    for (const m of MIGRATIONS) {
+      if (m.version <= current) continue;
+      for (const stmt of m.sql.clickhouse) await this.migrate(stmt);
+      await this.http.exec(`INSERT INTO schema_version VALUES (${chLiteral({ type: 'int', value: m.version })})`);
+    }
+  }
+
+  /** A flows-table step runs on every shard (and the Distributed table follows); others on this node. */
+  private async migrate(stmt: string): Promise<void> {
+    const local = this.spec.cluster ? onLocalTable(stmt) : null;
+    if (!local) {
+      await this.http.exec(stmt);
+      return;
+    }
+    const dist = `ENGINE = Distributed(${chIdent(this.spec.cluster ?? '')}, ${chIdent(this.spec.database)}, flows_local, rand())`;
+    for (const s of await this.shards()) {
+      await s.exec(local);
+      if (stmt.startsWith('CREATE')) await s.exec(`CREATE TABLE IF NOT EXISTS flows AS flows_local ${dist}`);
+      else await s.exec(stmt);
+    }
+  }
+
+  /**
+   * One INSERT per batch (ClickHouse writes a block atomically up to max_insert_block_size rows).
+   * The mark follows the batch: a crash between the two re-imports that one batch.
+   */
+  async append(records: readonly FlowRecord[], mark?: StoreMark): Promise<void> {
+    if (records.length > 0) {
+      const body = records.map(tsvLine).join('\n') + '\n';
+      await this.http.insertTsv('flows', COLUMNS, body, INSERT_SETTINGS);
+    }
+    if (mark) {
+      // No UPDATE: a new row per write, the latest `at` wins (kept increasing within this process).
+      this.lastMarkAt = Math.max(Date.now(), this.lastMarkAt + 1);
+      await this.http.exec(`INSERT INTO flowmap_meta VALUES (${chString(mark.key)}, ${chString(mark.value)}, ${chLiteral({ type: 'u64', value: BigInt(this.lastMarkAt) })})`);
+    }
+  }
+
+  async getMark(key: string): Promise<string | null> {
+    const rows = await this.http.rows<{ value: string }>(`SELECT value FROM flowmap_meta WHERE name = ${chString(key)} ORDER BY at DESC LIMIT 1`);
+    return rows[0] ? rows[0].value : null;
+  }
+
+  async top<K extends TopKind>(kind: K, filter: FlowFilter): Promise<TopRows[K]> {
+    const q = topQuery(kind, filter, clickhouseDialect);
+    return (await this.http.rows<JsRow>(q.sql)).map((r) => toRow(kind, r)) as TopRows[K];
+  }
+
+  async scan(fromMs: number, toMs: number, limit: number): Promise<FlowRecord[]> {
+    return (await this.http.rows<JsRow>(scanQuery(fromMs, toMs, limit, clickhouseDialect).sql)).map(recordFromRow);
+  }
+
+  async purge(beforeMs: number): Promise<number> {
+    const where = purgeWhere(beforeMs, new ParamList(clickhouseDialect));
+    const n = num((await this.http.rows<{ n: string }>(`SELECT count() AS n FROM flows WHERE ${where}`))[0]?.n);
+    if (n === 0) return 0;
+    const table = this.localTable;
+    const day = 'toYYYYMMDD(toDateTime(intDiv(first_seen, 1000), \'UTC\'))';
+    for (const s of await this.shards()) {
+      // Whole days that ended before the cutoff go at once; the boundary day by a mutation.
+      const days = await s.rows<{ d: number }>(`SELECT ${day} AS d FROM ${table} GROUP BY d HAVING max(last_seen) < ${chLiteral({ type: 'time', ms: beforeMs })}`);
+      for (const { d } of days) await s.exec(`ALTER TABLE ${table} DROP PARTITION ${chLiteral({ type: 'int', value: num(d) })}`);
+      const left = num((await s.rows<{ n: string }>(`SELECT count() AS n FROM ${table} WHERE ${where}`))[0]?.n);
+      if (left > 0) {
+        await s.exec(`ALTER TABLE ${table} DELETE WHERE ${where}`);
+        await this.waitForMutations(s, table);
+      }
+    }
+    return n;
+  }
+
+  /** 18.16 has no mutations_sync: poll until the server reports every mutation done. */
+  private async waitForMutations(s: ClickHouseHttp, table: string): Promise<void> {
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      const rows = await s.rows<{ n: string }>(
+        `SELECT count() AS n FROM system.mutations WHERE database = ${chString(this.spec.database)} AND table = ${chString(table)} AND is_done = 0`,
+      );
+      if (num(rows[0]?.n) === 0) return;
+      if (Date.now() > deadline) throw new FlowmapError(`${this.label}: retention delete still running after 2 minutes; it completes in the background`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  async stats(): Promise<StoreStats> {
+    const r = (await this.http.rows<JsRow>('SELECT count() AS n, min(first_seen) AS f, max(last_seen) AS l FROM flows'))[0] ?? {};
+    const n = num(r.n);
+    return {
+      records: n,
+      firstSeen: n === 0 ? null : new Date(num(r.f)).toISOString(),
+      lastSeen: n === 0 ? null : new Date(num(r.l)).toISOString(),
+    };
+  }
+
+  async close(): Promise<void> {
+    // HTTP: nothing held open.
+  }
+}

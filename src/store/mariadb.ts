@@ -1,0 +1,181 @@
+/**
+ * Flow store in MariaDB (or MySQL): flowmap's own schema (schema.ts), migrated on open, batched
+ * inserts through the driver's bulk protocol, the shared SQL (sql.ts) with `?` parameters.
+ */
+import mariadb, { type Connection } from 'mariadb';
+import type { FlowFilter } from '../filter/filter.js';
+import type { FlowRecord } from '../flow/record.js';
+import { FlowmapError, UsageError } from '../util/errors.js';
+import { addrHiLo } from '../util/ip.js';
+import { rawCounter, recordFromRow, num, toRow, type JsRow } from './rows.js';
+import { FLOW_COLUMNS, MIGRATIONS, SCHEMA_VERSION, createVersionTableSql } from './schema.js';
+import type { MariaDbSpec } from './spec.js';
+import { ParamList, purgeWhere, scanQuery, topQuery, type SqlDialect, type SqlParam } from './sql.js';
+import type { ManagedStore, StoreMark, StoreStats, TopKind, TopRows } from './store.js';
+
+/** DATETIME(3) text of epoch ms, UTC (the column has no zone; flowmap stores UTC). */
+export function mariadbTime(ms: number): string {
+  return new Date(Math.round(ms)).toISOString().slice(0, 23).replace('T', ' ');
+}
+
+export const mariadbDialect: SqlDialect = {
+  name: 'mariadb',
+  placeholder: () => '?',
+  // Independent of the session time zone and of UNIX_TIMESTAMP's 1970-2106 range.
+  epochMs: (e) => `(TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', ${e}) DIV 1000)`,
+  countDistinct: (xs) => `COUNT(DISTINCT ${xs.join(', ')})`,
+};
+
+function paramValue(p: SqlParam): unknown {
+  switch (p.type) {
+    case 'u64':
+      return p.value;
+    case 'int':
+      return p.value;
+    case 'time':
+      return mariadbTime(p.ms);
+  }
+}
+
+const INSERT_SQL = `INSERT INTO flows (${FLOW_COLUMNS.map((c) => c.name).join(', ')}) VALUES (${FLOW_COLUMNS.map(() => '?').join(', ')})`;
+
+/** One record as the INSERT's values, in FLOW_COLUMNS order. */
+function values(r: FlowRecord): unknown[] {
+  const c = addrHiLo(r.client);
+  const s = addrHiLo(r.server);
+  const rate = r.samplingRate >= 1 ? r.samplingRate : 1;
+  return [
+    mariadbTime(r.firstSeen), mariadbTime(r.lastSeen), r.client, r.server, c.hi, c.lo, s.hi, s.lo,
+    r.clientPort, r.serverPort, r.proto, r.ipVersion, r.vlan,
+    Math.round(r.bytesC2s), Math.round(r.bytesS2c), Math.round(r.packetsC2s), Math.round(r.packetsS2c),
+    rawCounter(r.bytesC2s, rate), rawCounter(r.bytesS2c, rate), rawCounter(r.packetsC2s, rate), rawCounter(r.packetsS2c, rate),
+    rate, r.tcpFlagsC2s, r.tcpFlagsS2c, r.direction, r.source,
+  ];
+}
+
+/** Rows per bulk statement: bounds the packet size the driver builds. */
+const INSERT_CHUNK = 10_000;
+
+export class MariaDbStore implements ManagedStore {
+  private constructor(
+    private readonly conn: Connection,
+    private readonly spec: MariaDbSpec,
+    readonly readOnly: boolean,
+  ) {}
+
+  get label(): string {
+    return `mariadb://${this.spec.host}:${this.spec.port}/${this.spec.database}`;
+  }
+
+  static async open(spec: MariaDbSpec, opts: { readOnly?: boolean } = {}): Promise<MariaDbStore> {
+    let conn: Connection;
+    try {
+      conn = await mariadb.createConnection({
+        host: spec.host,
+        port: spec.port,
+        user: spec.user,
+        password: spec.password,
+        // Sums of BIGINT UNSIGNED come back as DECIMAL: as text, converted by rows.ts, never rounded by the driver.
+        bigIntAsNumber: false,
+        decimalAsNumber: false,
+        connectTimeout: 5000,
+      });
+    } catch (e) {
+      throw new FlowmapError(`cannot connect to MariaDB at ${spec.host}:${spec.port} as ${spec.user}: ${(e as Error).message}`, { cause: e });
+    }
+    await conn.query("SET time_zone = '+00:00'");
+    return new MariaDbStore(conn, spec, opts.readOnly === true);
+  }
+
+  async init(): Promise<void> {
+    const db = this.spec.database;
+    if (!this.readOnly) await this.conn.query(`CREATE DATABASE IF NOT EXISTS \`${db}\``);
+    try {
+      await this.conn.query(`USE \`${db}\``);
+    } catch {
+      throw new UsageError(`no flows stored yet in ${this.label}: the database does not exist (ingest some flows first, or run flowmap db init)`);
+    }
+    // Two flowmap processes starting together must not both migrate.
+    if (!this.readOnly) await this.conn.query("SELECT GET_LOCK('flowmap_migrate', 30)");
+    try {
+      if (!this.readOnly) await this.conn.query(createVersionTableSql('mariadb'));
+      let current: number;
+      try {
+        const rows = (await this.conn.query('SELECT max(version) AS v FROM schema_version')) as JsRow[];
+        current = rows[0]?.v == null ? 0 : num(rows[0].v);
+      } catch {
+        throw new UsageError(`${this.label} is not a flowmap database (no schema_version table)`);
+      }
+      if (current > SCHEMA_VERSION) {
+        throw new FlowmapError(`database ${this.label} has schema version ${current}, newer than this flowmap (${SCHEMA_VERSION}); upgrade flowmap`);
+      }
+      if (current < SCHEMA_VERSION && this.readOnly) {
+        throw new FlowmapError(`database ${this.label} has schema version ${current}; open it once for writing to migrate it to ${SCHEMA_VERSION}`);
+      }
+      // MariaDB commits DDL implicitly: each step is idempotent (IF NOT EXISTS) and recorded after it ran.
+      for (const m of MIGRATIONS) {
+        if (m.version <= current) continue;
+        for (const stmt of m.sql.mariadb) await this.conn.query(stmt);
+        await this.conn.query('INSERT INTO schema_version VALUES (?)', [m.version]);
+      }
+    } finally {
+      if (!this.readOnly) await this.conn.query("SELECT RELEASE_LOCK('flowmap_migrate')");
+    }
+  }
+
+  /** All-or-nothing (one transaction), the mark included. */
+  async append(records: readonly FlowRecord[], mark?: StoreMark): Promise<void> {
+    if (records.length === 0 && !mark) return;
+    await this.conn.beginTransaction();
+    try {
+      for (let i = 0; i < records.length; i += INSERT_CHUNK) {
+        await this.conn.batch(INSERT_SQL, records.slice(i, i + INSERT_CHUNK).map(values));
+      }
+      if (mark) await this.conn.query('INSERT INTO flowmap_meta (name, value) VALUES (?, ?) ON DUPLICATE KEY UPDATE value = VALUES(value)', [mark.key, mark.value]);
+      await this.conn.commit();
+    } catch (e) {
+      await this.conn.rollback();
+      throw e;
+    }
+  }
+
+  async getMark(key: string): Promise<string | null> {
+    const rows = (await this.conn.query('SELECT value FROM flowmap_meta WHERE name = ?', [key])) as JsRow[];
+    return rows[0] ? String(rows[0].value) : null;
+  }
+
+  async top<K extends TopKind>(kind: K, filter: FlowFilter): Promise<TopRows[K]> {
+    const q = topQuery(kind, filter, mariadbDialect);
+    return (await this.rows(q.sql, q.params)).map((r) => toRow(kind, r)) as TopRows[K];
+  }
+
+  async scan(fromMs: number, toMs: number, limit: number): Promise<FlowRecord[]> {
+    const q = scanQuery(fromMs, toMs, limit, mariadbDialect);
+    return (await this.rows(q.sql, q.params)).map(recordFromRow);
+  }
+
+  async purge(beforeMs: number): Promise<number> {
+    const p = new ParamList(mariadbDialect);
+    const where = purgeWhere(beforeMs, p);
+    const res = (await this.conn.query(`DELETE FROM flows WHERE ${where}`, p.params.map(paramValue))) as { affectedRows: number };
+    return num(res.affectedRows);
+  }
+
+  async stats(): Promise<StoreStats> {
+    const d = mariadbDialect;
+    const r = (await this.rows(`SELECT count(*) AS n, ${d.epochMs('min(first_seen)')} AS f, ${d.epochMs('max(last_seen)')} AS l FROM flows`, []))[0] ?? {};
+    return {
+      records: num(r.n ?? 0),
+      firstSeen: r.f == null ? null : new Date(num(r.f)).toISOString(),
+      lastSeen: r.l == null ? null : new Date(num(r.l)).toISOString(),
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.conn.end();
+  }
+
+  private async rows(sql: string, params: readonly SqlParam[]): Promise<JsRow[]> {
+    return (await this.conn.query(sql, params.map(paramValue))) as JsRow[];
+  }
+}

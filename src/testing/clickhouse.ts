@@ -1,0 +1,128 @@
+/**
+ * Test helper: private ClickHouse 18.16 servers (Debian clickhouse-server) with configs and data in a
+ * temp folder, on free ports, bound to 127.0.0.1: a single node, or a two-shard cluster (two server
+ * processes that both define it in remote_servers). Start once per test file; always stop.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const CLICKHOUSE_SERVER = ['/usr/bin/clickhouse-server', '/usr/sbin/clickhouse-server', '/usr/bin/clickhouse'].find((p) => existsSync(p)) ?? null;
+
+export const CLUSTER_NAME = 'flowmap_two';
+
+export interface ClickHouseLab {
+  /** `clickhouse://...` spec for database `db` (single node, or the cluster through node 1). */
+  spec(db: string): string;
+  /** HTTP base URLs of the nodes. */
+  urls: string[];
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const addr = s.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+const USERS = `<?xml version="1.0"?>
+<yandex>
+  <profiles><default><max_memory_usage>2000000000</max_memory_usage></default></profiles>
+  <users><default><password></password><networks><ip>127.0.0.1</ip><ip>::1</ip></networks><profile>default</profile><quota>default</quota></default></users>
+  <quotas><default></default></quotas>
+</yandex>
+`;
+
+function config(dir: string, http: number, tcp: number, cluster: number[] | null): string {
+  const shards = cluster
+    ? `<remote_servers><${CLUSTER_NAME}>${cluster.map((p) => `<shard><replica><host>127.0.0.1</host><port>${p}</port></replica></shard>`).join('')}</${CLUSTER_NAME}></remote_servers>`
+    : '';
+  return `<?xml version="1.0"?>
+<yandex>
+  <logger><level>warning</level><log>${dir}/server.log</log><errorlog>${dir}/error.log</errorlog></logger>
+  <http_port>${http}</http_port>
+  <tcp_port>${tcp}</tcp_port>
+  <listen_host>127.0.0.1</listen_host>
+  <path>${dir}/data/</path>
+  <tmp_path>${dir}/tmp/</tmp_path>
+  <user_files_path>${dir}/user_files/</user_files_path>
+  <format_schema_path>${dir}/format_schemas/</format_schema_path>
+  <users_config>users.xml</users_config>
+  <default_profile>default</default_profile>
+  <default_database>default</default_database>
+  <mark_cache_size>67108864</mark_cache_size>
+  <uncompressed_cache_size>67108864</uncompressed_cache_size>
+  <max_concurrent_queries>50</max_concurrent_queries>
+  <timezone>UTC</timezone>
+  ${shards}
+</yandex>
+`;
+}
+
+async function waitReady(url: string, proc: ChildProcess, dir: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (proc.exitCode !== null) throw new Error(`clickhouse-server exited (${proc.exitCode}); see ${dir}/error.log`);
+    try {
+      const r = await fetch(`${url}/ping`);
+      if (r.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`clickhouse-server at ${url} did not answer within 30 s`);
+}
+
+/** Start `nodes` servers (1: single node; 2: the two-shard cluster). */
+export async function startClickHouse(nodes: 1 | 2 = 1): Promise<ClickHouseLab> {
+  if (!CLICKHOUSE_SERVER) throw new Error('clickhouse-server is not installed (scripts/test-env.sh installs it)');
+  const root = mkdtempSync(join(tmpdir(), 'flowmap-ch-'));
+  const ports = await Promise.all(Array.from({ length: nodes }, async () => ({ http: await freePort(), tcp: await freePort() })));
+  const procs: ChildProcess[] = [];
+  const urls: string[] = [];
+  const stop = async (): Promise<void> => {
+    await Promise.all(
+      procs.map(
+        (p) =>
+          new Promise<void>((resolve) => {
+            if (p.exitCode !== null) return resolve();
+            p.once('exit', () => resolve());
+            p.kill('SIGTERM');
+            setTimeout(() => p.kill('SIGKILL'), 10_000).unref();
+          }),
+      ),
+    );
+    rmSync(root, { recursive: true, force: true });
+  };
+  try {
+    for (const [i, port] of ports.entries()) {
+      const dir = join(root, `node${i + 1}`);
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, 'users.xml'), USERS);
+      writeFileSync(join(dir, 'config.xml'), config(dir, port.http, port.tcp, nodes > 1 ? ports.map((p) => p.tcp) : null));
+      const proc = spawn(CLICKHOUSE_SERVER, [`--config-file=${join(dir, 'config.xml')}`], { cwd: dir, stdio: 'ignore' });
+      procs.push(proc);
+      urls.push(`http://127.0.0.1:${port.http}`);
+    }
+    await Promise.all(urls.map((u, i) => waitReady(u, procs[i], join(root, `node${i + 1}`))));
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  const hostPorts = urls.map((u) => u.replace('http://', ''));
+  return {
+    urls,
+    spec: (db) =>
+      nodes === 1 ? `clickhouse://default@${hostPorts[0]}/${db}` : `clickhouse://default@${hostPorts[0]}/${db}?cluster=${CLUSTER_NAME}&shards=${hostPorts.join(',')}`,
+    stop,
+  };
+}
