@@ -99,8 +99,10 @@ export class RecordDecoder {
   private pktSpace = -1;
   private population = -1;
   private size = -1;
+  private observedMs = -1;
   private frameOff = -1;
   private frameLen = 0;
+  private frameSize = -1;
   private readonly packets_ = new PacketDecoder();
   private readonly info = new PacketInfo();
   /** Why the last record without addresses had none (when its sampled frame did not decode). */
@@ -119,7 +121,8 @@ export class RecordDecoder {
     this.startDeltaUs = this.endDeltaUs = this.systemInit = -1;
     this.initBytes = this.respBytes = this.initPackets = this.respPackets = this.biflowDir = -1;
     this.samplerId = this.interval = this.pktInterval = this.pktSpace = this.population = this.size = -1;
-    this.frameOff = -1;
+    this.frameOff = this.frameSize = -1;
+    this.observedMs = -1;
   }
 
   /**
@@ -206,6 +209,9 @@ export class RecordDecoder {
       case F.START_S: this.startS = v; break;
       case F.END_S: this.endS = v; break;
       case F.START_MS: this.startMs = v; break;
+      case F.OBSERVATION_MS: this.observedMs = v; break;
+      case F.FRAME_SIZE: this.frameSize = v; break;
+      case F.OBSERVATION_S: this.observedMs = v * 1000; break;
       case F.END_MS: this.endMs = v; break;
       case F.START_DELTA_US: this.startDeltaUs = v; break;
       case F.END_DELTA_US: this.endDeltaUs = v; break;
@@ -248,7 +254,7 @@ export class RecordDecoder {
       const init = this.systemInit >= 0 ? this.systemInit : c.domain.systemInitMs;
       if (init >= 0) return init + up;
     }
-    return c.exportMs;
+    return this.observedMs >= 0 ? this.observedMs : c.exportMs;
   }
 
   private rate(d: DomainState): number {
@@ -264,7 +270,9 @@ export class RecordDecoder {
   private emitFrame(buf: Buffer, c: PacketContext, emit: (f: ExportedFlow) => void): boolean {
     const info = this.info;
     info.tsMs = c.exportMs;
-    const r = this.packets_.decode(LinkType.ETHERNET, buf, this.frameOff, this.frameLen, this.frameLen, info);
+    // The frame's length on the wire bounds the IP length; without it, the IP header is believed.
+    const wire = this.frameSize > this.frameLen ? this.frameSize : 65535;
+    const r = this.packets_.decode(LinkType.ETHERNET, buf, this.frameOff, this.frameLen, wire, info);
     if (r !== Decoded) {
       this.lastFrameSkip = SKIP_REASON_NAMES[r] ?? 'undecodable';
       this.addressless++;
