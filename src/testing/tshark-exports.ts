@@ -7,7 +7,8 @@ import { TSHARK } from './tshark.js';
 
 /**
  * Every value of each field over the whole file, in file order (`-E occurrence=a`). For the fields in
- * `outer`, the first value of each frame (the export datagram's own IP/UDP header) is left out.
+ * `outer` (ip.*), the first value of each frame is left out when it belongs to the export datagram's
+ * own IPv4 header (the frame's first network protocol is IPv4).
  */
 export function tsharkFieldValues(
   file: string, port: number, dissector: 'cflow' | 'sflow', fields: readonly string[], outer: readonly string[] = [],
@@ -15,18 +16,19 @@ export function tsharkFieldValues(
   const out = execFileSync(
     TSHARK,
     ['-r', file, '-n', '-d', `udp.port==${port},${dissector}`, '-T', 'fields', '-E', 'occurrence=a', '-E', 'separator=\t', '-E', 'aggregator=,',
-      ...fields.flatMap((f) => ['-e', f])],
+      '-e', 'frame.protocols', ...fields.flatMap((f) => ['-e', f])],
     { maxBuffer: 1 << 28, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
   );
   const values = new Map<string, string[]>(fields.map((f) => [f, []]));
   for (const line of out.split('\n')) {
     if (!line) continue;
     const cols = line.split('\t');
+    const outerV4 = (cols[0] ?? '').split(':').find((p) => p === 'ip' || p === 'ipv6') === 'ip';
     fields.forEach((f, i) => {
-      const v = cols[i] ?? '';
+      const v = cols[i + 1] ?? '';
       if (v === '') return;
       const vs = v.split(',');
-      values.get(f)!.push(...(outer.includes(f) ? vs.slice(1) : vs));
+      values.get(f)!.push(...(outerV4 && outer.includes(f) ? vs.slice(1) : vs));
     });
   }
   return values;
