@@ -193,10 +193,10 @@ export class RecordDecoder {
     switch (k) {
       case F.BYTES: this.bytes = v; break;
       case F.PACKETS: this.packets = v; break;
-      case F.PROTO: this.proto = v; break;
+      case F.PROTO: this.proto = v & 0xff; break;
       case F.TCP_FLAGS: this.flags = v & 0xff; break;
-      case F.SRC_PORT: this.sport = v; break;
-      case F.DST_PORT: this.dport = v; break;
+      case F.SRC_PORT: this.sport = v & 0xffff; break;
+      case F.DST_PORT: this.dport = v & 0xffff; break;
       case F.END_UPTIME: this.endUp = v; break;
       case F.START_UPTIME: this.startUp = v; break;
       case F.OUT_BYTES: this.outBytes = v; break;
