@@ -1,7 +1,7 @@
 import type { ExportedFlow } from '../collector/exported.js';
 import { PacketDecoder } from '../../decode/decoder.js';
 import { LinkType } from '../../decode/linktypes.js';
-import { Decoded, PacketInfo, SKIP_REASON_NAMES } from '../../decode/packet.js';
+import { Decoded, newSkipCounters, PacketInfo } from '../../decode/packet.js';
 import { formatAddr } from '../../util/ip.js';
 import { v4Text, v6Text } from './addr.js';
 import { F } from './fields.js';
@@ -103,13 +103,15 @@ export class RecordDecoder {
   private frameOff = -1;
   private frameLen = 0;
   private frameSize = -1;
-  private readonly packets_ = new PacketDecoder();
+  private readonly frames = new PacketDecoder();
   private readonly info = new PacketInfo();
-  /** Why the last record without addresses had none (when its sampled frame did not decode). */
-  lastFrameSkip = '';
-  /** Flows emitted and records skipped for want of addresses; the caller resets them. */
+  /**
+   * Flows emitted, records skipped for want of addresses, and sampled frames the packet decoder
+   * skipped (per SkipReason code); the caller reads and resets them per set.
+   */
   emitted = 0;
   addressless = 0;
+  readonly frameSkips = newSkipCounters();
 
   private reset(): void {
     this.bytes = this.packets = this.outBytes = this.outPackets = this.totalBytes = this.totalPackets = -1;
@@ -272,10 +274,9 @@ export class RecordDecoder {
     info.tsMs = c.exportMs;
     // The frame's length on the wire bounds the IP length; without it, the IP header is believed.
     const wire = this.frameSize > this.frameLen ? this.frameSize : 65535;
-    const r = this.packets_.decode(LinkType.ETHERNET, buf, this.frameOff, this.frameLen, wire, info);
+    const r = this.frames.decode(LinkType.ETHERNET, buf, this.frameOff, this.frameLen, wire, info);
     if (r !== Decoded) {
-      this.lastFrameSkip = SKIP_REASON_NAMES[r] ?? 'undecodable';
-      this.addressless++;
+      this.frameSkips[r]++;
       return false;
     }
     const time = this.time(c, this.startMs, this.startS, this.startDeltaUs, this.startUp);
