@@ -1,13 +1,15 @@
 import type { ExportedFlow } from '../collector/exported.js';
 import { PacketDecoder } from '../../decode/decoder.js';
 import { LinkType } from '../../decode/linktypes.js';
-import { Decoded, newSkipCounters, PacketInfo } from '../../decode/packet.js';
+import { Decoded, newSkipCounters, PacketInfo, SkipReason } from '../../decode/packet.js';
 import { formatAddr } from '../../util/ip.js';
 import { v4Text, v6Text } from './addr.js';
 import { F } from './fields.js';
 import type { DomainState } from './state.js';
 import { VARIABLE, type Template } from './template.js';
 import { uptimeAgo } from './v5.js';
+
+const noop = (): void => {};
 
 /** Seconds from the NTP epoch (1900) to the Unix epoch. */
 const NTP_UNIX = 2_208_988_800;
@@ -274,7 +276,9 @@ export class RecordDecoder {
     info.tsMs = c.exportMs;
     // The frame's length on the wire bounds the IP length; without it, the IP header is believed.
     const wire = this.frameSize > this.frameLen ? this.frameSize : 65535;
-    const r = this.frames.decode(LinkType.ETHERNET, buf, this.frameOff, this.frameLen, wire, info);
+    let r = this.frames.decode(LinkType.ETHERNET, buf, this.frameOff, this.frameLen, wire, info);
+    // A sampled later fragment has no first fragment to wait for: take it at once, without ports.
+    if (r === SkipReason.FRAGMENT_HELD && this.frames.drainHeld(info, noop) === 1) r = Decoded;
     if (r !== Decoded) {
       this.frameSkips[r]++;
       return false;

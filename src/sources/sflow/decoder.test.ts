@@ -76,3 +76,10 @@ test('hostile: truncations, lengths beyond, unknown versions and address types a
   bad.writeUInt32BE(1000, hl);
   assert.deepEqual(run([bad]).health[0].errorReasons, { 'header length beyond record': 1 });
 });
+
+test('a sampled later fragment is a flow at once (ports 0), not held for a first fragment that was not sampled', () => {
+  const later = ether(0x0800, ipv4({ proto: 17, src: '10.5.5.5', dst: '10.6.6.6', fragOffset: 185, id: 77, payload: Buffer.alloc(500) }));
+  const { flows, health } = run([sflowDatagram({ agent: '192.0.2.10', samples: [sflowFlowSample({ rate: 100, records: [sflowRawHeader(later.subarray(0, 64), { frameLength: later.length + 4 })] })] })]);
+  assert.deepEqual(flows.map((f) => [f.src, f.dst, f.proto, f.srcPort, f.dstPort, f.bytes, f.firstSeen]), [['10.5.5.5', '10.6.6.6', 17, 0, 0, 520, AT]]);
+  assert.equal(health[0].errors, 0);
+});

@@ -17,6 +17,8 @@ const IPV4_DATA = 3;
 const IPV6_DATA = 4;
 const EXTENDED_SWITCH = 1001;
 
+const noop = (): void => {};
+
 /** Reason for a record that ended before its fields. */
 const TRUNC = 'truncated';
 
@@ -169,7 +171,9 @@ export class SflowDecoder {
     const info = this.info;
     info.tsMs = receivedMs;
     const wire = this.frameLen > this.hdrLen ? this.frameLen : this.hdrLen;
-    const r = this.packets.decode(lt, buf, this.hdrOff, this.hdrLen, wire, info);
+    let r = this.packets.decode(lt, buf, this.hdrOff, this.hdrLen, wire, info);
+    // A sampled later fragment has no first fragment to wait for: take it at once, without ports.
+    if (r === SkipReason.FRAGMENT_HELD && this.packets.drainHeld(info, noop) === 1) r = Decoded;
     if (r !== Decoded) {
       // Sampled ARP, LLDP, ... are not flows; damaged headers are counted.
       if (r !== SkipReason.NOT_IP && this.ipRec < 0) this.health.error(h, `sampled header: ${SKIP_REASON_NAMES[r] ?? 'undecodable'}`);
