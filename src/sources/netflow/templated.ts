@@ -75,6 +75,7 @@ export class TemplatedDecoder {
     const tplSet = v9 ? 0 : 2;
     const optSet = v9 ? 1 : 3;
     let units = 0;
+    let optionUnits = 0;
     let held = false;
     let off = hdr;
     while (end - off >= 4) {
@@ -103,14 +104,17 @@ export class TemplatedDecoder {
           this.hold(ds, setId, buf, body, setEnd, receivedMs);
           held = true;
         } else {
-          units += this.dataSet(buf, body, setEnd, t, c, emit);
+          const n = this.dataSet(buf, body, setEnd, t, c, emit);
+          units += n;
+          if (t.options) optionUnits += n;
         }
       } else {
         this.health.error(h, 'reserved set id');
       }
       off = setEnd;
     }
-    ds.sequence.track(seq, v9 ? 1 : held ? -1 : units, h);
+    if (v9) ds.sequence.track(seq, 1, h);
+    else ds.sequence.track(seq, held ? -1 : units, h, units - optionUnits);
   }
 
   /** Drop everything still held (end of input): each held set counts as a template miss. */
