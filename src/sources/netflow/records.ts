@@ -9,10 +9,9 @@ import type { DomainState } from './state.js';
 import { VARIABLE, type Template } from './template.js';
 import { uptimeAgo } from './v5.js';
 
-const noop = (): void => {};
-
 /** Seconds from the NTP epoch (1900) to the Unix epoch. */
 const NTP_UNIX = 2_208_988_800;
+const noop = (): void => {};
 
 /** What the records of one export packet share (a held copy keeps its own). */
 export interface PacketContext {

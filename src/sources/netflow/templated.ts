@@ -94,12 +94,12 @@ export class TemplatedDecoder {
       if (setId === tplSet) this.templates(buf, body, setEnd, ds, v9, false, receivedMs, emit);
       else if (setId === optSet) this.templates(buf, body, setEnd, ds, v9, true, receivedMs, emit);
       else if (setId >= 256) {
-        const entry = ds.templates.get(setId);
-        if (entry !== undefined && receivedMs - entry.template.refreshedMs > this.limits.templateTtlMs) {
-          this.forget(entry);
+        let t = ds.templates.get(setId)?.template;
+        if (t !== undefined && receivedMs - t.refreshedMs > this.limits.templateTtlMs) {
+          this.forget(ds.templates.get(setId)!);
           this.health.error(h, 'template expired');
+          t = undefined;
         }
-        const t = ds.templates.get(setId)?.template;
         if (t === undefined) {
           this.hold(ds, setId, buf, body, setEnd, receivedMs);
           held = true;
