@@ -30,10 +30,8 @@ export class V5Decoder {
     h.datagrams++;
     h.lastSeen = receivedMs;
     let count = buf.readUInt16BE(2);
-    if (count > MAX_COUNT) {
-      this.health.error(h, 'record count above 30');
-      count = MAX_COUNT;
-    }
+    // Beyond Cisco's limit, but the records that are there are still decoded.
+    if (count > MAX_COUNT) this.health.error(h, 'record count above 30');
     if (HEADER + count * RECORD > buf.length) {
       this.health.error(h, 'records beyond datagram');
       count = Math.floor((buf.length - HEADER) / RECORD);
