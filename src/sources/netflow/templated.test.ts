@@ -295,3 +295,10 @@ test('ICMP type and code from icmpTypeCodeIPv4/IPv6 go to the destination port, 
   ])] }));
   assert.deepEqual(d.flows.map((f) => [f.srcPort, f.dstPort]), [[0, 0x0800], [0, 0], [0, 0]]);
 });
+
+test('observation domains invented by one exporter are bounded: health stays finite', () => {
+  const d = decoder();
+  for (let i = 0; i < 1100; i++) d.send(ipfixMessage({ domain: i + 1, sets: [] }));
+  assert.equal(d.health().length, 1024 + 1);
+  assert.deepEqual(d.book.get('192.0.2.1', 0, 'ipfix').errorReasons, { 'too many source ids / observation domains': 1100 - 1024 });
+});

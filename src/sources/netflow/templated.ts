@@ -7,7 +7,7 @@ import { compileTemplate, VARIABLE, type Template } from './template.js';
 
 const V9_HEADER = 20;
 const IPFIX_HEADER = 16;
-/** Exporter addresses and domains per exporter remembered at most (oldest forgotten first). */
+/** Exporter addresses remembered at most (oldest forgotten first), and domains per exporter accepted. */
 const MAX_EXPORTERS = 10_000;
 const MAX_DOMAINS_PER_EXPORTER = 1024;
 const SWEEP_EVERY_MS = 1000;
@@ -53,6 +53,13 @@ export class TemplatedDecoder {
     }
     const domainId = buf.readUInt32BE(v9 ? 16 : 12);
     const ds = this.domain(exporter, v9, domainId, protocol);
+    if (ds === null) {
+      const h0 = this.health.get(exporter, 0, protocol);
+      h0.datagrams++;
+      h0.lastSeen = receivedMs;
+      this.health.error(h0, 'too many source ids / observation domains');
+      return;
+    }
     const h = ds.health;
     h.datagrams++;
     h.lastSeen = receivedMs;
@@ -325,7 +332,8 @@ export class TemplatedDecoder {
     }
   }
 
-  private domain(exporter: string, v9: boolean, id: number, protocol: 'netflow-v9' | 'ipfix'): DomainState {
+  /** The state of one domain, created on first sight; null beyond MAX_DOMAINS_PER_EXPORTER. */
+  private domain(exporter: string, v9: boolean, id: number, protocol: 'netflow-v9' | 'ipfix'): DomainState | null {
     let ex = this.exporters.get(exporter);
     if (ex === undefined) {
       if (this.exporters.size >= MAX_EXPORTERS) this.dropExporter(this.exporters.values().next().value!);
@@ -335,21 +343,17 @@ export class TemplatedDecoder {
     const key = (v9 ? 0 : 0x100000000) + id;
     let ds = ex.domains.get(key);
     if (ds === undefined) {
-      if (ex.domains.size >= MAX_DOMAINS_PER_EXPORTER) this.dropDomain(ex.domains.values().next().value!);
+      // Each domain has its health entry for good: refuse new ones beyond the bound, do not evict.
+      if (ex.domains.size >= MAX_DOMAINS_PER_EXPORTER) return null;
       ds = new DomainState(ex, id, this.health.get(exporter, id, protocol), this.limits.samplersPerDomain);
       ex.domains.set(key, ds);
     }
     return ds;
   }
 
-  private dropDomain(ds: DomainState): void {
-    for (const e of [...ds.templates.values()]) this.forget(e);
-    for (const s of [...ds.exporter.held]) if (s.domain === ds) this.dropHeld(s, true);
-    for (const [k, v] of ds.exporter.domains) if (v === ds) ds.exporter.domains.delete(k);
-  }
-
   private dropExporter(ex: ExporterState): void {
-    for (const ds of [...ex.domains.values()]) this.dropDomain(ds);
+    for (const e of [...ex.templates]) this.forget(e);
+    for (const s of [...ex.held]) this.dropHeld(s, true);
     this.exporters.delete(ex.address);
   }
 }

@@ -91,3 +91,11 @@ test('a sampled later fragment is a flow at once (ports 0), not held for a first
   assert.deepEqual(flows.map((f) => [f.src, f.dst, f.proto, f.srcPort, f.dstPort, f.bytes, f.firstSeen]), [['10.5.5.5', '10.6.6.6', 17, 0, 0, 520, AT]]);
   assert.equal(health[0].errors, 0);
 });
+
+test('agents invented by one source are bounded: health stays finite', () => {
+  const dgs = Array.from({ length: 1100 }, (_, i) => sflowDatagram({ agent: `10.${i >> 8}.${i & 255}.1`, samples: [] }));
+  const { health } = run(dgs);
+  assert.equal(health.length, 1024 + 1);
+  const src = health.find((h) => h.exporter === '198.51.100.1')!;
+  assert.deepEqual(src.errorReasons, { 'too many agents / sub-agents from one source': 1100 - 1024 });
+});

@@ -18,6 +18,8 @@ const IPV6_DATA = 4;
 const EXTENDED_SWITCH = 1001;
 
 const noop = (): void => {};
+const MAX_AGENTS_PER_SOURCE = 1024;
+const MAX_AGENTS = 65_536;
 
 /** Reason for a record that ended before its fields. */
 const TRUNC = 'truncated';
@@ -30,7 +32,8 @@ const TRUNC = 'truncated';
  * agent address and the domain its sub-agent id; the datagram sequence counts lost datagrams.
  */
 export class SflowDecoder {
-  private readonly sequences = new BoundedMap<string, SequenceTracker>(65_536);
+  private readonly sequences = new Map<string, SequenceTracker>();
+  private readonly agentsBySource = new BoundedMap<string, number>(10_000);
   private readonly packets = new PacketDecoder();
   private readonly info = new PacketInfo();
   // The sample being decoded (reused).
@@ -73,15 +76,26 @@ export class SflowDecoder {
     const seq = buf.readUInt32BE(p + 4);
     let samples = buf.readUInt32BE(p + 12);
     p += 16;
-    const h = this.health.get(agent, subAgent, 'sflow');
-    h.datagrams++;
-    h.lastSeen = receivedMs;
     const key = `${agent}|${subAgent}`;
     let tracker = this.sequences.get(key);
     if (tracker === undefined) {
+      // Agent and sub-agent come from the datagram: each new pair gets a health entry for good, so
+      // one UDP source may bring only so many.
+      const n = this.agentsBySource.get(exporter) ?? 0;
+      if (n >= MAX_AGENTS_PER_SOURCE || this.sequences.size >= MAX_AGENTS) {
+        const h0 = this.health.get(exporter, 0, 'sflow');
+        h0.datagrams++;
+        h0.lastSeen = receivedMs;
+        this.health.error(h0, 'too many agents / sub-agents from one source');
+        return;
+      }
+      this.agentsBySource.set(exporter, n + 1);
       tracker = new SequenceTracker();
       this.sequences.set(key, tracker);
     }
+    const h = this.health.get(agent, subAgent, 'sflow');
+    h.datagrams++;
+    h.lastSeen = receivedMs;
     tracker.track(seq, 1, h);
     for (; samples > 0; samples--) {
       if (n - p < 8) {
