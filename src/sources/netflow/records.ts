@@ -276,7 +276,7 @@ export class RecordDecoder {
     const info = this.info;
     info.tsMs = c.exportMs;
     // The frame's length on the wire bounds the IP length; without it, the IP header is believed.
-    const wire = this.frameSize > this.frameLen ? this.frameSize : 65535;
+    const wire = this.frameSize >= this.frameLen && this.frameSize > 0 ? this.frameSize : 65535;
     let r = this.frames.decode(LinkType.ETHERNET, buf, this.frameOff, this.frameLen, wire, info);
     // A sampled later fragment has no first fragment to wait for: take it at once, without ports.
     if (r === SkipReason.FRAGMENT_HELD && this.frames.drainHeld(info, noop) === 1) r = Decoded;
