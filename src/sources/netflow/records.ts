@@ -2,8 +2,7 @@ import type { ExportedFlow } from '../collector/exported.js';
 import { PacketDecoder } from '../../decode/decoder.js';
 import { LinkType } from '../../decode/linktypes.js';
 import { Decoded, newSkipCounters, PacketInfo, SkipReason } from '../../decode/packet.js';
-import { formatAddr } from '../../util/ip.js';
-import { v4Text, v6Text } from './addr.js';
+import { v4Text, v6Text, wordsText } from './addr.js';
 import { F } from './fields.js';
 import type { DomainState } from './state.js';
 import { VARIABLE, type Template } from './template.js';
@@ -287,8 +286,8 @@ export class RecordDecoder {
     const time = this.time(c, this.startMs, this.startS, this.startDeltaUs, this.startUp);
     const proto = info.proto;
     emit({
-      src: formatAddr(info.src),
-      dst: formatAddr(info.dst),
+      src: wordsText(info.src),
+      dst: wordsText(info.dst),
       srcPort: info.srcPort,
       dstPort: info.dstPort,
       proto,

@@ -2,8 +2,7 @@ import type { ExportedFlow, ExporterHealth, HealthBook } from '../collector/expo
 import { PacketDecoder } from '../../decode/decoder.js';
 import { linkTypeForSflowHeader } from '../../decode/linktypes.js';
 import { Decoded, PacketInfo, SKIP_REASON_NAMES, SkipReason } from '../../decode/packet.js';
-import { formatAddr } from '../../util/ip.js';
-import { v4Text, v6Text } from '../netflow/addr.js';
+import { v4Text, v6Text, wordsText } from '../netflow/addr.js';
 import { BoundedMap } from '../netflow/bounded.js';
 import { SequenceTracker } from '../netflow/sequence.js';
 
@@ -198,8 +197,8 @@ export class SflowDecoder {
     }
     const proto = info.proto;
     emit({
-      src: formatAddr(info.src),
-      dst: formatAddr(info.dst),
+      src: wordsText(info.src),
+      dst: wordsText(info.dst),
       srcPort: info.srcPort,
       dstPort: info.dstPort,
       proto,
