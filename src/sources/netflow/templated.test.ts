@@ -302,3 +302,15 @@ test('observation domains invented by one exporter are bounded: health stays fin
   assert.equal(d.health().length, 1024 + 1);
   assert.deepEqual(d.book.get('192.0.2.1', 0, 'ipfix').errorReasons, { 'too many source ids / observation domains': 1100 - 1024 });
 });
+
+test('a refreshed template lives on; held data is bounded in total across exporters', () => {
+  const d = decoder({ limits: { templateTtlMs: 10_000 } });
+  d.send(ipfixMessage({ sets: [templateSet(true, [{ id: 256, fields: BASIC }])] }), 'a', 0);
+  d.send(ipfixMessage({ sets: [templateSet(true, [{ id: 256, fields: BASIC }])] }), 'a', 8_000);
+  d.send(ipfixMessage({ sets: [dataSet(256, [basic(1)])] }), 'a', 15_000);
+  assert.equal(d.flows.length, 1);
+  assert.equal(d.health()[0].errors, 0);
+  const x = decoder({ limits: { heldBytesTotal: 29 * 3 } });
+  for (const ex of ['a', 'b', 'c', 'd', 'e']) x.send(ipfixMessage({ sets: [dataSet(400, [basic(1)])] }), ex);
+  assert.deepEqual(x.health().map((h) => [h.exporter, h.templateMisses]), [['a', 1], ['b', 1], ['c', 0], ['d', 0], ['e', 0]]);
+});
