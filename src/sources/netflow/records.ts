@@ -329,6 +329,7 @@ export class RecordDecoder {
     }
     const d = c.domain;
     const rate = this.rate(d);
+    if (rate !== 0) d.health.samplingRate = rate;
     const bytes = this.bytes >= 0 ? this.bytes : this.totalBytes >= 0 ? this.totalBytes : this.initBytes >= 0 ? this.initBytes : this.outBytes >= 0 ? this.outBytes : 0;
     const packets = this.packets >= 0 ? this.packets : this.totalPackets >= 0 ? this.totalPackets : this.initPackets >= 0 ? this.initPackets : this.outPackets >= 0 ? this.outPackets : 0;
     const rBytes = this.revBytes >= 0 ? this.revBytes : this.revTotalBytes >= 0 ? this.revTotalBytes : this.respBytes >= 0 ? this.respBytes : 0;

@@ -243,6 +243,7 @@ test('sampling: options data per sampler id, exporter default, packet interval/s
   const y = decoder();
   y.send(v9Packet({ sets: [templateSet(false, [{ id: 256, fields: [...BASIC, { id: 34, len: 4 }, { id: 35, len: 1 }] }]), dataSet(256, [Buffer.concat([basic(1), u32(2048), u8(2)])])] }));
   assert.equal(y.flows[0].samplingRate, 2048);
+  assert.equal(y.health()[0].samplingRate, 2048);
 });
 
 test('biflows: RFC 5103 reverse elements, initiator/responder octets, biflowDirection', () => {
