@@ -284,6 +284,8 @@ export class RecordDecoder {
       return false;
     }
     const time = this.time(c, this.startMs, this.startS, this.startDeltaUs, this.startUp);
+    const rate = this.rate(c.domain);
+    if (rate !== 0) c.domain.health.samplingRate = rate;
     const proto = info.proto;
     emit({
       src: wordsText(info.src),
@@ -301,7 +303,7 @@ export class RecordDecoder {
       reverseTcpFlags: 0,
       firstSeen: time,
       lastSeen: this.endMs >= 0 || this.endS >= 0 || this.endDeltaUs >= 0 || this.endUp >= 0 ? this.time(c, this.endMs, this.endS, this.endDeltaUs, this.endUp) : time,
-      samplingRate: this.rate(c.domain),
+      samplingRate: rate,
       initiator: null,
       exporter: c.exporter,
       domain: c.domain.domain,
