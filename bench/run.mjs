@@ -11,9 +11,10 @@ import { flowmapIngest } from './flowmap.mjs';
 import { softflowd, argus } from './peers.mjs';
 import { decodeOnly } from './decode-only.mjs';
 import { storesBench } from './stores.mjs';
+import { exportDecode } from './export-decode.mjs';
 
 /** Sections by key; a later stage adds its own module here. */
-const SECTIONS = { flowmap: flowmapIngest, softflowd, argus, decode: decodeOnly };
+const SECTIONS = { flowmap: flowmapIngest, softflowd, argus, decode: decodeOnly, 'export-decode': exportDecode };
 
 function arg(name, envName, dflt) {
   const i = process.argv.indexOf(`--${name}`);
@@ -28,7 +29,7 @@ const params = {
   format: arg('format', 'BENCH_FORMAT', 'pcap'),
 };
 const reps = Number(arg('reps', 'BENCH_REPS', 3));
-const allKeys = String(arg('sections', 'BENCH_SECTIONS', 'flowmap,softflowd,argus,decode,stores')).split(',').filter(Boolean);
+const allKeys = String(arg('sections', 'BENCH_SECTIONS', 'flowmap,softflowd,argus,decode,export-decode,stores')).split(',').filter(Boolean);
 // `stores` times flow records in each backend, not a capture: it runs after the capture sections.
 const withStores = allKeys.includes('stores');
 const keys = allKeys.filter((k) => k !== 'stores');
@@ -79,10 +80,11 @@ for (let round = 1; round <= reps; round++) {
   }
 }
 
-for (const r of Object.values(results)) {
+for (const [k, r] of Object.entries(results)) {
   if (r.runs.length) {
     r.bestMs = Math.min(...r.runs);
-    r.pps = (ctx.frames / r.bestMs) * 1000;
+    // Sections that do not read the capture say how many items (e.g. export records) a run handles.
+    r.pps = ((SECTIONS[k].count ?? ctx.frames) / r.bestMs) * 1000;
   }
 }
 const pps = (k) => results[k]?.pps;

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs on a fresh Debian machine: the reference and peer tools the tests
-# cross-check against (tshark, tcpdump, softflowd, argus), the tools for the live-capture test, and the
-# database servers the store tests use (ClickHouse: the tests start their own private servers;
-# MariaDB: the machine's server on 127.0.0.1:3306, started here when it does not answer).
+# cross-check against (tshark, tcpdump, softflowd, argus, nfdump's nfcapd, pmacct), the tools for the
+# live-capture test, and the database servers the store tests use (ClickHouse: the tests start their own
+# private servers; MariaDB: the machine's server on 127.0.0.1:3306, started here when it does not answer).
 # Idempotent and quick when everything is present. Needs root (or sudo) only when something is missing.
 set -euo pipefail
 
@@ -12,6 +12,8 @@ have tshark    || need+=(tshark)
 have tcpdump   || need+=(tcpdump)
 have softflowd || need+=(softflowd)
 have argus     || need+=(argus-server)
+have nfcapd    || need+=(nfdump)
+have pmacctd   || need+=(pmacct)
 have ethtool   || need+=(ethtool)
 have ip        || need+=(iproute2)
 have curl      || need+=(curl)
