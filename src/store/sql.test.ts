@@ -57,7 +57,7 @@ test('hostile values never reach SQL: the parser rejects them', () => {
 
 test('a literal dialect (ClickHouse style) inlines only typed numbers', () => {
   const literal = (p: SqlParam): string => (p.type === 'u64' ? `toUInt64(${p.value.toString()})` : p.type === 'int' ? String(Math.trunc(p.value)) : `toUInt64(${Math.trunc(p.ms)})`);
-  const ch: SqlDialect = { ...duckdbDialect, name: 'clickhouse-test', literal, epochMs: (e) => e, countDistinct: (xs) => `uniqExact(${xs.join(', ')})` };
+  const ch: SqlDialect = { ...duckdbDialect, semiJoin: false, name: 'clickhouse-test', literal, epochMs: (e) => e, countDistinct: (xs) => `uniqExact(${xs.join(', ')})` };
   const f = parseFilter({ subnet: ['192.168.1.0/24'], port: ['902'], since: '1h', minBytes: '1k', limit: 3 }, NOW);
   const q = topQuery('edges', f, ch);
   assert.ok(!q.sql.includes('$'));
@@ -65,6 +65,16 @@ test('a literal dialect (ClickHouse style) inlines only typed numbers', () => {
   assert.match(q.sql, /HAVING sum\(bytes_c2s \+ bytes_s2c\) >= toUInt64\(1000\)/);
   assert.match(q.sql, /LIMIT 3$/);
   assert.match(q.sql, /uniqExact\(client_port, vlan\)/);
+});
+
+test('two-phase top edges (DuckDB): one parameter per placeholder, the filter in both passes', () => {
+  const f = parseFilter({ subnet: ['192.168.1.0/24'], exclude: ['192.168.1.151'], since: '6h', minBytes: '1k', limit: 10 }, NOW);
+  const q = topQuery('edges', f, duckdbDialect);
+  const placeholders = [...q.sql.matchAll(/\$(\d+)/g)].map((m) => Number(m[1]));
+  assert.equal(Math.max(...placeholders), q.params.length);
+  assert.equal(new Set(placeholders).size, q.params.length, 'every parameter used');
+  assert.match(q.sql, /SEMI JOIN top_edges/);
+  assert.equal((q.sql.match(/last_seen >= /g) ?? []).length, 2);
 });
 
 test('a ?-placeholder dialect gets one parameter per placeholder, talkers repeat the filter', () => {

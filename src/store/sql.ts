@@ -24,6 +24,11 @@ export interface SqlDialect {
   epochMs(expr: string): string;
   /** COUNT(DISTINCT over several columns). */
   countDistinct(exprs: string[]): string;
+  /**
+   * The engine has `SEMI JOIN ... USING` and CTEs: top edges are then found in two passes (see
+   * topEdgesTwoPhase), several times faster than counting distinct conversations for every edge.
+   */
+  semiJoin?: boolean;
 }
 
 export const duckdbDialect: SqlDialect = {
@@ -31,6 +36,7 @@ export const duckdbDialect: SqlDialect = {
   placeholder: (n) => `$${n}`,
   epochMs: (e) => `epoch_ms(${e})`,
   countDistinct: (xs) => (xs.length === 1 ? `count(DISTINCT ${xs[0]})` : `count(DISTINCT (${xs.join(', ')}))`),
+  semiJoin: true,
 };
 
 export interface BuiltQuery {
@@ -99,6 +105,7 @@ export function topQuery(kind: TopKind, f: FlowFilter, d: SqlDialect): BuiltQuer
   let sql: string;
   switch (kind) {
     case 'edges': {
+      if (d.semiJoin) return topEdgesTwoPhase(f, d, p, times);
       const where = whereSql(f, p);
       const { having, limit } = havingLimit(f, BYTES, p);
       sql = `SELECT client, server, server_port AS port, proto,
@@ -177,4 +184,35 @@ LIMIT ${p.bind({ type: 'int', value: limit + 1 })}`;
 /** The retention condition: records that ended before the cutoff. */
 export function purgeWhere(beforeMs: number, p: ParamList): string {
   return `last_seen < ${p.bind({ type: 'time', ms: beforeMs })}`;
+}
+
+/** An edge's identity: addresses as their 128-bit halves (integer grouping is faster than text). */
+const EDGE_KEY = 'client_hi, client_lo, server_hi, server_lo, server_port, proto';
+
+/**
+ * Top edges in two passes: first the N heaviest edges with their sums (cheap aggregates only), then
+ * the distinct conversations (client port, VLAN) of just those N edges. Counting distinct values for
+ * every edge of a large window was most of the single-pass query's time. Same rows, same order.
+ */
+function topEdgesTwoPhase(f: FlowFilter, d: SqlDialect, p: ParamList, times: string): BuiltQuery {
+  const w1 = whereSql(f, p);
+  const { having, limit } = havingLimit(f, BYTES, p);
+  const w2 = whereSql(f, p);
+  // client_port * 65536 + vlan is one exact integer per (client port, VLAN): cheaper to hash than a pair.
+  const sql = `WITH top_edges AS (
+  SELECT ${EDGE_KEY}, min(client) AS client_text, min(server) AS server_text,
+    sum(bytes_c2s) AS c2s_bytes, sum(bytes_s2c) AS s2c_bytes, ${BYTES} AS bytes, ${PACKETS} AS packets, ${times}
+  FROM flows WHERE ${w1}
+  GROUP BY ${EDGE_KEY} ${having}
+  ORDER BY bytes DESC, client_text, server_text, server_port, proto ${limit}
+), conversations AS (
+  SELECT ${EDGE_KEY}, count(DISTINCT CAST(client_port AS BIGINT) * 65536 + vlan) AS connections
+  FROM flows SEMI JOIN top_edges USING (${EDGE_KEY}) WHERE ${w2}
+  GROUP BY ${EDGE_KEY}
+)
+SELECT client_text AS client, server_text AS server, server_port AS port, proto, c2s_bytes, s2c_bytes, bytes, packets,
+  connections, first_ms, last_ms
+FROM top_edges JOIN conversations USING (${EDGE_KEY})
+ORDER BY bytes DESC, client, server, port, proto`;
+  return { sql, params: p.params };
 }
