@@ -5,6 +5,7 @@ import { registerCapture } from './capture.js';
 import { registerConfig } from './config.js';
 import { registerDemo } from './demo.js';
 import { EXIT_USAGE } from './exit.js';
+import { registerExport } from './export.js';
 import { registerIngest } from './ingest.js';
 import { registerTop } from './top.js';
 
@@ -23,6 +24,7 @@ registerDemo(program);
 registerIngest(program);
 registerCapture(program);
 registerTop(program);
+registerExport(program);
 registerConfig(program);
 
 try {

@@ -13,10 +13,14 @@ import { FlowmapError, UsageError } from '../util/errors.js';
 import { isoMs } from '../util/time.js';
 import { ChunkFiller, type ColumnSource } from './duckdb-chunk.js';
 import { FLOW_COLUMNS, MIGRATIONS, SCHEMA_VERSION, createVersionTableSql } from './schema.js';
-import { duckdbDialect, topQuery, type SqlParam } from './sql.js';
+import { duckdbDialect, namesQuery, topQuery, type SqlParam } from './sql.js';
 import type { Store, StoreStats, TopKind, TopRows } from './store.js';
+import { NAME_SOURCES, type NameRow, type NameSource } from '../names/names.js';
 
 type JsRow = Record<string, unknown>;
+
+/** Rows per names INSERT / addresses per names query: keeps statements and IN lists small. */
+const NAME_BATCH = 500;
 
 /**
  * Flow store in a DuckDB file (or `:memory:`). Only core functions on plain TIMESTAMP/integer/VARCHAR
@@ -130,6 +134,41 @@ export class DuckDbStore implements Store {
     };
   }
 
+  async appendNames(rows: readonly NameRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    // Few rows per ingest (one per distinct name seen): a prepared multi-row insert in one transaction.
+    await this.conn.run('BEGIN TRANSACTION');
+    try {
+      for (let i = 0; i < rows.length; i += NAME_BATCH) {
+        const part = rows.slice(i, i + NAME_BATCH);
+        const sql = `INSERT INTO names VALUES ${part.map((_, j) => `($${j * 5 + 1}, $${j * 5 + 2}, $${j * 5 + 3}, $${j * 5 + 4}, $${j * 5 + 5})`).join(', ')}`;
+        const params: SqlParam[] = [];
+        for (const r of part) {
+          params.push({ type: 'text', value: r.address }, { type: 'text', value: r.name }, { type: 'text', value: r.source });
+          params.push({ type: 'time', ms: Date.parse(r.first_seen) }, { type: 'time', ms: Date.parse(r.last_seen) });
+        }
+        await this.rows(sql, params);
+      }
+      await this.conn.run('COMMIT');
+    } catch (err) {
+      await this.conn.run('ROLLBACK');
+      throw err;
+    }
+  }
+
+  async names(addresses: readonly string[]): Promise<NameRow[]> {
+    const out: NameRow[] = [];
+    for (let i = 0; i < addresses.length; i += NAME_BATCH) {
+      const q = namesQuery(addresses.slice(i, i + NAME_BATCH), duckdbDialect);
+      for (const r of await this.rows(q.sql, q.params)) {
+        const source = str(r.source) as NameSource;
+        if (!NAME_SOURCES.includes(source)) continue;
+        out.push({ address: str(r.address), name: str(r.name), source, first_seen: isoMs(num(r.first_ms)), last_seen: isoMs(num(r.last_ms)) });
+      }
+    }
+    return out;
+  }
+
   async close(): Promise<void> {
     this.conn.closeSync();
     this.instance.closeSync();
@@ -157,6 +196,9 @@ function bindParam(stmt: DuckDBPreparedStatement, i: number, p: SqlParam): void 
       break;
     case 'time':
       stmt.bindTimestamp(i, ts(p.ms));
+      break;
+    case 'text':
+      stmt.bindVarchar(i, p.value);
       break;
   }
 }

@@ -13,7 +13,7 @@ export interface ColumnDef {
 }
 
 /** Bump with a new entry in MIGRATIONS (per backend) whenever the table changes. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 // ClickHouse 18.16 has no DateTime64, so times there are epoch milliseconds in UInt64.
 const TIME = { duckdb: 'TIMESTAMP', mariadb: 'DATETIME(3)', clickhouse: 'UInt64' };
@@ -53,6 +53,25 @@ export const FLOW_COLUMNS: readonly ColumnDef[] = [
   { name: 'source', type: TEXT, meaning: 'provenance: pcap:FILE, capture:IFACE, netflow:EXPORTER/IF, ...' },
 ];
 
+/**
+ * Host names seen or configured, one row per observation batch (append-only; readers aggregate
+ * per address, name, source). Written by ingest (passive DNS, TLS SNI, HTTP Host) and by
+ * `export --resolve` (reverse DNS, as a cache).
+ */
+export const NAME_COLUMNS: readonly ColumnDef[] = [
+  { name: 'address', type: ADDR, meaning: 'host address, canonical text as in flows.client/server' },
+  { name: 'name', type: TEXT, meaning: 'host name (control characters replaced, at most 253 characters)' },
+  { name: 'source', type: { duckdb: 'VARCHAR', mariadb: 'VARCHAR(16)', clickhouse: 'String' }, meaning: 'dns | sni | http | config | reverse' },
+  { name: 'first_seen', type: TIME, meaning: 'first time this name was seen for the address, UTC ms' },
+  { name: 'last_seen', type: TIME, meaning: 'last time it was seen' },
+];
+
+export function createNamesTableSql(backend: Backend): string {
+  const cols = NAME_COLUMNS.map((c) => `  ${c.name} ${c.type[backend]} NOT NULL`).join(',\n');
+  const tail = backend === 'clickhouse' ? ' ENGINE = MergeTree() ORDER BY (address, name, source)' : backend === 'mariadb' ? ' ENGINE=InnoDB' : '';
+  return `CREATE TABLE IF NOT EXISTS names (\n${cols}\n)${tail}`;
+}
+
 /** CREATE TABLE for the flows table in a backend's dialect. */
 export function createFlowsTableSql(backend: Backend): string {
   const cols = FLOW_COLUMNS.map((c) => `  ${c.name} ${c.type[backend]} NOT NULL`).join(',\n');
@@ -83,6 +102,14 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; sql: Record<Backend, s
       duckdb: [createFlowsTableSql('duckdb')],
       mariadb: [createFlowsTableSql('mariadb')],
       clickhouse: [createFlowsTableSql('clickhouse')],
+    },
+  },
+  {
+    version: 2,
+    sql: {
+      duckdb: [createNamesTableSql('duckdb')],
+      mariadb: [createNamesTableSql('mariadb'), 'CREATE INDEX names_address ON names (address)'],
+      clickhouse: [createNamesTableSql('clickhouse')],
     },
   },
 ];

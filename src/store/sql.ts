@@ -11,7 +11,8 @@ import { loIsFull } from '../filter/cidr.js';
 export type SqlParam =
   | { type: 'u64'; value: bigint }
   | { type: 'int'; value: number }
-  | { type: 'time'; ms: number };
+  | { type: 'time'; ms: number }
+  | { type: 'text'; value: string };
 
 export interface SqlDialect {
   readonly name: string;
@@ -153,5 +154,19 @@ ORDER BY bytes DESC, host ${limit}`;
       break;
     }
   }
+  return { sql, params: p.params };
+}
+
+/**
+ * Names known for some addresses, aggregated over their observations (the names table is
+ * append-only). Returns address, name, source, first_ms, last_ms.
+ */
+export function namesQuery(addresses: readonly string[], d: SqlDialect): BuiltQuery {
+  const p = new ParamList(d);
+  const list = addresses.map((a) => p.bind({ type: 'text', value: a })).join(', ');
+  const sql = `SELECT address, name, source, ${d.epochMs('min(first_seen)')} AS first_ms, ${d.epochMs('max(last_seen)')} AS last_ms
+FROM names WHERE address IN (${list})
+GROUP BY address, name, source
+ORDER BY address, source, name`;
   return { sql, params: p.params };
 }

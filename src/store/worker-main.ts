@@ -33,6 +33,8 @@ async function handle(req: StoreRequest): Promise<unknown> {
       if (req.op === 'append') return s.append(fromColumns(req.columns));
       if (req.op === 'top') return s.top(req.kind, req.filter);
       if (req.op === 'stats') return s.stats();
+      if (req.op === 'appendNames') return s.appendNames(req.rows);
+      if (req.op === 'names') return s.names(req.addresses);
       return null;
     });
   }
@@ -46,6 +48,10 @@ async function handle(req: StoreRequest): Promise<unknown> {
       return (await opened()).top(req.kind, req.filter);
     case 'stats':
       return (await opened()).stats();
+    case 'appendNames':
+      return (await opened()).appendNames(req.rows);
+    case 'names':
+      return (await opened()).names(req.addresses);
     case 'close':
       if (store) await (await store).close();
       return null;
