@@ -30,19 +30,17 @@ export function dotString(s: string): string {
 }
 
 /**
- * Text inside a Mermaid double-quoted label. Mermaid reads `#name;` / `#123;` as entity codes, so
- * quotes, `#`, and the characters its HTML sanitiser cares about become entity codes; line breaks
- * become spaces (a label is one line of source).
+ * Text inside a Mermaid double-quoted label. Mermaid renders labels as (sanitised) HTML, so the
+ * characters that matter become HTML named entities. Its own `#code;` entity syntax is avoided:
+ * `#` and `;` are escaped too, so no name can form one. Line breaks become spaces.
  */
+const MERMAID_ENTITY: Record<string, string> = {
+  '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', '#': '&num;', ';': '&semi;', '`': '&grave;', '|': '&vert;',
+};
+
 export function mermaidText(s: string): string {
   return s
     // eslint-disable-next-line no-control-regex
     .replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, ' ')
-    .replace(/#/g, '#35;')
-    .replace(/"/g, '#quot;')
-    .replace(/&/g, '#amp;')
-    .replace(/</g, '#lt;')
-    .replace(/>/g, '#gt;')
-    .replace(/`/g, '#96;')
-    .replace(/\|/g, '#124;');
+    .replace(/[&<>"#;`|]/g, (c) => MERMAID_ENTITY[c]);
 }
