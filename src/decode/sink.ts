@@ -24,6 +24,8 @@ export class DecodingSink implements FrameSink {
   constructor(
     private readonly onPacket: (info: PacketInfo) => void,
     readonly decoder: PacketDecoder = new PacketDecoder(),
+    /** Sees decoded packets that carry captured TCP/UDP payload (the DNS / TLS SNI / HTTP name peeks). */
+    private readonly onPayload?: (buf: Buffer, info: PacketInfo) => void,
   ) {
     this.emit = () => this.onPacket(this.info);
   }
@@ -35,6 +37,7 @@ export class DecodingSink implements FrameSink {
     if (r === Decoded) {
       this.decoded++;
       this.onPacket(info);
+      if (this.onPayload !== undefined && info.payloadEnd > info.payloadStart) this.onPayload(buf, info);
     } else if (r === SkipReason.FRAGMENT_HELD) this.held++;
     else this.skips[r]++;
     if (this.decoder.hasReleasedFragments) this.drained += this.decoder.drainHeld(info, this.emit, true);

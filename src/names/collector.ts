@@ -1,0 +1,88 @@
+/**
+ * Collects host names from captured packets for the names table: passive DNS (A/AAAA answers in
+ * responses from port 53), TLS SNI and HTTP Host (the server a client asked for). Called from the
+ * capture ingest path only for packets with captured TCP/UDP payload; most return after a byte or two.
+ */
+import type { PacketInfo } from '../decode/packet.js';
+import { peekDns } from '../decode/peek-dns.js';
+import { peekHttpHost } from '../decode/peek-http.js';
+import { peekTlsSni } from '../decode/peek-tls.js';
+import { isoMs } from '../util/time.js';
+import { formatAddr, tryParseIp } from '../util/ip.js';
+import { cleanName, type NameRow, type NameSource } from './names.js';
+
+interface Seen {
+  address: string;
+  name: string;
+  source: NameSource;
+  first: number;
+  last: number;
+}
+
+/** Past this many distinct observations the caller should drain to the store. */
+export const COLLECTOR_FLUSH_AT = 50_000;
+
+export class NameCollector {
+  private seen = new Map<string, Seen>();
+  private readonly words = new Uint32Array(4);
+
+  get size(): number {
+    return this.seen.size;
+  }
+
+  /** Look at one decoded packet's payload (buf[info.payloadStart, info.payloadEnd)). */
+  peek(buf: Buffer, info: PacketInfo): void {
+    const s = info.payloadStart;
+    const e = info.payloadEnd;
+    if (info.proto === 17) {
+      if (info.srcPort === 53) this.dns(buf, s, e, info.tsMs);
+      return;
+    }
+    if (info.proto !== 6) return;
+    if (info.srcPort === 53) {
+      // DNS over TCP: a 2-byte length, then the message.
+      if (e - s > 14) this.dns(buf, s + 2, Math.min(e, s + 2 + buf.readUInt16BE(s)), info.tsMs);
+      return;
+    }
+    const b0 = buf[s];
+    if (b0 === 0x16) {
+      const sni = peekTlsSni(buf, s, e);
+      if (sni !== null) this.add(formatAddr(info.dst), sni, 'sni', info.tsMs);
+    } else if (b0 >= 0x44 && b0 <= 0x50) {
+      const host = peekHttpHost(buf, s, e);
+      if (host !== null) this.add(formatAddr(info.dst), host, 'http', info.tsMs);
+    }
+  }
+
+  private dns(buf: Buffer, s: number, e: number, ts: number): void {
+    for (const a of peekDns(buf, s, e)) {
+      const w = this.words;
+      if (a.family === 4) {
+        w[0] = 0;
+        w[1] = 0;
+        w[2] = 0xffff;
+        w[3] = buf.readUInt32BE(a.at);
+      } else for (let i = 0; i < 4; i++) w[i] = buf.readUInt32BE(a.at + 4 * i);
+      this.add(formatAddr(w), a.name, 'dns', ts);
+    }
+  }
+
+  /** One observation. Names are stored lower case, cleaned; an address literal is no name. */
+  add(address: string, rawName: string, source: NameSource, tsMs: number): void {
+    const name = cleanName(rawName.replace(/\.$/, '')).toLowerCase();
+    if (name === '' || tryParseIp(name) !== null) return;
+    const key = `${address}\u0000${source}\u0000${name}`;
+    const cur = this.seen.get(key);
+    if (cur) {
+      if (tsMs < cur.first) cur.first = tsMs;
+      if (tsMs > cur.last) cur.last = tsMs;
+    } else this.seen.set(key, { address, name, source, first: tsMs, last: tsMs });
+  }
+
+  /** Everything collected since the last drain, as rows for Store.appendNames. */
+  drain(): NameRow[] {
+    const rows = [...this.seen.values()].map((x) => ({ address: x.address, name: x.name, source: x.source, first_seen: isoMs(x.first), last_seen: isoMs(x.last) }));
+    this.seen = new Map();
+    return rows;
+  }
+}
