@@ -32,11 +32,13 @@ const serviceSchema = z.strictObject({
 });
 
 const NAME_MSG = 'expected a host name (text, at most 253 characters)';
-const namesSchema = z.record(
-  z.string().refine((a) => tryParseIp(a.trim()) !== null, 'expected an IPv4 or IPv6 address as the key'),
-  z.string({ error: NAME_MSG }).trim().min(1, 'must not be empty').max(253, NAME_MSG),
-  { error: 'expected a mapping of address: name' },
-);
+const namesSchema = z
+  .record(z.string(), z.string({ error: NAME_MSG }).trim().min(1, 'must not be empty').max(253, NAME_MSG), { error: 'expected a mapping of address: name' })
+  .superRefine((m, ctx) => {
+    for (const k of Object.keys(m)) {
+      if (tryParseIp(k.trim()) === null) ctx.addIssue({ code: 'custom', path: [k], message: 'expected an IPv4 or IPv6 address as the key', input: k });
+    }
+  });
 
 const SERVES_MSG = 'expected a port (8086) or port/protocol (8086/tcp)';
 const servesSchema = z.union([z.number(), z.string()], { error: SERVES_MSG }).transform((v, ctx) => {
