@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import type { RawFilter } from '../filter/parse.js';
 import { FORMATS, type ExportFormat } from '../export/formats.js';
+import type { NameRow } from '../names/names.js';
 import { UsageError } from '../util/errors.js';
 import { cliContext, withStore } from './context.js';
 import { action } from './exit.js';
@@ -15,6 +16,7 @@ interface ExportOptions extends RawFilter {
   groupBy: string;
   layout: 'layered' | 'force';
   resolve?: boolean;
+  dnsServer?: string[];
 }
 
 export function registerExport(program: Command): void {
@@ -27,7 +29,8 @@ export function registerExport(program: Command): void {
     .addOption(new Option('--other <mode>', 'dependencies beyond --top / --min-bytes: fold into one "other" node, or drop them').choices(['fold', 'drop']).default('fold'))
     .option('--group-by <how>', 'nodes are: host, group (config groups), subnet[/len[,v6len]] (default /24, /64)', 'host')
     .addOption(new Option('--layout <kind>', 'layout of positioned formats (svg, drawio, lucid)').choices(['layered', 'force']).default('layered'))
-    .option('--resolve', 'name unnamed drawn hosts by reverse DNS (cached in the store)');
+    .option('--resolve', 'name unnamed drawn hosts by reverse DNS (cached in the store; 1.5 s timeout)')
+    .addOption(new Option('--dns-server <addr>', 'DNS server for --resolve, e.g. 10.0.0.53 or 127.0.0.1:5353 (repeatable; default: the system\'s)').argParser((v: string, prev: string[] = []) => prev.concat(v)));
   addFilterOptions(cmd).action(
     action(async (opts: ExportOptions, c: Command) => {
       if (c.getOptionValueSource('limit') === 'cli') throw new UsageError('export: use --top N (heaviest dependencies kept) instead of --limit');
@@ -46,7 +49,13 @@ export function registerExport(program: Command): void {
       const groups = new GroupRules(ctx.config.groups);
       if (groupBy.kind === 'group' && groups.size === 0) process.stderr.write('flowmap: --group-by group: the config file defines no groups; every host stays its own node\n');
       const configNames = ctx.config.names.map((n) => ({ ...n, source: 'config' as const, first_seen: '', last_seen: '' }));
-      const resolve = opts.resolve ? (await import('../names/reverse.js')).reverseLookup : undefined;
+      if (opts.dnsServer && !opts.resolve) throw new UsageError('--dns-server is used by --resolve: add --resolve');
+      let resolve: ((addrs: string[]) => Promise<NameRow[]>) | undefined;
+      if (opts.resolve) {
+        const { reverseLookup } = await import('../names/reverse.js');
+        const servers = opts.dnsServer;
+        resolve = (addrs) => reverseLookup(addrs, { servers });
+      }
       const graph = await withStore(
         ctx,
         (store) => loadGraph(store, filter, ctx.services, { groupBy, top, other: opts.other, groups, configNames, resolve }),

@@ -6,6 +6,7 @@
 import { Resolver } from 'node:dns/promises';
 import type { NameRow } from './names.js';
 import { cleanName } from './names.js';
+import { UsageError } from '../util/errors.js';
 
 export interface ReverseOptions {
   timeoutMs?: number;
@@ -16,7 +17,13 @@ export interface ReverseOptions {
 
 export async function reverseLookup(addresses: readonly string[], opts: ReverseOptions = {}): Promise<NameRow[]> {
   const resolver = new Resolver({ timeout: opts.timeoutMs ?? 1500, tries: 1 });
-  if (opts.servers?.length) resolver.setServers(opts.servers);
+  if (opts.servers?.length) {
+    try {
+      resolver.setServers(opts.servers);
+    } catch (e) {
+      throw new UsageError(`--dns-server: ${opts.servers.join(', ')}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
   const out: NameRow[] = [];
   const queue = [...addresses];
   const now = new Date().toISOString();
