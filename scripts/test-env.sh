@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs on a fresh Debian machine: the reference and peer tools the tests
-# cross-check against (tshark, tcpdump, softflowd, argus) and the tools for the live-capture test.
+# cross-check against (tshark, tcpdump, softflowd, argus), the tools for the live-capture test, and the
+# real consumers of the diagram exports (Graphviz, NetworkX, Chromium for Mermaid and screenshots).
 # Idempotent and quick when everything is present. Needs root (or sudo) only when something is missing.
 set -euo pipefail
 
@@ -13,6 +14,9 @@ have argus     || need+=(argus-server)
 have ethtool   || need+=(ethtool)
 have ip        || need+=(iproute2)
 have curl      || need+=(curl)
+have dot       || need+=(graphviz)
+have chromium  || need+=(chromium)
+python3 -c 'import networkx' >/dev/null 2>&1 || need+=(python3-networkx)
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
