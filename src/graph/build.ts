@@ -253,7 +253,6 @@ function addInto(a: Agg, r: Omit<Agg, 'src' | 'dst'> | EdgeRow): void {
   a.connections += r.connections;
   if (r.first_seen < a.first_seen) a.first_seen = r.first_seen;
   if (r.last_seen > a.last_seen) a.last_seen = r.last_seen;
-  if (a.service !== r.service && a.proto !== 'various') a.service = a.service ?? r.service;
 }
 
 function cmp(a: string, b: string): number {

@@ -58,8 +58,9 @@ const GROUP_PAD_TOP = 30;
 export async function layoutGraph(g: DepGraph, kind: LayoutKind = 'layered'): Promise<Layout> {
   const elk = new (await elkConstructor())();
   const layered = kind === 'layered';
+  const byId = new Map(g.nodes.map((n) => [n.id, n]));
   const toElkNode = (id: string): ElkNode => {
-    const n = g.nodes.find((x) => x.id === id);
+    const n = byId.get(id);
     const size = nodeSize(n ? nodeLines(n) : ['?']);
     return { id, width: size.w, height: size.h };
   };
@@ -106,7 +107,15 @@ export async function layoutGraph(g: DepGraph, kind: LayoutKind = 'layered'): Pr
     // Force handles one level at a time: only edges between top-level shapes steer it.
     edges: layered ? edges : forceEdges(g, grouped),
   };
-  if (!layered) for (const c of children) if (c.children) c.layoutOptions = { ...c.layoutOptions, 'elk.algorithm': 'force', 'elk.spacing.nodeNode': '40', 'elk.randomSeed': '1' };
+  if (!layered) {
+    // Each group runs its own force layout, steered by the edges between its members.
+    for (const c of children) {
+      if (!c.children) continue;
+      const inside = new Set(c.children.map((k) => k.id));
+      c.layoutOptions = { ...c.layoutOptions, 'elk.algorithm': 'force', 'elk.spacing.nodeNode': '40', 'elk.randomSeed': '1' };
+      c.edges = g.edges.filter((e) => e.source !== e.target && inside.has(e.source) && inside.has(e.target)).map((e) => ({ id: `f${e.id}`, sources: [e.source], targets: [e.target] }));
+    }
+  }
 
   const out = await elk.layout(root);
   const nodes: Record<string, Box> = {};
@@ -164,7 +173,7 @@ function forceEdges(g: DepGraph, grouped: Set<string>): ElkExtendedEdge[] {
   for (const e of g.edges) {
     const a = top(e.source);
     const b = top(e.target);
-    // Inside one group the group's own force layout uses the edge; it is added to the group below.
+    // Inside one group the group's own force layout uses the edge (see layoutGraph).
     if (a === b || seen.has(`${a}>${b}`)) continue;
     seen.add(`${a}>${b}`);
     out.push({ id: `f${out.length}`, sources: [a], targets: [b] });
