@@ -23,6 +23,8 @@ interface Seen {
 export const COLLECTOR_FLUSH_AT = 50_000;
 
 export class NameCollector {
+  /** By raw (address, source, name as seen): repeats skip the cleaning; null = not a usable name. */
+  private raw = new Map<string, Seen | null>();
   private seen = new Map<string, Seen>();
   private readonly words = new Uint32Array(4);
 
@@ -69,20 +71,29 @@ export class NameCollector {
 
   /** One observation. Names are stored lower case, cleaned; an address literal is no name. */
   add(address: string, rawName: string, source: NameSource, tsMs: number): void {
-    const name = cleanName(rawName.replace(/\.$/, '')).toLowerCase();
-    if (name === '' || tryParseIp(name) !== null) return;
-    const key = `${address}\u0000${source}\u0000${name}`;
-    const cur = this.seen.get(key);
-    if (cur) {
-      if (tsMs < cur.first) cur.first = tsMs;
-      if (tsMs > cur.last) cur.last = tsMs;
-    } else this.seen.set(key, { address, name, source, first: tsMs, last: tsMs });
+    const rawKey = `${address}\u0000${source}\u0000${rawName}`;
+    let cur = this.raw.get(rawKey);
+    if (cur === undefined) {
+      const name = cleanName(rawName.replace(/\.$/, '')).toLowerCase();
+      if (name === '' || tryParseIp(name) !== null) cur = null;
+      else {
+        // Spellings that clean to the same name share one observation.
+        const key = `${address}\u0000${source}\u0000${name}`;
+        cur = this.seen.get(key) ?? { address, name, source, first: tsMs, last: tsMs };
+        this.seen.set(key, cur);
+      }
+      this.raw.set(rawKey, cur);
+    }
+    if (cur === null) return;
+    if (tsMs < cur.first) cur.first = tsMs;
+    if (tsMs > cur.last) cur.last = tsMs;
   }
 
   /** Everything collected since the last drain, as rows for Store.appendNames. */
   drain(): NameRow[] {
     const rows = [...this.seen.values()].map((x) => ({ address: x.address, name: x.name, source: x.source, first_seen: isoMs(x.first), last_seen: isoMs(x.last) }));
     this.seen = new Map();
+    this.raw = new Map();
     return rows;
   }
 }
