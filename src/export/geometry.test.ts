@@ -34,13 +34,20 @@ for (const kind of ['layered', 'force'] as LayoutKind[]) {
         assert.ok(b.x >= gb.x && b.y >= gb.y && b.x + b.w <= gb.x + gb.w && b.y + b.h <= gb.y + gb.h, `${m} inside ${grp.name}`);
       }
     }
-    // Groups do not overlap each other either.
+    // Groups do not overlap each other, nor nodes that are not theirs.
     pairs(Object.entries(layout.groups), ([a, ab], [b, bb]) => assert.ok(!overlap(ab, bb), `groups ${a} and ${b} overlap`));
-    if (kind === 'layered') {
-      const labels = graph.edges.map((e) => ({ id: e.id, b: layout.edges[e.id].label }));
-      pairs(labels, (a, b) => assert.ok(!overlap(a.b, b.b), `labels of ${a.id} and ${b.id} overlap`));
-      for (const l of labels) for (const n of boxes) assert.ok(!overlap(l.b, n.b), `label of ${l.id} on node ${n.id}`);
+    for (const n of graph.nodes) {
+      for (const grp of graph.groups) if (n.group !== grp.id) assert.ok(!overlap(layout.nodes[n.id], layout.groups[grp.id]), `${n.id} lies on group ${grp.name}`);
     }
+    // Captions never sit on a node or on another caption; layered places every one.
+    const labels = graph.edges.flatMap((e) => {
+      const b = layout.edges[e.id].label;
+      return b ? [{ id: e.id, b }] : [];
+    });
+    if (kind === 'layered') assert.equal(labels.length, graph.edges.length);
+    else assert.ok(labels.length >= graph.edges.length / 2, `force placed ${labels.length} of ${graph.edges.length} captions`);
+    pairs(labels, (a, b) => assert.ok(!overlap(a.b, b.b), `labels of ${a.id} and ${b.id} overlap`));
+    for (const l of labels) for (const n of boxes) assert.ok(!overlap(l.b, n.b), `label of ${l.id} on node ${n.id}`);
   });
 }
 

@@ -27,7 +27,7 @@ export function renderSvg(g: DepGraph, layout: Layout): string {
     if (!route) continue;
     const pts = route.points.map((p) => `${r(p.x)},${r(p.y)}`).join(' ');
     const dash = e.proto === 'various' ? ' stroke-dasharray="6 4"' : '';
-    o.push(`<g class="edge" id="${e.id}" data-source="${e.source}" data-target="${e.target}"><polyline points="${pts}" fill="none" stroke="#5b6b7b" stroke-width="${edgeWidth(e, g)}"${dash} marker-end="url(#arrow)"/></g>`);
+    o.push(`<g class="edge" id="${e.id}" data-source="${e.source}" data-target="${e.target}"><title>${xml(edgeLines(e).join(' '))}</title><polyline points="${pts}" fill="none" stroke="#5b6b7b" stroke-width="${edgeWidth(e, g)}"${dash} marker-end="url(#arrow)"/></g>`);
   }
   for (const n of g.nodes) {
     const b = layout.nodes[n.id];

@@ -20,8 +20,8 @@ export interface Box {
 export interface EdgeRoute {
   /** Start, bends, end: the line runs through these points. */
   points: ElkPoint[];
-  /** Where the caption goes (its box). */
-  label: Box;
+  /** Where the caption goes (its box); null when no free place was found (force layouts). */
+  label: Box | null;
 }
 
 export interface Layout {
@@ -118,6 +118,7 @@ export async function layoutGraph(g: DepGraph, kind: LayoutKind = 'layered'): Pr
   }
 
   const out = await elk.layout(root);
+  if (!layered) separateForce(out);
   const nodes: Record<string, Box> = {};
   const groups: Record<string, Box> = {};
   const offset = new Map<string, { x: number; y: number }>([['root', { x: 0, y: 0 }]]);
@@ -141,18 +142,94 @@ export async function layoutGraph(g: DepGraph, kind: LayoutKind = 'layered'): Pr
       routes[e.id] = { points, label: { x: (l.x ?? 0) + o.x, y: (l.y ?? 0) + o.y, w: l.width ?? 0, h: l.height ?? 0 } };
     }
   }
-  // Anything the engine did not route (force layouts, edges it left out): a straight line between borders.
-  for (const e of g.edges) {
+  // Anything the engine did not route (force layouts): a straight line between borders, and the
+  // caption at the first free place along it (heaviest edges choose first), or none.
+  const taken: Box[] = [...Object.values(nodes), ...Object.values(routes).flatMap((r) => (r.label ? [r.label] : []))];
+  const byWeight = [...g.edges].sort((a, b) => b.bytes - a.bytes);
+  for (const e of byWeight) {
     if (routes[e.id]) continue;
     const a = nodes[e.source];
     const b = nodes[e.target];
-    const p1 = border(a, center(b));
-    const p2 = border(b, center(a));
+    const points = e.source === e.target ? selfLoop(a) : [border(a, center(b)), border(b, center(a))];
     const size = edgeLabelSize(edgeLines(e));
-    const mid = { x: (p1.x + p2.x) / 2, y: (p1.y + p2.y) / 2 };
-    routes[e.id] = { points: e.source === e.target ? selfLoop(a) : [p1, p2], label: { x: mid.x - size.w / 2, y: mid.y - size.h / 2, w: size.w, h: size.h } };
+    let label: Box | null = null;
+    for (const t of [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8]) {
+      const p = e.source === e.target ? points[1] : { x: points[0].x + (points[1].x - points[0].x) * t, y: points[0].y + (points[1].y - points[0].y) * t };
+      const box = { x: p.x - size.w / 2, y: p.y - size.h / 2, w: size.w, h: size.h };
+      if (!taken.some((o) => overlaps(o, box, 2))) {
+        label = box;
+        taken.push(box);
+        break;
+      }
+    }
+    routes[e.id] = { points, label };
   }
   return { kind, width: Math.ceil(out.width ?? 0), height: Math.ceil(out.height ?? 0), nodes, groups, edges: routes };
+}
+
+export function overlaps(a: Box, b: Box, gap = 0): boolean {
+  return a.x < b.x + b.w + gap && b.x < a.x + a.w + gap && a.y < b.y + b.h + gap && b.y < a.y + a.h + gap;
+}
+
+const SEPARATION = 24;
+
+/**
+ * ELK's force layout does not promise that shapes keep apart: push overlapping shapes apart (inside
+ * each group, growing the group to fit, then at the top level), then move everything to the origin.
+ */
+function separateForce(out: ElkNode): void {
+  for (const c of out.children ?? []) {
+    if (!c.children?.length) continue;
+    separate(c.children);
+    const minX = Math.min(...c.children.map((k) => k.x ?? 0));
+    const minY = Math.min(...c.children.map((k) => k.y ?? 0));
+    for (const k of c.children) {
+      k.x = (k.x ?? 0) - minX + 16;
+      k.y = (k.y ?? 0) - minY + GROUP_PAD_TOP;
+    }
+    c.width = Math.max(c.width ?? 0, Math.max(...c.children.map((k) => (k.x ?? 0) + (k.width ?? 0))) + 16);
+    c.height = Math.max(...c.children.map((k) => (k.y ?? 0) + (k.height ?? 0))) + 16;
+  }
+  const top = out.children ?? [];
+  if (!top.length) return;
+  separate(top);
+  const minX = Math.min(...top.map((k) => k.x ?? 0));
+  const minY = Math.min(...top.map((k) => k.y ?? 0));
+  for (const k of top) {
+    k.x = (k.x ?? 0) - minX + 20;
+    k.y = (k.y ?? 0) - minY + 20;
+  }
+  out.width = Math.max(...top.map((k) => (k.x ?? 0) + (k.width ?? 0))) + 20;
+  out.height = Math.max(...top.map((k) => (k.y ?? 0) + (k.height ?? 0))) + 20;
+}
+
+/** Push apart every overlapping pair along the axis where they overlap least, until none do. */
+function separate(items: ElkNode[]): void {
+  const box = (n: ElkNode): Box => ({ x: n.x ?? 0, y: n.y ?? 0, w: n.width ?? 0, h: n.height ?? 0 });
+  for (let round = 0; round < 500; round++) {
+    let moved = false;
+    for (let i = 0; i < items.length; i++) {
+      for (let j = i + 1; j < items.length; j++) {
+        const a = box(items[i]);
+        const b = box(items[j]);
+        if (!overlaps(a, b, SEPARATION - 0.5)) continue;
+        moved = true;
+        const dx = Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x) + SEPARATION;
+        const dy = Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y) + SEPARATION;
+        const [p, q] = [items[i], items[j]];
+        if (dx <= dy) {
+          const s = a.x + a.w / 2 <= b.x + b.w / 2 ? 1 : -1;
+          p.x = (p.x ?? 0) - (s * dx) / 2;
+          q.x = (q.x ?? 0) + (s * dx) / 2;
+        } else {
+          const s = a.y + a.h / 2 <= b.y + b.h / 2 ? 1 : -1;
+          p.y = (p.y ?? 0) - (s * dy) / 2;
+          q.y = (q.y ?? 0) + (s * dy) / 2;
+        }
+      }
+    }
+    if (!moved) return;
+  }
 }
 
 type ElkCtor = new () => { layout(graph: ElkNode): Promise<ElkNode> };
