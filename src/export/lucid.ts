@@ -82,7 +82,8 @@ export function lucidDocument(g: DepGraph, layout: Layout): LucidDocument {
       ],
     };
   });
-  shapes.push({ id: 'legend', type: 'text', boundingBox: { x: 20, y: layout.height + 4, w: Math.max(400, layout.width - 40), h: 24 }, text: legendText(g) });
+  // The legend is a borderless rectangle: `rectangle` is the one shape type every Lucid account has.
+  shapes.push({ id: 'legend', type: 'rectangle', boundingBox: { x: 20, y: layout.height + 4, w: Math.max(400, layout.width - 40), h: 24 }, text: legendText(g), style: { fill: { type: 'color', color: '#ffffff' }, stroke: { color: '#ffffff', width: 0 } } });
   return { version: 1, pages: [{ id: 'page1', title: 'Dependencies', shapes, lines }] };
 }
 

@@ -91,7 +91,10 @@ export async function layoutGraph(g: DepGraph, kind: LayoutKind = 'layered'): Pr
           'elk.layered.spacing.edgeNodeBetweenLayers': '20',
           'elk.spacing.nodeNode': '28',
           'elk.spacing.edgeLabel': '4',
-          'elk.spacing.edgeEdge': '12',
+          'elk.spacing.edgeEdge': '8',
+          'elk.layered.spacing.edgeEdgeBetweenLayers': '6',
+          // Straighter, shorter edges than the default placement (measured on the 50-host lab: 3976x2626 -> about 3200x1700).
+          'elk.layered.nodePlacement.strategy': 'NETWORK_SIMPLEX',
           'elk.spacing.componentComponent': '40',
           'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
           'elk.padding': '[top=20,left=20,bottom=20,right=20]',
