@@ -13,7 +13,7 @@ interface LucidShape {
   type: string;
   boundingBox: { x: number; y: number; w: number; h: number };
   text?: string;
-  style?: { fill?: { type: 'color'; color: string }; stroke?: { color: string; width: number; style?: string } };
+  style?: { fill?: { type: 'color'; color: string }; stroke?: { color: string; width: number } };
   customData?: Array<{ key: string; value: string }>;
 }
 
@@ -29,7 +29,7 @@ interface LucidLine {
   lineType: 'straight' | 'elbow' | 'curved';
   endpoint1: LucidEndpoint;
   endpoint2: LucidEndpoint;
-  stroke: { color: string; width: number; style?: string };
+  stroke: { color: string; width: number };
   text: Array<{ text: string; position: number; side: 'middle' }>;
   customData?: Array<{ key: string; value: string }>;
 }
@@ -55,7 +55,7 @@ export function lucidDocument(g: DepGraph, layout: Layout): LucidDocument {
       type: 'rectangle',
       boundingBox: box(b),
       text: nodeLines(n).join('\n'),
-      style: { fill: { type: 'color', color: n.kind === 'host' ? '#eef4fb' : n.kind === 'other' ? '#ffffff' : '#e8f3e8' }, stroke: { color: n.kind === 'host' ? '#4a76a8' : '#4a8a4a', width: 1, ...(n.kind === 'other' ? { style: 'dashed' } : {}) } },
+      style: { fill: { type: 'color', color: n.kind === 'host' ? '#eef4fb' : n.kind === 'other' ? '#ffffff' : '#e8f3e8' }, stroke: { color: n.kind === 'host' ? '#4a76a8' : n.kind === 'other' ? '#999999' : '#4a8a4a', width: 1 } },
       customData: [
         { key: 'kind', value: n.kind },
         { key: 'addresses', value: n.addresses.slice(0, 50).join(' ') },
@@ -74,7 +74,8 @@ export function lucidDocument(g: DepGraph, layout: Layout): LucidDocument {
       lineType: 'elbow',
       endpoint1: { type: 'shapeEndpoint', style: 'none', shapeId: e.source, position: rel(a, p1) },
       endpoint2: { type: 'shapeEndpoint', style: 'arrow', shapeId: e.target, position: rel(b, p2) },
-      stroke: { color: '#5b6b7b', width: edgeWidth(e, g), ...(e.proto === 'various' ? { style: 'dashed' } : {}) },
+      // Only the documented stroke fields (color, width): folded "other" lines are lighter instead of dashed.
+      stroke: { color: e.proto === 'various' ? '#aab4be' : '#5b6b7b', width: edgeWidth(e, g) },
       text: [{ text: edgeLines(e).join('\n'), position: 0.5, side: 'middle' }],
       customData: [
         { key: 'bytes', value: String(e.bytes) },
