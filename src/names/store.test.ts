@@ -20,10 +20,13 @@ test('names table: observations aggregate per (address, name, source); any text 
       { address: '10.0.0.1', name: 'a.example', source: 'sni', first_seen: at(1), last_seen: at(1) },
       { address: '2001:db8::1', name: HOSTILE[1], source: 'http', first_seen: at(0), last_seen: at(0) },
     ]);
-    // More addresses than one query holds.
-    const many = Array.from({ length: 1200 }, (_, i) => `10.1.${i >> 8}.${i & 255}`);
+    // More addresses than one query holds (batched), and many more (one scan).
+    const many = Array.from({ length: 2500 }, (_, i) => `10.1.${i >> 8}.${i & 255}`);
     await s.appendNames(many.map((address) => ({ address, name: `h${address}`, source: 'reverse' as const, first_seen: at(0), last_seen: at(0) })));
-    assert.equal((await s.names(many)).length, 1200);
+    assert.equal((await s.names(many.slice(0, 1200))).length, 1200);
+    const all = await s.names([...many, '10.0.0.1']);
+    assert.equal(all.length, 2502);
+    assert.ok(!all.some((r) => r.address === '2001:db8::1'), 'only the addresses asked for');
   } finally {
     await s.close();
   }

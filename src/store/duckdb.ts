@@ -19,7 +19,7 @@ import { NAME_SOURCES, type NameRow, type NameSource } from '../names/names.js';
 
 type JsRow = Record<string, unknown>;
 
-/** Rows per names INSERT / addresses per names query: keeps statements and IN lists small. */
+/** Addresses per names query: keeps IN lists small. */
 const NAME_BATCH = 500;
 
 /**
@@ -134,23 +134,30 @@ export class DuckDbStore implements Store {
     };
   }
 
+  /** Through DuckDB's appender, in one transaction: a capture can yield tens of thousands of names. */
   async appendNames(rows: readonly NameRow[]): Promise<void> {
     if (rows.length === 0) return;
-    // Few rows per ingest (one per distinct name seen): a prepared multi-row insert in one transaction.
     await this.conn.run('BEGIN TRANSACTION');
+    let a: DuckDBAppender | undefined;
     try {
-      for (let i = 0; i < rows.length; i += NAME_BATCH) {
-        const part = rows.slice(i, i + NAME_BATCH);
-        const sql = `INSERT INTO names VALUES ${part.map((_, j) => `($${j * 5 + 1}, $${j * 5 + 2}, $${j * 5 + 3}, $${j * 5 + 4}, $${j * 5 + 5})`).join(', ')}`;
-        const params: SqlParam[] = [];
-        for (const r of part) {
-          params.push({ type: 'text', value: r.address }, { type: 'text', value: r.name }, { type: 'text', value: r.source });
-          params.push({ type: 'time', ms: Date.parse(r.first_seen) }, { type: 'time', ms: Date.parse(r.last_seen) });
-        }
-        await this.rows(sql, params);
+      a = await this.conn.createAppender('names');
+      for (const r of rows) {
+        a.appendVarchar(r.address);
+        a.appendVarchar(r.name);
+        a.appendVarchar(r.source);
+        a.appendTimestamp(ts(Date.parse(r.first_seen)));
+        a.appendTimestamp(ts(Date.parse(r.last_seen)));
+        a.endRow();
       }
+      a.closeSync();
+      a = undefined;
       await this.conn.run('COMMIT');
     } catch (err) {
+      try {
+        a?.closeSync();
+      } catch {
+        // already failing; the rollback discards it
+      }
       await this.conn.run('ROLLBACK');
       throw err;
     }
@@ -158,16 +165,24 @@ export class DuckDbStore implements Store {
 
   async names(addresses: readonly string[]): Promise<NameRow[]> {
     const out: NameRow[] = [];
+    const add = (r: JsRow): void => {
+      const source = str(r.source) as NameSource;
+      if (NAME_SOURCES.includes(source)) out.push({ address: str(r.address), name: str(r.name), source, first_seen: isoMs(num(r.first_ms)), last_seen: isoMs(num(r.last_ms)) });
+    };
+    if (addresses.length > NAME_BATCH * 4) {
+      // Many hosts: one scan of the table beats many long IN lists.
+      const wanted = new Set(addresses);
+      const q = namesQuery(null, duckdbDialect);
+      for (const r of await this.rows(q.sql, q.params)) if (wanted.has(str(r.address))) add(r);
+      return out;
+    }
     for (let i = 0; i < addresses.length; i += NAME_BATCH) {
       const q = namesQuery(addresses.slice(i, i + NAME_BATCH), duckdbDialect);
-      for (const r of await this.rows(q.sql, q.params)) {
-        const source = str(r.source) as NameSource;
-        if (!NAME_SOURCES.includes(source)) continue;
-        out.push({ address: str(r.address), name: str(r.name), source, first_seen: isoMs(num(r.first_ms)), last_seen: isoMs(num(r.last_ms)) });
-      }
+      for (const r of await this.rows(q.sql, q.params)) add(r);
     }
     return out;
   }
+
 
   async close(): Promise<void> {
     this.conn.closeSync();

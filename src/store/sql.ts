@@ -158,14 +158,14 @@ ORDER BY bytes DESC, host ${limit}`;
 }
 
 /**
- * Names known for some addresses, aggregated over their observations (the names table is
- * append-only). Returns address, name, source, first_ms, last_ms.
+ * Names known for some addresses (null: all), aggregated over their observations (the names table
+ * is append-only). Returns address, name, source, first_ms, last_ms.
  */
-export function namesQuery(addresses: readonly string[], d: SqlDialect): BuiltQuery {
+export function namesQuery(addresses: readonly string[] | null, d: SqlDialect): BuiltQuery {
   const p = new ParamList(d);
-  const list = addresses.map((a) => p.bind({ type: 'text', value: a })).join(', ');
+  const where = addresses === null ? '' : `WHERE address IN (${addresses.map((a) => p.bind({ type: 'text', value: a })).join(', ')})`;
   const sql = `SELECT address, name, source, ${d.epochMs('min(first_seen)')} AS first_ms, ${d.epochMs('max(last_seen)')} AS last_ms
-FROM names WHERE address IN (${list})
+FROM names ${where}
 GROUP BY address, name, source
 ORDER BY address, source, name`;
   return { sql, params: p.params };
