@@ -22,14 +22,24 @@ interface Seen {
 /** Past this many distinct observations the caller should drain to the store. */
 export const COLLECTOR_FLUSH_AT = 50_000;
 
+interface DnsSeen {
+  name: string;
+  /** The answer's address bytes (4 or 16) as a latin1 string: cheap to key on, formatted at drain. */
+  addr: string;
+  first: number;
+  last: number;
+}
+
 export class NameCollector {
   /** By raw (address, source, name as seen): repeats skip the cleaning; null = not a usable name. */
   private raw = new Map<string, Seen | null>();
   private seen = new Map<string, Seen>();
+  /** DNS answers by (name, address bytes): the hot path makes no address text and no cleaning. */
+  private dnsSeen = new Map<string, DnsSeen>();
   private readonly words = new Uint32Array(4);
 
   get size(): number {
-    return this.seen.size;
+    return this.seen.size + this.dnsSeen.size;
   }
 
   /** Look at one decoded packet's payload (buf[info.payloadStart, info.payloadEnd)). */
@@ -58,15 +68,33 @@ export class NameCollector {
 
   private dns(buf: Buffer, s: number, e: number, ts: number): void {
     for (const a of peekDns(buf, s, e)) {
-      const w = this.words;
-      if (a.family === 4) {
+      const addr = buf.toString('latin1', a.at, a.at + (a.family === 4 ? 4 : 16));
+      const key = `${a.name}\u0000${addr}`;
+      const cur = this.dnsSeen.get(key);
+      if (cur === undefined) this.dnsSeen.set(key, { name: a.name, addr, first: ts, last: ts });
+      else {
+        if (ts < cur.first) cur.first = ts;
+        if (ts > cur.last) cur.last = ts;
+      }
+    }
+  }
+
+  /** DNS answers into the cleaned observations (at drain time, once per distinct answer). */
+  private settleDns(): void {
+    const w = this.words;
+    for (const d of this.dnsSeen.values()) {
+      const b = Buffer.from(d.addr, 'latin1');
+      if (b.length === 4) {
         w[0] = 0;
         w[1] = 0;
         w[2] = 0xffff;
-        w[3] = buf.readUInt32BE(a.at);
-      } else for (let i = 0; i < 4; i++) w[i] = buf.readUInt32BE(a.at + 4 * i);
-      this.add(formatAddr(w), a.name, 'dns', ts);
+        w[3] = b.readUInt32BE(0);
+      } else for (let i = 0; i < 4; i++) w[i] = b.readUInt32BE(4 * i);
+      const address = formatAddr(w);
+      this.add(address, d.name, 'dns', d.first);
+      this.add(address, d.name, 'dns', d.last);
     }
+    this.dnsSeen = new Map();
   }
 
   /** One observation. Names are stored lower case, cleaned; an address literal is no name. */
@@ -91,6 +119,7 @@ export class NameCollector {
 
   /** Everything collected since the last drain, as rows for Store.appendNames. */
   drain(): NameRow[] {
+    this.settleDns();
     const rows = [...this.seen.values()].map((x) => ({ address: x.address, name: x.name, source: x.source, first_seen: isoMs(x.first), last_seen: isoMs(x.last) }));
     this.seen = new Map();
     this.raw = new Map();
