@@ -63,7 +63,10 @@ export function registerExport(program: Command): void {
         { readOnly: !opts.resolve },
       );
       if (graph.edges.length === 0) process.stderr.write('flowmap: no flows match: the map is empty\n');
-      const layout = POSITIONED.has(opts.format) ? await (await import('../graph/layout.js')).layoutGraph(graph, opts.layout) : null;
+      const positioned = POSITIONED.has(opts.format);
+      // ELK needs seconds from a few hundred dependencies on (about 20 s for 300): say so.
+      if (positioned && graph.edges.length > 150) process.stderr.write(`flowmap: laying out ${graph.nodes.length} nodes and ${graph.edges.length} dependencies; large maps take a while (--top N draws fewer)\n`);
+      const layout = positioned ? await (await import('../graph/layout.js')).layoutGraph(graph, opts.layout) : null;
       const data = await render(opts.format, graph, layout);
       if (opts.output) await writeFile(opts.output, data);
       else process.stdout.write(data);

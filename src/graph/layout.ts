@@ -101,7 +101,7 @@ export async function layoutGraph(g: DepGraph, kind: LayoutKind = 'layered'): Pr
         }
       : {
           'elk.algorithm': 'force',
-          'elk.force.iterations': '600',
+          'elk.force.iterations': '300',
           'elk.spacing.nodeNode': '60',
           'elk.randomSeed': '1',
           'elk.padding': '[top=20,left=20,bottom=20,right=20]',
@@ -206,33 +206,51 @@ function separateForce(out: ElkNode): void {
   out.height = Math.max(...top.map((k) => (k.y ?? 0) + (k.height ?? 0))) + 20;
 }
 
-/** Push apart every overlapping pair along the axis where they overlap least, until none do. */
+/**
+ * Push apart every overlapping pair along the axis where they overlap least, until none do. Pairs
+ * are found by a sweep over x (sorted each round), so large force layouts stay fast.
+ */
 function separate(items: ElkNode[]): void {
-  const box = (n: ElkNode): Box => ({ x: n.x ?? 0, y: n.y ?? 0, w: n.width ?? 0, h: n.height ?? 0 });
+  const n = items.length;
+  const x = new Float64Array(n);
+  const y = new Float64Array(n);
+  const w = items.map((k) => k.width ?? 0);
+  const h = items.map((k) => k.height ?? 0);
+  items.forEach((k, i) => {
+    x[i] = k.x ?? 0;
+    y[i] = k.y ?? 0;
+  });
+  const order = Array.from({ length: n }, (_, i) => i);
+  const maxW = Math.max(0, ...w);
   for (let round = 0; round < 500; round++) {
     let moved = false;
-    for (let i = 0; i < items.length; i++) {
-      for (let j = i + 1; j < items.length; j++) {
-        const a = box(items[i]);
-        const b = box(items[j]);
-        if (!overlaps(a, b, SEPARATION - 0.5)) continue;
+    order.sort((a, b) => x[a] - x[b]);
+    for (let oi = 0; oi < n; oi++) {
+      const i = order[oi];
+      for (let oj = oi + 1; oj < n; oj++) {
+        const j = order[oj];
+        if (x[j] >= x[i] + w[i] + SEPARATION + maxW) break;
+        const dx = Math.min(x[i] + w[i], x[j] + w[j]) - Math.max(x[i], x[j]) + SEPARATION;
+        const dy = Math.min(y[i] + h[i], y[j] + h[j]) - Math.max(y[i], y[j]) + SEPARATION;
+        if (dx <= 0.5 || dy <= 0.5) continue;
         moved = true;
-        const dx = Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x) + SEPARATION;
-        const dy = Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y) + SEPARATION;
-        const [p, q] = [items[i], items[j]];
         if (dx <= dy) {
-          const s = a.x + a.w / 2 <= b.x + b.w / 2 ? 1 : -1;
-          p.x = (p.x ?? 0) - (s * dx) / 2;
-          q.x = (q.x ?? 0) + (s * dx) / 2;
+          const sgn = x[i] + w[i] / 2 <= x[j] + w[j] / 2 ? 1 : -1;
+          x[i] -= (sgn * dx) / 2;
+          x[j] += (sgn * dx) / 2;
         } else {
-          const s = a.y + a.h / 2 <= b.y + b.h / 2 ? 1 : -1;
-          p.y = (p.y ?? 0) - (s * dy) / 2;
-          q.y = (q.y ?? 0) + (s * dy) / 2;
+          const sgn = y[i] + h[i] / 2 <= y[j] + h[j] / 2 ? 1 : -1;
+          y[i] -= (sgn * dy) / 2;
+          y[j] += (sgn * dy) / 2;
         }
       }
     }
-    if (!moved) return;
+    if (!moved) break;
   }
+  items.forEach((k, i) => {
+    k.x = x[i];
+    k.y = y[i];
+  });
 }
 
 type ElkCtor = new () => { layout(graph: ElkNode): Promise<ElkNode> };
