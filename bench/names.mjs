@@ -14,13 +14,16 @@ async function run(file, withNames) {
   const [reader, sinkMod, collectorMod] = await Promise.all(need.map((p) => import(pathToFileURL(p).href)));
   const names = new collectorMod.NameCollector();
   let payloads = 0;
-  const peek = withNames
-    ? (buf, info) => {
-        payloads++;
-        names.peek(buf, info);
+  // The same shape as the ingest path's packet callback.
+  const onPacket = withNames
+    ? (info, buf) => {
+        if (buf !== undefined && info.payloadEnd > info.payloadStart) {
+          payloads++;
+          names.peek(buf, info);
+        }
       }
-    : undefined;
-  const sink = new sinkMod.DecodingSink(() => undefined, undefined, peek);
+    : () => undefined;
+  const sink = new sinkMod.DecodingSink(onPacket);
   const t0 = performance.now();
   await reader.readCapture(reader.openCaptureFile(file), sink);
   sink.finish();

@@ -22,10 +22,12 @@ export class DecodingSink implements FrameSink {
   private readonly emit: () => void;
 
   constructor(
-    private readonly onPacket: (info: PacketInfo) => void,
+    /**
+     * Gets each decoded packet and, for packets decoded from a frame, that frame's buffer (what
+     * info.payloadStart/End index, for the name peeks); released fragments come without one.
+     */
+    private readonly onPacket: (info: PacketInfo, buf?: Buffer) => void,
     readonly decoder: PacketDecoder = new PacketDecoder(),
-    /** Sees decoded packets that carry captured TCP/UDP payload (the DNS / TLS SNI / HTTP name peeks). */
-    private readonly onPayload?: (buf: Buffer, info: PacketInfo) => void,
   ) {
     this.emit = () => this.onPacket(this.info);
   }
@@ -36,8 +38,7 @@ export class DecodingSink implements FrameSink {
     const r = this.decoder.decode(linkType, buf, off, capLen, origLen, info);
     if (r === Decoded) {
       this.decoded++;
-      this.onPacket(info);
-      if (this.onPayload !== undefined && info.payloadEnd > info.payloadStart) this.onPayload(buf, info);
+      this.onPacket(info, buf);
     } else if (r === SkipReason.FRAGMENT_HELD) this.held++;
     else this.skips[r]++;
     if (this.decoder.hasReleasedFragments) this.drained += this.decoder.drainHeld(info, this.emit, true);

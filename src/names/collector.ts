@@ -90,31 +90,41 @@ export class NameCollector {
         w[2] = 0xffff;
         w[3] = b.readUInt32BE(0);
       } else for (let i = 0; i < 4; i++) w[i] = b.readUInt32BE(4 * i);
-      const address = formatAddr(w);
-      this.add(address, d.name, 'dns', d.first);
-      this.add(address, d.name, 'dns', d.last);
+      this.record(formatAddr(w), d.name, 'dns', d.first, d.last);
     }
     this.dnsSeen = new Map();
   }
 
-  /** One observation. Names are stored lower case, cleaned; an address literal is no name. */
+  /** One observation (SNI, HTTP Host): repeats of the same raw text cost one map lookup. */
   add(address: string, rawName: string, source: NameSource, tsMs: number): void {
     const rawKey = `${address}\u0000${source}\u0000${rawName}`;
     let cur = this.raw.get(rawKey);
     if (cur === undefined) {
-      const name = cleanName(rawName.replace(/\.$/, '')).toLowerCase();
-      if (name === '' || tryParseIp(name) !== null) cur = null;
-      else {
-        // Spellings that clean to the same name share one observation.
-        const key = `${address}\u0000${source}\u0000${name}`;
-        cur = this.seen.get(key) ?? { address, name, source, first: tsMs, last: tsMs };
-        this.seen.set(key, cur);
-      }
+      cur = this.record(address, rawName, source, tsMs, tsMs);
       this.raw.set(rawKey, cur);
+    } else if (cur !== null) {
+      if (tsMs < cur.first) cur.first = tsMs;
+      if (tsMs > cur.last) cur.last = tsMs;
     }
-    if (cur === null) return;
-    if (tsMs < cur.first) cur.first = tsMs;
-    if (tsMs > cur.last) cur.last = tsMs;
+  }
+
+  /**
+   * Names are stored lower case and cleaned; an address literal is no name (null). Spellings that
+   * clean to the same name share one observation.
+   */
+  private record(address: string, rawName: string, source: NameSource, first: number, last: number): Seen | null {
+    const name = cleanName(rawName.replace(/\.$/, '')).toLowerCase();
+    if (name === '' || tryParseIp(name) !== null) return null;
+    const key = `${address}\u0000${source}\u0000${name}`;
+    const cur = this.seen.get(key);
+    if (cur === undefined) {
+      const fresh = { address, name, source, first, last };
+      this.seen.set(key, fresh);
+      return fresh;
+    }
+    if (first < cur.first) cur.first = first;
+    if (last > cur.last) cur.last = last;
+    return cur;
   }
 
   /** Everything collected since the last drain, as rows for Store.appendNames. */

@@ -80,7 +80,10 @@ export async function ingestCapture(
     namesStored += rows.length;
     if (rows.length) await ctx.store.appendNames(rows);
   };
-  const sink = new DecodingSink((info) => table.add(info), undefined, (buf, info) => names.peek(buf, info));
+  const sink = new DecodingSink((info, buf) => {
+    table.add(info);
+    if (buf !== undefined && info.payloadEnd > info.payloadStart) names.peek(buf, info);
+  });
   let bytesRead = 0;
 
   let timer: NodeJS.Timeout | undefined;
