@@ -10,11 +10,6 @@ export const POSITIONED: ReadonlySet<ExportFormat> = new Set(['lucid', 'drawio',
 /** Formats whose output is binary (never written to a terminal). */
 export const BINARY: ReadonlySet<ExportFormat> = new Set(['lucid']);
 
-export const EXTENSION: Record<ExportFormat, string> = {
-  'lucid-csv': '.csv', lucid: '.lucid', drawio: '.drawio', 'drawio-csv': '.csv', dot: '.dot', svg: '.svg',
-  mermaid: '.mmd', graphml: '.graphml', json: '.json', csv: '.csv',
-};
-
 export async function render(format: ExportFormat, g: DepGraph, layout: Layout | null): Promise<string | Uint8Array> {
   const need = (): Layout => {
     if (!layout) throw new Error(`${format} needs a layout`);

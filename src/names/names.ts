@@ -60,8 +60,4 @@ export class NameBook {
     const c = this.chosen.get(address);
     return c ? { name: c.name, source: c.source } : undefined;
   }
-
-  has(address: string): boolean {
-    return this.chosen.has(address);
-  }
 }
