@@ -28,7 +28,7 @@ export function registerExport(program: Command): void {
     .option('--top <n>', 'keep the N heaviest dependencies (0: all)', '50')
     .addOption(new Option('--other <mode>', 'dependencies beyond --top / --min-bytes: fold into one "other" node, or drop them').choices(['fold', 'drop']).default('fold'))
     .option('--group-by <how>', 'nodes are: host, group (config groups), subnet[/len[,v6len]] (default /24, /64)', 'host')
-    .addOption(new Option('--layout <kind>', 'layout of positioned formats (svg, drawio, lucid)').choices(['layered', 'force']).default('layered'))
+    .addOption(new Option('--layout <kind>', 'layout of positioned formats (svg, drawio, lucid, graphml for yEd)').choices(['layered', 'force']).default('layered'))
     .option('--resolve', 'name unnamed drawn hosts by reverse DNS (cached in the store; 1.5 s timeout)')
     .addOption(new Option('--dns-server <addr>', 'DNS server for --resolve, e.g. 10.0.0.53 or 127.0.0.1:5353 (repeatable; default: the system\'s)').argParser((v: string, prev: string[] = []) => prev.concat(v)));
   addFilterOptions(cmd).action(
@@ -68,6 +68,8 @@ export function registerExport(program: Command): void {
       if (positioned && graph.edges.length > 150) process.stderr.write(`flowmap: laying out ${graph.nodes.length} nodes and ${graph.edges.length} dependencies; large maps take a while (--top N draws fewer)\n`);
       const layout = positioned ? await (await import('../graph/layout.js')).layoutGraph(graph, opts.layout) : null;
       const data = await render(opts.format, graph, layout);
+      // Mermaid's defaults (maxEdges 500, maxTextSize 50,000) also bind GitHub and most Markdown viewers.
+      if (opts.format === 'mermaid' && (graph.edges.length > 500 || data.length > 50_000)) process.stderr.write('flowmap: warning: Mermaid renders at most 500 edges and 50,000 characters by default; use --top to draw fewer\n');
       if (opts.output) await writeFile(opts.output, data);
       else process.stdout.write(data);
       const cut = graph.meta.cutEdges ? `, ${graph.meta.cutEdges} smaller ${graph.meta.other === 'fold' ? 'folded into "other"' : 'dropped'}` : '';

@@ -70,7 +70,12 @@ test('DOT: Graphviz renders it; every node and edge is drawn; names stay text', 
   for (const p of shownPrefixes()) assert.ok(texts.includes(p), `label ${JSON.stringify(p)} shown as text`);
 });
 
-test('GraphML: NetworkX loads it with the right counts and typed attributes', { skip: !hasNetworkx && 'python3-networkx not installed' }, () => {
+test('GraphML: NetworkX loads it (with and without yEd graphics) with the right counts and typed attributes', { skip: !hasNetworkx && 'python3-networkx not installed' }, async () => {
+  const layout = await layoutGraph(g);
+  for (const text of [renderGraphml(g), renderGraphml(g, layout)]) checkGraphml(text, text.includes('yfiles.type') ? layout : null);
+});
+
+function checkGraphml(text: string, layout: Awaited<ReturnType<typeof layoutGraph>> | null): void {
   const script = [
     'import sys, json, networkx as nx',
     'g = nx.read_graphml(sys.stdin.buffer)',
@@ -78,7 +83,7 @@ test('GraphML: NetworkX loads it with the right counts and typed attributes', { 
     'n = {k: d for k, d in g.nodes(data=True)}',
     'print(json.dumps({"directed": g.is_directed(), "nodes": g.number_of_nodes(), "edges": g.number_of_edges(), "e": e, "n": n}))',
   ].join('\n');
-  const out = execFileSync('python3', ['-c', script], { input: renderGraphml(g) });
+  const out = execFileSync('python3', ['-c', script], { input: text });
   const r = JSON.parse(out.toString('utf8')) as { directed: boolean; nodes: number; edges: number; e: Array<Record<string, unknown>>; n: Record<string, Record<string, unknown>> };
   assert.equal(r.directed, true);
   assert.equal(r.nodes, g.nodes.length);
@@ -91,8 +96,11 @@ test('GraphML: NetworkX loads it with the right counts and typed attributes', { 
   for (const n of g.nodes) {
     assert.equal(r.n[n.id].label, n.label);
     assert.equal(r.n[n.id].kind, n.kind);
+    // yEd geometry, as NetworkX reads it: the layout's position.
+    if (layout) assert.equal(Number(r.n[n.id].x), Math.round(layout.nodes[n.id].x * 10) / 10);
+    else assert.equal(r.n[n.id].x, undefined);
   }
-});
+}
 
 test('SVG and .drawio: valid XML, every edge joins two drawn shapes, names are text', async () => {
   const layout = await layoutGraph(g);

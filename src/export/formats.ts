@@ -6,7 +6,7 @@ export const FORMATS = ['lucid-csv', 'lucid', 'drawio', 'drawio-csv', 'dot', 'sv
 export type ExportFormat = (typeof FORMATS)[number];
 
 /** Formats that carry positions: the ELK layout is computed once and handed to them. */
-export const POSITIONED: ReadonlySet<ExportFormat> = new Set(['lucid', 'drawio', 'svg']);
+export const POSITIONED: ReadonlySet<ExportFormat> = new Set(['lucid', 'drawio', 'svg', 'graphml']);
 /** Formats whose output is binary (never written to a terminal). */
 export const BINARY: ReadonlySet<ExportFormat> = new Set(['lucid']);
 
@@ -25,7 +25,7 @@ export async function render(format: ExportFormat, g: DepGraph, layout: Layout |
     case 'mermaid':
       return (await import('./mermaid.js')).renderMermaid(g);
     case 'graphml':
-      return (await import('./graphml.js')).renderGraphml(g);
+      return (await import('./graphml.js')).renderGraphml(g, layout);
     case 'lucid-csv':
       return (await import('./lucid-csv.js')).renderLucidCsv(g);
     case 'drawio-csv':
