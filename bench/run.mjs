@@ -12,9 +12,10 @@ import { softflowd, argus } from './peers.mjs';
 import { decodeOnly } from './decode-only.mjs';
 import { storesBench } from './stores.mjs';
 import { exportDecode } from './export-decode.mjs';
+import { sinkNames, sinkOnly } from './names.mjs';
 
 /** Sections by key; a later stage adds its own module here. */
-const SECTIONS = { flowmap: flowmapIngest, softflowd, argus, decode: decodeOnly, 'export-decode': exportDecode };
+const SECTIONS = { flowmap: flowmapIngest, softflowd, argus, decode: decodeOnly, sink: sinkOnly, names: sinkNames, 'export-decode': exportDecode };
 
 function arg(name, envName, dflt) {
   const i = process.argv.indexOf(`--${name}`);
@@ -90,6 +91,8 @@ for (const [k, r] of Object.entries(results)) {
 const pps = (k) => results[k]?.pps;
 const ratios = {};
 for (const peer of ['softflowd', 'argus']) if (pps('flowmap') && pps(peer)) ratios[`flowmap/${peer}`] = pps('flowmap') / pps(peer);
+// The name peeks' cost on the packet path: packets/s with them over packets/s without.
+if (pps('names') && pps('sink')) ratios['names/sink'] = pps('names') / pps('sink');
 
 const rows = [['section', 'best s', 'packets/s', 'runs', 'note']];
 for (const r of Object.values(results)) {

@@ -2,7 +2,8 @@
 # Installs what the test suite needs on a fresh Debian machine: the reference and peer tools the tests
 # cross-check against (tshark, tcpdump, softflowd, argus, nfdump's nfcapd, pmacct), the tools for the
 # live-capture test, and the database servers the store tests use (ClickHouse: the tests start their own
-# private servers; MariaDB: the machine's server on 127.0.0.1:3306, started here when it does not answer).
+# private servers; MariaDB: the machine's server on 127.0.0.1:3306, started here when it does not answer),
+# and the real consumers of the diagram exports (Graphviz, NetworkX, Chromium for Mermaid and screenshots).
 # Idempotent and quick when everything is present. Needs root (or sudo) only when something is missing.
 set -euo pipefail
 
@@ -19,6 +20,9 @@ have ip        || need+=(iproute2)
 have curl      || need+=(curl)
 have clickhouse-server || need+=(clickhouse-server)
 have mariadbd  || need+=(mariadb-server)
+have dot       || need+=(graphviz)
+have chromium  || need+=(chromium)
+python3 -c 'import networkx' >/dev/null 2>&1 || need+=(python3-networkx)
 
 # The tests use MariaDB on 127.0.0.1:3306 as root without a password: start it when it does not
 # answer, and on a fresh install (root by unix socket only) allow that login from localhost too.

@@ -7,6 +7,7 @@ import { registerCopy } from './copy.js';
 import { registerDb } from './db.js';
 import { registerDemo } from './demo.js';
 import { EXIT_USAGE } from './exit.js';
+import { registerExport } from './export.js';
 import { registerIngest } from './ingest.js';
 import { registerTop } from './top.js';
 
@@ -26,6 +27,7 @@ registerDemo(program);
 registerIngest(program);
 registerCapture(program);
 registerTop(program);
+registerExport(program);
 registerConfig(program);
 registerDb(program);
 registerCopy(program);

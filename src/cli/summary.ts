@@ -12,6 +12,7 @@ export function summaryLine(s: IngestSummary): string {
     `${s.records.toLocaleString('en-US')} flow records`,
     `skipped ${skippedTotal.toLocaleString('en-US')}${reasons ? ` (${reasons})` : ''}`,
   ];
+  if (s.names > 0) parts.push(`${s.names.toLocaleString('en-US')} host names (DNS, TLS SNI, HTTP Host)`);
   if (s.evicted > 0) parts.push(`${s.evicted.toLocaleString('en-US')} flows cut early (table full)`);
   let line = `${s.source}: ${parts.join(', ')}`;
   if (s.interrupted) line += ' [interrupted]';

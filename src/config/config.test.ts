@@ -25,7 +25,7 @@ const errorOf = (data: unknown): string => {
 
 test('defaults when no file is found', async () => {
   const c = await loadConfig(undefined, {}, dir);
-  assert.deepEqual(c, { path: null, services: [], flows: DEFAULT_FLOWS });
+  assert.deepEqual(c, { path: null, services: [], flows: DEFAULT_FLOWS, names: [], groups: [] });
   assert.deepEqual(DEFAULT_FLOWS, { idleTimeoutMs: 15_000, activeTimeoutMs: 60_000, maxFlows: 1_000_000 });
 });
 
@@ -34,6 +34,18 @@ test('the shipped example loads and its overrides work', () => {
   assert.equal(c.db, join(dir, 'flowmap.duckdb'));
   assert.deepEqual(c.flows, DEFAULT_FLOWS);
   assert.equal(ServiceRegistry.builtin().withOverrides(c.services).name(902, 6), 'esxi-backup-nfc');
+  assert.deepEqual(c.names[2], { address: '2001:db8:1::42', name: 'influxdb' });
+  assert.deepEqual(c.groups[2], { name: 'InfluxDB', subnets: [], names: [], serves: [{ port: 8086, proto: 'tcp' }] });
+});
+
+test('names and groups: canonical addresses, serves as port or port/proto, located errors', () => {
+  const c = parseConfig({ names: { '2001:DB8::0:1': 'v6host' }, groups: [{ name: 'G', serves: [443, '53/udp'] }] }, 'x', dir);
+  assert.deepEqual(c.names, [{ address: '2001:db8::1', name: 'v6host' }]);
+  assert.deepEqual(c.groups[0].serves, [{ port: 443 }, { port: 53, proto: 'udp' }]);
+  assert.match(errorOf({ names: { 'not-an-ip': 'x' } }), /names\.not-an-ip: expected an IPv4 or IPv6 address/);
+  assert.match(errorOf({ groups: [{ name: 'G', serves: ['80/xyz'] }] }), /groups\[0\]\.serves\[0\]: expected a port/);
+  assert.match(errorOf({ groups: [{ name: 'G', subnets: ['10.0.0.0/33'] }] }), /groups\[0\]\.subnets\[0\]: expected an address or CIDR/);
+  assert.match(errorOf({ groups: [{ name: 'G' }] }), /groups\[0\]: a group needs at least one of/);
 });
 
 test('./flowmap.yaml, FLOWMAP_CONFIG, explicit path; YAML and JSON', async () => {

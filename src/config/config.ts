@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import type { GroupRuleConfig } from '../graph/groups.js';
 import type { ServiceOverride } from '../services/registry.js';
 import { UsageError } from '../util/errors.js';
 
@@ -14,6 +15,10 @@ export interface FlowmapConfig {
   retentionMs?: number;
   services: ServiceOverride[];
   flows: FlowTableConfig;
+  /** Host names the user gave (canonical address -> name); they win over names seen on the network. */
+  names: Array<{ address: string; name: string }>;
+  /** Group rules, in order: a host joins the first group that matches. */
+  groups: GroupRuleConfig[];
 }
 
 export interface FlowTableConfig {
@@ -51,7 +56,7 @@ export function findConfigFile(explicit?: string, env: NodeJS.ProcessEnv = proce
 /** Load and validate the config (YAML, or JSON), with defaults filled in. No file: all defaults. */
 export async function loadConfig(path?: string, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Promise<FlowmapConfig> {
   const file = findConfigFile(path, env, cwd);
-  if (file === null) return { path: null, services: [], flows: { ...DEFAULT_FLOWS } };
+  if (file === null) return { path: null, services: [], flows: { ...DEFAULT_FLOWS }, names: [], groups: [] };
   const abs = resolve(cwd, file);
   let text: string;
   try {

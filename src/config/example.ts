@@ -25,6 +25,25 @@ services:
     proto: tcp
     name: node-exporter   # 9100 is also JetDirect printing; rename if that is what you run
 
+# Host names drawn on maps. They win over names seen on the network (DNS answers, TLS SNI, HTTP
+# Host) and over reverse DNS (export --resolve).
+names:
+  192.168.1.10: esxi01
+  192.168.1.20: vcenter
+  2001:db8:1::42: influxdb
+
+# Groups: containers on maps, or single nodes with export --group-by group. A host joins the first
+# group that matches by address (subnets), by name (names: * and ? wildcards, any case), or by a
+# service it serves (serves: port or port/proto).
+groups:
+  - name: vSphere
+    subnets: [192.168.1.10/31]
+    names: ["vcenter*"]
+  - name: Monitoring
+    names: ["prometheus*", "grafana*"]
+  - name: InfluxDB
+    serves: [8086/tcp]
+
 # Flow table settings used when building flows from captures.
 flows:
   idleTimeout: 15s      # a flow idle this long is finished (number = seconds)

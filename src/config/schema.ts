@@ -1,7 +1,9 @@
 /** The config file's schema (zod) and validation: loaded only when a config file exists. */
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
-import { parseProto } from '../flow/record.js';
+import { parseCidr } from '../filter/cidr.js';
+import { parseProto, protoName } from '../flow/record.js';
+import { canonicalAddr, tryParseIp } from '../util/ip.js';
 import { parseDuration } from '../util/duration.js';
 import { UsageError } from '../util/errors.js';
 import { DEFAULT_FLOWS, type FlowmapConfig } from './config.js';
@@ -29,7 +31,38 @@ const serviceSchema = z.strictObject({
   name: z.string({ error: 'expected a name (text)' }).trim().min(1, 'must not be empty').max(64, 'at most 64 characters'),
 });
 
+const NAME_MSG = 'expected a host name (text, at most 253 characters)';
+const namesSchema = z
+  .record(z.string(), z.string({ error: NAME_MSG }).trim().min(1, 'must not be empty').max(253, NAME_MSG), { error: 'expected a mapping of address: name' })
+  .superRefine((m, ctx) => {
+    for (const k of Object.keys(m)) {
+      if (tryParseIp(k.trim()) === null) ctx.addIssue({ code: 'custom', path: [k], message: 'expected an IPv4 or IPv6 address as the key', input: k });
+    }
+  });
+
+const SERVES_MSG = 'expected a port (8086) or port/protocol (8086/tcp)';
+const servesSchema = z.union([z.number(), z.string()], { error: SERVES_MSG }).transform((v, ctx) => {
+  const m = /^(\d{1,5})(?:\/([a-z0-9]+))?$/i.exec(String(v).trim());
+  const proto = m?.[2] === undefined ? undefined : parseProto(m[2]);
+  if (!m || Number(m[1]) > 65535 || (m[2] !== undefined && proto === undefined)) {
+    ctx.issues.push({ code: 'custom', message: SERVES_MSG, input: v });
+    return z.NEVER;
+  }
+  return proto === undefined ? { port: Number(m[1]) } : { port: Number(m[1]), proto: protoName(proto) };
+});
+
+const groupSchema = z
+  .strictObject({
+    name: z.string({ error: 'expected a group name (text)' }).trim().min(1, 'must not be empty').max(100, 'at most 100 characters'),
+    subnets: z.array(z.string().refine((c) => isCidr(c), 'expected an address or CIDR, e.g. 10.0.1.0/24'), { error: 'expected a list of CIDRs' }).optional(),
+    names: z.array(z.string().min(1, 'must not be empty'), { error: 'expected a list of name patterns (* and ? wildcards)' }).optional(),
+    serves: z.array(servesSchema, { error: 'expected a list of ports, e.g. [8086, 443/tcp]' }).optional(),
+  }, { error: 'expected a mapping { name, subnets, names, serves }' })
+  .refine((g) => (g.subnets?.length ?? 0) + (g.names?.length ?? 0) + (g.serves?.length ?? 0) > 0, 'a group needs at least one of subnets, names, serves');
+
 const configSchema = z.strictObject({
+  names: namesSchema.optional(),
+  groups: z.array(groupSchema, { error: 'expected a list of groups' }).optional(),
   db: z.string({ error: 'expected a path or store spec (text)' }).min(1, 'must not be empty').optional(),
   retention: duration.refine((ms) => ms > 0, 'must be more than 0').optional(),
   services: z.array(serviceSchema, { error: 'expected a list of { port, proto, name }' }).optional(),
@@ -41,6 +74,15 @@ const configSchema = z.strictObject({
     }, { error: 'expected a mapping (idleTimeout, activeTimeout, maxFlows)' })
     .optional(),
 }, { error: 'expected a mapping at the top level' });
+
+function isCidr(text: string): boolean {
+  try {
+    parseCidr(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** `services[2].port` from a zod path. */
 function pathText(path: ReadonlyArray<PropertyKey>): string {
@@ -71,6 +113,8 @@ export function parseConfig(data: unknown, label: string, baseDir = process.cwd(
       activeTimeoutMs: c.flows?.activeTimeout ?? DEFAULT_FLOWS.activeTimeoutMs,
       maxFlows: c.flows?.maxFlows ?? DEFAULT_FLOWS.maxFlows,
     },
+    names: Object.entries(c.names ?? {}).map(([address, name]) => ({ address: canonicalAddr(address.trim()), name })),
+    groups: (c.groups ?? []).map((g) => ({ name: g.name, subnets: g.subnets ?? [], names: g.names ?? [], serves: g.serves ?? [] })),
   };
 }
 

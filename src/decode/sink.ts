@@ -22,7 +22,11 @@ export class DecodingSink implements FrameSink {
   private readonly emit: () => void;
 
   constructor(
-    private readonly onPacket: (info: PacketInfo) => void,
+    /**
+     * Gets each decoded packet and, for packets decoded from a frame, that frame's buffer (what
+     * info.payloadStart/End index, for the name peeks); released fragments come without one.
+     */
+    private readonly onPacket: (info: PacketInfo, buf?: Buffer) => void,
     readonly decoder: PacketDecoder = new PacketDecoder(),
   ) {
     this.emit = () => this.onPacket(this.info);
@@ -34,7 +38,7 @@ export class DecodingSink implements FrameSink {
     const r = this.decoder.decode(linkType, buf, off, capLen, origLen, info);
     if (r === Decoded) {
       this.decoded++;
-      this.onPacket(info);
+      this.onPacket(info, buf);
     } else if (r === SkipReason.FRAGMENT_HELD) this.held++;
     else this.skips[r]++;
     if (this.decoder.hasReleasedFragments) this.drained += this.decoder.drainHeld(info, this.emit, true);

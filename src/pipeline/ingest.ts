@@ -5,6 +5,7 @@ import type { ServiceLookup } from '../flow/direction.js';
 import { gunzipIfNeeded } from '../sources/pcap/gunzip.js';
 import { readCapture } from '../sources/pcap/reader.js';
 import type { CaptureReadStats } from '../sources/pcap/frame.js';
+import { COLLECTOR_FLUSH_AT, NameCollector } from '../names/collector.js';
 import type { Store } from '../store/store.js';
 import { abortable } from './abortable.js';
 import { RecordBatcher } from './batcher.js';
@@ -44,6 +45,8 @@ export interface IngestSummary {
   records: number;
   /** Conversations emitted early because the flow table was full. */
   evicted: number;
+  /** Host-name observations (address, name, source) stored from DNS answers, TLS SNI and HTTP Host. */
+  names: number;
   bytesRead: number;
   warnings: string[];
   /** True when stopped by the signal before the input ended. */
@@ -69,7 +72,18 @@ export async function ingestCapture(
     source: sourceName,
     emit: (r) => batcher.push(r),
   });
-  const sink = new DecodingSink((info) => table.add(info));
+  // Host names seen in DNS answers, TLS SNI and HTTP Host go to the names table beside the flows.
+  const names = new NameCollector();
+  let namesStored = 0;
+  const storeNames = async (): Promise<void> => {
+    const rows = names.drain();
+    namesStored += rows.length;
+    if (rows.length) await ctx.store.appendNames(rows);
+  };
+  const sink = new DecodingSink((info, buf) => {
+    table.add(info);
+    if (buf !== undefined && info.payloadEnd > info.payloadStart) names.peek(buf, info);
+  });
   let bytesRead = 0;
 
   let timer: NodeJS.Timeout | undefined;
@@ -78,7 +92,7 @@ export async function ingestCapture(
     // Quiet periods still expire flows: drive the table by the wall clock too.
     timer = setInterval(() => {
       table.expire(Date.now());
-      tick = tick.then(() => batcher.flush()).catch(() => undefined);
+      tick = tick.then(() => batcher.flush()).then(storeNames).catch(() => undefined);
     }, 1000);
   }
   const inputWarnings: string[] = [];
@@ -96,6 +110,7 @@ export async function ingestCapture(
         ctx.onProgress?.(n);
         if (storeFailure) throw storeFailure;
         await batcher.maybeFlush();
+        if (names.size >= COLLECTOR_FLUSH_AT) await storeNames();
         if (ctx.signal?.aborted) throw stopAtBoundary;
       },
     });
@@ -111,6 +126,7 @@ export async function ingestCapture(
   await tick;
   try {
     await batcher.flush();
+    await storeNames();
   } catch (e) {
     throw failure ?? e;
   }
@@ -124,6 +140,7 @@ export async function ingestCapture(
     skipped: skipSummary(sink.skips),
     records: batcher.written,
     evicted: table.stats.evicted,
+    names: namesStored,
     bytesRead: stats?.bytesRead ?? bytesRead,
     warnings: [...inputWarnings, ...(stats?.warnings ?? [])],
     interrupted,

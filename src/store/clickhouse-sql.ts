@@ -1,6 +1,6 @@
 /**
  * ClickHouse 18.16 takes no bound parameters over HTTP: every value that goes into SQL text passes
- * through chLiteral (typed numbers) or chString (text), and every value in an INSERT body through
+ * through chLiteral (typed values; text through chString), and every value in an INSERT body through
  * tsvField. Nothing else builds ClickHouse SQL from data.
  */
 import { FlowmapError } from '../util/errors.js';
@@ -36,6 +36,8 @@ export function chLiteral(p: SqlParam): string {
       // Times are UInt64 epoch ms; before 1970 clamps to 0 rather than wrapping.
       return `toUInt64(${Math.max(0, ms)})`;
     }
+    case 'text':
+      return chString(p.value);
   }
 }
 

@@ -11,10 +11,11 @@ import { FlowmapError, UsageError } from '../util/errors.js';
 import { addrHiLo } from '../util/ip.js';
 import { chIdent, chLiteral, chString, clickhouseDialect, tsvField } from './clickhouse-sql.js';
 import { ClickHouseError, ClickHouseHttp } from './clickhouse-http.js';
-import { rawCounter, recordFromRow, num, toRow, type JsRow } from './rows.js';
-import { FLOW_COLUMNS, MIGRATIONS, SCHEMA_VERSION, createVersionTableSql } from './schema.js';
+import type { NameRow } from '../names/names.js';
+import { NAME_BATCH, nameFromRow, rawCounter, recordFromRow, num, toRow, type JsRow } from './rows.js';
+import { FLOW_COLUMNS, MIGRATIONS, NAME_COLUMNS, SCHEMA_VERSION, createVersionTableSql } from './schema.js';
 import type { ClickHouseSpec } from './spec.js';
-import { ParamList, purgeWhere, scanQuery, topQuery } from './sql.js';
+import { ParamList, namesQuery, purgeWhere, scanQuery, topQuery } from './sql.js';
 import type { ManagedStore, StoreMark, StoreStats, TopKind, TopRows } from './store.js';
 
 const COLUMNS = FLOW_COLUMNS.map((c) => c.name);
@@ -149,6 +150,24 @@ export class ClickHouseStore implements ManagedStore {
       this.lastMarkAt = Math.max(Date.now(), this.lastMarkAt + 1);
       await this.http.exec(`INSERT INTO flowmap_meta VALUES (${chString(mark.key)}, ${chString(mark.value)}, ${chLiteral({ type: 'u64', value: BigInt(this.lastMarkAt) })})`);
     }
+  }
+
+  async appendNames(rows: readonly NameRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    const body = rows.map((r) => [tsvField(r.address), tsvField(r.name), tsvField(r.source), String(Date.parse(r.first_seen)), String(Date.parse(r.last_seen))].join('\t')).join('\n') + '\n';
+    await this.http.insertTsv('names', NAME_COLUMNS.map((c) => c.name), body, INSERT_SETTINGS);
+  }
+
+  async names(addresses: readonly string[]): Promise<NameRow[]> {
+    const out: NameRow[] = [];
+    for (let i = 0; i < addresses.length; i += NAME_BATCH) {
+      const q = namesQuery(addresses.slice(i, i + NAME_BATCH), clickhouseDialect);
+      for (const r of await this.http.rows<JsRow>(q.sql)) {
+        const row = nameFromRow(r);
+        if (row) out.push(row);
+      }
+    }
+    return out;
   }
 
   async getMark(key: string): Promise<string | null> {

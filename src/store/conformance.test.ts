@@ -139,6 +139,25 @@ describe('store conformance: DuckDB, MariaDB, ClickHouse single node, ClickHouse
     }
   });
 
+  test('names: captured by the lab ingest and appended by hand, read back identically everywhere', async () => {
+    const hostile = ["<script>alert('x')</script>", '=cmd|\' /C calc\'!A0', 'tab\tand \\ back', 'köln-ñ-東京.example', 'x'.repeat(253)];
+    const ref = stores.get('duckdb') as ManagedStore;
+    for (const s of stores.values()) {
+      await s.appendNames(hostile.map((name, i) => ({ address: i % 2 ? '2001:db8::10' : '192.168.1.66', name, source: 'dns' as const, first_seen: '2026-11-28T07:00:00.000Z', last_seen: `2026-11-28T07:00:0${i}.000Z` })));
+      // The same observation again: aggregated, not doubled.
+      await s.appendNames([{ address: '192.168.1.66', name: hostile[0], source: 'dns', first_seen: '2026-11-28T06:00:00.000Z', last_seen: '2026-11-28T06:30:00.000Z' }]);
+    }
+    const addresses = ['192.168.1.66', '2001:db8::10', '10.9.9.9', ...truth.conversations.slice(0, 200).flatMap((c) => [c.client, c.server])];
+    const order = (rows: Awaited<ReturnType<ManagedStore['names']>>) => [...rows].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+    const want = order(await ref.names(addresses));
+    assert.ok(want.filter((r) => r.source === 'dns' && r.address === '192.168.1.66').length >= 3);
+    assert.deepEqual(
+      want.find((r) => r.name === hostile[0]),
+      { address: '192.168.1.66', name: hostile[0], source: 'dns', first_seen: '2026-11-28T06:00:00.000Z', last_seen: '2026-11-28T07:00:00.000Z' },
+    );
+    for (const [name, s] of stores) assert.deepEqual(order(await s.names(addresses)), want, name);
+  });
+
   test('marks: absent, set with a batch, replaced', async () => {
     for (const [name, s] of stores) {
       assert.equal(await s.getMark('ntopng:test/flowsv4'), null, name);

@@ -13,9 +13,11 @@ import { isoMs } from '../util/time.js';
 import { ChunkFiller, type ColumnSource } from './duckdb-chunk.js';
 import { F, toColumns, type RecordColumns } from './record-columns.js';
 import { FLOW_COLUMNS, MIGRATIONS, SCHEMA_VERSION, createVersionTableSql } from './schema.js';
-import { recordFromRow, num, toRow, type JsRow } from './rows.js';
-import { ParamList, duckdbDialect, purgeWhere, scanQuery, topQuery, type SqlParam } from './sql.js';
+import { NAME_BATCH, nameFromRow, recordFromRow, num, str, toRow, type JsRow } from './rows.js';
+import { ParamList, duckdbDialect, namesQuery, purgeWhere, scanQuery, topQuery, type SqlParam } from './sql.js';
 import type { ManagedStore, StoreMark, StoreStats, TopKind, TopRows } from './store.js';
+import type { NameRow } from '../names/names.js';
+
 
 /**
  * Flow store in a DuckDB file (or `:memory:`). Only core functions on plain TIMESTAMP/integer/VARCHAR
@@ -159,6 +161,56 @@ export class DuckDbStore implements ManagedStore {
     return n;
   }
 
+  /** Through DuckDB's appender, in one transaction: a capture can yield tens of thousands of names. */
+  async appendNames(rows: readonly NameRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.conn.run('BEGIN TRANSACTION');
+    let a: DuckDBAppender | undefined;
+    try {
+      a = await this.conn.createAppender('names');
+      for (const r of rows) {
+        a.appendVarchar(r.address);
+        a.appendVarchar(r.name);
+        a.appendVarchar(r.source);
+        a.appendTimestamp(ts(Date.parse(r.first_seen)));
+        a.appendTimestamp(ts(Date.parse(r.last_seen)));
+        a.endRow();
+      }
+      a.closeSync();
+      a = undefined;
+      await this.conn.run('COMMIT');
+    } catch (err) {
+      try {
+        a?.closeSync();
+      } catch {
+        // already failing; the rollback discards it
+      }
+      await this.conn.run('ROLLBACK');
+      throw err;
+    }
+  }
+
+  async names(addresses: readonly string[]): Promise<NameRow[]> {
+    const out: NameRow[] = [];
+    const add = (r: JsRow): void => {
+      const row = nameFromRow(r);
+      if (row) out.push(row);
+    };
+    if (addresses.length > NAME_BATCH * 4) {
+      // Many hosts: one scan of the table beats many long IN lists.
+      const wanted = new Set(addresses);
+      const q = namesQuery(null, duckdbDialect);
+      for (const r of await this.rows(q.sql, q.params)) if (wanted.has(str(r.address))) add(r);
+      return out;
+    }
+    for (let i = 0; i < addresses.length; i += NAME_BATCH) {
+      const q = namesQuery(addresses.slice(i, i + NAME_BATCH), duckdbDialect);
+      for (const r of await this.rows(q.sql, q.params)) add(r);
+    }
+    return out;
+  }
+
+
   async close(): Promise<void> {
     this.conn.closeSync();
     this.instance.closeSync();
@@ -186,6 +238,9 @@ function bindParam(stmt: DuckDBPreparedStatement, i: number, p: SqlParam): void 
       break;
     case 'time':
       stmt.bindTimestamp(i, ts(p.ms));
+      break;
+    case 'text':
+      stmt.bindVarchar(i, p.value);
       break;
   }
 }

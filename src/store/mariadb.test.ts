@@ -6,7 +6,7 @@ import { dropDatabase, mariadbAdmin, mariadbSpec, uniqueDbName } from '../testin
 import { RECORDS, rec } from '../testing/records.js';
 import { FlowmapError, UsageError } from '../util/errors.js';
 import { openStore } from './open.js';
-import { createFlowsTableSql, createVersionTableSql } from './schema.js';
+import { createFlowsTableSql, createVersionTableSql, MIGRATIONS } from './schema.js';
 
 describe('MariaDbStore', () => {
   let admin: Connection;
@@ -36,7 +36,7 @@ describe('MariaDbStore', () => {
     const s = await openStore(mariadbSpec(db));
     await s.append(RECORDS.slice(0, 2), { key: 'k', value: 'v' });
     await s.close();
-    assert.deepEqual((await admin.query(`SELECT version FROM \`${db}\`.schema_version ORDER BY version`)).map((r: { version: number }) => r.version), [1, 2]);
+    assert.deepEqual((await admin.query(`SELECT version FROM \`${db}\`.schema_version ORDER BY version`)).map((r: { version: number }) => r.version), MIGRATIONS.map((m) => m.version));
     const r = await openStore(mariadbSpec(db), { readOnly: true });
     assert.equal((await r.stats()).records, 2);
     assert.equal(await r.getMark('k'), 'v');

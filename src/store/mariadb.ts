@@ -7,10 +7,11 @@ import type { FlowFilter } from '../filter/filter.js';
 import type { FlowRecord } from '../flow/record.js';
 import { FlowmapError, UsageError } from '../util/errors.js';
 import { addrHiLo } from '../util/ip.js';
-import { rawCounter, recordFromRow, num, toRow, type JsRow } from './rows.js';
-import { FLOW_COLUMNS, MIGRATIONS, SCHEMA_VERSION, createVersionTableSql } from './schema.js';
+import type { NameRow } from '../names/names.js';
+import { NAME_BATCH, nameFromRow, rawCounter, recordFromRow, num, toRow, type JsRow } from './rows.js';
+import { FLOW_COLUMNS, MIGRATIONS, NAME_COLUMNS, SCHEMA_VERSION, createVersionTableSql } from './schema.js';
 import type { MariaDbSpec } from './spec.js';
-import { ParamList, purgeWhere, scanQuery, topQuery, type SqlDialect, type SqlParam } from './sql.js';
+import { ParamList, namesQuery, purgeWhere, scanQuery, topQuery, type SqlDialect, type SqlParam } from './sql.js';
 import type { ManagedStore, StoreMark, StoreStats, TopKind, TopRows } from './store.js';
 
 /** DATETIME(3) text of epoch ms, UTC (the column has no zone; flowmap stores UTC). */
@@ -34,10 +35,14 @@ function paramValue(p: SqlParam): unknown {
       return p.value;
     case 'time':
       return mariadbTime(p.ms);
+    case 'text':
+      return p.value;
   }
 }
 
 const INSERT_SQL = `INSERT INTO flows (${FLOW_COLUMNS.map((c) => c.name).join(', ')}) VALUES (${FLOW_COLUMNS.map(() => '?').join(', ')})`;
+
+const NAMES_INSERT_SQL = `INSERT INTO names (${NAME_COLUMNS.map((c) => c.name).join(', ')}) VALUES (${NAME_COLUMNS.map(() => '?').join(', ')})`;
 
 /** One record as the INSERT's values, in FLOW_COLUMNS order. */
 function values(r: FlowRecord): unknown[] {
@@ -137,6 +142,35 @@ export class MariaDbStore implements ManagedStore {
       await this.conn.rollback();
       throw e;
     }
+  }
+
+  async appendNames(rows: readonly NameRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.conn.beginTransaction();
+    try {
+      for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+        await this.conn.batch(
+          NAMES_INSERT_SQL,
+          rows.slice(i, i + INSERT_CHUNK).map((r) => [r.address, r.name, r.source, mariadbTime(Date.parse(r.first_seen)), mariadbTime(Date.parse(r.last_seen))]),
+        );
+      }
+      await this.conn.commit();
+    } catch (e) {
+      await this.conn.rollback();
+      throw e;
+    }
+  }
+
+  async names(addresses: readonly string[]): Promise<NameRow[]> {
+    const out: NameRow[] = [];
+    for (let i = 0; i < addresses.length; i += NAME_BATCH) {
+      const q = namesQuery(addresses.slice(i, i + NAME_BATCH), mariadbDialect);
+      for (const r of await this.rows(q.sql, q.params)) {
+        const row = nameFromRow(r);
+        if (row) out.push(row);
+      }
+    }
+    return out;
   }
 
   async getMark(key: string): Promise<string | null> {

@@ -4,6 +4,7 @@
  */
 import { DIRECTION_EVIDENCE, protoName, type DirectionEvidence, type FlowRecord } from '../flow/record.js';
 import { isoMs } from '../util/time.js';
+import { NAME_SOURCES, type NameRow, type NameSource } from '../names/names.js';
 import type { TopKind, TopRows } from './store.js';
 
 export type JsRow = Record<string, unknown>;
@@ -82,4 +83,14 @@ export function recordFromRow(r: JsRow): FlowRecord {
 /** Counters as received: the stored estimates are raw x rate (one definition for every backend). */
 export function rawCounter(scaled: number, samplingRate: number): number {
   return samplingRate > 1 ? Math.round(scaled / samplingRate) : scaled;
+}
+
+/** Addresses per names query in every backend: keeps IN lists short. */
+export const NAME_BATCH = 500;
+
+/** A row of namesQuery (sql.ts) -> NameRow; undefined for a source this flowmap does not know. */
+export function nameFromRow(r: JsRow): NameRow | undefined {
+  const source = str(r.source) as NameSource;
+  if (!NAME_SOURCES.includes(source)) return undefined;
+  return { address: str(r.address), name: str(r.name), source, first_seen: isoMs(num(r.first_ms)), last_seen: isoMs(num(r.last_ms)) };
 }

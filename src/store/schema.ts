@@ -13,7 +13,7 @@ export interface ColumnDef {
 }
 
 /** Bump with a new entry in MIGRATIONS (per backend) whenever the table changes. */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 // ClickHouse 18.16 has no DateTime64, so times there are epoch milliseconds in UInt64.
 const TIME = { duckdb: 'TIMESTAMP', mariadb: 'DATETIME(3)', clickhouse: 'UInt64' };
@@ -53,6 +53,31 @@ export const FLOW_COLUMNS: readonly ColumnDef[] = [
   { name: 'direction', type: { duckdb: 'VARCHAR', mariadb: 'VARCHAR(16)', clickhouse: 'String' }, meaning: 'DirectionEvidence: how the client side was decided' },
   { name: 'source', type: TEXT, meaning: 'provenance: pcap:FILE, capture:IFACE, netflow:EXPORTER/IF, ...' },
 ];
+
+/**
+ * Host names seen or configured, one row per observation batch (append-only; readers aggregate
+ * per address, name, source). Written by ingest (passive DNS, TLS SNI, HTTP Host) and by
+ * `export --resolve` (reverse DNS, as a cache).
+ */
+export const NAME_COLUMNS: readonly ColumnDef[] = [
+  { name: 'address', type: ADDR, meaning: 'host address, canonical text as in flows.client/server' },
+  { name: 'name', type: TEXT, meaning: 'host name (control characters replaced, at most 253 characters)' },
+  { name: 'source', type: { duckdb: 'VARCHAR', mariadb: 'VARCHAR(16)', clickhouse: 'String' }, meaning: 'dns | sni | http | config | reverse' },
+  { name: 'first_seen', type: TIME, meaning: 'first time this name was seen for the address, UTC ms' },
+  { name: 'last_seen', type: TIME, meaning: 'last time it was seen' },
+];
+
+export function createNamesTableSql(backend: Backend): string {
+  const notNull = backend === 'clickhouse' ? '' : ' NOT NULL';
+  const cols = NAME_COLUMNS.map((c) => `  ${c.name} ${c.type[backend]}${notNull}`).join(',\n');
+  const tail =
+    backend === 'clickhouse'
+      ? ' ENGINE = MergeTree() ORDER BY (address, name, source)'
+      : backend === 'mariadb'
+        ? ' ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin'
+        : '';
+  return `CREATE TABLE IF NOT EXISTS names (\n${cols}\n)${tail}`;
+}
 
 /** CREATE TABLE for the flows table in a backend's dialect. */
 export function createFlowsTableSql(backend: Backend): string {
@@ -105,6 +130,15 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; sql: Record<Backend, s
       mariadb: ['CREATE TABLE IF NOT EXISTS flowmap_meta (name VARCHAR(255) NOT NULL PRIMARY KEY, value TEXT NOT NULL) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin'],
       // No UPDATE in ClickHouse 18.16: every write is a new row, the latest (`at`) wins.
       clickhouse: ['CREATE TABLE IF NOT EXISTS flowmap_meta (name String, value String, at UInt64) ENGINE = MergeTree() ORDER BY (name, at)'],
+    },
+  },
+  {
+    // Host names seen in captures or resolved on request (see NAME_COLUMNS).
+    version: 3,
+    sql: {
+      duckdb: [createNamesTableSql('duckdb')],
+      mariadb: [createNamesTableSql('mariadb'), 'CREATE INDEX IF NOT EXISTS names_address ON names (address)'],
+      clickhouse: [createNamesTableSql('clickhouse')],
     },
   },
 ];

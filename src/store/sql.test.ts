@@ -56,7 +56,7 @@ test('hostile values never reach SQL: the parser rejects them', () => {
 });
 
 test('a literal dialect (ClickHouse style) inlines only typed numbers', () => {
-  const literal = (p: SqlParam): string => (p.type === 'u64' ? `toUInt64(${p.value.toString()})` : p.type === 'int' ? String(Math.trunc(p.value)) : `toUInt64(${Math.trunc(p.ms)})`);
+  const literal = (p: SqlParam): string => (p.type === 'u64' ? `toUInt64(${p.value.toString()})` : p.type === 'int' ? String(Math.trunc(p.value)) : p.type === 'time' ? `toUInt64(${Math.trunc(p.ms)})` : `'${p.value.replace(/[\\']/g, '\\$&')}'`);
   const ch: SqlDialect = { ...duckdbDialect, semiJoin: false, name: 'clickhouse-test', literal, epochMs: (e) => e, countDistinct: (xs) => `uniqExact(${xs.join(', ')})` };
   const f = parseFilter({ subnet: ['192.168.1.0/24'], port: ['902'], since: '1h', minBytes: '1k', limit: 3 }, NOW);
   const q = topQuery('edges', f, ch);

@@ -12,7 +12,8 @@ import { FLOW_COLUMNS } from './schema.js';
 export type SqlParam =
   | { type: 'u64'; value: bigint }
   | { type: 'int'; value: number }
-  | { type: 'time'; ms: number };
+  | { type: 'time'; ms: number }
+  | { type: 'text'; value: string };
 
 export interface SqlDialect {
   readonly name: string;
@@ -214,5 +215,19 @@ SELECT client_text AS client, server_text AS server, server_port AS port, proto,
   connections, first_ms, last_ms
 FROM top_edges JOIN conversations USING (${EDGE_KEY})
 ORDER BY bytes DESC, client, server, port, proto`;
+  return { sql, params: p.params };
+}
+
+/**
+ * Names known for some addresses (null: all), aggregated over their observations (the names table
+ * is append-only). Returns address, name, source, first_ms, last_ms.
+ */
+export function namesQuery(addresses: readonly string[] | null, d: SqlDialect): BuiltQuery {
+  const p = new ParamList(d);
+  const where = addresses === null ? '' : `WHERE address IN (${addresses.map((a) => p.bind({ type: 'text', value: a })).join(', ')})`;
+  const sql = `SELECT address, name, source, ${d.epochMs('min(first_seen)')} AS first_ms, ${d.epochMs('max(last_seen)')} AS last_ms
+FROM names ${where}
+GROUP BY address, name, source
+ORDER BY address, source, name`;
   return { sql, params: p.params };
 }

@@ -1,5 +1,6 @@
 import type { FlowRecord } from '../flow/record.js';
 import type { FlowFilter } from '../filter/filter.js';
+import type { NameRow } from '../names/names.js';
 
 /** What `flowmap top --by ...` groups by. */
 export type TopKind = 'edges' | 'talkers' | 'services' | 'flows';
@@ -98,6 +99,10 @@ export interface Store {
   /** Top-N by total bytes (desc), filtered. Service names are filled in by the caller's registry. */
   top<K extends TopKind>(kind: K, filter: FlowFilter): Promise<TopRows[K]>;
   stats(): Promise<StoreStats>;
+  /** Add host-name observations to the `names` table (append-only; duplicates are harmless). */
+  appendNames(rows: readonly NameRow[]): Promise<void>;
+  /** Names known for these addresses, one row per (address, name, source), times aggregated. */
+  names(addresses: readonly string[]): Promise<NameRow[]>;
   close(): Promise<void>;
 }
 

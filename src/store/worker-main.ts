@@ -100,6 +100,10 @@ async function handle(req: StoreRequest): Promise<unknown> {
       return withStore((s) => s.top(req.kind, req.filter));
     case 'stats':
       return withStore((s) => s.stats());
+    case 'appendNames':
+      return withStore((s) => s.appendNames(req.rows));
+    case 'names':
+      return withStore((s) => s.names(req.addresses));
   }
 }
 

@@ -1,5 +1,6 @@
 /** Messages between WorkerStore (caller thread) and the store worker. */
 import type { FlowFilter } from '../filter/filter.js';
+import type { NameRow } from '../names/names.js';
 import type { RecordColumns } from './record-columns.js';
 import type { TopKind } from './store.js';
 
@@ -18,6 +19,8 @@ export type StoreRequest =
   | { id: number; op: 'append'; columns: RecordColumns }
   | { id: number; op: 'top'; kind: TopKind; filter: FlowFilter }
   | { id: number; op: 'stats' }
+  | { id: number; op: 'appendNames'; rows: NameRow[] }
+  | { id: number; op: 'names'; addresses: string[] }
   | { id: number; op: 'close' };
 
 /** Errors cross the thread boundary as data; the caller rebuilds the same class (exit codes survive). */

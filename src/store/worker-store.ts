@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { FlowFilter } from '../filter/filter.js';
 import type { FlowRecord } from '../flow/record.js';
+import type { NameRow } from '../names/names.js';
 import { FlowmapError, UsageError } from '../util/errors.js';
 import { toColumns } from './record-columns.js';
 import type { Store, StoreStats, TopKind, TopRows } from './store.js';
@@ -65,6 +66,14 @@ export class WorkerStore implements Store {
 
   stats(): Promise<StoreStats> {
     return this.call({ op: 'stats' });
+  }
+
+  appendNames(rows: readonly NameRow[]): Promise<void> {
+    return this.call({ op: 'appendNames', rows: [...rows] });
+  }
+
+  names(addresses: readonly string[]): Promise<NameRow[]> {
+    return this.call({ op: 'names', addresses: [...addresses] });
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,218 @@
+/**
+ * Every format read back by a real consumer: Graphviz renders the DOT, NetworkX loads the GraphML,
+ * an XML parser reads SVG and .drawio, csv-parse reads the CSVs, the .lucid file is unzipped and
+ * checked against Lucid's rules. The graph carries hostile names in every place a name can go.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { parse as parseCsv } from 'csv-parse/sync';
+import { unzipSync, strFromU8 } from 'fflate';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { layoutGraph } from '../graph/layout.js';
+import type { DepGraph } from '../graph/model.js';
+import { HOSTILE, hostileGraph } from '../testing/graphs.js';
+import { renderCsv, EDGE_CSV_COLUMNS } from './csv.js';
+import { renderDot } from './dot.js';
+import { renderDrawio } from './drawio.js';
+import { renderDrawioCsv } from './drawio-csv.js';
+import { renderGraphml } from './graphml.js';
+import { renderJson } from './json.js';
+import { lucidDocument, renderLucid } from './lucid.js';
+import { LUCID_CSV_HEADER, renderLucidCsv } from './lucid-csv.js';
+import { renderSvg } from './svg.js';
+
+const g = hostileGraph();
+const hasDot = existsSync('/usr/bin/dot');
+const hasNetworkx = spawnSync('python3', ['-c', 'import networkx'], { encoding: 'utf8' }).status === 0;
+
+const xmlParser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (_name: string, _path: unknown, _leaf: boolean, isAttribute: boolean) => !isAttribute, processEntities: true, htmlEntities: true });
+type XNode = Record<string, unknown>;
+
+/** Every element with this tag anywhere in a parsed document. */
+function findAll(doc: unknown, tag: string, out: XNode[] = []): XNode[] {
+  if (Array.isArray(doc)) for (const d of doc) findAll(d, tag, out);
+  else if (doc && typeof doc === 'object') {
+    for (const [k, v] of Object.entries(doc)) {
+      if (k === tag && Array.isArray(v)) out.push(...(v as XNode[]));
+      findAll(v, tag, out);
+    }
+  }
+  return out;
+}
+
+/** The hostile names that survive into labels (cut to the label length, controls replaced). */
+function shownPrefixes(): string[] {
+  return [HOSTILE[0], HOSTILE[3], HOSTILE[7]];
+}
+
+test('fixture: groups, other, and hostile names are all in the graph', () => {
+  assert.ok(g.groups.length === 2);
+  assert.ok(g.nodes.some((n) => n.kind === 'other'));
+  assert.ok(g.nodes.some((n) => n.label === HOSTILE[0]));
+  assert.ok(g.nodes.every((n) => !/[\n\r\t]/.test(n.label)));
+  const json = JSON.parse(renderJson(g)) as DepGraph;
+  assert.deepEqual(json, g);
+});
+
+test('DOT: Graphviz renders it; every node and edge is drawn; names stay text', { skip: !hasDot && 'graphviz (dot) not installed' }, () => {
+  const dot = renderDot(g);
+  const svg = execFileSync('dot', ['-Tsvg'], { input: dot, encoding: 'utf8' });
+  assert.ok(XMLValidator.validate(svg) === true);
+  const doc = xmlParser.parse(svg);
+  const groups = findAll(doc, 'g');
+  assert.equal(groups.filter((x) => x.class === 'node').length, g.nodes.length);
+  assert.equal(groups.filter((x) => x.class === 'edge').length, g.edges.length);
+  assert.equal(groups.filter((x) => x.class === 'cluster').length, g.groups.length);
+  assert.ok(!/<script/i.test(svg), 'no script element from a name');
+  const texts = findAll(doc, 'text').map((t) => String(t['#text']));
+  for (const p of shownPrefixes()) assert.ok(texts.includes(p), `label ${JSON.stringify(p)} shown as text`);
+});
+
+test('GraphML: NetworkX loads it (with and without yEd graphics) with the right counts and typed attributes', { skip: !hasNetworkx && 'python3-networkx not installed' }, async () => {
+  const layout = await layoutGraph(g);
+  for (const text of [renderGraphml(g), renderGraphml(g, layout)]) checkGraphml(text, text.includes('yfiles.type') ? layout : null);
+});
+
+function checkGraphml(text: string, layout: Awaited<ReturnType<typeof layoutGraph>> | null): void {
+  const script = [
+    'import sys, json, networkx as nx',
+    'g = nx.read_graphml(sys.stdin.buffer)',
+    'e = [dict(d, u=u, v=v) for u, v, d in g.edges(data=True)]',
+    'n = {k: d for k, d in g.nodes(data=True)}',
+    'print(json.dumps({"directed": g.is_directed(), "nodes": g.number_of_nodes(), "edges": g.number_of_edges(), "e": e, "n": n}))',
+  ].join('\n');
+  const out = execFileSync('python3', ['-c', script], { input: text });
+  const r = JSON.parse(out.toString('utf8')) as { directed: boolean; nodes: number; edges: number; e: Array<Record<string, unknown>>; n: Record<string, Record<string, unknown>> };
+  assert.equal(r.directed, true);
+  assert.equal(r.nodes, g.nodes.length);
+  assert.equal(r.edges, g.edges.length);
+  const first = r.e.find((x) => x.u === g.edges[0].source && x.v === g.edges[0].target && x.port === g.edges[0].port);
+  assert.ok(first);
+  assert.equal(first.bytes, g.edges[0].bytes);
+  assert.equal(first.bytes_c2s, g.edges[0].bytes_c2s);
+  assert.equal(first.service, 'https');
+  for (const n of g.nodes) {
+    assert.equal(r.n[n.id].label, n.label);
+    assert.equal(r.n[n.id].kind, n.kind);
+    // yEd geometry, as NetworkX reads it: the layout's position.
+    if (layout) assert.equal(Number(r.n[n.id].x), Math.round(layout.nodes[n.id].x * 10) / 10);
+    else assert.equal(r.n[n.id].x, undefined);
+  }
+}
+
+test('SVG and .drawio: valid XML, every edge joins two drawn shapes, names are text', async () => {
+  const layout = await layoutGraph(g);
+  const svg = renderSvg(g, layout);
+  assert.equal(XMLValidator.validate(svg), true);
+  const sdoc = xmlParser.parse(svg);
+  const sgroups = findAll(sdoc, 'g');
+  const nodeIds = new Set(sgroups.filter((x) => x.class === 'node').map((x) => x.id));
+  assert.equal(nodeIds.size, g.nodes.length);
+  const sedges = sgroups.filter((x) => x.class === 'edge');
+  assert.equal(sedges.length, g.edges.length);
+  for (const e of sedges) assert.ok(nodeIds.has(e['data-source']) && nodeIds.has(e['data-target']));
+  assert.equal(findAll(sdoc, 'script').length, 0);
+
+  const drawio = renderDrawio(g, layout);
+  assert.equal(XMLValidator.validate(drawio), true);
+  const cells = findAll(xmlParser.parse(drawio), 'mxCell');
+  const vertices = new Map(cells.filter((c) => c.vertex === '1').map((c) => [c.id as string, c]));
+  const edges = cells.filter((c) => c.edge === '1');
+  assert.equal(edges.length, g.edges.length);
+  for (const e of edges) assert.ok(vertices.has(e.source as string) && vertices.has(e.target as string));
+  for (const grp of g.groups) {
+    assert.ok(String(vertices.get(grp.id)?.style).includes('container=1'));
+    for (const m of grp.members) assert.equal(vertices.get(m)?.parent, grp.id);
+  }
+  // Values are plain text (html=0): the parsed value is exactly the label, markup and all.
+  const web = g.nodes.find((n) => n.label === HOSTILE[0]);
+  assert.ok(web);
+  assert.ok(String(vertices.get(web.id)?.value).startsWith(HOSTILE[0]));
+  assert.ok(String(vertices.get(web.id)?.style).includes('html=0'));
+});
+
+test('.lucid: a ZIP with document.json following Lucid Standard Import rules', async () => {
+  const layout = await layoutGraph(g);
+  const files = unzipSync(renderLucid(g, layout));
+  assert.deepEqual(Object.keys(files), ['document.json']);
+  const doc = JSON.parse(strFromU8(files['document.json'])) as ReturnType<typeof lucidDocument>;
+  assert.equal(doc.version, 1);
+  const page = doc.pages[0];
+  const ID = /^[A-Za-z0-9\-_.~]{1,36}$/;
+  const ids = [...page.shapes.map((s) => s.id), ...page.lines.map((l) => l.id), page.id];
+  assert.equal(new Set(ids).size, ids.length, 'ids are unique');
+  for (const id of ids) assert.match(id, ID);
+  const shapes = new Map(page.shapes.map((s) => [s.id, s]));
+  assert.equal(page.lines.length, g.edges.length);
+  for (const l of page.lines) {
+    for (const ep of [l.endpoint1, l.endpoint2]) {
+      assert.equal(ep.type, 'shapeEndpoint');
+      assert.ok(shapes.has(ep.shapeId), `line ${l.id} ends on an existing shape`);
+      assert.ok(ep.position.x >= 0 && ep.position.x <= 1 && ep.position.y >= 0 && ep.position.y <= 1);
+    }
+    assert.equal(l.endpoint2.style, 'arrow');
+  }
+  // Containers hold their members by geometry.
+  for (const grp of g.groups) {
+    const c = shapes.get(grp.id);
+    assert.equal(c?.type, 'rectangleContainer');
+    for (const m of grp.members) {
+      const b = shapes.get(m)?.boundingBox;
+      assert.ok(c && b && b.x >= c.boundingBox.x && b.y >= c.boundingBox.y && b.x + b.w <= c.boundingBox.x + c.boundingBox.w && b.y + b.h <= c.boundingBox.y + c.boundingBox.h);
+    }
+  }
+  assert.ok(page.shapes.some((s) => s.text?.startsWith(HOSTILE[0])));
+});
+
+test('CSV edge list: csv-parse reads the exact columns; formulas are neutralised', () => {
+  const rows = parseCsv(renderCsv(g), { columns: true, bom: false }) as Array<Record<string, string>>;
+  assert.deepEqual(Object.keys(rows[0]), [...EDGE_CSV_COLUMNS]);
+  assert.equal(rows.length, g.edges.length);
+  assert.equal(rows[0].bytes, String(g.edges[0].bytes));
+  const cells = rows.flatMap((r) => Object.values(r));
+  assert.ok(cells.includes(`'${HOSTILE[3]}`), 'formula text starts with an apostrophe');
+  for (const c of cells) assert.ok(!/^[=+@\t\r]/.test(c) && !/^-[^0-9]/.test(c), `cell ${JSON.stringify(c)} cannot run as a formula`);
+});
+
+test('Lucid CSV: the shape/line columns, lines between existing shapes, containment', () => {
+  const rows = parseCsv(renderLucidCsv(g), { columns: true }) as Array<Record<string, string>>;
+  assert.deepEqual(Object.keys(rows[0]), [...LUCID_CSV_HEADER]);
+  rows.forEach((r, i) => assert.equal(r.Id, String(i + 1)));
+  const byId = new Map(rows.map((r) => [r.Id, r]));
+  const lines = rows.filter((r) => r.Name === 'Line');
+  assert.equal(lines.length, g.edges.length);
+  for (const l of lines) {
+    assert.equal(l['Page ID'], '1');
+    assert.ok(byId.get(l['Line Source'])?.Name === 'Process' && byId.get(l['Line Destination'])?.Name === 'Process');
+  }
+  const contained = rows.filter((r) => r['Contained By'] !== '');
+  assert.equal(contained.length, g.groups.reduce((s, x) => s + x.members.length, 0));
+  for (const r of contained) assert.equal(byId.get(r['Contained By'])?.Name, 'Swim Lane');
+  for (const c of rows.flatMap((r) => Object.values(r))) assert.ok(!/^[=+@]/.test(c));
+});
+
+test('draw.io CSV: directives, then rows whose connect columns name existing ids', () => {
+  const text = renderDrawioCsv(g);
+  const lines = text.split('\n');
+  const directives = lines.filter((l) => l.startsWith('#'));
+  const connects = directives.filter((l) => l.startsWith('# connect: ')).map((l) => JSON.parse(l.slice('# connect: '.length)) as { from: string; to: string; label: string });
+  assert.ok(connects.length > 0);
+  const body = lines.filter((l) => !l.startsWith('#')).join('\n');
+  const rows = parseCsv(body, { columns: true }) as Array<Record<string, string>>;
+  assert.deepEqual(Object.keys(rows[0]).slice(0, 5), ['id', 'label', 'style', 'parent', 'addresses']);
+  const ids = new Set(rows.map((r) => r.id));
+  let edges = 0;
+  for (const r of rows) {
+    assert.ok(r.parent === '' || ids.has(r.parent));
+    for (const c of connects) {
+      for (const t of (r[c.from] ?? '').split(',').filter(Boolean)) {
+        assert.ok(ids.has(t));
+        edges++;
+      }
+    }
+  }
+  assert.equal(edges, g.edges.length);
+  for (const l of lines.filter((x) => !x.startsWith('#'))) assert.ok(!l.includes('\r'));
+});

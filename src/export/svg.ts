@@ -1,0 +1,65 @@
+/** A standalone SVG drawn from the graph and its ELK layout (no Graphviz needed). */
+import type { Layout } from '../graph/layout.js';
+import { EDGE_FONT, GROUP_FONT, NODE_FONT } from '../graph/layout.js';
+import type { DepGraph, GraphNode } from '../graph/model.js';
+import { xml } from './escape.js';
+import { edgeLines, edgeWidth, legendText, nodeLines } from './labels.js';
+
+const LEGEND_H = 28;
+
+export function renderSvg(g: DepGraph, layout: Layout): string {
+  const w = Math.max(layout.width, 400);
+  const h = layout.height + LEGEND_H;
+  const o: string[] = [];
+  o.push('<?xml version="1.0" encoding="UTF-8"?>');
+  o.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" font-family="Helvetica, Arial, sans-serif">`);
+  o.push('<title>flowmap dependency map</title>');
+  o.push('<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" markerUnits="userSpaceOnUse" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#5b6b7b"/></marker></defs>');
+  o.push(`<rect x="0" y="0" width="${w}" height="${h}" fill="#ffffff"/>`);
+  for (const grp of g.groups) {
+    const b = layout.groups[grp.id];
+    if (!b) continue;
+    o.push(`<g class="group" id="${grp.id}"><rect x="${r(b.x)}" y="${r(b.y)}" width="${r(b.w)}" height="${r(b.h)}" rx="8" fill="#f6f6f2" stroke="#9a9a8a"/>`);
+    o.push(`<text x="${r(b.x + 10)}" y="${r(b.y + 19)}" font-size="${GROUP_FONT}" font-weight="bold" fill="#555544">${xml(grp.name)}</text></g>`);
+  }
+  for (const e of g.edges) {
+    const route = layout.edges[e.id];
+    if (!route) continue;
+    const pts = route.points.map((p) => `${r(p.x)},${r(p.y)}`).join(' ');
+    const dash = e.proto === 'various' ? ' stroke-dasharray="6 4"' : '';
+    o.push(`<g class="edge" id="${e.id}" data-source="${e.source}" data-target="${e.target}"><title>${xml(edgeLines(e).join(' '))}</title><polyline points="${pts}" fill="none" stroke="#5b6b7b" stroke-width="${edgeWidth(e, g)}"${dash} marker-end="url(#arrow)"/></g>`);
+  }
+  for (const n of g.nodes) {
+    const b = layout.nodes[n.id];
+    if (!b) continue;
+    o.push(`<g class="node" id="${n.id}"><title>${xml(n.addresses.slice(0, 20).join(' '))}</title><rect x="${r(b.x)}" y="${r(b.y)}" width="${r(b.w)}" height="${r(b.h)}" rx="6" ${fill(n)}/>`);
+    o.push(`${lines(nodeLines(n), b.x + b.w / 2, b.y, b.h, NODE_FONT, '#1d2b3a')}</g>`);
+  }
+  for (const e of g.edges) {
+    const l = layout.edges[e.id]?.label;
+    if (!l) continue;
+    o.push(`<g class="edge-label" data-edge="${e.id}"><rect x="${r(l.x)}" y="${r(l.y)}" width="${r(l.w)}" height="${r(l.h)}" fill="#ffffff" fill-opacity="0.85"/>${lines(edgeLines(e), l.x + l.w / 2, l.y, l.h, EDGE_FONT, '#33414f')}</g>`);
+  }
+  o.push(`<text class="legend" x="10" y="${r(h - 10)}" font-size="11" fill="#555555">${xml(legendText(g))}</text>`);
+  o.push('</svg>');
+  return `${o.join('\n')}\n`;
+}
+
+function fill(n: GraphNode): string {
+  if (n.kind === 'other') return 'fill="#ffffff" stroke="#888888" stroke-dasharray="4 3"';
+  if (n.kind === 'host') return 'fill="#eef4fb" stroke="#4a76a8"';
+  return 'fill="#e8f3e8" stroke="#4a8a4a"';
+}
+
+/** Centred lines of text inside a box of height h starting at y. */
+function lines(ls: string[], cx: number, y: number, h: number, px: number, color: string): string {
+  const lh = Math.round(px * 1.3);
+  const top = y + (h - ls.length * lh) / 2 + px;
+  return ls
+    .map((t, i) => `<text x="${r(cx)}" y="${r(top + i * lh)}" font-size="${px}" text-anchor="middle" fill="${color}">${xml(t)}</text>`)
+    .join('');
+}
+
+function r(v: number): string {
+  return String(Math.round(v * 10) / 10);
+}

@@ -1,0 +1,41 @@
+/**
+ * The store side of the graph: fetch every (client, server, port, proto) edge that passes the filter
+ * and the names of their hosts, then build. --min-bytes applies to the graph's (possibly grouped)
+ * edges rather than to host rows, and --limit has no meaning here (--top does that job).
+ */
+import type { FlowFilter } from '../filter/filter.js';
+import { MAX_LIMIT } from '../filter/parse.js';
+import { NameBook, type NameRow } from '../names/names.js';
+import { runTop } from '../query/top.js';
+import type { ServiceRegistry } from '../services/registry.js';
+import type { Store } from '../store/store.js';
+import { buildGraph, type BuildOptions } from './build.js';
+import type { DepGraph } from './model.js';
+
+export interface LoadOptions extends Omit<BuildOptions, 'names' | 'minBytes'> {
+  /** Names from the config file: they win over anything seen on the network. */
+  configNames: readonly NameRow[];
+  /**
+   * Reverse DNS for drawn hosts that have no name yet; what it finds is added to the store's names
+   * table (the cache for the next run).
+   */
+  resolve?: (addresses: string[]) => Promise<NameRow[]>;
+}
+
+export async function loadGraph(store: Store, filter: FlowFilter, services: ServiceRegistry, opts: LoadOptions): Promise<DepGraph> {
+  const { minBytes, ...rest } = filter;
+  const rows = await runTop(store, 'edges', { ...rest, limit: MAX_LIMIT }, services);
+  const addresses = new Set<string>();
+  for (const r of rows) addresses.add(r.client).add(r.server);
+  const seen = addresses.size ? await store.names([...addresses]) : [];
+  const names = new NameBook([...opts.configNames, ...seen]);
+  const graph = buildGraph(rows, { ...opts, names, minBytes });
+  if (!opts.resolve) return graph;
+  const unnamed = graph.nodes.filter((n) => n.kind === 'host' && n.name === undefined).map((n) => n.key);
+  if (unnamed.length === 0) return graph;
+  const found = await opts.resolve(unnamed);
+  if (found.length === 0) return graph;
+  await store.appendNames(found);
+  for (const r of found) names.add(r);
+  return buildGraph(rows, { ...opts, names, minBytes });
+}

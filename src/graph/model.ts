@@ -1,0 +1,80 @@
+/**
+ * The one dependency-graph model: every export format and the web app draw this. Nodes are hosts,
+ * groups of hosts, subnets, or the "other" node; edges go from client to server per service.
+ * Built by build.ts from edge rows, laid out (separately) by layout.ts, rendered by src/export/.
+ */
+import type { NameSource } from '../names/names.js';
+
+export type NodeKind = 'host' | 'group' | 'subnet' | 'other';
+
+export interface GraphNode {
+  /** Safe identifier in every target format: `n` + digits. */
+  id: string;
+  kind: NodeKind;
+  /** What the node stands for: an address, a group name, a subnet (`10.0.0.0/24`), or `other`. */
+  key: string;
+  /** Display text: the host's name, else its address; the group or subnet otherwise. */
+  label: string;
+  /** The best name and where it came from (hosts only). */
+  name?: string;
+  nameSource?: NameSource;
+  /** Addresses inside the node (one for a host), sorted. */
+  addresses: string[];
+  /** The container (GraphGroup.id) it is drawn in, if any. */
+  group?: string;
+  /** Traffic where this node is the server (bytes in both directions). */
+  bytesServed: number;
+  /** Traffic where this node is the client. */
+  bytesUsed: number;
+}
+
+export interface GraphEdge {
+  id: string;
+  /** Node ids: source = client side, target = server side. */
+  source: string;
+  target: string;
+  /** Server port and protocol name; port 0 and proto `various` for folded "other" traffic. */
+  port: number;
+  proto: string;
+  service: string | null;
+  bytes_c2s: number;
+  bytes_s2c: number;
+  bytes: number;
+  packets: number;
+  connections: number;
+  first_seen: string;
+  last_seen: string;
+}
+
+/** A container: hosts put together by the config's group rules. */
+export interface GraphGroup {
+  id: string;
+  name: string;
+  /** Node ids inside, in node order. */
+  members: string[];
+}
+
+export interface GraphMeta {
+  groupBy: string;
+  /** Edges (after grouping) before --top / --min-bytes. */
+  totalEdges: number;
+  totalBytes: number;
+  /** Edges beyond --top or below --min-bytes, and their bytes: folded into "other" or dropped. */
+  cutEdges: number;
+  cutBytes: number;
+  other: 'fold' | 'drop';
+}
+
+export interface DepGraph {
+  nodes: GraphNode[];
+  edges: GraphEdge[];
+  groups: GraphGroup[];
+  meta: GraphMeta;
+}
+
+/** `https 443/tcp`, `443/tcp`, or `other` for folded traffic. */
+export function serviceLabel(e: Pick<GraphEdge, 'port' | 'proto' | 'service'>): string {
+  if (e.proto === 'various') return e.service ?? 'other';
+  const pp = e.port === 0 ? e.proto : `${e.port}/${e.proto}`;
+  return e.service ? `${e.service} ${pp}` : pp;
+}
