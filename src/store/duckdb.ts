@@ -96,21 +96,32 @@ export class DuckDbStore implements ManagedStore {
    */
   async appendColumns(batches: readonly RecordColumns[], mark?: StoreMark): Promise<void> {
     if (batches.every((b) => b.count === 0) && !mark) return;
-    await this.conn.run('BEGIN TRANSACTION');
-    let a: DuckDBAppender | undefined;
-    try {
-      const app = await this.conn.createAppender('flows');
-      a = app;
+    await this.appendInTransaction('flows', (app) => {
       const types = Array.from({ length: app.columnCount }, (_, i) => app.columnType(i));
       if (types.length !== FLOW_COLUMNS.length) throw new FlowmapError(`table flows in ${this.path} has ${types.length} columns, expected ${FLOW_COLUMNS.length}`);
       const size = DuckDBVector.standardSize();
       const filler = new ChunkFiller(size);
       for (const cols of batches) {
-        for (let i = 0; i < cols.count; i += size) a.appendDataChunk(filler.fill(types, SOURCES, cols, i, Math.min(size, cols.count - i)));
+        for (let i = 0; i < cols.count; i += size) app.appendDataChunk(filler.fill(types, SOURCES, cols, i, Math.min(size, cols.count - i)));
       }
+    }, async () => {
+      if (mark) await this.conn.run('INSERT OR REPLACE INTO flowmap_meta VALUES ($1, $2)', [mark.key, mark.value]);
+    });
+  }
+
+  /**
+   * One transaction around an appender on `table`: `fill` appends, the appender is flushed, `more`
+   * runs in the same transaction, then COMMIT. Any failure rolls everything back.
+   */
+  private async appendInTransaction(table: string, fill: (a: DuckDBAppender) => void, more?: () => Promise<void>): Promise<void> {
+    await this.conn.run('BEGIN TRANSACTION');
+    let a: DuckDBAppender | undefined;
+    try {
+      a = await this.conn.createAppender(table);
+      fill(a);
       a.closeSync(); // flushes
       a = undefined;
-      if (mark) await this.conn.run('INSERT OR REPLACE INTO flowmap_meta VALUES ($1, $2)', [mark.key, mark.value]);
+      if (more) await more();
       await this.conn.run('COMMIT');
     } catch (err) {
       try {
@@ -164,10 +175,7 @@ export class DuckDbStore implements ManagedStore {
   /** Through DuckDB's appender, in one transaction: a capture can yield tens of thousands of names. */
   async appendNames(rows: readonly NameRow[]): Promise<void> {
     if (rows.length === 0) return;
-    await this.conn.run('BEGIN TRANSACTION');
-    let a: DuckDBAppender | undefined;
-    try {
-      a = await this.conn.createAppender('names');
+    await this.appendInTransaction('names', (a) => {
       for (const r of rows) {
         a.appendVarchar(r.address);
         a.appendVarchar(r.name);
@@ -176,18 +184,7 @@ export class DuckDbStore implements ManagedStore {
         a.appendTimestamp(ts(Date.parse(r.last_seen)));
         a.endRow();
       }
-      a.closeSync();
-      a = undefined;
-      await this.conn.run('COMMIT');
-    } catch (err) {
-      try {
-        a?.closeSync();
-      } catch {
-        // already failing; the rollback discards it
-      }
-      await this.conn.run('ROLLBACK');
-      throw err;
-    }
+    });
   }
 
   async names(addresses: readonly string[]): Promise<NameRow[]> {

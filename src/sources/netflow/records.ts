@@ -2,7 +2,8 @@ import type { ExportedFlow } from '../collector/exported.js';
 import { PacketDecoder } from '../../decode/decoder.js';
 import { LinkType } from '../../decode/linktypes.js';
 import { Decoded, newSkipCounters, PacketInfo, SkipReason } from '../../decode/packet.js';
-import { v4Text, v6Text, wordsText } from './addr.js';
+import { v4Text, v6Text } from './addr.js';
+import { sampledFrameFlow } from './sampled.js';
 import { F } from './fields.js';
 import type { DomainState } from './state.js';
 import { VARIABLE, type Template } from './template.js';
@@ -286,28 +287,18 @@ export class RecordDecoder {
     const time = this.time(c, this.startMs, this.startS, this.startDeltaUs, this.startUp);
     const rate = this.rate(c.domain);
     if (rate !== 0) c.domain.health.samplingRate = rate;
-    const proto = info.proto;
-    emit({
-      src: wordsText(info.src),
-      dst: wordsText(info.dst),
-      srcPort: info.srcPort,
-      dstPort: info.dstPort,
-      proto,
-      ipVersion: info.ipVersion === 6 ? 6 : 4,
-      vlan: info.vlan !== 0 ? info.vlan : this.vlan,
-      bytes: this.bytes >= 0 ? this.bytes : info.ipBytes,
-      packets: this.packets >= 0 ? this.packets : 1,
-      reverseBytes: 0,
-      reversePackets: 0,
-      tcpFlags: proto === 6 ? info.tcpFlags : 0,
-      reverseTcpFlags: 0,
-      firstSeen: time,
-      lastSeen: this.endMs >= 0 || this.endS >= 0 || this.endDeltaUs >= 0 || this.endUp >= 0 ? this.time(c, this.endMs, this.endS, this.endDeltaUs, this.endUp) : time,
-      samplingRate: rate,
-      initiator: null,
-      exporter: c.exporter,
-      domain: c.domain.domain,
-    });
+    emit(
+      sampledFrameFlow(info, {
+        vlan: this.vlan,
+        bytes: this.bytes >= 0 ? this.bytes : info.ipBytes,
+        packets: this.packets >= 0 ? this.packets : 1,
+        firstSeen: time,
+        lastSeen: this.endMs >= 0 || this.endS >= 0 || this.endDeltaUs >= 0 || this.endUp >= 0 ? this.time(c, this.endMs, this.endS, this.endDeltaUs, this.endUp) : time,
+        samplingRate: rate,
+        exporter: c.exporter,
+        domain: c.domain.domain,
+      }),
+    );
     return true;
   }
 

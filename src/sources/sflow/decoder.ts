@@ -2,7 +2,8 @@ import type { ExportedFlow, ExporterHealth, HealthBook } from '../collector/expo
 import { PacketDecoder } from '../../decode/decoder.js';
 import { linkTypeForSflowHeader } from '../../decode/linktypes.js';
 import { Decoded, PacketInfo, SKIP_REASON_NAMES, SkipReason } from '../../decode/packet.js';
-import { v4Text, v6Text, wordsText } from '../netflow/addr.js';
+import { v4Text, v6Text } from '../netflow/addr.js';
+import { sampledFrameFlow } from '../netflow/sampled.js';
 import { BoundedMap } from '../netflow/bounded.js';
 import { SequenceTracker } from '../netflow/sequence.js';
 
@@ -195,28 +196,7 @@ export class SflowDecoder {
       if (r !== SkipReason.NOT_IP && this.ipRec < 0) this.health.error(h, `sampled header: ${SKIP_REASON_NAMES[r] ?? 'undecodable'}`);
       return false;
     }
-    const proto = info.proto;
-    emit({
-      src: wordsText(info.src),
-      dst: wordsText(info.dst),
-      srcPort: info.srcPort,
-      dstPort: info.dstPort,
-      proto,
-      ipVersion: info.ipVersion === 6 ? 6 : 4,
-      vlan: info.vlan !== 0 ? info.vlan : this.switchVlan,
-      bytes: info.ipBytes,
-      packets: 1,
-      reverseBytes: 0,
-      reversePackets: 0,
-      tcpFlags: proto === 6 ? info.tcpFlags : 0,
-      reverseTcpFlags: 0,
-      firstSeen: receivedMs,
-      lastSeen: receivedMs,
-      samplingRate: rate,
-      initiator: null,
-      exporter: agent,
-      domain: subAgent,
-    });
+    emit(sampledFrameFlow(info, { vlan: this.switchVlan, bytes: info.ipBytes, packets: 1, firstSeen: receivedMs, lastSeen: receivedMs, samplingRate: rate, exporter: agent, domain: subAgent }));
     h.records++;
     return true;
   }
