@@ -1,0 +1,188 @@
+/**
+ * Turns the stream of exported flows into the client/server FlowRecords that captures produce.
+ *
+ * - NetFlow v5/v9 and IPFIX send one record per direction: the two halves of a conversation (same
+ *   exporter, same tuple reversed) are paired when they meet within `pairWindowMs` of receive time,
+ *   in either order and from different datagrams. A half whose partner does not come is stored alone.
+ * - IPFIX biflow records (reverse counters, or an exporter-stated initiator) are whole already.
+ * - sFlow sends sampled packets: they are summed per conversation and written out on the idle and
+ *   active timeouts, like the capture flow table does.
+ * Counters are scaled by the sampling rate (the record's, else the per-exporter override, else 1).
+ * Memory is bounded by `maxOpen`: beyond it the oldest conversations are written out early.
+ */
+import type { ServiceLookup } from '../../flow/direction.js';
+import type { FlowRecord } from '../../flow/record.js';
+import { Conversation, ICMP, ICMPV6 } from './conversation.js';
+import type { ExportedFlow } from './exported.js';
+
+/** How an exported flow is read: as a flow record (pairing) or a sampled packet (aggregation). */
+export type ExportFamily = 'netflow' | 'ipfix' | 'sflow';
+
+export interface AggregatorOptions {
+  services: ServiceLookup;
+  emit: (record: FlowRecord) => void;
+  /** How long a half waits for its reverse half (receive time, ms). */
+  pairWindowMs?: number;
+  /** sFlow conversations: written out after this long without a sample (ms). */
+  idleTimeoutMs: number;
+  /** sFlow conversations: written out and restarted after this long (ms). */
+  activeTimeoutMs: number;
+  /** Bound on conversations held (halves waiting plus sFlow conversations). */
+  maxOpen: number;
+  /** Sampling rate for an exporter address whose records state none (0); else 1. */
+  samplingOverride?: (exporter: string) => number | undefined;
+}
+
+export interface AggregatorStats {
+  /** Exported flows taken in. */
+  flows: number;
+  /** Records emitted from two halves paired. */
+  paired: number;
+  /** Records emitted from one half whose partner never came within the window. */
+  unpaired: number;
+  /** Biflow records emitted as they came. */
+  biflows: number;
+  /** Records emitted from sFlow samples. */
+  sampled: number;
+  /** Conversations written out early because `maxOpen` was reached. */
+  evicted: number;
+}
+
+export const DEFAULT_PAIR_WINDOW_MS = 15_000;
+
+export class FlowAggregator {
+  /** Halves waiting for their partner, oldest first (Map keeps insertion order). */
+  private readonly halves = new Map<string, Conversation>();
+  /** sFlow conversations. */
+  private readonly sampled = new Map<string, Conversation>();
+  private readonly pairWindowMs: number;
+  private nextScan = 0;
+  private now = 0;
+  readonly stats: AggregatorStats = { flows: 0, paired: 0, unpaired: 0, biflows: 0, sampled: 0, evicted: 0 };
+
+  constructor(private readonly opts: AggregatorOptions) {
+    this.pairWindowMs = opts.pairWindowMs ?? DEFAULT_PAIR_WINDOW_MS;
+  }
+
+  /** Conversations held. */
+  get size(): number {
+    return this.halves.size + this.sampled.size;
+  }
+
+  /** Take one exported flow, received at `receivedMs` (epoch ms; packet time when replaying a capture). */
+  add(f: ExportedFlow, family: ExportFamily, receivedMs: number): void {
+    this.stats.flows++;
+    if (receivedMs > this.now) {
+      this.now = receivedMs;
+      if (receivedMs >= this.nextScan) this.expire(receivedMs);
+    }
+    const rate = f.samplingRate > 0 ? f.samplingRate : (this.opts.samplingOverride?.(f.exporter) ?? 1);
+    let srcPort = f.srcPort;
+    let dstPort = f.dstPort;
+    let icmpType = -1;
+    if ((f.proto === ICMP || f.proto === ICMPV6) && srcPort === 0) {
+      // NetFlow/IPFIX carry ICMP type and code as type*256+code in the destination port: a role, not a port.
+      icmpType = dstPort >>> 8;
+      dstPort = 0;
+    }
+    // Canonical order: side 0 is the smaller (address, port) end, so both halves find one key.
+    const srcIs0 = f.src < f.dst || (f.src === f.dst && srcPort <= dstPort);
+    const side: 0 | 1 = srcIs0 ? 0 : 1;
+    const a = srcIs0 ? f.src : f.dst;
+    const b = srcIs0 ? f.dst : f.src;
+    const pa = srcIs0 ? srcPort : dstPort;
+    const pb = srcIs0 ? dstPort : srcPort;
+    const source = `${family}:${f.exporter}/${f.domain}`;
+    const key = `${source}|${f.proto}|${f.vlan}|${a}|${pa}|${b}|${pb}`;
+    const make = (): Conversation =>
+      new Conversation(key, source, f.proto, f.ipVersion, f.vlan, a, pa, b, pb, side, rate, receivedMs);
+
+    if (family === 'sflow') {
+      let c = this.sampled.get(key);
+      if (c === undefined) {
+        this.makeRoom();
+        c = make();
+        this.sampled.set(key, c);
+      }
+      c.add(f, side, rate, icmpType, true, receivedMs);
+      return;
+    }
+    if (f.reverseBytes > 0 || f.reversePackets > 0 || f.initiator !== null) {
+      const c = make();
+      c.add(f, side, rate, icmpType, false, receivedMs);
+      this.stats.biflows++;
+      this.opts.emit(c.toRecord(this.opts.services));
+      return;
+    }
+    const waiting = this.halves.get(key);
+    if (waiting === undefined) {
+      this.makeRoom();
+      const c = make();
+      c.add(f, side, rate, icmpType, false, receivedMs);
+      this.halves.set(key, c);
+      return;
+    }
+    const other = side === 0 ? 1 : 0;
+    // Same direction again (e.g. an active-timeout slice): it joins the waiting half.
+    waiting.add(f, side, rate, icmpType, false, receivedMs);
+    if (waiting.seen(other)) {
+      this.halves.delete(key);
+      this.stats.paired++;
+      this.opts.emit(waiting.toRecord(this.opts.services));
+    }
+  }
+
+  /**
+   * Write out halves whose window has passed and sFlow conversations past their timeouts, as of
+   * `nowMs` (receive time). Called as flows come, and by the wall clock when collecting live.
+   */
+  expire(nowMs: number): void {
+    if (nowMs > this.now) this.now = nowMs;
+    const services = this.opts.services;
+    // Halves are held oldest first: stop at the first one still inside its window.
+    for (const c of this.halves.values()) {
+      if (nowMs - c.created < this.pairWindowMs) break;
+      this.halves.delete(c.key);
+      this.stats.unpaired++;
+      this.opts.emit(c.toRecord(services));
+    }
+    const { idleTimeoutMs, activeTimeoutMs } = this.opts;
+    for (const c of this.sampled.values()) {
+      if (nowMs - c.updated >= idleTimeoutMs || nowMs - c.created >= activeTimeoutMs) {
+        this.sampled.delete(c.key);
+        this.stats.sampled++;
+        this.opts.emit(c.toRecord(services));
+      }
+    }
+    // Checked a few times per window: records leave at most a quarter window late.
+    this.nextScan = nowMs + Math.max(100, Math.min(this.pairWindowMs, idleTimeoutMs, activeTimeoutMs) / 4);
+  }
+
+  /** Write out everything held (end of input, or stop). */
+  flushAll(): void {
+    const services = this.opts.services;
+    for (const c of this.halves.values()) {
+      this.stats.unpaired++;
+      this.opts.emit(c.toRecord(services));
+    }
+    this.halves.clear();
+    for (const c of this.sampled.values()) {
+      this.stats.sampled++;
+      this.opts.emit(c.toRecord(services));
+    }
+    this.sampled.clear();
+  }
+
+  /** At the bound: write out the oldest conversation of the larger map. */
+  private makeRoom(): void {
+    if (this.size < this.opts.maxOpen) return;
+    const from = this.halves.size >= this.sampled.size ? this.halves : this.sampled;
+    const oldest = from.values().next().value;
+    if (oldest === undefined) return;
+    from.delete(oldest.key);
+    this.stats.evicted++;
+    if (from === this.halves) this.stats.unpaired++;
+    else this.stats.sampled++;
+    this.opts.emit(oldest.toRecord(this.opts.services));
+  }
+}
