@@ -12,9 +12,10 @@ import type { FlowFilter } from '../filter/filter.js';
 import { FlowmapError, UsageError } from '../util/errors.js';
 import { isoMs } from '../util/time.js';
 import { ChunkFiller, type ColumnSource } from './duckdb-chunk.js';
+import { exporterHealthDuckdb, saveExporterHealthDuckdb } from './duckdb-exporters.js';
 import { FLOW_COLUMNS, MIGRATIONS, SCHEMA_VERSION, createVersionTableSql } from './schema.js';
 import { duckdbDialect, topQuery, type SqlParam } from './sql.js';
-import type { Store, StoreStats, TopKind, TopRows } from './store.js';
+import type { ExporterHealthRow, Store, StoreStats, TopKind, TopRows } from './store.js';
 
 type JsRow = Record<string, unknown>;
 
@@ -128,6 +129,14 @@ export class DuckDbStore implements Store {
       firstSeen: r.f == null ? null : isoMs(num(r.f)),
       lastSeen: r.l == null ? null : isoMs(num(r.l)),
     };
+  }
+
+  saveExporterHealth(run: string, rows: readonly ExporterHealthRow[]): Promise<void> {
+    return saveExporterHealthDuckdb(this.conn, run, rows);
+  }
+
+  exporterHealth(): Promise<ExporterHealthRow[]> {
+    return exporterHealthDuckdb(this.conn);
   }
 
   async close(): Promise<void> {

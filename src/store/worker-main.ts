@@ -33,6 +33,8 @@ async function handle(req: StoreRequest): Promise<unknown> {
       if (req.op === 'append') return s.append(fromColumns(req.columns));
       if (req.op === 'top') return s.top(req.kind, req.filter);
       if (req.op === 'stats') return s.stats();
+      if (req.op === 'saveHealth') return s.saveExporterHealth(req.run, req.rows);
+      if (req.op === 'health') return s.exporterHealth();
       return null;
     });
   }
@@ -46,6 +48,10 @@ async function handle(req: StoreRequest): Promise<unknown> {
       return (await opened()).top(req.kind, req.filter);
     case 'stats':
       return (await opened()).stats();
+    case 'saveHealth':
+      return (await opened()).saveExporterHealth(req.run, req.rows);
+    case 'health':
+      return (await opened()).exporterHealth();
     case 'close':
       if (store) await (await store).close();
       return null;

@@ -1,7 +1,7 @@
 /** Messages between WorkerStore (caller thread) and the store worker. */
 import type { FlowFilter } from '../filter/filter.js';
 import type { RecordColumns } from './record-columns.js';
-import type { TopKind } from './store.js';
+import type { ExporterHealthRow, TopKind } from './store.js';
 
 export interface WorkerInit {
   spec: string | undefined;
@@ -18,6 +18,8 @@ export type StoreRequest =
   | { id: number; op: 'append'; columns: RecordColumns }
   | { id: number; op: 'top'; kind: TopKind; filter: FlowFilter }
   | { id: number; op: 'stats' }
+  | { id: number; op: 'saveHealth'; run: string; rows: ExporterHealthRow[] }
+  | { id: number; op: 'health' }
   | { id: number; op: 'close' };
 
 /** Errors cross the thread boundary as data; the caller rebuilds the same class (exit codes survive). */

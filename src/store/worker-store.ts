@@ -3,7 +3,7 @@ import type { FlowFilter } from '../filter/filter.js';
 import type { FlowRecord } from '../flow/record.js';
 import { FlowmapError, UsageError } from '../util/errors.js';
 import { toColumns } from './record-columns.js';
-import type { Store, StoreStats, TopKind, TopRows } from './store.js';
+import type { ExporterHealthRow, Store, StoreStats, TopKind, TopRows } from './store.js';
 import type { StoreRequest, StoreResponse, WireError, WorkerInit } from './worker-protocol.js';
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
@@ -65,6 +65,14 @@ export class WorkerStore implements Store {
 
   stats(): Promise<StoreStats> {
     return this.call({ op: 'stats' });
+  }
+
+  saveExporterHealth(run: string, rows: readonly ExporterHealthRow[]): Promise<void> {
+    return this.call({ op: 'saveHealth', run, rows: [...rows] });
+  }
+
+  exporterHealth(): Promise<ExporterHealthRow[]> {
+    return this.call({ op: 'health' });
   }
 
   async close(): Promise<void> {
