@@ -163,7 +163,7 @@ describe('DuckDbStore on disk', () => {
     const rows = (await conn.runAndReadAll('SELECT raw_bytes_c2s, raw_bytes_s2c, raw_packets_c2s, sampling_rate, client_lo, direction, source FROM flows')).getRowObjectsJS();
     assert.deepEqual(rows, [{ raw_bytes_c2s: 100n, raw_bytes_s2c: 50n, raw_packets_c2s: 2n, sampling_rate: 100, client_lo: 0xffff0a000001n, direction: 'exporter', source: 'sflow:10.0.0.254/3' }]);
     const versions = (await conn.runAndReadAll('SELECT version FROM schema_version')).getRowObjectsJS();
-    assert.deepEqual(versions, [{ version: 1 }]);
+    assert.deepEqual(versions, [{ version: 1 }, { version: 2 }]);
     await conn.run('INSERT INTO schema_version VALUES (99)');
     conn.closeSync();
     inst.closeSync();
