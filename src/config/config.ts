@@ -12,6 +12,15 @@ export interface FlowmapConfig {
   db?: string;
   services: ServiceOverride[];
   flows: FlowTableConfig;
+  /** Per-exporter settings for flow collection (`flowmap collect`, `ingest --exports`). */
+  exporters: ExporterOverride[];
+}
+
+/** An exporter whose records state no sampling rate: its counters are scaled by this one. */
+export interface ExporterOverride {
+  /** Exporter address, canonical text. */
+  address: string;
+  samplingRate: number;
 }
 
 export interface FlowTableConfig {
@@ -49,7 +58,7 @@ export function findConfigFile(explicit?: string, env: NodeJS.ProcessEnv = proce
 /** Load and validate the config (YAML, or JSON), with defaults filled in. No file: all defaults. */
 export async function loadConfig(path?: string, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Promise<FlowmapConfig> {
   const file = findConfigFile(path, env, cwd);
-  if (file === null) return { path: null, services: [], flows: { ...DEFAULT_FLOWS } };
+  if (file === null) return { path: null, services: [], flows: { ...DEFAULT_FLOWS }, exporters: [] };
   const abs = resolve(cwd, file);
   let text: string;
   try {

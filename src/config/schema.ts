@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { parseProto } from '../flow/record.js';
 import { parseDuration } from '../util/duration.js';
 import { UsageError } from '../util/errors.js';
+import { canonicalAddr, tryParseIp } from '../util/ip.js';
 import { DEFAULT_FLOWS, type FlowmapConfig } from './config.js';
 
 const PORT_MSG = 'expected a number 0-65535';
@@ -29,6 +30,17 @@ const serviceSchema = z.strictObject({
   name: z.string({ error: 'expected a name (text)' }).trim().min(1, 'must not be empty').max(64, 'at most 64 characters'),
 });
 
+const ADDRESS_MSG = 'expected an IPv4 or IPv6 address';
+
+const exporterSchema = z.strictObject({
+  address: z.string({ error: ADDRESS_MSG }).refine((a) => tryParseIp(a) !== null, ADDRESS_MSG),
+  samplingRate: z
+    .number({ error: 'expected a whole number, 1 or more (1 in N packets sampled)' })
+    .int('expected a whole number, 1 or more (1 in N packets sampled)')
+    .min(1, 'expected a whole number, 1 or more (1 in N packets sampled)')
+    .max(0xffffffff, 'at most 4294967295'),
+});
+
 const configSchema = z.strictObject({
   db: z.string({ error: 'expected a path or store spec (text)' }).min(1, 'must not be empty').optional(),
   services: z.array(serviceSchema, { error: 'expected a list of { port, proto, name }' }).optional(),
@@ -39,6 +51,7 @@ const configSchema = z.strictObject({
       maxFlows: z.number({ error: 'expected a whole number' }).int('expected a whole number').min(1, 'must be at least 1').optional(),
     }, { error: 'expected a mapping (idleTimeout, activeTimeout, maxFlows)' })
     .optional(),
+  exporters: z.array(exporterSchema, { error: 'expected a list of { address, samplingRate }' }).optional(),
 }, { error: 'expected a mapping at the top level' });
 
 /** `services[2].port` from a zod path. */
@@ -69,6 +82,7 @@ export function parseConfig(data: unknown, label: string, baseDir = process.cwd(
       activeTimeoutMs: c.flows?.activeTimeout ?? DEFAULT_FLOWS.activeTimeoutMs,
       maxFlows: c.flows?.maxFlows ?? DEFAULT_FLOWS.maxFlows,
     },
+    exporters: (c.exporters ?? []).map((e) => ({ address: canonicalAddr(e.address), samplingRate: e.samplingRate })),
   };
 }
 
