@@ -12,6 +12,7 @@ import { summaryLine, totalLine } from './summary.js';
 interface IngestOptions {
   json?: boolean;
   quiet?: boolean;
+  exports?: boolean;
 }
 
 export function registerIngest(program: Command): void {
@@ -19,11 +20,22 @@ export function registerIngest(program: Command): void {
     .command('ingest')
     .description('read capture files (pcap, pcapng; - for stdin) into the store')
     .argument('<files...>', 'capture files, or - for standard input')
+    .option('--exports', 'the files hold NetFlow/IPFIX/sFlow export datagrams (UDP): decode them as `flowmap collect` does')
     .option('--json', 'print the per-file summaries as JSON on stdout')
     .option('-q, --quiet', 'no summary lines on stderr')
     .action(
       action(async (files: string[], opts: IngestOptions, cmd: Command) => {
         const ctx = await cliContext(cmd);
+        if (opts.exports) {
+          const { ingestExportFiles } = await import('./ingest-exports.js');
+          const r = await withStore(ctx, (store, ready) => ingestExportFiles(files, ctx, store, opts.quiet === true, ready), { worker: true });
+          if (opts.json) process.stdout.write(JSON.stringify({ files: r.files, ...r.totals }, null, 2) + '\n');
+          if (r.interrupted) {
+            say('interrupted: the flows read so far are stored; the rest of the input was not read');
+            return EXIT_FAILURE;
+          }
+          return r.failed > 0 ? EXIT_USAGE : EXIT_OK;
+        }
         const { summaries, failed, interrupted } = await withStore(ctx, (store, ready) => ingestFiles(files, ctx, store, opts, ready), { worker: true });
         if (opts.json) process.stdout.write(JSON.stringify(summaries, null, 2) + '\n');
         if (interrupted) {

@@ -2,8 +2,10 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerCapture } from './capture.js';
+import { registerCollect } from './collect.js';
 import { registerConfig } from './config.js';
 import { registerDemo } from './demo.js';
+import { registerExporters } from './exporters.js';
 import { EXIT_USAGE } from './exit.js';
 import { registerIngest } from './ingest.js';
 import { registerTop } from './top.js';
@@ -22,7 +24,9 @@ const program = new Command()
 registerDemo(program);
 registerIngest(program);
 registerCapture(program);
+registerCollect(program);
 registerTop(program);
+registerExporters(program);
 registerConfig(program);
 
 try {

@@ -97,6 +97,7 @@ export class ExportPipeline {
 
   /** End of input or stop: everything held goes to the store, then the health. */
   async finish(kernelDrops?: (listener: number) => number): Promise<void> {
+    this.dispatcher.finish();
     this.aggregator.flushAll();
     await this.batcher.flush();
     await this.saveHealth(kernelDrops);

@@ -9,8 +9,13 @@ import type { ExportDecoder, ExportedFlow } from './exported.js';
 /** The decoders of one collector, all counting into the same HealthBook. */
 export interface ExportDecoders {
   /** NetFlow v5, v9 and IPFIX, told apart by the version field. */
-  netflow: ExportDecoder;
-  sflow: ExportDecoder;
+  netflow: FinishingDecoder;
+  sflow: FinishingDecoder;
+}
+
+/** A decoder that may hold data (for want of a template): finish() settles it at end of input. */
+export interface FinishingDecoder extends ExportDecoder {
+  finish?(): void;
 }
 
 /** What a listener (or a replayed datagram's destination port) says the datagrams are. */
@@ -48,6 +53,12 @@ export class ExportDispatcher {
     this.receivedMs = receivedMs;
     const decoder = family === 'sflow' ? this.decoders.sflow : this.decoders.netflow;
     decoder.decode(buf, exporter, receivedMs, this.onFlow);
+  }
+
+  /** End of input: data still held by a decoder is settled (counted as template misses). */
+  finish(): void {
+    this.decoders.netflow.finish?.();
+    this.decoders.sflow.finish?.();
   }
 }
 
