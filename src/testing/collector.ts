@@ -62,3 +62,40 @@ export async function sendDatagrams(port: number, payloads: readonly Buffer[], p
     sock.close();
   }
 }
+
+export interface UdpRelay {
+  /** The port to export to. */
+  port: number;
+  /** Every datagram relayed, in order (to replay into a second collector). */
+  datagrams: Buffer[];
+  close(): Promise<void>;
+}
+
+/** A loopback UDP relay: keeps a copy of each datagram and forwards it to 127.0.0.1:target. */
+export function udpRelay(target: number): Promise<UdpRelay> {
+  const sock = createSocket({ type: 'udp4', recvBufferSize: 8 << 20 });
+  const datagrams: Buffer[] = [];
+  sock.on('message', (msg) => {
+    datagrams.push(msg);
+    sock.send(msg, target, '127.0.0.1');
+  });
+  return new Promise((resolve) => {
+    sock.bind(0, '127.0.0.1', () => {
+      resolve({ port: sock.address().port, datagrams, close: () => new Promise<void>((done) => sock.close(() => done())) });
+    });
+  });
+}
+
+/** Poll `flowmap exporters --json` until the collector has taken in `datagrams` datagrams (health is saved every 2 s). */
+export async function waitForDatagrams(db: string, datagrams: number, timeoutMs = 60_000): Promise<number> {
+  const { runCli } = await import('./cli.js');
+  const deadline = Date.now() + timeoutMs;
+  let seen = 0;
+  while (Date.now() < deadline) {
+    const r = runCli(['--db', db, 'exporters', '--json']);
+    if (r.code === 0) seen = (JSON.parse(r.stdout) as Array<{ datagrams: number }>).reduce((s, h) => s + h.datagrams, 0);
+    if (seen >= datagrams) return seen;
+    await new Promise((res) => setTimeout(res, 300));
+  }
+  return seen;
+}
