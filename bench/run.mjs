@@ -9,9 +9,10 @@ import { fmt, printTable } from './lib.mjs';
 import { flowmapIngest } from './flowmap.mjs';
 import { softflowd, argus } from './peers.mjs';
 import { decodeOnly } from './decode-only.mjs';
+import { exportDecode } from './export-decode.mjs';
 
 /** Sections by key; a later stage adds its own module here. */
-const SECTIONS = { flowmap: flowmapIngest, softflowd, argus, decode: decodeOnly };
+const SECTIONS = { flowmap: flowmapIngest, softflowd, argus, decode: decodeOnly, 'export-decode': exportDecode };
 
 function arg(name, envName, dflt) {
   const i = process.argv.indexOf(`--${name}`);
@@ -26,7 +27,7 @@ const params = {
   format: arg('format', 'BENCH_FORMAT', 'pcap'),
 };
 const reps = Number(arg('reps', 'BENCH_REPS', 3));
-const keys = String(arg('sections', 'BENCH_SECTIONS', 'flowmap,softflowd,argus,decode')).split(',').filter(Boolean);
+const keys = String(arg('sections', 'BENCH_SECTIONS', 'flowmap,softflowd,argus,decode,export-decode')).split(',').filter(Boolean);
 
 const log = (s) => process.stderr.write(s + '\n');
 
@@ -68,10 +69,11 @@ for (let round = 1; round <= reps; round++) {
   }
 }
 
-for (const r of Object.values(results)) {
+for (const [k, r] of Object.entries(results)) {
   if (r.runs.length) {
     r.bestMs = Math.min(...r.runs);
-    r.pps = (ctx.frames / r.bestMs) * 1000;
+    // Sections that do not read the capture say how many items (e.g. export records) a run handles.
+    r.pps = ((SECTIONS[k].count ?? ctx.frames) / r.bestMs) * 1000;
   }
 }
 const pps = (k) => results[k]?.pps;

@@ -48,7 +48,10 @@ export const F = {
   SAMPLING_PKT_SPACE: 42, // samplingPacketSpace (306): ... then packets skipped
   SAMPLING_POPULATION: 43, // samplingPopulation (310) with samplingSize (309): one in population/size
   SAMPLING_SIZE: 44,
-  DATALINK: 45, // dataLinkFrameSection (315): a sampled frame's first bytes, opened by the packet decoder
+  OBSERVATION_MS: 46, // observationTimeMilliseconds (323): event records (NAT) without start/end
+  OBSERVATION_S: 47,
+  DATALINK: 45,
+  FRAME_SIZE: 48, // dataLinkFrameSize (312): the sampled frame's length on the wire // dataLinkFrameSection (315): a sampled frame's first bytes, opened by the packet decoder
 } as const;
 
 /** RFC 5103 reverse information elements are the forward ids under this private enterprise number. */
@@ -63,7 +66,7 @@ const FORWARD: Record<number, number> = {
   159: F.END_DELTA_US, 160: F.SYSTEM_INIT_MS, 231: F.INITIATOR_BYTES, 232: F.RESPONDER_BYTES,
   239: F.BIFLOW_DIRECTION, 243: F.VLAN, 254: F.POST_VLAN, 298: F.INITIATOR_PACKETS, 299: F.RESPONDER_PACKETS,
   302: F.SAMPLER_ID, 305: F.SAMPLING_PKT_INTERVAL, 306: F.SAMPLING_PKT_SPACE, 309: F.SAMPLING_SIZE,
-  310: F.SAMPLING_POPULATION, 315: F.DATALINK,
+  310: F.SAMPLING_POPULATION, 312: F.FRAME_SIZE, 315: F.DATALINK, 322: F.OBSERVATION_S, 323: F.OBSERVATION_MS,
 };
 
 /** NetFlow v9 only (ids that IPFIX later gave other names keep their v9 meaning here). */

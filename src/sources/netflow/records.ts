@@ -1,13 +1,15 @@
 import type { ExportedFlow } from '../collector/exported.js';
 import { PacketDecoder } from '../../decode/decoder.js';
 import { LinkType } from '../../decode/linktypes.js';
-import { Decoded, PacketInfo, SKIP_REASON_NAMES } from '../../decode/packet.js';
+import { Decoded, newSkipCounters, PacketInfo, SkipReason } from '../../decode/packet.js';
 import { formatAddr } from '../../util/ip.js';
 import { v4Text, v6Text } from './addr.js';
 import { F } from './fields.js';
 import type { DomainState } from './state.js';
 import { VARIABLE, type Template } from './template.js';
 import { uptimeAgo } from './v5.js';
+
+const noop = (): void => {};
 
 /** Seconds from the NTP epoch (1900) to the Unix epoch. */
 const NTP_UNIX = 2_208_988_800;
@@ -99,15 +101,19 @@ export class RecordDecoder {
   private pktSpace = -1;
   private population = -1;
   private size = -1;
+  private observedMs = -1;
   private frameOff = -1;
   private frameLen = 0;
-  private readonly packets_ = new PacketDecoder();
+  private frameSize = -1;
+  private readonly frames = new PacketDecoder();
   private readonly info = new PacketInfo();
-  /** Why the last record without addresses had none (when its sampled frame did not decode). */
-  lastFrameSkip = '';
-  /** Flows emitted and records skipped for want of addresses; the caller resets them. */
+  /**
+   * Flows emitted, records skipped for want of addresses, and sampled frames the packet decoder
+   * skipped (per SkipReason code); the caller reads and resets them per set.
+   */
   emitted = 0;
   addressless = 0;
+  readonly frameSkips = newSkipCounters();
 
   private reset(): void {
     this.bytes = this.packets = this.outBytes = this.outPackets = this.totalBytes = this.totalPackets = -1;
@@ -119,7 +125,8 @@ export class RecordDecoder {
     this.startDeltaUs = this.endDeltaUs = this.systemInit = -1;
     this.initBytes = this.respBytes = this.initPackets = this.respPackets = this.biflowDir = -1;
     this.samplerId = this.interval = this.pktInterval = this.pktSpace = this.population = this.size = -1;
-    this.frameOff = -1;
+    this.frameOff = this.frameSize = -1;
+    this.observedMs = -1;
   }
 
   /**
@@ -190,10 +197,10 @@ export class RecordDecoder {
     switch (k) {
       case F.BYTES: this.bytes = v; break;
       case F.PACKETS: this.packets = v; break;
-      case F.PROTO: this.proto = v; break;
+      case F.PROTO: this.proto = v & 0xff; break;
       case F.TCP_FLAGS: this.flags = v & 0xff; break;
-      case F.SRC_PORT: this.sport = v; break;
-      case F.DST_PORT: this.dport = v; break;
+      case F.SRC_PORT: this.sport = v & 0xffff; break;
+      case F.DST_PORT: this.dport = v & 0xffff; break;
       case F.END_UPTIME: this.endUp = v; break;
       case F.START_UPTIME: this.startUp = v; break;
       case F.OUT_BYTES: this.outBytes = v; break;
@@ -206,6 +213,9 @@ export class RecordDecoder {
       case F.START_S: this.startS = v; break;
       case F.END_S: this.endS = v; break;
       case F.START_MS: this.startMs = v; break;
+      case F.OBSERVATION_MS: this.observedMs = v; break;
+      case F.FRAME_SIZE: this.frameSize = v; break;
+      case F.OBSERVATION_S: this.observedMs = v * 1000; break;
       case F.END_MS: this.endMs = v; break;
       case F.START_DELTA_US: this.startDeltaUs = v; break;
       case F.END_DELTA_US: this.endDeltaUs = v; break;
@@ -248,7 +258,7 @@ export class RecordDecoder {
       const init = this.systemInit >= 0 ? this.systemInit : c.domain.systemInitMs;
       if (init >= 0) return init + up;
     }
-    return c.exportMs;
+    return this.observedMs >= 0 ? this.observedMs : c.exportMs;
   }
 
   private rate(d: DomainState): number {
@@ -264,10 +274,13 @@ export class RecordDecoder {
   private emitFrame(buf: Buffer, c: PacketContext, emit: (f: ExportedFlow) => void): boolean {
     const info = this.info;
     info.tsMs = c.exportMs;
-    const r = this.packets_.decode(LinkType.ETHERNET, buf, this.frameOff, this.frameLen, this.frameLen, info);
+    // The frame's length on the wire bounds the IP length; without it, the IP header is believed.
+    const wire = this.frameSize > this.frameLen ? this.frameSize : 65535;
+    let r = this.frames.decode(LinkType.ETHERNET, buf, this.frameOff, this.frameLen, wire, info);
+    // A sampled later fragment has no first fragment to wait for: take it at once, without ports.
+    if (r === SkipReason.FRAGMENT_HELD && this.frames.drainHeld(info, noop) === 1) r = Decoded;
     if (r !== Decoded) {
-      this.lastFrameSkip = SKIP_REASON_NAMES[r] ?? 'undecodable';
-      this.addressless++;
+      this.frameSkips[r]++;
       return false;
     }
     const time = this.time(c, this.startMs, this.startS, this.startDeltaUs, this.startUp);

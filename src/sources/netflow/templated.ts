@@ -1,4 +1,5 @@
-import type { ExportedFlow, HealthBook } from '../collector/exported.js';
+import type { ExportedFlow, ExporterHealth, HealthBook } from '../collector/exported.js';
+import { SKIP_REASON_NAMES } from '../../decode/packet.js';
 import { kindFor } from './fields.js';
 import { RecordDecoder, type PacketContext } from './records.js';
 import { DEFAULT_LIMITS, DomainState, ExporterState, type HeldSet, type NetflowLimits, type TemplateEntry } from './state.js';
@@ -133,11 +134,19 @@ export class TemplatedDecoder {
       this.health.error(h, 'record beyond set');
     }
     h.records += rd.emitted;
-    if (rd.addressless > 0) {
-      h.errors += rd.addressless;
-      h.errorReasons['record without IP addresses'] = (h.errorReasons['record without IP addresses'] ?? 0) + rd.addressless;
+    if (rd.addressless > 0) this.count(h, 'record without IP addresses', rd.addressless);
+    const skips = rd.frameSkips;
+    for (let i = 1; i < skips.length; i++) {
+      if (skips[i] === 0) continue;
+      this.count(h, `sampled frame: ${SKIP_REASON_NAMES[i]}`, skips[i]);
+      skips[i] = 0;
     }
     return walked;
+  }
+
+  private count(h: ExporterHealth, reason: string, n: number): void {
+    h.errors += n;
+    h.errorReasons[reason] = (h.errorReasons[reason] ?? 0) + n;
   }
 
   private templates(
