@@ -4,15 +4,16 @@
  * flows must equal what `ingest --exports` makes of the same datagrams (one code path).
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runCli } from '../testing/cli.js';
 import { sendDatagrams, startCollect } from '../testing/collector.js';
+import { corpusDir } from '../testing/corpus-dir.js';
 import { readExportDatagrams } from '../testing/exports.js';
 
-const CORPUS = ['..', '../..'].map((up) => join(process.cwd(), up, 'shared', 'corpus', 'exporters')).find(existsSync) ?? '../shared/corpus/exporters';
+const CORPUS = corpusDir('exporters');
 const FILES = ['netflow-nfv5.pcap', 'netflow-template.pcap', 'netflow-data.pcap'].map((f) => join(CORPUS, f));
 
 describe('flowmap collect', () => {
