@@ -3,6 +3,7 @@
  * v5, v9, IPFIX and IPFIX biflow to `flowmap collect` over loopback. flowmap's totals must equal
  * tshark's totals of the capture (IPv4 only for v5, which cannot carry IPv6), every TCP conversation
  * must match tshark's byte and packet counts per direction, and the client must be the lab's client.
+ * The same export datagrams, replayed to nfdump's nfcapd, must give the same totals and TCP conversations.
  * The capture is raw IP: softflowd counts Ethernet padding of short frames as IP bytes, tshark does not.
  */
 import assert from 'node:assert/strict';
@@ -16,10 +17,12 @@ import type { ConversationRow } from '../../store/store.js';
 import { runCli } from '../../testing/cli.js';
 import { startCollect, udpRelay, waitForDatagrams } from '../../testing/collector.js';
 import { flowmapConversations } from '../../testing/flows.js';
+import { hasNfcapd, nfcapdFlows } from '../../testing/nfcapd.js';
+import { nfdumpConversations } from '../../testing/nfdump-convs.js';
 import { hasSoftflowd, softflowdExport } from '../../testing/softflowd.js';
 import { hasTshark, tsharkConversations, type ConvTotals } from '../../testing/tshark.js';
 
-const skip = !hasSoftflowd() ? 'softflowd not installed' : !hasTshark() ? 'tshark not installed' : false;
+const skip = !hasSoftflowd() ? 'softflowd not installed' : !hasTshark() ? 'tshark not installed' : !hasNfcapd() ? 'nfdump not installed' : false;
 
 interface Totals {
   bytes: number;
@@ -94,6 +97,11 @@ describe('softflowd -> flowmap collect', { skip }, () => {
         .filter((r) => !labClient.has(`${r.client}#${r.client_port}>${r.server}#${r.port}`))
         .map((r) => `${r.client}:${r.client_port} -> ${r.server}:${r.port}`);
       assert.deepEqual(wrong, []);
+
+      // A second collector, nfdump's nfcapd, fed the very same datagrams.
+      const nfcapd = nfdumpConversations(await nfcapdFlows(relay.datagrams));
+      assert.deepEqual(totals(nfcapd, false), totals(mine, false));
+      assert.deepEqual(tcp(nfcapd, false), tcp(mine, false));
 
       const health = runCli(['--db', db, 'exporters', '--json']);
       const h = JSON.parse(health.stdout) as Array<{ protocol: string; errors: number; sequence_gaps: number; template_misses: number; datagrams: number }>;
