@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs on a fresh Debian machine: the reference and peer tools the tests
-# cross-check against (tshark, tcpdump, softflowd, argus, nfdump's nfcapd) and the tools for the
+# cross-check against (tshark, tcpdump, softflowd, pmacct, argus, nfdump's nfcapd) and the tools for the
 # live-capture test.
 # Idempotent and quick when everything is present. Needs root (or sudo) only when something is missing.
 set -euo pipefail
@@ -12,6 +12,7 @@ have tcpdump   || need+=(tcpdump)
 have softflowd || need+=(softflowd)
 have argus     || need+=(argus-server)
 have nfcapd    || need+=(nfdump)
+have pmacctd   || need+=(pmacct)
 have ethtool   || need+=(ethtool)
 have ip        || need+=(iproute2)
 have curl      || need+=(curl)
