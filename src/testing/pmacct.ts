@@ -32,7 +32,10 @@ export async function pmacctdExport(file: string, lines: string[], timeoutMs = 1
         resolve(c);
       });
     });
-    if (code !== 0 || /ERROR/.test(output)) throw new Error(`pmacctd exited with ${code}:\n${output}`);
+    // At the end of the file a plugin may finish before the core notices: it then exits 1 with
+    // "no more plugins active", having exported everything (the tests check the totals).
+    const pluginsDone = code === 1 && /no more plugins active/.test(output);
+    if ((code !== 0 && !pluginsDone) || /ERROR/.test(output)) throw new Error(`pmacctd exited with ${code}:\n${output.split('\n').filter((l) => !l.startsWith('INFO')).join('\n')}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -101,12 +101,38 @@ describe('FlowAggregator: pairing NetFlow/IPFIX halves', () => {
   it('same-direction slices join the waiting half; totals are never lost', () => {
     const { agg, out } = setup();
     agg.add(flow({ bytes: 100, packets: 1 }), 'netflow', T0);
+    agg.add(flow({ src: '10.9.9.9', bytes: 1, packets: 1 }), 'netflow', T0); // not adjacent any more
     agg.add(flow({ bytes: 200, packets: 2, firstSeen: T0 + 60_000, lastSeen: T0 + 61_000 }), 'netflow', T0 + 1);
+    agg.add(flow({ src: '10.9.9.8', bytes: 1, packets: 1 }), 'netflow', T0 + 1);
     agg.add(reply({ bytes: 50, packets: 1 }), 'netflow', T0 + 2);
+    agg.flushAll();
+    const r = out.find((x) => x.client === '10.0.0.1');
+    assert.ok(r);
+    assert.deepEqual([r.bytesC2s, r.packetsC2s, r.bytesS2c, r.packetsS2c], [300, 3, 50, 1]);
+    assert.equal(r.firstSeen, T0);
+    assert.equal(r.lastSeen, T0 + 61_000);
+    assert.equal(agg.stats.paired, 1);
+  });
+
+  it('adjacent halves (as softflowd and pmacct send them) pair without waiting', () => {
+    const { agg, out } = setup();
+    for (let i = 0; i < 100; i++) {
+      agg.add(flow({ srcPort: 40000 + i, bytes: 10 }), 'netflow', T0);
+      agg.add(reply({ srcPort: 40000 + i, bytes: 20 }), 'netflow', T0);
+      assert.equal(out.length, i + 1);
+    }
+    assert.equal(agg.size, 0);
+    assert.ok(out.every((r) => r.client === '10.0.0.1' && r.bytesC2s === 10 && r.bytesS2c === 20));
+  });
+
+  it('a half held for its adjacent partner still leaves on the wall clock', () => {
+    const { agg, out } = setup({ pairWindowMs: 5000 });
+    agg.add(flow({}), 'netflow', T0);
+    assert.equal(agg.size, 1);
+    agg.expire(T0 + 1000);
+    agg.expire(T0 + 5000);
     assert.equal(out.length, 1);
-    assert.deepEqual([out[0].bytesC2s, out[0].packetsC2s, out[0].bytesS2c, out[0].packetsS2c], [300, 3, 50, 1]);
-    assert.equal(out[0].firstSeen, T0);
-    assert.equal(out[0].lastSeen, T0 + 61_000);
+    assert.equal(agg.size, 0);
   });
 });
 
@@ -155,6 +181,7 @@ describe('FlowAggregator: direction', () => {
     const { agg, out } = setup();
     agg.add({ ...reply({}), proto: 1, srcPort: 0, dstPort: 0, bytes: 84, packets: 1, tcpFlags: 0 }, 'netflow', T0);
     agg.add({ ...flow({}), proto: 1, srcPort: 0, dstPort: 8 << 8, bytes: 84, packets: 1, tcpFlags: 0 }, 'netflow', T0);
+    agg.flushAll();
     assert.equal(out.length, 1);
     const r = out[0];
     assert.equal(r.direction, 'icmp');

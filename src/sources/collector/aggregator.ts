@@ -58,6 +58,13 @@ export class FlowAggregator {
   private readonly pairWindowMs: number;
   private nextScan = 0;
   private now = 0;
+  private lastExporter = '';
+  private lastDomain = -1;
+  private lastFamily: ExportFamily | null = null;
+  private source = '';
+  private held: ExportedFlow | null = null;
+  private heldFamily: ExportFamily = 'netflow';
+  private heldMs = 0;
   readonly stats: AggregatorStats = { flows: 0, paired: 0, unpaired: 0, biflows: 0, sampled: 0, evicted: 0 };
 
   constructor(private readonly opts: AggregatorOptions) {
@@ -66,16 +73,54 @@ export class FlowAggregator {
 
   /** Conversations held. */
   get size(): number {
-    return this.halves.size + this.sampled.size;
+    return this.halves.size + this.sampled.size + (this.held === null ? 0 : 1);
   }
 
   /** Take one exported flow, received at `receivedMs` (epoch ms; packet time when replaying a capture). */
   add(f: ExportedFlow, family: ExportFamily, receivedMs: number): void {
     this.stats.flows++;
+    const half = family !== 'sflow' && f.reverseBytes === 0 && f.reversePackets === 0 && f.initiator === null;
+    // Exporters that track both directions (softflowd, pmacct, many probes) send the two halves one
+    // after the other: the previous half is held back one flow, and such pairs never touch the map.
+    const h = this.held;
+    if (h !== null) {
+      this.held = null;
+      if (half && family === this.heldFamily && isReverse(h, f)) {
+        const c = this.place(h, this.heldFamily, this.heldMs, false);
+        if (c !== null) {
+          this.place(f, family, receivedMs, false, c);
+          this.stats.paired++;
+          this.opts.emit(c.toRecord(this.opts.services));
+          this.advance(receivedMs);
+          return;
+        }
+      } else {
+        this.place(h, this.heldFamily, this.heldMs, true);
+      }
+    }
+    this.advance(receivedMs);
+    if (half) {
+      this.held = f;
+      this.heldFamily = family;
+      this.heldMs = receivedMs;
+      return;
+    }
+    this.place(f, family, receivedMs, true);
+  }
+
+  /** Receive time moves on: expiry scans a few times per window. */
+  private advance(receivedMs: number): void {
     if (receivedMs > this.now) {
       this.now = receivedMs;
       if (receivedMs >= this.nextScan) this.expire(receivedMs);
     }
+  }
+
+  /**
+   * Account one flow. `into` given: add it to that conversation. `keyed` false: make a conversation
+   * for it outside the maps (the caller pairs it at once; null for flows that cannot be paired so).
+   */
+  private place(f: ExportedFlow, family: ExportFamily, receivedMs: number, keyed: boolean, into?: Conversation): Conversation | null {
     const rate = f.samplingRate > 0 ? f.samplingRate : (this.opts.samplingOverride?.(f.exporter) ?? 1);
     let srcPort = f.srcPort;
     let dstPort = f.dstPort;
@@ -92,35 +137,49 @@ export class FlowAggregator {
     const b = srcIs0 ? f.dst : f.src;
     const pa = srcIs0 ? srcPort : dstPort;
     const pb = srcIs0 ? dstPort : srcPort;
-    const source = `${family}:${f.exporter}/${f.domain}`;
-    const key = `${source}|${f.proto}|${f.vlan}|${a}|${pa}|${b}|${pb}`;
-    const make = (): Conversation =>
-      new Conversation(key, source, f.proto, f.ipVersion, f.vlan, a, pa, b, pb, side, rate, receivedMs);
+    // Consecutive flows come from one datagram: the provenance text is made once per exporter change.
+    if (f.exporter !== this.lastExporter || f.domain !== this.lastDomain || family !== this.lastFamily) {
+      this.lastExporter = f.exporter;
+      this.lastDomain = f.domain;
+      this.lastFamily = family;
+      this.source = `${family}:${f.exporter}/${f.domain}`;
+    }
+    const source = this.source;
+    if (into !== undefined) {
+      into.add(f, side, rate, icmpType, false, receivedMs);
+      return into;
+    }
+    if (!keyed) {
+      const c = new Conversation('', source, f.proto, f.ipVersion, f.vlan, a, pa, b, pb, side, rate, receivedMs);
+      c.add(f, side, rate, icmpType, false, receivedMs);
+      return c;
+    }
+    const key = source + '|' + f.proto + '|' + f.vlan + '|' + a + '|' + pa + '|' + b + '|' + pb;
 
     if (family === 'sflow') {
       let c = this.sampled.get(key);
       if (c === undefined) {
         this.makeRoom();
-        c = make();
+        c = new Conversation(key, source, f.proto, f.ipVersion, f.vlan, a, pa, b, pb, side, rate, receivedMs);
         this.sampled.set(key, c);
       }
       c.add(f, side, rate, icmpType, true, receivedMs);
-      return;
+      return c;
     }
     if (f.reverseBytes > 0 || f.reversePackets > 0 || f.initiator !== null) {
-      const c = make();
+      const c = new Conversation(key, source, f.proto, f.ipVersion, f.vlan, a, pa, b, pb, side, rate, receivedMs);
       c.add(f, side, rate, icmpType, false, receivedMs);
       this.stats.biflows++;
       this.opts.emit(c.toRecord(this.opts.services));
-      return;
+      return c;
     }
     const waiting = this.halves.get(key);
     if (waiting === undefined) {
       this.makeRoom();
-      const c = make();
+      const c = new Conversation(key, source, f.proto, f.ipVersion, f.vlan, a, pa, b, pb, side, rate, receivedMs);
       c.add(f, side, rate, icmpType, false, receivedMs);
       this.halves.set(key, c);
-      return;
+      return c;
     }
     const other = side === 0 ? 1 : 0;
     // Same direction again (e.g. an active-timeout slice): it joins the waiting half.
@@ -130,6 +189,15 @@ export class FlowAggregator {
       this.stats.paired++;
       this.opts.emit(waiting.toRecord(this.opts.services));
     }
+    return waiting;
+  }
+
+  /** The flow held back for the adjacent-pair fast path goes the normal way. */
+  private release(): void {
+    const h = this.held;
+    if (h === null) return;
+    this.held = null;
+    this.place(h, this.heldFamily, this.heldMs, true);
   }
 
   /**
@@ -138,6 +206,7 @@ export class FlowAggregator {
    */
   expire(nowMs: number): void {
     if (nowMs > this.now) this.now = nowMs;
+    this.release();
     const services = this.opts.services;
     // Halves are held oldest first: stop at the first one still inside its window.
     for (const c of this.halves.values()) {
@@ -160,6 +229,7 @@ export class FlowAggregator {
 
   /** Write out everything held (end of input, or stop). */
   flushAll(): void {
+    this.release();
     const services = this.opts.services;
     for (const c of this.halves.values()) {
       this.stats.unpaired++;
@@ -185,4 +255,12 @@ export class FlowAggregator {
     else this.stats.sampled++;
     this.opts.emit(oldest.toRecord(this.opts.services));
   }
+}
+
+/** g is f's other half: same exporter and tuple, reversed. */
+function isReverse(f: ExportedFlow, g: ExportedFlow): boolean {
+  return (
+    f.src === g.dst && f.dst === g.src && f.srcPort === g.dstPort && f.dstPort === g.srcPort && f.proto === g.proto &&
+    f.vlan === g.vlan && f.exporter === g.exporter && f.domain === g.domain
+  );
 }

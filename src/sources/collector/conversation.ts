@@ -20,23 +20,24 @@ const EV_REQUEST = 4; // an ICMP request type
 const EV_REPLY = 8; // an ICMP reply type
 
 export class Conversation {
-  readonly addr: [string, string];
-  readonly port: [number, number];
-  readonly bytes = [0, 0];
-  readonly packets = [0, 0];
-  readonly flags = [0, 0];
-  readonly ev = [0, 0];
+  // Per side (0, 1) scalars rather than arrays: a collector makes one of these per flow half, and
+  // small arrays were most of its garbage.
+  bytes0 = 0;
+  bytes1 = 0;
+  packets0 = 0;
+  packets1 = 0;
+  flags0 = 0;
+  flags1 = 0;
+  ev0 = 0;
+  ev1 = 0;
   /** Earliest flow time per side (Infinity until the side is seen). */
-  readonly sideFirst = [Infinity, Infinity];
+  first0 = Infinity;
+  first1 = Infinity;
   first = Infinity;
   last = -Infinity;
-  /** Side that arrived first (the first-packet fallback). */
-  arrivedFirst: 0 | 1;
   /** Side the exporter states opened the conversation, -1 when it does not say. */
   initiator: -1 | 0 | 1 = -1;
-  samplingRate: number;
-  /** Receive time (epoch ms) of the first and the latest contribution. */
-  readonly created: number;
+  /** Receive time (epoch ms) of the latest contribution. */
   updated: number;
 
   constructor(
@@ -45,25 +46,22 @@ export class Conversation {
     readonly proto: number,
     readonly ipVersion: 4 | 6,
     readonly vlan: number,
-    a: string,
-    portA: number,
-    b: string,
-    portB: number,
-    firstSide: 0 | 1,
-    samplingRate: number,
-    receivedMs: number,
+    readonly addr0: string,
+    readonly port0: number,
+    readonly addr1: string,
+    readonly port1: number,
+    /** Side that arrived first (the first-packet fallback). */
+    readonly arrivedFirst: 0 | 1,
+    public samplingRate: number,
+    /** Receive time (epoch ms) of the first contribution. */
+    readonly created: number,
   ) {
-    this.addr = [a, b];
-    this.port = [portA, portB];
-    this.arrivedFirst = firstSide;
-    this.samplingRate = samplingRate;
-    this.created = receivedMs;
-    this.updated = receivedMs;
+    this.updated = created;
   }
 
   /** True once a side has traffic. */
   seen(side: 0 | 1): boolean {
-    return this.sideFirst[side] !== Infinity;
+    return (side === 0 ? this.first0 : this.first1) !== Infinity;
   }
 
   /**
@@ -71,46 +69,58 @@ export class Conversation {
    * one sampled packet (sFlow), so its TCP flags are one packet's, not an OR over a flow.
    */
   add(f: ExportedFlow, side: 0 | 1, rate: number, icmpType: number, perPacket: boolean, receivedMs: number): void {
-    const other = side === 0 ? 1 : 0;
-    this.bytes[side] += f.bytes * rate;
-    this.packets[side] += f.packets * rate;
-    this.bytes[other] += f.reverseBytes * rate;
-    this.packets[other] += f.reversePackets * rate;
-    this.flags[side] |= f.tcpFlags;
-    this.flags[other] |= f.reverseTcpFlags;
-    if (f.firstSeen < this.sideFirst[side]) this.sideFirst[side] = f.firstSeen;
-    if ((f.reverseBytes > 0 || f.reversePackets > 0) && f.firstSeen < this.sideFirst[other]) this.sideFirst[other] = f.firstSeen;
+    const reverse = f.reverseBytes > 0 || f.reversePackets > 0;
+    let ev = 0;
+    if (perPacket && this.proto === TCP && (f.tcpFlags & TCP_SYN) !== 0) ev = (f.tcpFlags & TCP_ACK) !== 0 ? EV_SYNACK : EV_SYN;
+    if (icmpType >= 0) ev |= icmpRole(this.proto, icmpType);
+    if (side === 0) {
+      this.bytes0 += f.bytes * rate;
+      this.packets0 += f.packets * rate;
+      this.bytes1 += f.reverseBytes * rate;
+      this.packets1 += f.reversePackets * rate;
+      this.flags0 |= f.tcpFlags;
+      this.flags1 |= f.reverseTcpFlags;
+      this.ev0 |= ev;
+      if (f.firstSeen < this.first0) this.first0 = f.firstSeen;
+      if (reverse && f.firstSeen < this.first1) this.first1 = f.firstSeen;
+    } else {
+      this.bytes1 += f.bytes * rate;
+      this.packets1 += f.packets * rate;
+      this.bytes0 += f.reverseBytes * rate;
+      this.packets0 += f.reversePackets * rate;
+      this.flags1 |= f.tcpFlags;
+      this.flags0 |= f.reverseTcpFlags;
+      this.ev1 |= ev;
+      if (f.firstSeen < this.first1) this.first1 = f.firstSeen;
+      if (reverse && f.firstSeen < this.first0) this.first0 = f.firstSeen;
+    }
     if (f.firstSeen < this.first) this.first = f.firstSeen;
     if (f.lastSeen > this.last) this.last = f.lastSeen;
-    if (perPacket && this.proto === TCP && (f.tcpFlags & TCP_SYN) !== 0) this.ev[side] |= (f.tcpFlags & TCP_ACK) !== 0 ? EV_SYNACK : EV_SYN;
-    if (icmpType >= 0) this.ev[side] |= icmpRole(this.proto, icmpType);
-    if (f.initiator !== null) this.initiator = f.initiator === 'src' ? side : other;
+    if (f.initiator !== null) this.initiator = f.initiator === 'src' ? side : side === 0 ? 1 : 0;
     this.samplingRate = rate;
     if (receivedMs > this.updated) this.updated = receivedMs;
   }
 
   /** The one FlowRecord for what has been gathered, the client decided by src/flow/direction.ts. */
   toRecord(services: ServiceLookup): FlowRecord {
-    const { clientSide, evidence } = this.decide(services);
-    const c = clientSide;
-    const v = c === 0 ? 1 : 0;
+    const { clientIs0, evidence } = this.decide(services);
     const icmp = this.proto === ICMP || this.proto === ICMPV6;
+    // ICMP: a port field holds the echo identifier (or nothing): it names the conversation, not a service.
     return {
-      client: this.addr[c],
-      server: this.addr[v],
-      clientPort: this.port[c],
-      // ICMP: a port field holds the echo identifier (or nothing): it names the conversation, not a service.
-      serverPort: icmp ? 0 : this.port[v],
+      client: clientIs0 ? this.addr0 : this.addr1,
+      server: clientIs0 ? this.addr1 : this.addr0,
+      clientPort: clientIs0 ? this.port0 : this.port1,
+      serverPort: icmp ? 0 : clientIs0 ? this.port1 : this.port0,
       proto: this.proto,
       ipVersion: this.ipVersion,
       vlan: this.vlan,
-      bytesC2s: Math.round(this.bytes[c]),
-      bytesS2c: Math.round(this.bytes[v]),
-      packetsC2s: Math.round(this.packets[c]),
-      packetsS2c: Math.round(this.packets[v]),
+      bytesC2s: Math.round(clientIs0 ? this.bytes0 : this.bytes1),
+      bytesS2c: Math.round(clientIs0 ? this.bytes1 : this.bytes0),
+      packetsC2s: Math.round(clientIs0 ? this.packets0 : this.packets1),
+      packetsS2c: Math.round(clientIs0 ? this.packets1 : this.packets0),
       samplingRate: this.samplingRate,
-      tcpFlagsC2s: this.flags[c],
-      tcpFlagsS2c: this.flags[v],
+      tcpFlagsC2s: clientIs0 ? this.flags0 : this.flags1,
+      tcpFlagsS2c: clientIs0 ? this.flags1 : this.flags0,
       firstSeen: this.first === Infinity ? this.updated : this.first,
       lastSeen: this.last === -Infinity ? this.updated : this.last,
       direction: evidence,
@@ -118,26 +128,22 @@ export class Conversation {
     };
   }
 
-  private decide(services: ServiceLookup): { clientSide: 0 | 1; evidence: DirectionEvidence } {
-    if (this.initiator !== -1) return { clientSide: this.initiator, evidence: 'exporter' };
-    const a = this.endpoint(0);
-    const b = this.endpoint(1);
+  private decide(services: ServiceLookup): { clientIs0: boolean; evidence: DirectionEvidence } {
+    if (this.initiator !== -1) return { clientIs0: this.initiator === 0, evidence: 'exporter' };
+    const a = this.endpoint(this.port0, this.ev0, this.first0, this.first1, 0);
+    const b = this.endpoint(this.port1, this.ev1, this.first1, this.first0, 1);
     if (this.proto === TCP) this.flowFlagEvidence(a, b);
     const d = decideDirection(this.proto, a, b, services);
-    return { clientSide: d.aIsClient ? 0 : 1, evidence: d.evidence };
+    return { clientIs0: d.aIsClient, evidence: d.evidence };
   }
 
-  private endpoint(side: 0 | 1): EndpointEvidence {
-    const e = portOnlyEvidence(this.port[side]);
-    const ev = this.ev[side];
+  private endpoint(port: number, ev: number, first: number, otherFirst: number, side: 0 | 1): EndpointEvidence {
+    const e = portOnlyEvidence(port);
     e.synSent = (ev & EV_SYN) !== 0;
     e.synAckSent = (ev & EV_SYNACK) !== 0;
     e.requestSent = (ev & EV_REQUEST) !== 0;
     e.replySent = (ev & EV_REPLY) !== 0;
-    const other = side === 0 ? 1 : 0;
-    const t = this.sideFirst[side];
-    const u = this.sideFirst[other];
-    e.sentFirst = t < u || (t === u && this.arrivedFirst === side);
+    e.sentFirst = first < otherFirst || (first === otherFirst && this.arrivedFirst === side);
     return e;
   }
 
@@ -149,10 +155,10 @@ export class Conversation {
    */
   private flowFlagEvidence(a: EndpointEvidence, b: EndpointEvidence): void {
     if (a.synSent || b.synSent || a.synAckSent || b.synAckSent) return;
-    const sa = (this.flags[0] & TCP_SYN) !== 0;
-    const sb = (this.flags[1] & TCP_SYN) !== 0;
-    const pureA = sa && (this.flags[0] & TCP_ACK) === 0;
-    const pureB = sb && (this.flags[1] & TCP_ACK) === 0;
+    const sa = (this.flags0 & TCP_SYN) !== 0;
+    const sb = (this.flags1 & TCP_SYN) !== 0;
+    const pureA = sa && (this.flags0 & TCP_ACK) === 0;
+    const pureB = sb && (this.flags1 & TCP_ACK) === 0;
     if (pureA !== pureB) {
       (pureA ? a : b).synSent = true;
       return;
@@ -160,8 +166,8 @@ export class Conversation {
     if (!this.seen(0) || !this.seen(1)) return;
     if (sa !== sb) {
       (sa ? a : b).synSent = true;
-    } else if (sa && this.sideFirst[0] !== this.sideFirst[1]) {
-      (this.sideFirst[0] < this.sideFirst[1] ? a : b).synSent = true;
+    } else if (sa && this.first0 !== this.first1) {
+      (this.first0 < this.first1 ? a : b).synSent = true;
     }
   }
 }
