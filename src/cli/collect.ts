@@ -45,9 +45,10 @@ export function registerCollect(program: Command): void {
         const duration = opts.duration === undefined ? undefined : Number(opts.duration);
         if (duration !== undefined && !(duration > 0)) throw new UsageError(`--duration: ${opts.duration} is not a positive number of seconds`);
         const ctx = await cliContext(cmd);
-        const [{ collectLive }, { createDecoders }] = await Promise.all([
+        const [{ collectLive }, { createDecoders }, { RECV_BUFFER_BYTES }] = await Promise.all([
           import('../pipeline/collect.js'),
           import('../sources/collector/decoders.js'),
+          import('../sources/collector/udp.js'),
         ]);
         const overrides = new Map(ctx.config.exporters.map((e) => [e.address, e.samplingRate]));
         const tty = process.stderr.isTTY === true && !opts.quiet;
@@ -75,9 +76,12 @@ export function registerCollect(program: Command): void {
                   listen,
                   signal: abort.signal,
                   onListening: (ls) => {
-                    if (!opts.quiet) {
-                      const where = ls.map((l) => `${l.kind} ${l.port}/udp`).join(', ');
-                      say(`collecting on ${opts.listen}: ${where}; receive buffer ${Math.round(ls[0].recvBufferSize / 1024)} KiB (SIGINT/SIGTERM stores the rest and stops)`);
+                    if (opts.quiet) return;
+                    const where = ls.map((l) => `${l.kind} ${l.port}/udp`).join(', ');
+                    say(`collecting on ${opts.listen}: ${where}; receive buffer ${Math.round(ls[0].recvBufferSize / 1024)} KiB (SIGINT/SIGTERM stores the rest and stops)`);
+                    // Linux reports twice the size it grants; the grant is capped by net.core.rmem_max.
+                    if (ls[0].recvBufferSize > 0 && ls[0].recvBufferSize < RECV_BUFFER_BYTES) {
+                      say(`receive buffer capped by the kernel below the ${RECV_BUFFER_BYTES >> 20} MiB asked: bursts may be dropped; raise it with sysctl -w net.core.rmem_max=${RECV_BUFFER_BYTES}`);
                     }
                   },
                   onStatus: tty ? (s) => process.stderr.write(`\r\x1b[K${statusLine(s)}`) : undefined,

@@ -197,10 +197,14 @@ describe('FlowAggregator: sampling', () => {
     agg.add(flow({ samplingRate: 100, bytes: 10, packets: 2, reverseBytes: 1, reversePackets: 1 }), 'netflow', T0);
     agg.add(flow({ samplingRate: 0, exporter: '192.0.2.7', bytes: 10, packets: 2, reverseBytes: 1, reversePackets: 1 }), 'netflow', T0);
     agg.add(flow({ samplingRate: 0, bytes: 10, packets: 2, reverseBytes: 1, reversePackets: 1 }), 'netflow', T0);
+    agg.add(flow({ samplingRate: 1, exporter: '192.0.2.7', bytes: 10, packets: 2, reverseBytes: 1, reversePackets: 1 }), 'netflow', T0);
+    agg.add(flow({ samplingRate: 64, exporter: '192.0.2.7', bytes: 10, packets: 2, reverseBytes: 1, reversePackets: 1 }), 'netflow', T0);
     assert.deepEqual(out.map((r) => [r.samplingRate, r.bytesC2s, r.packetsC2s, r.bytesS2c]), [
       [100, 1000, 200, 100],
       [512, 5120, 1024, 512],
       [1, 10, 2, 1],
+      [512, 5120, 1024, 512],
+      [64, 640, 128, 64],
     ]);
   });
 });

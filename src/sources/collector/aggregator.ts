@@ -7,7 +7,8 @@
  * - IPFIX biflow records (reverse counters, or an exporter-stated initiator) are whole already.
  * - sFlow sends sampled packets: they are summed per conversation and written out on the idle and
  *   active timeouts, like the capture flow table does.
- * Counters are scaled by the sampling rate (the record's, else the per-exporter override, else 1).
+ * Counters are scaled by the sampling rate (the record's when above 1, else the per-exporter override,
+ * else 1).
  * Memory is bounded by `maxOpen`: beyond it the oldest conversations are written out early.
  */
 import type { ServiceLookup } from '../../flow/direction.js';
@@ -29,7 +30,7 @@ export interface AggregatorOptions {
   activeTimeoutMs: number;
   /** Bound on conversations held (halves waiting plus sFlow conversations). */
   maxOpen: number;
-  /** Sampling rate for an exporter address whose records state none (0); else 1. */
+  /** Sampling rate for an exporter address whose records state none (or 1); else the records' rate, or 1. */
   samplingOverride?: (exporter: string) => number | undefined;
 }
 
@@ -121,7 +122,9 @@ export class FlowAggregator {
    * for it outside the maps (the caller pairs it at once; null for flows that cannot be paired so).
    */
   private place(f: ExportedFlow, family: ExportFamily, receivedMs: number, keyed: boolean, into?: Conversation): Conversation | null {
-    const rate = f.samplingRate > 0 ? f.samplingRate : (this.opts.samplingOverride?.(f.exporter) ?? 1);
+    // A rate above 1 in the records wins; 1 or none (NetFlow v5 fills 0 when it says nothing, read
+    // as 1) gives way to the configured override for the exporter.
+    const rate = f.samplingRate > 1 ? f.samplingRate : (this.opts.samplingOverride?.(f.exporter) ?? (f.samplingRate || 1));
     let srcPort = f.srcPort;
     let dstPort = f.dstPort;
     let icmpType = -1;
