@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runCli } from '../testing/cli.js';
-import { sendDatagrams, startCollect } from '../testing/collector.js';
+import { sendDatagrams, startCollect, waitForDatagrams } from '../testing/collector.js';
 import { corpusDir } from '../testing/corpus-dir.js';
 import { readExportDatagrams } from '../testing/exports.js';
 
@@ -71,6 +71,23 @@ describe('flowmap collect', () => {
     const live = rows(db);
     assert.equal(live.length, 33);
     assert.deepEqual(live, rows(replay));
+  });
+
+  it('listens on IPv6 too; the exporter is the sender address', async () => {
+    const db = join(dir, 'v6.duckdb');
+    const c = await startCollect(db, ['--listen', '::1', '--no-ipfix', '--no-sflow']);
+    let stopped;
+    try {
+      const [v5] = (await readExportDatagrams(FILES[0])).map((d) => d.payload);
+      await sendDatagrams(c.ports.netflow, [v5], 64, '::1');
+      assert.equal(await waitForDatagrams(db, 1), 1);
+    } finally {
+      stopped = await c.stop();
+    }
+    assert.equal(stopped.code, 0, stopped.stderr);
+    assert.equal((JSON.parse(stopped.stdout) as { flows: number }).flows, 29);
+    const health = JSON.parse(runCli(['--db', db, 'exporters', '--json']).stdout) as Array<{ exporter: string; records: number }>;
+    assert.deepEqual(health.map((h) => [h.exporter, h.records]), [['::1', 29]]);
   });
 
   it('bad usage exits 2 with a message', () => {

@@ -50,12 +50,12 @@ export function startCollect(db: string, extra: string[] = [], env: NodeJS.Proce
   });
 }
 
-/** Send datagrams to 127.0.0.1:port, paced so a small receive buffer is not overrun. */
-export async function sendDatagrams(port: number, payloads: readonly Buffer[], perTick = 64): Promise<void> {
-  const sock = createSocket('udp4');
+/** Send datagrams to host:port (127.0.0.1 by default), paced so a small receive buffer is not overrun. */
+export async function sendDatagrams(port: number, payloads: readonly Buffer[], perTick = 64, host = '127.0.0.1'): Promise<void> {
+  const sock = createSocket(host.includes(':') ? 'udp6' : 'udp4');
   try {
     for (let i = 0; i < payloads.length; i++) {
-      await new Promise<void>((resolve, reject) => sock.send(payloads[i], port, '127.0.0.1', (e) => (e ? reject(e) : resolve())));
+      await new Promise<void>((resolve, reject) => sock.send(payloads[i], port, host, (e) => (e ? reject(e) : resolve())));
       if (i % perTick === perTick - 1) await new Promise((r) => setTimeout(r, 1));
     }
   } finally {
