@@ -1,88 +1,25 @@
-// Replays NetFlow v9 export datagrams to 127.0.0.1:PORT at a steady rate, for the collect section.
-// Every datagram holds 30 records: 15 conversations, each as its two halves (client -> server and
-// back), all conversations distinct. Prints {"flows":N,"datagrams":D,"ms":T} when done.
+// Replays NetFlow v9 export datagrams (collect-datagrams.mjs) to 127.0.0.1:PORT at a steady rate,
+// for the collect section. Prints {"flows":N,"datagrams":D,"ms":T} when done.
 //   node bench/collect-sender.mjs PORT FLOWS_PER_SECOND SECONDS
 import { createSocket } from 'node:dgram';
 import { performance } from 'node:perf_hooks';
+import { CONVERSATIONS_PER_PAIR, PER, dataDatagram, templateDatagram } from './collect-datagrams.mjs';
 
 const [port, rate, seconds] = process.argv.slice(2).map(Number);
-const PER = 30;
-const REC = 45;
-// Cisco-like v9 template 256: addresses, ports, counters, uptime times, flags, protocol, masks.
-const FIELDS = [[8, 4], [12, 4], [15, 4], [10, 2], [14, 2], [2, 4], [1, 4], [22, 4], [21, 4], [7, 2], [11, 2], [6, 1], [4, 1], [5, 1], [16, 2], [17, 2], [9, 1], [13, 1]];
-
-function header(buf, count, seq) {
-  buf.writeUInt16BE(9, 0);
-  buf.writeUInt16BE(count, 2);
-  buf.writeUInt32BE(3_600_000, 4); // sysUptime
-  buf.writeUInt32BE(Math.floor(Date.now() / 1000), 8);
-  buf.writeUInt32BE(seq >>> 0, 12);
-  buf.writeUInt32BE(0, 16); // source id
-}
-
-function templateDatagram(seq) {
-  const body = 4 + 4 + FIELDS.length * 4;
-  const buf = Buffer.alloc(20 + body);
-  header(buf, 1, seq);
-  buf.writeUInt16BE(0, 20);
-  buf.writeUInt16BE(body, 22);
-  buf.writeUInt16BE(256, 24);
-  buf.writeUInt16BE(FIELDS.length, 26);
-  FIELDS.forEach(([id, len], i) => {
-    buf.writeUInt16BE(id, 28 + i * 4);
-    buf.writeUInt16BE(len, 30 + i * 4);
-  });
-  return buf;
-}
-
-const DATA_LEN = 20 + 4 + PER * REC + 2; // padded to a 4-byte boundary
-function dataDatagram(seq, conv) {
-  const buf = Buffer.alloc(DATA_LEN);
-  header(buf, PER, seq);
-  buf.writeUInt16BE(256, 20);
-  buf.writeUInt16BE(4 + PER * REC + 2, 22);
-  for (let k = 0; k < PER; k++) {
-    const c = conv + (k >> 1);
-    const reply = (k & 1) === 1;
-    const client = 0x0a000000 + (c & 0xffffff); // 10.x.y.z, one client per conversation
-    const server = 0xc0a80000 + (c % 200); // 192.168.0.0-199
-    const cport = 1024 + (c % 60000);
-    const o = 24 + k * REC;
-    buf.writeUInt32BE(reply ? server : client, o);
-    buf.writeUInt32BE(reply ? client : server, o + 4);
-    buf.writeUInt32BE(0, o + 8);
-    buf.writeUInt16BE(1, o + 12);
-    buf.writeUInt16BE(2, o + 14);
-    buf.writeUInt32BE(reply ? 12 : 10, o + 16); // packets
-    buf.writeUInt32BE(reply ? 15_000 : 900, o + 20); // bytes
-    buf.writeUInt32BE(3_599_000, o + 24); // last (uptime ms)
-    buf.writeUInt32BE(3_590_000, o + 28); // first
-    buf.writeUInt16BE(reply ? 443 : cport, o + 32);
-    buf.writeUInt16BE(reply ? cport : 443, o + 34);
-    buf[o + 36] = 0x1b; // flags
-    buf[o + 37] = 6;
-    buf[o + 38] = 0;
-    buf.writeUInt16BE(0, o + 39);
-    buf.writeUInt16BE(0, o + 41);
-    buf[o + 43] = 24;
-    buf[o + 44] = 24;
-  }
-  return buf;
-}
 
 const sock = createSocket({ type: 'udp4', sendBufferSize: 8 << 20 });
-const total = Math.round((rate * seconds) / PER);
+const total = Math.round((rate * seconds) / PER / 2) * 2; // whole pairs of datagrams
 let sent = 0;
 let seq = 0;
-let conv = Math.floor(Math.random() * 1e6) * 16;
+let base = Math.floor(Math.random() * 1e5) * CONVERSATIONS_PER_PAIR;
 sock.send(templateDatagram(seq++), port, '127.0.0.1');
 const t0 = performance.now();
 await new Promise((resolve) => {
   const tick = () => {
     const due = Math.min(total, Math.floor(((performance.now() - t0) / 1000) * (rate / PER)));
     while (sent < due) {
-      sock.send(dataDatagram(seq++, conv), port, '127.0.0.1');
-      conv += PER / 2;
+      sock.send(dataDatagram(seq++, base, sent & 1), port, '127.0.0.1');
+      if ((sent & 1) === 1) base += CONVERSATIONS_PER_PAIR;
       sent++;
     }
     // Sleep between bursts: a spinning sender would take the CPU the collector under test needs.

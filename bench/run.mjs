@@ -10,9 +10,10 @@ import { flowmapIngest } from './flowmap.mjs';
 import { softflowd, argus } from './peers.mjs';
 import { decodeOnly } from './decode-only.mjs';
 import { exportDecode } from './export-decode.mjs';
+import { collect } from './collect.mjs';
 
 /** Sections by key; a later stage adds its own module here. */
-const SECTIONS = { flowmap: flowmapIngest, softflowd, argus, decode: decodeOnly, 'export-decode': exportDecode };
+const SECTIONS = { flowmap: flowmapIngest, softflowd, argus, decode: decodeOnly, 'export-decode': exportDecode, collect };
 
 function arg(name, envName, dflt) {
   const i = process.argv.indexOf(`--${name}`);
@@ -27,7 +28,7 @@ const params = {
   format: arg('format', 'BENCH_FORMAT', 'pcap'),
 };
 const reps = Number(arg('reps', 'BENCH_REPS', 3));
-const keys = String(arg('sections', 'BENCH_SECTIONS', 'flowmap,softflowd,argus,decode,export-decode')).split(',').filter(Boolean);
+const keys = String(arg('sections', 'BENCH_SECTIONS', 'flowmap,softflowd,argus,decode,export-decode,collect')).split(',').filter(Boolean);
 
 const log = (s) => process.stderr.write(s + '\n');
 
@@ -79,6 +80,7 @@ for (const [k, r] of Object.entries(results)) {
 const pps = (k) => results[k]?.pps;
 const ratios = {};
 for (const peer of ['softflowd', 'argus']) if (pps('flowmap') && pps(peer)) ratios[`flowmap/${peer}`] = pps('flowmap') / pps(peer);
+if (collect.bestRatio) ratios['collect flowmap/nfcapd (sustained flows/s)'] = collect.bestRatio;
 
 const rows = [['section', 'best s', 'packets/s', 'runs', 'note']];
 for (const r of Object.values(results)) {

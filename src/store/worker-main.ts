@@ -2,6 +2,7 @@
  * Store worker: hosts the real store in its own thread so that loading the database engine and
  * appending batches never stall the packet or datagram path.
  */
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { openStore } from './open.js';
 import { fromColumns } from './record-columns.js';
@@ -11,6 +12,16 @@ import type { StoreRequest, StoreResponse, WorkerInit } from './worker-protocol.
 const init = workerData as WorkerInit;
 const port = parentPort;
 if (!port) throw new Error('store worker started outside a worker thread');
+if (init.shared) {
+  // Live writers (capture, collect): the thread reading packets or datagrams must never wait for the
+  // store, or the kernel drops what arrives meanwhile; batches wait in memory instead. On Linux this
+  // lowers this thread only (pid 0 = the calling thread).
+  try {
+    setPriority(0, 10);
+  } catch {
+    // not permitted or not supported: run at the normal priority
+  }
+}
 
 let store: Promise<Store> | undefined;
 const opened = (): Promise<Store> => (store ??= openStore(init.spec, { readOnly: init.readOnly }));
