@@ -3,6 +3,7 @@
 //   node bench/collect-sender.mjs PORT FLOWS_PER_SECOND SECONDS
 import { createSocket } from 'node:dgram';
 import { performance } from 'node:perf_hooks';
+import { setTimeout } from 'node:timers';
 import { CONVERSATIONS_PER_PAIR, PER, dataDatagram, templateDatagram } from './collect-datagrams.mjs';
 
 const [port, rate, seconds] = process.argv.slice(2).map(Number);

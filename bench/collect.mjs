@@ -129,7 +129,7 @@ async function breakdown(log) {
     pipeMs = Math.min(pipeMs, performance.now() - t0);
   }
   const dir = mkdtempSync(join(tmpdir(), 'flowmap-bench-store-'));
-  let storeMs = 0;
+  let storeMs;
   try {
     const batch = 65_536;
     const t0 = performance.now();

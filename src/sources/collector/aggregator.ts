@@ -125,7 +125,7 @@ export class FlowAggregator {
     // A rate above 1 in the records wins; 1 or none (NetFlow v5 fills 0 when it says nothing, read
     // as 1) gives way to the configured override for the exporter.
     const rate = f.samplingRate > 1 ? f.samplingRate : (this.opts.samplingOverride?.(f.exporter) ?? (f.samplingRate || 1));
-    let srcPort = f.srcPort;
+    const srcPort = f.srcPort;
     let dstPort = f.dstPort;
     let icmpType = -1;
     if ((f.proto === ICMP || f.proto === ICMPV6) && srcPort === 0) {
