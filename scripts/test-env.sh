@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs on a fresh Debian machine: the reference and peer tools the tests
-# cross-check against (tshark, tcpdump, softflowd, pmacct, argus, nfdump's nfcapd) and the tools for the
+# cross-check against (tshark, tcpdump, softflowd, argus, nfdump's nfcapd, pmacct) and the tools for the
 # live-capture test.
 # Idempotent and quick when everything is present. Needs root (or sudo) only when something is missing.
 set -euo pipefail

@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { ExportedFlow } from '../sources/collector/exported.js';
 
 export const hasNfcapd = (): boolean => existsSync('/usr/bin/nfcapd') && existsSync('/usr/bin/nfdump');
 
@@ -83,4 +84,34 @@ export async function nfcapdFlows(datagrams: readonly Buffer[]): Promise<NfdumpR
     }
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+const icmp = (p: number) => p === 1 || p === 58;
+/** Identity of a record without its counters; ICMP type/code ports are left out (nfdump prints them its own way). */
+export const flowIdent = (r: { src: string; dst: string; srcPort: number; dstPort: number; proto: number }): string =>
+  `${r.src}|${r.dst}|${icmp(r.proto) ? 0 : r.srcPort}|${icmp(r.proto) ? 0 : r.dstPort}|${r.proto}`;
+
+/**
+ * Match nfcapd's rows one to one with flowmap's flows (same identity and counters; nfcapd may have
+ * scaled a row by the flow's sampling rate). Returns what did not match, empty when all did.
+ */
+export function unmatchedRows(rows: readonly NfdumpRow[], flows: readonly ExportedFlow[]): string[] {
+  const ours = new Map<string, ExportedFlow[]>();
+  for (const f of flows) {
+    const k = flowIdent(f);
+    const list = ours.get(k);
+    if (list) list.push(f);
+    else ours.set(k, [f]);
+  }
+  const bad: string[] = [];
+  for (const r of rows) {
+    const list = ours.get(flowIdent(r)) ?? [];
+    const i = list.findIndex((f) => {
+      const k = r.packets === f.packets ? 1 : f.samplingRate;
+      return r.packets === f.packets * k && r.bytes === f.bytes * k && r.reversePackets === f.reversePackets * k && r.reverseBytes === f.reverseBytes * k;
+    });
+    if (i < 0) bad.push(`nfcapd ${JSON.stringify(r)}; flowmap ${JSON.stringify(list.map((f) => [f.packets, f.bytes, f.reversePackets, f.reverseBytes, f.samplingRate]))}`);
+    else list.splice(i, 1);
+  }
+  return bad;
 }

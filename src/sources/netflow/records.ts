@@ -9,10 +9,9 @@ import type { DomainState } from './state.js';
 import { VARIABLE, type Template } from './template.js';
 import { uptimeAgo } from './v5.js';
 
-const noop = (): void => {};
-
 /** Seconds from the NTP epoch (1900) to the Unix epoch. */
 const NTP_UNIX = 2_208_988_800;
+const noop = (): void => {};
 
 /** What the records of one export packet share (a held copy keeps its own). */
 export interface PacketContext {
@@ -102,6 +101,7 @@ export class RecordDecoder {
   private population = -1;
   private size = -1;
   private observedMs = -1;
+  private icmpTypeCode = -1;
   private frameOff = -1;
   private frameLen = 0;
   private frameSize = -1;
@@ -125,7 +125,7 @@ export class RecordDecoder {
     this.startDeltaUs = this.endDeltaUs = this.systemInit = -1;
     this.initBytes = this.respBytes = this.initPackets = this.respPackets = this.biflowDir = -1;
     this.samplerId = this.interval = this.pktInterval = this.pktSpace = this.population = this.size = -1;
-    this.frameOff = this.frameSize = -1;
+    this.frameOff = this.frameSize = this.icmpTypeCode = -1;
     this.observedMs = -1;
   }
 
@@ -215,6 +215,7 @@ export class RecordDecoder {
       case F.START_MS: this.startMs = v; break;
       case F.OBSERVATION_MS: this.observedMs = v; break;
       case F.FRAME_SIZE: this.frameSize = v; break;
+      case F.ICMP_TYPE_CODE: this.icmpTypeCode = v & 0xffff; break;
       case F.OBSERVATION_S: this.observedMs = v * 1000; break;
       case F.END_MS: this.endMs = v; break;
       case F.START_DELTA_US: this.startDeltaUs = v; break;
@@ -335,11 +336,13 @@ export class RecordDecoder {
     const rPackets = this.revPackets >= 0 ? this.revPackets : this.revTotalPackets >= 0 ? this.revTotalPackets : this.respPackets >= 0 ? this.respPackets : 0;
     const initiator = this.biflowDir === 1 ? 'src' : this.biflowDir === 2 ? 'dst' : this.initBytes >= 0 || this.respBytes >= 0 || this.initPackets >= 0 ? 'src' : null;
     const proto = this.proto;
+    // ICMP type and code go where NetFlow v5 puts them (and the collector reads them): the destination port.
+    const icmp = (proto === 1 || proto === 58) && this.dport === 0 && this.icmpTypeCode >= 0;
     emit({
       src,
       dst,
       srcPort: this.sport,
-      dstPort: this.dport,
+      dstPort: icmp ? this.icmpTypeCode : this.dport,
       proto,
       ipVersion,
       vlan: this.vlan !== 0 ? this.vlan : this.postVlan,

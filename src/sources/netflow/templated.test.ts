@@ -284,3 +284,14 @@ test('v9 and IPFIX from one exporter keep separate templates and health', () => 
   assert.equal(d.flows.length, 1);
   assert.deepEqual(d.health().map((h) => h.protocol).sort(), ['ipfix', 'netflow-v9']);
 });
+
+test('ICMP type and code from icmpTypeCodeIPv4/IPv6 go to the destination port, as in v5', () => {
+  const d = decoder();
+  d.send(ipfixMessage({ sets: [templateSet(true, [{ id: 256, fields: [{ id: 8, len: 4 }, { id: 12, len: 4 }, { id: 4, len: 1 }, { id: 32, len: 2 }, { id: 1, len: 4 }, { id: 2, len: 4 }] }])] }));
+  d.send(ipfixMessage({ sets: [dataSet(256, [
+    Buffer.concat([ip4('10.0.0.1'), ip4('10.0.0.2'), u8(1), u16(0x0800), u32(84), u32(1)]),
+    Buffer.concat([ip4('10.0.0.2'), ip4('10.0.0.1'), u8(1), u16(0x0000), u32(84), u32(1)]),
+    Buffer.concat([ip4('10.0.0.2'), ip4('10.0.0.1'), u8(17), u16(0x0303), u32(84), u32(1)]),
+  ])] }));
+  assert.deepEqual(d.flows.map((f) => [f.srcPort, f.dstPort]), [[0, 0x0800], [0, 0], [0, 0]]);
+});

@@ -75,6 +75,7 @@ export class TemplatedDecoder {
     const tplSet = v9 ? 0 : 2;
     const optSet = v9 ? 1 : 3;
     let units = 0;
+    let optionUnits = 0;
     let held = false;
     let off = hdr;
     while (end - off >= 4) {
@@ -93,24 +94,27 @@ export class TemplatedDecoder {
       if (setId === tplSet) this.templates(buf, body, setEnd, ds, v9, false, receivedMs, emit);
       else if (setId === optSet) this.templates(buf, body, setEnd, ds, v9, true, receivedMs, emit);
       else if (setId >= 256) {
-        const entry = ds.templates.get(setId);
-        if (entry !== undefined && receivedMs - entry.template.refreshedMs > this.limits.templateTtlMs) {
-          this.forget(entry);
+        let t = ds.templates.get(setId)?.template;
+        if (t !== undefined && receivedMs - t.refreshedMs > this.limits.templateTtlMs) {
+          this.forget(ds.templates.get(setId)!);
           this.health.error(h, 'template expired');
+          t = undefined;
         }
-        const t = ds.templates.get(setId)?.template;
         if (t === undefined) {
           this.hold(ds, setId, buf, body, setEnd, receivedMs);
           held = true;
         } else {
-          units += this.dataSet(buf, body, setEnd, t, c, emit);
+          const n = this.dataSet(buf, body, setEnd, t, c, emit);
+          units += n;
+          if (t.options) optionUnits += n;
         }
       } else {
         this.health.error(h, 'reserved set id');
       }
       off = setEnd;
     }
-    ds.sequence.track(seq, v9 ? 1 : held ? -1 : units, h);
+    if (v9) ds.sequence.track(seq, 1, h);
+    else ds.sequence.track(seq, held ? -1 : units, h, units - optionUnits);
   }
 
   /** Drop everything still held (end of input): each held set counts as a template miss. */

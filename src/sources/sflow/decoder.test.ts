@@ -48,6 +48,14 @@ test('sampled IPv4 / IPv6 records when there is no raw header', () => {
   ]);
 });
 
+test('a header of an unsupported protocol is counted, or the sampled IP record used instead', () => {
+  const r4 = sflowRecord(3, Buffer.concat([u32(60), u32(17), ip4('10.0.0.1'), ip4('10.0.0.2'), u32(1), u32(2), u32(0), u32(0)]));
+  const odd = sflowRawHeader(frame, { protocol: 3 }); // ISO 8802-4 token bus
+  const { flows, health } = run([sflowDatagram({ agent: '192.0.2.10', samples: [sflowFlowSample({ rate: 1, records: [odd] }), sflowFlowSample({ rate: 1, records: [odd, r4] })] })]);
+  assert.deepEqual(flows.map((f) => f.bytes), [60]);
+  assert.deepEqual(health[0].errorReasons, { 'sampled header: unsupported header protocol 3': 1 });
+});
+
 test('counter samples and other enterprises are skipped; non-IP samples are not flows', () => {
   const arp = ether(0x0806, Buffer.alloc(28));
   const other = Buffer.concat([u32((9 << 12) | 1), u32(8), Buffer.alloc(8)]);

@@ -167,7 +167,10 @@ export class SflowDecoder {
     emit: (flow: ExportedFlow) => void,
   ): boolean {
     const lt = linkTypeForSflowHeader(this.hdrProto);
-    if (lt < 0) return false;
+    if (lt < 0) {
+      if (this.ipRec < 0) this.health.error(h, `sampled header: unsupported header protocol ${this.hdrProto}`);
+      return false;
+    }
     const info = this.info;
     info.tsMs = receivedMs;
     const wire = this.frameLen > this.hdrLen ? this.frameLen : this.hdrLen;
