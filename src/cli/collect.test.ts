@@ -90,6 +90,40 @@ describe('flowmap collect', () => {
     assert.deepEqual(health.map((h) => [h.exporter, h.records]), [['::1', 29]]);
   });
 
+  it('hostile datagrams on every port: counted per exporter, never a crash, good ones still stored', async () => {
+    const db = join(dir, 'hostile.duckdb');
+    const c = await startCollect(db);
+    let stopped;
+    let sent = 0;
+    try {
+      const good = (await Promise.all(FILES.map(readExportDatagrams))).flat().map((d) => d.payload);
+      let seed = 12345;
+      const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+      const junk: Buffer[] = [];
+      for (let i = 0; i < 200; i++) {
+        const base = good[i % good.length];
+        const d = Buffer.from(base.subarray(0, Math.floor(rnd() * base.length)));
+        for (let k = 0; k < 4 && d.length > 0; k++) d[Math.floor(rnd() * d.length)] = Math.floor(rnd() * 256);
+        junk.push(d);
+        junk.push(Buffer.from(Array.from({ length: Math.floor(rnd() * 1500) }, () => Math.floor(rnd() * 256))));
+      }
+      for (const port of [c.ports.netflow, c.ports.ipfix, c.ports.sflow]) await sendDatagrams(port, junk);
+      await sendDatagrams(c.ports.netflow, good.slice(0, 1));
+      sent = junk.length * 3 + 1;
+      assert.ok((await waitForDatagrams(db, 1)) >= 1);
+    } finally {
+      stopped = await c.stop();
+    }
+    assert.equal(stopped.code, 0, stopped.stderr);
+    const summary = JSON.parse(stopped.stdout) as { datagrams: number; stored: number; kernelDrops: number };
+    assert.equal(summary.datagrams + summary.kernelDrops, sent);
+    const health = JSON.parse(runCli(['--db', db, 'exporters', '--json']).stdout) as Array<{ protocol: string; errors: number; error_reasons: Record<string, number> }>;
+    assert.ok(health.some((h) => h.protocol === 'sflow' && h.errors > 0), JSON.stringify(health));
+    assert.ok(health.some((h) => h.protocol.startsWith('netflow') && h.errors > 0), JSON.stringify(health));
+    const top = JSON.parse(runCli(['--db', db, 'top', '--by', 'flows', '--json', '--limit', '100000', '--host', '207.148.102.102']).stdout) as unknown[];
+    assert.ok(top.length > 0, 'the good v5 datagram is stored');
+  });
+
   it('bad usage exits 2 with a message', () => {
     const r = runCli(['collect', '--netflow', '70000']);
     assert.equal(r.code, 2);
