@@ -27,49 +27,14 @@ let store: Promise<Store> | undefined;
 const opened = (): Promise<Store> => (store ??= openStore(init.spec, { readOnly: init.readOnly }));
 /** How long a shared writer waits for readers to let go of the file. */
 const SHARED_LOCK_WAIT_MS = 30_000;
-/**
- * Shared mode holds the file across appends that follow each other closely: opening and closing
- * (which checkpoints) per batch cost more than the append itself at collector rates. The file is let
- * go once idle this long, or after being held this long, with a pause long enough for a waiting
- * reader (which retries every 25-75 ms) to get in.
- */
-const SHARED_IDLE_MS = 200;
-const SHARED_MAX_HOLD_MS = 1000;
-const SHARED_READER_GAP_MS = 100;
 
-let held: { store: Store; since: number } | null = null;
-let idleTimer: NodeJS.Timeout | undefined;
-
-async function sharedStore(): Promise<Store> {
-  clearTimeout(idleTimer);
-  if (held && Date.now() - held.since >= SHARED_MAX_HOLD_MS) {
-    await letGo();
-    await new Promise((r) => setTimeout(r, SHARED_READER_GAP_MS));
-  }
-  held ??= { store: await openStore(init.spec, { readOnly: init.readOnly, lockWaitMs: SHARED_LOCK_WAIT_MS }), since: Date.now() };
-  return held.store;
-}
-
-async function letGo(): Promise<void> {
-  clearTimeout(idleTimer);
-  const h = held;
-  held = null;
-  if (h) await h.store.close();
-}
-
-/** Shared mode: open (or reuse the held store), do one thing, and let the file go soon after. */
+/** Shared mode: open, do one thing, close, so the file is free between batches. */
 async function briefly<T>(fn: (s: Store) => Promise<T>): Promise<T> {
+  const s = await openStore(init.spec, { readOnly: init.readOnly, lockWaitMs: SHARED_LOCK_WAIT_MS });
   try {
-    return await fn(await sharedStore());
-  } catch (e) {
-    await letGo().catch(() => undefined);
-    throw e;
+    return await fn(s);
   } finally {
-    if (held) {
-      idleTimer = setTimeout(() => {
-        chain = chain.then(letGo).catch(() => undefined);
-      }, SHARED_IDLE_MS);
-    }
+    await s.close();
   }
 }
 
@@ -83,10 +48,6 @@ async function handle(req: StoreRequest): Promise<unknown> {
       if (req.op === 'health') return s.exporterHealth();
       return null;
     });
-  }
-  if (init.shared) {
-    await letGo();
-    return null;
   }
   switch (req.op) {
     case 'init':
