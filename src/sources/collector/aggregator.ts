@@ -88,13 +88,11 @@ export class FlowAggregator {
       this.held = null;
       if (half && family === this.heldFamily && isReverse(h, f)) {
         const c = this.place(h, this.heldFamily, this.heldMs, false);
-        if (c !== null) {
-          this.place(f, family, receivedMs, false, c);
-          this.stats.paired++;
-          this.opts.emit(c.toRecord(this.opts.services));
-          this.advance(receivedMs);
-          return;
-        }
+        this.place(f, family, receivedMs, false, c);
+        this.stats.paired++;
+        this.opts.emit(c.toRecord(this.opts.services));
+        this.advance(receivedMs);
+        return;
       } else {
         this.place(h, this.heldFamily, this.heldMs, true);
       }
@@ -118,10 +116,10 @@ export class FlowAggregator {
   }
 
   /**
-   * Account one flow. `into` given: add it to that conversation. `keyed` false: make a conversation
-   * for it outside the maps (the caller pairs it at once; null for flows that cannot be paired so).
+   * Account one flow and return its conversation. `into` given: add it to that one. `keyed` false:
+   * make a conversation outside the maps (the caller pairs it with the adjacent half at once).
    */
-  private place(f: ExportedFlow, family: ExportFamily, receivedMs: number, keyed: boolean, into?: Conversation): Conversation | null {
+  private place(f: ExportedFlow, family: ExportFamily, receivedMs: number, keyed: boolean, into?: Conversation): Conversation {
     // A rate above 1 in the records wins; 1 or none (NetFlow v5 fills 0 when it says nothing, read
     // as 1) gives way to the configured override for the exporter.
     const rate = f.samplingRate > 1 ? f.samplingRate : (this.opts.samplingOverride?.(f.exporter) ?? (f.samplingRate || 1));
