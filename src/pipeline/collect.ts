@@ -46,6 +46,8 @@ export interface CollectSummary extends ExportPipelineStats {
 }
 
 const TICK_MS = 1000;
+/** At stop, how long datagrams already queued in the sockets may take to be read. */
+const DRAIN_MAX_MS = 2000;
 
 export async function collectLive(ctx: ExportPipelineContext, opts: LiveCollectOptions): Promise<CollectSummary> {
   const pipeline = new ExportPipeline(ctx);
@@ -130,7 +132,9 @@ export async function collectLive(ctx: ExportPipelineContext, opts: LiveCollectO
     });
     for (const t of timers) clearInterval(t);
   } finally {
-    // Stop receiving first, then store everything accepted.
+    // What the kernel already holds for us is read before the sockets close; then everything
+    // accepted is stored.
+    await drainSockets(listeners);
     finalDrops = listeners.map((l) => l.kernelDrops());
     await Promise.all(listeners.map((l) => l.close()));
     await chain;
@@ -138,6 +142,14 @@ export async function collectLive(ctx: ExportPipelineContext, opts: LiveCollectO
   }
   if (failure !== null) throw failure;
   return summary();
+}
+
+/** Let the event loop read what is queued in the sockets (bounded: a flood does not hold the stop up). */
+async function drainSockets(listeners: readonly UdpListener[]): Promise<void> {
+  const deadline = Date.now() + DRAIN_MAX_MS;
+  while (Date.now() < deadline && listeners.some((l) => (l.queuedBytes() ?? 0) > 0)) {
+    await new Promise((r) => setTimeout(r, 10));
+  }
 }
 
 function listenError(spec: ListenSpec, address: string, e: unknown): Error {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { familyOf } from './dispatch.js';
-import { readDrops } from './udp.js';
+import { readSocketLine } from './udp.js';
 
 describe('familyOf', () => {
   const u16 = (v: number) => Buffer.from([v >> 8, v & 255, 0, 1, 0, 0, 0, 0]);
@@ -21,16 +21,16 @@ describe('familyOf', () => {
   });
 });
 
-describe('readDrops', () => {
+describe('readSocketLine', () => {
   const table = [
     '   sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops',
-    '  481: 0100007F:0807 00000000:0000 07 00000000:00000000 00:00000000 00000000     0        0 123 2 0000000000000000 17',
+    '  481: 0100007F:0807 00000000:0000 07 00000000:00000A00 00:00000000 00000000     0        0 123 2 0000000000000000 17',
     '  900: 00000000:18BB 00000000:0000 07 00000000:00000000 00:00000000 00000000     0        0 124 2 0000000000000000 0',
   ].join('\n');
-  it('reads the drops column of the socket bound to the port', () => {
-    assert.equal(readDrops('', 2055, table), 17);
-    assert.equal(readDrops('', 6331, table), 0);
-    assert.equal(readDrops('', 4739, table), null);
-    assert.equal(readDrops('/nonexistent/proc/net/udp', 2055), null);
+  it('reads the drops and the receive queue of the socket bound to the port', () => {
+    assert.deepEqual(readSocketLine('', 2055, table), { drops: 17, rxQueue: 2560 });
+    assert.deepEqual(readSocketLine('', 6331, table), { drops: 0, rxQueue: 0 });
+    assert.equal(readSocketLine('', 4739, table), null);
+    assert.equal(readSocketLine('/nonexistent/proc/net/udp', 2055), null);
   });
 });

@@ -19,6 +19,8 @@ export interface UdpListener {
   socket: Socket;
   /** Datagrams the kernel dropped for this socket since it opened (buffer full), or null when unknown. */
   kernelDrops(): number | null;
+  /** Bytes received by the kernel and not yet read by us, or null when unknown. */
+  queuedBytes(): number | null;
   close(): Promise<void>;
 }
 
@@ -52,7 +54,7 @@ export function listenUdp(
         // not available on this platform: reported as 0
       }
       const procFile = family === 6 ? '/proc/net/udp6' : '/proc/net/udp';
-      const base = readDrops(procFile, bound.port);
+      const base = readSocketLine(procFile, bound.port)?.drops ?? null;
       resolve({
         kind,
         hint,
@@ -61,9 +63,10 @@ export function listenUdp(
         recvBufferSize,
         socket,
         kernelDrops: () => {
-          const now = readDrops(procFile, bound.port);
+          const now = readSocketLine(procFile, bound.port)?.drops ?? null;
           return now === null || base === null ? now : now - base;
         },
+        queuedBytes: () => readSocketLine(procFile, bound.port)?.rxQueue ?? null,
         close: () => new Promise<void>((done) => socket.close(() => done())),
       });
     });
@@ -76,11 +79,11 @@ function unmapped(a: string): string {
 }
 
 /**
- * The drops column of the socket bound to `port` in /proc/net/udp[6]: lines read
+ * The line of the socket bound to `port` in /proc/net/udp[6]:
  * `sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode ref pointer drops`,
- * with the local port in hex after the colon. Null off Linux or when the line is not found.
+ * the local port in hex after the colon, the queues in hex. Null off Linux or when not found.
  */
-export function readDrops(procFile: string, port: number, text?: string): number | null {
+export function readSocketLine(procFile: string, port: number, text?: string): { drops: number; rxQueue: number } | null {
   let body: string;
   try {
     body = text ?? readFileSync(procFile, 'utf8');
@@ -92,7 +95,9 @@ export function readDrops(procFile: string, port: number, text?: string): number
     const cols = line.trim().split(/\s+/);
     if (cols.length < 13 || !cols[1].endsWith(`:${hexPort}`)) continue;
     const drops = Number(cols[cols.length - 1]);
-    return Number.isFinite(drops) ? drops : null;
+    const rxQueue = Number.parseInt(cols[4].split(':')[1] ?? '', 16);
+    if (!Number.isFinite(drops) || !Number.isFinite(rxQueue)) return null;
+    return { drops, rxQueue };
   }
   return null;
 }
