@@ -55,8 +55,10 @@ export function registerCollect(program: Command): void {
         return withStore(
           ctx,
           async (store, ready) => {
+            // Listen once the store is open: loading the database engine takes the CPU the first
+            // datagrams would need, and a store that cannot open is reported before anything is received.
+            await ready;
             const abort = new AbortController();
-            ready.catch(() => abort.abort());
             const release = stopOnSignals(() => abort.abort());
             const timer = duration === undefined ? undefined : setTimeout(() => abort.abort(), duration * 1000);
             try {
@@ -88,7 +90,6 @@ export function registerCollect(program: Command): void {
                 },
               );
               if (tty) process.stderr.write('\r\x1b[K');
-              await ready; // a store that failed to open is the error to report
               if (!opts.quiet) say(statusLine(summary));
               if (opts.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
               return EXIT_OK;
