@@ -19,6 +19,9 @@ const EV_SYNACK = 2; // a packet with SYN and ACK (per-packet flags: sFlow)
 const EV_REQUEST = 4; // an ICMP request type
 const EV_REPLY = 8; // an ICMP reply type
 
+const SCRATCH_A: EndpointEvidence = portOnlyEvidence(0);
+const SCRATCH_B: EndpointEvidence = portOnlyEvidence(0);
+
 export class Conversation {
   // Per side (0, 1) scalars rather than arrays: a collector makes one of these per flow half, and
   // small arrays were most of its garbage.
@@ -138,7 +141,11 @@ export class Conversation {
   }
 
   private endpoint(port: number, ev: number, first: number, otherFirst: number, side: 0 | 1): EndpointEvidence {
-    const e = portOnlyEvidence(port);
+    // Two scratch objects serve every decision: one conversation is decided at a time.
+    const e = side === 0 ? SCRATCH_A : SCRATCH_B;
+    e.port = port;
+    e.listener = false;
+    e.fanIn = 0;
     e.synSent = (ev & EV_SYN) !== 0;
     e.synAckSent = (ev & EV_SYNACK) !== 0;
     e.requestSent = (ev & EV_REQUEST) !== 0;
