@@ -2,7 +2,7 @@
 // replayed over loopback at rising rates into `flowmap collect` storing into DuckDB, and into nfdump's
 // nfcapd writing its files, until loss appears: kernel drops, records missing in the store, or (nfcapd)
 // flows missing in its files. The sustained rate is the highest step without loss after which the
-// collector stops (stores its backlog) at most 1.5 s later than after a slow warm-up step.
+// collector stops (stores its backlog) at most 2.5 s later than after a slow warm-up step.
 // Also runnable alone: node bench/collect.mjs [rates...]   (flows/s, e.g. 100000 200000 400000)
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -19,10 +19,11 @@ const SENDER = join(BENCH_DIR, 'collect-sender.mjs');
 const SECONDS = Number(process.env.BENCH_COLLECT_SECONDS ?? 5);
 /**
  * A step counts as sustained only if, after the sending stops, the collector finishes (stores its
- * backlog and exits) at most this much later than after a slow warm-up step: the store may be this far
- * behind, not more.
+ * backlog and exits) at most this much later than after a slow warm-up step. The store worker gathers
+ * up to a second of records into one transaction by design, so writing that last second is part of
+ * every stop; beyond it, the store may be 1.5 s behind, not more.
  */
-const BACKLOG_MS = 1500;
+const BACKLOG_MS = 2500;
 const WARMUP_RATE = 10_000;
 const RATES = (process.env.BENCH_COLLECT_RATES ?? '100000,200000,300000,400000,500000,600000,800000,1000000').split(',').map(Number);
 
