@@ -94,7 +94,7 @@ describe('flowmap collect', () => {
     const db = join(dir, 'hostile.duckdb');
     const c = await startCollect(db);
     let stopped;
-    let sent = 0;
+    let sent: number;
     try {
       const good = (await Promise.all(FILES.map(readExportDatagrams))).flat().map((d) => d.payload);
       let seed = 12345;
