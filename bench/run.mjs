@@ -13,9 +13,10 @@ import { decodeOnly } from './decode-only.mjs';
 import { storesBench } from './stores.mjs';
 import { exportDecode } from './export-decode.mjs';
 import { sinkNames, sinkOnly } from './names.mjs';
+import { collect } from './collect.mjs';
 
 /** Sections by key; a later stage adds its own module here. */
-const SECTIONS = { flowmap: flowmapIngest, softflowd, argus, decode: decodeOnly, sink: sinkOnly, names: sinkNames, 'export-decode': exportDecode };
+const SECTIONS = { flowmap: flowmapIngest, softflowd, argus, decode: decodeOnly, sink: sinkOnly, names: sinkNames, 'export-decode': exportDecode, collect };
 
 function arg(name, envName, dflt) {
   const i = process.argv.indexOf(`--${name}`);
@@ -30,7 +31,7 @@ const params = {
   format: arg('format', 'BENCH_FORMAT', 'pcap'),
 };
 const reps = Number(arg('reps', 'BENCH_REPS', 3));
-const allKeys = String(arg('sections', 'BENCH_SECTIONS', 'flowmap,softflowd,argus,decode,export-decode,stores')).split(',').filter(Boolean);
+const allKeys = String(arg('sections', 'BENCH_SECTIONS', 'flowmap,softflowd,argus,decode,export-decode,collect,stores')).split(',').filter(Boolean);
 // `stores` times flow records in each backend, not a capture: it runs after the capture sections.
 const withStores = allKeys.includes('stores');
 const keys = allKeys.filter((k) => k !== 'stores');
@@ -93,6 +94,7 @@ const ratios = {};
 for (const peer of ['softflowd', 'argus']) if (pps('flowmap') && pps(peer)) ratios[`flowmap/${peer}`] = pps('flowmap') / pps(peer);
 // The name peeks' cost on the packet path: packets/s with them over packets/s without.
 if (pps('names') && pps('sink')) ratios['names/sink'] = pps('names') / pps('sink');
+if (collect.bestRatio) ratios['collect flowmap/nfcapd (sustained flows/s)'] = collect.bestRatio;
 
 const rows = [['section', 'best s', 'packets/s', 'runs', 'note']];
 for (const r of Object.values(results)) {

@@ -14,13 +14,15 @@ import { summaryLine, totalLine } from './summary.js';
 interface IngestOptions extends NtopngCliOptions {
   json?: boolean;
   quiet?: boolean;
+  exports?: boolean;
 }
 
 export function registerIngest(program: Command): void {
   program
     .command('ingest')
-    .description('read capture files (pcap, pcapng; - for stdin), or ntopng\'s MariaDB flow dump (ntopng+mariadb://user:pass@host/db), into the store')
+    .description('read capture files (pcap, pcapng; - for stdin), export datagrams carried in captures (--exports), or ntopng\'s MariaDB flow dump (ntopng+mariadb://user:pass@host/db), into the store')
     .argument('<files...>', 'capture files, - for standard input, or one ntopng+mariadb:// source')
+    .option('--exports', 'the files hold NetFlow/IPFIX/sFlow export datagrams (UDP): decode them as `flowmap collect` does')
     .option('--json', 'print the per-file summaries as JSON on stdout')
     .option('-q, --quiet', 'no summary lines on stderr')
     .option('--table-prefix <prefix>', 'ntopng: table prefix of its --dump-flows (tables PREFIXv4, PREFIXv6)', 'flows')
@@ -34,6 +36,16 @@ export function registerIngest(program: Command): void {
           return ingestNtopng(files[0], ctx, opts);
         }
         if (opts.follow) throw new UsageError('--follow is for an ntopng+mariadb:// source (capture files are read once; live traffic: flowmap capture)');
+        if (opts.exports) {
+          const { ingestExportFiles } = await import('./ingest-exports.js');
+          const r = await withStore(ctx, (store, ready) => ingestExportFiles(files, ctx, store, opts.quiet === true, ready), { worker: true });
+          if (opts.json) process.stdout.write(JSON.stringify({ files: r.files, ...r.totals }, null, 2) + '\n');
+          if (r.interrupted) {
+            say('interrupted: the flows read so far are stored; the rest of the input was not read');
+            return EXIT_FAILURE;
+          }
+          return r.failed > 0 ? EXIT_USAGE : EXIT_OK;
+        }
         const { summaries, failed, interrupted } = await withStore(ctx, (store, ready) => ingestFiles(files, ctx, store, opts, ready), { worker: true });
         if (opts.json) process.stdout.write(JSON.stringify(summaries, null, 2) + '\n');
         if (interrupted) {

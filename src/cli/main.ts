@@ -2,10 +2,12 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerCapture } from './capture.js';
+import { registerCollect } from './collect.js';
 import { registerConfig } from './config.js';
 import { registerCopy } from './copy.js';
 import { registerDb } from './db.js';
 import { registerDemo } from './demo.js';
+import { registerExporters } from './exporters.js';
 import { EXIT_USAGE } from './exit.js';
 import { registerExport } from './export.js';
 import { registerIngest } from './ingest.js';
@@ -26,8 +28,10 @@ const program = new Command()
 registerDemo(program);
 registerIngest(program);
 registerCapture(program);
+registerCollect(program);
 registerTop(program);
 registerExport(program);
+registerExporters(program);
 registerConfig(program);
 registerDb(program);
 registerCopy(program);

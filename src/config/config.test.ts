@@ -25,7 +25,7 @@ const errorOf = (data: unknown): string => {
 
 test('defaults when no file is found', async () => {
   const c = await loadConfig(undefined, {}, dir);
-  assert.deepEqual(c, { path: null, services: [], flows: DEFAULT_FLOWS, names: [], groups: [] });
+  assert.deepEqual(c, { path: null, services: [], flows: DEFAULT_FLOWS, names: [], groups: [], exporters: [] });
   assert.deepEqual(DEFAULT_FLOWS, { idleTimeoutMs: 15_000, activeTimeoutMs: 60_000, maxFlows: 1_000_000 });
 });
 
@@ -34,6 +34,7 @@ test('the shipped example loads and its overrides work', () => {
   assert.equal(c.db, join(dir, 'flowmap.duckdb'));
   assert.deepEqual(c.flows, DEFAULT_FLOWS);
   assert.equal(ServiceRegistry.builtin().withOverrides(c.services).name(902, 6), 'esxi-backup-nfc');
+  assert.deepEqual(c.exporters, [{ address: '192.0.2.10', samplingRate: 1000 }]);
   assert.deepEqual(c.names[2], { address: '2001:db8:1::42', name: 'influxdb' });
   assert.deepEqual(c.groups[2], { name: 'InfluxDB', subnets: [], names: [], serves: [{ port: 8086, proto: 'tcp' }] });
 });
@@ -46,6 +47,14 @@ test('names and groups: canonical addresses, serves as port or port/proto, locat
   assert.match(errorOf({ groups: [{ name: 'G', serves: ['80/xyz'] }] }), /groups\[0\]\.serves\[0\]: expected a port/);
   assert.match(errorOf({ groups: [{ name: 'G', subnets: ['10.0.0.0/33'] }] }), /groups\[0\]\.subnets\[0\]: expected an address or CIDR/);
   assert.match(errorOf({ groups: [{ name: 'G' }] }), /groups\[0\]: a group needs at least one of/);
+});
+
+test('exporter sampling overrides: canonical addresses, located errors', () => {
+  const c = parseConfig({ exporters: [{ address: '2001:DB8::0:1', samplingRate: 512 }] }, 'x.yaml', dir);
+  assert.deepEqual(c.exporters, [{ address: '2001:db8::1', samplingRate: 512 }]);
+  assert.match(errorOf({ exporters: [{ address: 'router1', samplingRate: 10 }] }), /exporters\[0\]\.address: expected an IPv4 or IPv6 address/);
+  assert.match(errorOf({ exporters: [{ address: '10.0.0.1', samplingRate: 0 }] }), /exporters\[0\]\.samplingRate: expected a whole number, 1 or more/);
+  assert.match(errorOf({ exporters: [{ address: '10.0.0.1', rate: 5 }] }), /unknown key rate/);
 });
 
 test('./flowmap.yaml, FLOWMAP_CONFIG, explicit path; YAML and JSON', async () => {

@@ -19,6 +19,15 @@ export interface FlowmapConfig {
   names: Array<{ address: string; name: string }>;
   /** Group rules, in order: a host joins the first group that matches. */
   groups: GroupRuleConfig[];
+  /** Per-exporter settings for flow collection (`flowmap collect`, `ingest --exports`). */
+  exporters: ExporterOverride[];
+}
+
+/** An exporter whose records state no sampling rate: its counters are scaled by this one. */
+export interface ExporterOverride {
+  /** Exporter address, canonical text. */
+  address: string;
+  samplingRate: number;
 }
 
 export interface FlowTableConfig {
@@ -56,7 +65,7 @@ export function findConfigFile(explicit?: string, env: NodeJS.ProcessEnv = proce
 /** Load and validate the config (YAML, or JSON), with defaults filled in. No file: all defaults. */
 export async function loadConfig(path?: string, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Promise<FlowmapConfig> {
   const file = findConfigFile(path, env, cwd);
-  if (file === null) return { path: null, services: [], flows: { ...DEFAULT_FLOWS }, names: [], groups: [] };
+  if (file === null) return { path: null, services: [], flows: { ...DEFAULT_FLOWS }, names: [], groups: [], exporters: [] };
   const abs = resolve(cwd, file);
   let text: string;
   try {

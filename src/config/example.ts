@@ -49,4 +49,11 @@ flows:
   idleTimeout: 15s      # a flow idle this long is finished (number = seconds)
   activeTimeout: 60s    # long flows are written out as a record every this often (NetFlow default)
   maxFlows: 1000000     # flow table bound; beyond it the oldest flows are written out early
+
+# Flow exporters (flowmap collect, flowmap ingest --exports) whose records state no sampling rate:
+# their bytes and packets are multiplied by samplingRate (1 in N packets sampled). A rate above 1 in
+# the records themselves (NetFlow v5 header, v9/IPFIX options, sFlow samples) always wins.
+exporters:
+  - address: 192.0.2.10
+    samplingRate: 1000
 `;

@@ -60,6 +60,17 @@ const groupSchema = z
   }, { error: 'expected a mapping { name, subnets, names, serves }' })
   .refine((g) => (g.subnets?.length ?? 0) + (g.names?.length ?? 0) + (g.serves?.length ?? 0) > 0, 'a group needs at least one of subnets, names, serves');
 
+const ADDRESS_MSG = 'expected an IPv4 or IPv6 address';
+
+const exporterSchema = z.strictObject({
+  address: z.string({ error: ADDRESS_MSG }).refine((a) => tryParseIp(a) !== null, ADDRESS_MSG),
+  samplingRate: z
+    .number({ error: 'expected a whole number, 1 or more (1 in N packets sampled)' })
+    .int('expected a whole number, 1 or more (1 in N packets sampled)')
+    .min(1, 'expected a whole number, 1 or more (1 in N packets sampled)')
+    .max(0xffffffff, 'at most 4294967295'),
+});
+
 const configSchema = z.strictObject({
   names: namesSchema.optional(),
   groups: z.array(groupSchema, { error: 'expected a list of groups' }).optional(),
@@ -73,6 +84,7 @@ const configSchema = z.strictObject({
       maxFlows: z.number({ error: 'expected a whole number' }).int('expected a whole number').min(1, 'must be at least 1').optional(),
     }, { error: 'expected a mapping (idleTimeout, activeTimeout, maxFlows)' })
     .optional(),
+  exporters: z.array(exporterSchema, { error: 'expected a list of { address, samplingRate }' }).optional(),
 }, { error: 'expected a mapping at the top level' });
 
 function isCidr(text: string): boolean {
@@ -115,6 +127,7 @@ export function parseConfig(data: unknown, label: string, baseDir = process.cwd(
     },
     names: Object.entries(c.names ?? {}).map(([address, name]) => ({ address: canonicalAddr(address.trim()), name })),
     groups: (c.groups ?? []).map((g) => ({ name: g.name, subnets: g.subnets ?? [], names: g.names ?? [], serves: g.serves ?? [] })),
+    exporters: (c.exporters ?? []).map((e) => ({ address: canonicalAddr(e.address), samplingRate: e.samplingRate })),
   };
 }
 

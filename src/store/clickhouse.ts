@@ -16,7 +16,8 @@ import { NAME_BATCH, nameFromRow, rawCounter, recordFromRow, num, toRow, type Js
 import { FLOW_COLUMNS, MIGRATIONS, NAME_COLUMNS, SCHEMA_VERSION, createVersionTableSql } from './schema.js';
 import type { ClickHouseSpec } from './spec.js';
 import { ParamList, namesQuery, purgeWhere, scanQuery, topQuery } from './sql.js';
-import type { ManagedStore, StoreMark, StoreStats, TopKind, TopRows } from './store.js';
+import type { ExporterHealthRow, ManagedStore, StoreMark, StoreStats, TopKind, TopRows } from './store.js';
+import { EXPORTER_COLUMNS, counter, lastSeenMs, mergeHealthRuns, savedFromRow, savedHealthSql } from './exporters.js';
 
 const COLUMNS = FLOW_COLUMNS.map((c) => c.name);
 /** Reads see a batch as soon as append returns, also through a Distributed table. */
@@ -168,6 +169,24 @@ export class ClickHouseStore implements ManagedStore {
       }
     }
     return out;
+  }
+
+  /** Inserted again on every save: the newest row per (run, exporter, domain, protocol) wins (FINAL). */
+  async saveExporterHealth(run: string, rows: readonly ExporterHealthRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    const body = rows
+      .map((r) =>
+        [
+          tsvField(run), tsvField(r.exporter), counter(r.domain), tsvField(r.protocol), counter(r.datagrams), counter(r.records), counter(r.sequence_gaps),
+          counter(r.template_misses), counter(r.errors), tsvField(JSON.stringify(r.error_reasons)), counter(r.sampling_rate), counter(r.kernel_drops), lastSeenMs(r),
+        ].join('\t'),
+      )
+      .join('\n') + '\n';
+    await this.http.insertTsv('exporters', [...EXPORTER_COLUMNS], body, INSERT_SETTINGS);
+  }
+
+  async exporterHealth(): Promise<ExporterHealthRow[]> {
+    return mergeHealthRuns((await this.http.rows<JsRow>(savedHealthSql(clickhouseDialect, 'exporters FINAL'))).map(savedFromRow));
   }
 
   async getMark(key: string): Promise<string | null> {

@@ -158,6 +158,24 @@ describe('store conformance: DuckDB, MariaDB, ClickHouse single node, ClickHouse
     for (const [name, s] of stores) assert.deepEqual(order(await s.names(addresses)), want, name);
   });
 
+  test('exporter health: runs saved, a run replaced by its next save, the same sums everywhere', async () => {
+    const row = (exporter: string, datagrams: number, lastSeen: string | null, rate: number) => ({
+      exporter, domain: 256, protocol: 'ipfix', datagrams, records: datagrams * 30, sequence_gaps: 1, template_misses: 2, errors: 3,
+      error_reasons: { "set length beyond datagram 'x'": 3 }, sampling_rate: rate, kernel_drops: 5, last_seen: lastSeen,
+    });
+    const want = [
+      { ...row('192.0.2.1', 30, '2026-11-28T07:00:02.000Z', 100), records: 900, sequence_gaps: 2, template_misses: 4, errors: 6, error_reasons: { "set length beyond datagram 'x'": 6 }, kernel_drops: 10 },
+      row('2001:db8::1', 7, null, 0),
+    ];
+    for (const [name, s] of stores) {
+      await s.saveExporterHealth('run-a', [row('192.0.2.1', 10, '2026-11-28T07:00:00.000Z', 10)]);
+      await s.saveExporterHealth('run-b', [row('192.0.2.1', 10, '2026-11-28T07:00:02.000Z', 100), row('2001:db8::1', 7, null, 0)]);
+      // run-a's next save replaces its first one.
+      await s.saveExporterHealth('run-a', [row('192.0.2.1', 20, '2026-11-28T07:00:01.000Z', 10)]);
+      assert.deepEqual(await s.exporterHealth(), want, name);
+    }
+  });
+
   test('marks: absent, set with a batch, replaced', async () => {
     for (const [name, s] of stores) {
       assert.equal(await s.getMark('ntopng:test/flowsv4'), null, name);

@@ -15,8 +15,9 @@ import { F, toColumns, type RecordColumns } from './record-columns.js';
 import { FLOW_COLUMNS, MIGRATIONS, SCHEMA_VERSION, createVersionTableSql } from './schema.js';
 import { NAME_BATCH, nameFromRow, recordFromRow, num, str, toRow, type JsRow } from './rows.js';
 import { ParamList, duckdbDialect, namesQuery, purgeWhere, scanQuery, topQuery, type SqlParam } from './sql.js';
-import type { ManagedStore, StoreMark, StoreStats, TopKind, TopRows } from './store.js';
+import type { ExporterHealthRow, ManagedStore, StoreMark, StoreStats, TopKind, TopRows } from './store.js';
 import type { NameRow } from '../names/names.js';
+import { exporterHealthDuckdb, saveExporterHealthDuckdb } from './duckdb-exporters.js';
 
 
 /**
@@ -207,6 +208,13 @@ export class DuckDbStore implements ManagedStore {
     return out;
   }
 
+  saveExporterHealth(run: string, rows: readonly ExporterHealthRow[]): Promise<void> {
+    return saveExporterHealthDuckdb(this.conn, run, rows);
+  }
+
+  exporterHealth(): Promise<ExporterHealthRow[]> {
+    return exporterHealthDuckdb(this.conn);
+  }
 
   async close(): Promise<void> {
     this.conn.closeSync();

@@ -12,7 +12,8 @@ import { NAME_BATCH, nameFromRow, rawCounter, recordFromRow, num, toRow, type Js
 import { FLOW_COLUMNS, MIGRATIONS, NAME_COLUMNS, SCHEMA_VERSION, createVersionTableSql } from './schema.js';
 import type { MariaDbSpec } from './spec.js';
 import { ParamList, namesQuery, purgeWhere, scanQuery, topQuery, type SqlDialect, type SqlParam } from './sql.js';
-import type { ManagedStore, StoreMark, StoreStats, TopKind, TopRows } from './store.js';
+import type { ExporterHealthRow, ManagedStore, StoreMark, StoreStats, TopKind, TopRows } from './store.js';
+import { EXPORTER_COLUMNS, counter, lastSeenMs, mergeHealthRuns, savedFromRow, savedHealthSql } from './exporters.js';
 
 /** DATETIME(3) text of epoch ms, UTC (the column has no zone; flowmap stores UTC). */
 export function mariadbTime(ms: number): string {
@@ -43,6 +44,17 @@ function paramValue(p: SqlParam): unknown {
 const INSERT_SQL = `INSERT INTO flows (${FLOW_COLUMNS.map((c) => c.name).join(', ')}) VALUES (${FLOW_COLUMNS.map(() => '?').join(', ')})`;
 
 const NAMES_INSERT_SQL = `INSERT INTO names (${NAME_COLUMNS.map((c) => c.name).join(', ')}) VALUES (${NAME_COLUMNS.map(() => '?').join(', ')})`;
+
+const EXPORTERS_INSERT_SQL = `INSERT INTO exporters (${EXPORTER_COLUMNS.join(', ')}) VALUES (${EXPORTER_COLUMNS.map(() => '?').join(', ')})`;
+
+/** One exporter-health row as the INSERT's values, in EXPORTER_COLUMNS order. */
+function healthValues(run: string, r: ExporterHealthRow): unknown[] {
+  return [
+    run, r.exporter, counter(r.domain), r.protocol, counter(r.datagrams), counter(r.records), counter(r.sequence_gaps),
+    counter(r.template_misses), counter(r.errors), JSON.stringify(r.error_reasons), counter(r.sampling_rate), counter(r.kernel_drops),
+    mariadbTime(lastSeenMs(r)),
+  ];
+}
 
 /** One record as the INSERT's values, in FLOW_COLUMNS order. */
 function values(r: FlowRecord): unknown[] {
@@ -171,6 +183,23 @@ export class MariaDbStore implements ManagedStore {
       }
     }
     return out;
+  }
+
+  /** One transaction: the run's previous rows out, its current totals in. */
+  async saveExporterHealth(run: string, rows: readonly ExporterHealthRow[]): Promise<void> {
+    await this.conn.beginTransaction();
+    try {
+      await this.conn.query('DELETE FROM exporters WHERE run = ?', [run]);
+      if (rows.length > 0) await this.conn.batch(EXPORTERS_INSERT_SQL, rows.map((r) => healthValues(run, r)));
+      await this.conn.commit();
+    } catch (e) {
+      await this.conn.rollback();
+      throw e;
+    }
+  }
+
+  async exporterHealth(): Promise<ExporterHealthRow[]> {
+    return mergeHealthRuns((await this.rows(savedHealthSql(mariadbDialect), [])).map(savedFromRow));
   }
 
   async getMark(key: string): Promise<string | null> {

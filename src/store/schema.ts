@@ -13,7 +13,7 @@ export interface ColumnDef {
 }
 
 /** Bump with a new entry in MIGRATIONS (per backend) whenever the table changes. */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 // ClickHouse 18.16 has no DateTime64, so times there are epoch milliseconds in UInt64.
 const TIME = { duckdb: 'TIMESTAMP', mariadb: 'DATETIME(3)', clickhouse: 'UInt64' };
@@ -110,6 +110,38 @@ export function createVersionTableSql(backend: Backend): string {
 }
 
 /**
+ * Exporter health saved by collectors (`flowmap exporters` reads it): one row per (run, exporter,
+ * domain, protocol), replaced by each save of that run; readers sum the runs.
+ */
+export function createExportersTableSql(backend: Backend): string {
+  const cols: Array<[string, Record<Backend, string>]> = [
+    ['run', TEXT],
+    ['exporter', ADDR],
+    ['domain', U64],
+    ['protocol', { duckdb: 'VARCHAR', mariadb: 'VARCHAR(16)', clickhouse: 'String' }],
+    ['datagrams', U64],
+    ['records', U64],
+    ['sequence_gaps', U64],
+    ['template_misses', U64],
+    ['errors', U64],
+    ['error_reasons', { duckdb: 'VARCHAR', mariadb: 'TEXT', clickhouse: 'String' }],
+    ['sampling_rate', U64],
+    ['kernel_drops', U64],
+    ['last_seen', TIME],
+  ];
+  const notNull = backend === 'clickhouse' ? '' : ' NOT NULL';
+  const body = cols.map(([n, t]) => `  ${n} ${t[backend]}${notNull}`).join(',\n');
+  // ClickHouse has no cheap DELETE: a save inserts again and the newest row per key wins (read with FINAL).
+  const tail =
+    backend === 'clickhouse'
+      ? ' ENGINE = ReplacingMergeTree() ORDER BY (run, exporter, domain, protocol)'
+      : backend === 'mariadb'
+        ? ' ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin'
+        : '';
+  return `CREATE TABLE IF NOT EXISTS exporters (\n${body}\n)${tail}`;
+}
+
+/**
  * Steps to go from version N-1 to N, per backend. Version 1 is the table above; later versions
  * append ALTERs here (never edit a released step).
  */
@@ -139,6 +171,15 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; sql: Record<Backend, s
       duckdb: [createNamesTableSql('duckdb')],
       mariadb: [createNamesTableSql('mariadb'), 'CREATE INDEX IF NOT EXISTS names_address ON names (address)'],
       clickhouse: [createNamesTableSql('clickhouse')],
+    },
+  },
+  {
+    // Exporter health saved by collectors (see ExporterHealthRow), read by `flowmap exporters`.
+    version: 4,
+    sql: {
+      duckdb: [createExportersTableSql('duckdb')],
+      mariadb: [createExportersTableSql('mariadb')],
+      clickhouse: [createExportersTableSql('clickhouse')],
     },
   },
 ];

@@ -88,6 +88,28 @@ export interface StoreMark {
 }
 
 /**
+ * Health of one exporter (per observation domain / source id) as `flowmap exporters` prints it.
+ * Counters are totals; `kernel_drops` are the drops of the UDP socket the exporter sent to.
+ */
+export interface ExporterHealthRow {
+  exporter: string;
+  domain: number;
+  protocol: string;
+  datagrams: number;
+  records: number;
+  sequence_gaps: number;
+  template_misses: number;
+  errors: number;
+  /** Errors per reason. */
+  error_reasons: Record<string, number>;
+  /** Latest sampling rate in use: 1 unsampled, 0 unknown. */
+  sampling_rate: number;
+  kernel_drops: number;
+  /** ISO time of the last datagram, null when none. */
+  last_seen: string | null;
+}
+
+/**
  * The store every command depends on. One implementation per backend under src/store/.
  * Implementations translate the FlowFilter once, into their own SQL, with bound parameters.
  */
@@ -103,6 +125,13 @@ export interface Store {
   appendNames(rows: readonly NameRow[]): Promise<void>;
   /** Names known for these addresses, one row per (address, name, source), times aggregated. */
   names(addresses: readonly string[]): Promise<NameRow[]>;
+  /**
+   * Save the exporter health of one collector run (`run` names it), replacing what that run saved
+   * before: collectors save their running totals periodically and at stop.
+   */
+  saveExporterHealth(run: string, rows: readonly ExporterHealthRow[]): Promise<void>;
+  /** Exporter health summed over every run, per (exporter, domain, protocol); see mergeHealthRuns. */
+  exporterHealth(): Promise<ExporterHealthRow[]>;
   close(): Promise<void>;
 }
 

@@ -9,6 +9,7 @@
  * which is what lets a collector sustain hundreds of thousands of records a second. A failed write is
  * reported on the next request (the batcher then stops the source) and by close.
  */
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { openStore } from './open.js';
 import { fromColumns, type RecordColumns } from './record-columns.js';
@@ -18,6 +19,16 @@ import type { StoreRequest, StoreResponse, WorkerInit } from './worker-protocol.
 const init = workerData as WorkerInit;
 const port = parentPort;
 if (!port) throw new Error('store worker started outside a worker thread');
+if (init.shared) {
+  // Live writers (capture, collect): the thread reading packets or datagrams must never wait for the
+  // store, or the kernel drops what arrives meanwhile; batches wait in memory instead. On Linux this
+  // lowers this thread only (pid 0 = the calling thread).
+  try {
+    setPriority(0, 10);
+  } catch {
+    // not permitted or not supported: run at the normal priority
+  }
+}
 
 /** Above DuckDB's row-group size (122,880), so a full transaction skips the write-ahead log. */
 const COALESCE_ROWS = 131_072;
@@ -104,6 +115,10 @@ async function handle(req: StoreRequest): Promise<unknown> {
       return withStore((s) => s.appendNames(req.rows));
     case 'names':
       return withStore((s) => s.names(req.addresses));
+    case 'saveHealth':
+      return withStore((s) => s.saveExporterHealth(req.run, req.rows));
+    case 'health':
+      return withStore((s) => s.exporterHealth());
   }
 }
 

@@ -2,7 +2,7 @@
 import type { FlowFilter } from '../filter/filter.js';
 import type { NameRow } from '../names/names.js';
 import type { RecordColumns } from './record-columns.js';
-import type { TopKind } from './store.js';
+import type { ExporterHealthRow, TopKind } from './store.js';
 
 export interface WorkerInit {
   spec: string | undefined;
@@ -21,6 +21,8 @@ export type StoreRequest =
   | { id: number; op: 'stats' }
   | { id: number; op: 'appendNames'; rows: NameRow[] }
   | { id: number; op: 'names'; addresses: string[] }
+  | { id: number; op: 'saveHealth'; run: string; rows: ExporterHealthRow[] }
+  | { id: number; op: 'health' }
   | { id: number; op: 'close' };
 
 /** Errors cross the thread boundary as data; the caller rebuilds the same class (exit codes survive). */

@@ -4,7 +4,7 @@ import type { FlowRecord } from '../flow/record.js';
 import type { NameRow } from '../names/names.js';
 import { FlowmapError, UsageError } from '../util/errors.js';
 import { toColumns } from './record-columns.js';
-import type { Store, StoreStats, TopKind, TopRows } from './store.js';
+import type { ExporterHealthRow, Store, StoreStats, TopKind, TopRows } from './store.js';
 import type { StoreRequest, StoreResponse, WireError, WorkerInit } from './worker-protocol.js';
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
@@ -74,6 +74,14 @@ export class WorkerStore implements Store {
 
   names(addresses: readonly string[]): Promise<NameRow[]> {
     return this.call({ op: 'names', addresses: [...addresses] });
+  }
+
+  saveExporterHealth(run: string, rows: readonly ExporterHealthRow[]): Promise<void> {
+    return this.call({ op: 'saveHealth', run, rows: [...rows] });
+  }
+
+  exporterHealth(): Promise<ExporterHealthRow[]> {
+    return this.call({ op: 'health' });
   }
 
   async close(): Promise<void> {

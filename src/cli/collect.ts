@@ -1,0 +1,135 @@
+import { hostname } from 'node:os';
+import { isIP } from 'node:net';
+import type { Command } from 'commander';
+import type { CollectSummary, ListenSpec } from '../pipeline/collect.js';
+import { UsageError } from '../util/errors.js';
+import { cliContext, withStore } from './context.js';
+import { EXIT_OK, action, say } from './exit.js';
+import { stopOnSignals } from './signals.js';
+
+interface CollectOptions {
+  netflow: string | false;
+  ipfix: string | false;
+  sflow: string | false;
+  listen: string;
+  duration?: string;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+export function registerCollect(program: Command): void {
+  program
+    .command('collect')
+    .description('receive NetFlow v5/v9, IPFIX and sFlow v5 exports on UDP into the store; the two directions of a flow are paired into client/server records')
+    .option('--netflow <port>', 'UDP port for NetFlow v5, v9 and IPFIX (told apart by version); 0 picks a free one', '2055')
+    .option('--no-netflow', 'no NetFlow listener')
+    .option('--ipfix <port>', 'UDP port for IPFIX (NetFlow v5/v9 accepted too)', '4739')
+    .option('--no-ipfix', 'no IPFIX listener')
+    .option('--sflow <port>', 'UDP port for sFlow v5', '6343')
+    .option('--no-sflow', 'no sFlow listener')
+    .option('--listen <address>', 'local address to listen on (IPv4 or IPv6; 0.0.0.0 or :: for all)', '127.0.0.1')
+    .option('--duration <seconds>', 'stop after this many seconds (default: until SIGINT/SIGTERM)')
+    .option('--json', 'print the summary as JSON on stdout')
+    .option('-q, --quiet', 'no status or summary on stderr')
+    .addHelpText(
+      'after',
+      '\nRecords reach the store in batches as they complete (flowmap top can run meanwhile); exporter\n' +
+        'health (datagrams, sequence gaps, template misses, errors, kernel drops) is saved for\n' +
+        '`flowmap exporters`. Sampled counters are scaled by the sampling rate the exporter states, or by\n' +
+        'the `exporters` overrides of the config file.',
+    )
+    .action(
+      action(async (opts: CollectOptions, cmd: Command) => {
+        const listen = listenSpecs(opts);
+        if (isIP(opts.listen) === 0) throw new UsageError(`--listen: ${opts.listen} is not an IPv4 or IPv6 address`);
+        const duration = opts.duration === undefined ? undefined : Number(opts.duration);
+        if (duration !== undefined && !(duration > 0)) throw new UsageError(`--duration: ${opts.duration} is not a positive number of seconds`);
+        const ctx = await cliContext(cmd);
+        const [{ collectLive }, { createDecoders }, { RECV_BUFFER_BYTES }] = await Promise.all([
+          import('../pipeline/collect.js'),
+          import('../sources/collector/decoders.js'),
+          import('../sources/collector/udp.js'),
+        ]);
+        const overrides = new Map(ctx.config.exporters.map((e) => [e.address, e.samplingRate]));
+        const tty = process.stderr.isTTY === true && !opts.quiet;
+        return withStore(
+          ctx,
+          async (store, ready) => {
+            // Listen once the store is open: loading the database engine takes the CPU the first
+            // datagrams would need, and a store that cannot open is reported before anything is received.
+            await ready;
+            const abort = new AbortController();
+            const release = stopOnSignals(() => abort.abort());
+            const timer = duration === undefined ? undefined : setTimeout(() => abort.abort(), duration * 1000);
+            try {
+              const summary = await collectLive(
+                {
+                  store,
+                  services: ctx.services,
+                  idleTimeoutMs: ctx.config.flows.idleTimeoutMs,
+                  activeTimeoutMs: ctx.config.flows.activeTimeoutMs,
+                  maxFlows: ctx.config.flows.maxFlows,
+                  samplingOverride: overrides.size > 0 ? (e) => overrides.get(e) : undefined,
+                  run: `collect:${hostname()}:${process.pid}:${Date.now()}`,
+                  makeDecoders: createDecoders,
+                },
+                {
+                  address: opts.listen,
+                  listen,
+                  signal: abort.signal,
+                  onListening: (ls) => {
+                    if (opts.quiet) return;
+                    const where = ls.map((l) => `${l.kind} ${l.port}/udp`).join(', ');
+                    say(`collecting on ${opts.listen}: ${where}; receive buffer ${Math.round(ls[0].recvBufferSize / 1024)} KiB (SIGINT/SIGTERM stores the rest and stops)`);
+                    // Linux reports twice the size it grants; the grant is capped by net.core.rmem_max.
+                    if (ls[0].recvBufferSize > 0 && ls[0].recvBufferSize < RECV_BUFFER_BYTES) {
+                      say(`receive buffer capped by the kernel below the ${RECV_BUFFER_BYTES >> 20} MiB asked: bursts may be dropped; raise it with sysctl -w net.core.rmem_max=${RECV_BUFFER_BYTES}`);
+                    }
+                  },
+                  onStatus: tty ? (s) => process.stderr.write(`\r\x1b[K${statusLine(s)}`) : undefined,
+                },
+              );
+              if (tty) process.stderr.write('\r\x1b[K');
+              if (!opts.quiet) say(statusLine(summary));
+              if (opts.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
+              return EXIT_OK;
+            } finally {
+              if (timer) clearTimeout(timer);
+              release();
+            }
+          },
+          { worker: true, shared: true },
+        );
+      }),
+    );
+}
+
+function listenSpecs(opts: CollectOptions): ListenSpec[] {
+  const specs: ListenSpec[] = [];
+  for (const kind of ['netflow', 'ipfix', 'sflow'] as const) {
+    const v = opts[kind];
+    if (v === false) continue;
+    const port = Number(v);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--${kind}: ${v} is not a port number 0-65535`);
+    specs.push({ kind, port });
+  }
+  if (specs.length === 0) throw new UsageError('nothing to listen on: --no-netflow, --no-ipfix and --no-sflow all given');
+  const ports = specs.filter((s) => s.port !== 0).map((s) => s.port);
+  if (new Set(ports).size !== ports.length) throw new UsageError('--netflow, --ipfix and --sflow need different ports');
+  return specs;
+}
+
+/** One line for people: what came in, what was stored, what was lost. */
+export function statusLine(s: CollectSummary): string {
+  const n = (v: number) => v.toLocaleString('en-US');
+  const parts = [
+    `${n(s.datagrams)} datagrams from ${n(s.exporters)} exporter${s.exporters === 1 ? '' : 's'}`,
+    `${n(s.flows)} flows`,
+    `${n(s.stored)} records stored (${n(s.paired)} paired, ${n(s.unpaired)} one-way, ${n(s.biflows)} biflow, ${n(s.sampled)} from samples)`,
+    `${n(s.open)} open`,
+    `kernel drops ${s.kernelDrops === null ? 'unknown' : n(s.kernelDrops)}`,
+  ];
+  if (s.unknown > 0) parts.push(`${n(s.unknown)} datagrams of no known export protocol`);
+  if (s.overflow > 0) parts.push(`${n(s.overflow)} records LOST: the store fell behind`);
+  return `collect: ${parts.join(', ')}`;
+}

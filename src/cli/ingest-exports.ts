@@ -1,0 +1,98 @@
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { hostname } from 'node:os';
+import type { ExportPipelineStats } from '../pipeline/exports.js';
+import type { ExportReplaySummary } from '../pipeline/exports-replay.js';
+import { CaptureFormatError } from '../sources/pcap/frame.js';
+import type { Store } from '../store/store.js';
+import type { CliContext } from './context.js';
+import { say } from './exit.js';
+import { stopOnSignals } from './signals.js';
+
+export interface ExportsIngestResult {
+  files: ExportReplaySummary[];
+  totals: ExportPipelineStats;
+  failed: number;
+  interrupted: boolean;
+}
+
+/**
+ * `flowmap ingest --exports FILE...`: the files' export datagrams go through one pipeline, in the
+ * order given (templates in one file serve data in the next), into the store with exporter health.
+ */
+export async function ingestExportFiles(files: string[], ctx: CliContext, store: Store, quiet: boolean, storeReady: Promise<void>): Promise<ExportsIngestResult> {
+  const [{ ExportPipeline }, { replayExports }, { createDecoders }, { openCaptureFile }] = await Promise.all([
+    import('../pipeline/exports.js'),
+    import('../pipeline/exports-replay.js'),
+    import('../sources/collector/decoders.js'),
+    import('../sources/pcap/file.js'),
+  ]);
+  const overrides = new Map(ctx.config.exporters.map((e) => [e.address, e.samplingRate]));
+  const pipeline = new ExportPipeline({
+    store,
+    services: ctx.services,
+    idleTimeoutMs: ctx.config.flows.idleTimeoutMs,
+    activeTimeoutMs: ctx.config.flows.activeTimeoutMs,
+    maxFlows: ctx.config.flows.maxFlows,
+    samplingOverride: overrides.size > 0 ? (e) => overrides.get(e) : undefined,
+    run: `ingest:${hostname()}:${process.pid}:${Date.now()}`,
+    makeDecoders: createDecoders,
+  });
+  let storeFailure: unknown = null;
+  storeReady.catch((e: unknown) => {
+    storeFailure = e;
+  });
+  const abort = new AbortController();
+  const release = stopOnSignals(() => abort.abort());
+  const summaries: ExportReplaySummary[] = [];
+  let failed = 0;
+  try {
+    for (const file of files) {
+      if (abort.signal.aborted || storeFailure) break;
+      const name = file === '-' ? 'stdin' : basename(file);
+      if (file !== '-') {
+        try {
+          await stat(file);
+        } catch (e) {
+          say(`${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+          failed++;
+          continue;
+        }
+      }
+      try {
+        const s = await replayExports(openCaptureFile(file), `exports:${name}`, pipeline, abort.signal);
+        summaries.push(s);
+        if (!quiet) say(fileLine(s));
+      } catch (e) {
+        if (!(e instanceof CaptureFormatError) && !(e as NodeJS.ErrnoException).code) throw e;
+        failed++;
+        say(`${file}: ${(e as Error).message}`);
+      }
+    }
+    if (storeFailure) throw storeFailure;
+    await pipeline.finish();
+  } finally {
+    release();
+    if (abort.signal.aborted && files.includes('-')) process.stdin.destroy();
+  }
+  const totals = pipeline.stats;
+  if (!quiet) say(totalsLine(totals, pipeline.health.all().length));
+  return { files: summaries, totals, failed, interrupted: abort.signal.aborted };
+}
+
+function fileLine(s: ExportReplaySummary): string {
+  const n = (v: number) => v.toLocaleString('en-US');
+  const skipped = Object.values(s.skipped).reduce((a, b) => a + b, 0);
+  const reasons = Object.entries(s.skipped).map(([k, v]) => `${k} ${n(v)}`).join(', ');
+  let line = `${s.source}: ${n(s.frames)} frames, ${n(s.datagrams)} export datagrams, skipped ${n(skipped)}${reasons ? ` (${reasons})` : ''}`;
+  if (s.interrupted) line += ' [interrupted]';
+  for (const w of s.warnings) line += `\n${s.source}: warning: ${w}`;
+  return line;
+}
+
+function totalsLine(t: ExportPipelineStats, exporters: number): string {
+  const n = (v: number) => v.toLocaleString('en-US');
+  let line = `exports: ${n(t.flows)} exported flows from ${n(exporters)} exporter${exporters === 1 ? '' : 's'} -> ${n(t.stored)} flow records (${n(t.paired)} paired, ${n(t.unpaired)} one-way, ${n(t.biflows)} biflow, ${n(t.sampled)} from samples)`;
+  if (t.unknown > 0) line += `, ${n(t.unknown)} datagrams of no known export protocol`;
+  return line + '; exporter health: flowmap exporters';
+}
