@@ -216,6 +216,16 @@ export class DuckDbStore implements ManagedStore {
     return exporterHealthDuckdb(this.conn);
   }
 
+  /**
+   * Let the next close() skip DuckDB's checkpoint. For writers that open the file only per batch
+   * (live capture, collect): a large transaction's rows are already in the file, the write-ahead log
+   * holds only their block pointers, and a reader replays it on open; checkpointing at every close
+   * was most of such a writer's time. The writer checkpoints now and then, and at its last close.
+   */
+  async deferCheckpoint(): Promise<void> {
+    await this.conn.run('PRAGMA disable_checkpoint_on_shutdown');
+  }
+
   async close(): Promise<void> {
     this.conn.closeSync();
     this.instance.closeSync();

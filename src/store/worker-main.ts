@@ -36,17 +36,22 @@ const COALESCE_ROWS = 131_072;
 const COALESCE_MS = 1_000;
 /** How long a shared writer waits for readers to let go of the file. */
 const SHARED_LOCK_WAIT_MS = 30_000;
+/** A shared writer checkpoints at most this often (and at its last close): see deferCheckpoint. */
+const SHARED_CHECKPOINT_MS = 30_000;
+let lastCheckpoint = Date.now();
 
 let store: Promise<Store> | undefined;
 const opened = (): Promise<Store> => (store ??= openStore(init.spec, { readOnly: init.readOnly }));
 
 /** Shared mode: open, do one thing, close, so the file is free between writes. */
-async function withStore<T>(fn: (s: Store) => Promise<T>): Promise<T> {
+async function withStore<T>(fn: (s: Store) => Promise<T>, final = false): Promise<T> {
   if (!init.shared) return fn(await opened());
-  const s = await openStore(init.spec, { readOnly: init.readOnly, lockWaitMs: SHARED_LOCK_WAIT_MS });
+  const s: Store & { deferCheckpoint?: () => Promise<void> } = await openStore(init.spec, { readOnly: init.readOnly, lockWaitMs: SHARED_LOCK_WAIT_MS });
   try {
     return await fn(s);
   } finally {
+    if (!final && !init.readOnly && s.deferCheckpoint && Date.now() - lastCheckpoint < SHARED_CHECKPOINT_MS) await s.deferCheckpoint();
+    else lastCheckpoint = Date.now();
     await s.close();
   }
 }
@@ -63,9 +68,11 @@ let queued: RecordColumns[] = [];
 let queuedRows = 0;
 let timer: NodeJS.Timeout | undefined;
 let writeError: Error | null = null;
+/** Transactions written so far. */
+let writes = 0;
 
 /** Write what is queued (one transaction). A failure is kept for the next request. */
-async function drain(): Promise<void> {
+async function drain(final = false): Promise<void> {
   if (timer) clearTimeout(timer);
   timer = undefined;
   if (queued.length === 0) return;
@@ -73,7 +80,8 @@ async function drain(): Promise<void> {
   queued = [];
   queuedRows = 0;
   try {
-    await withStore((s) => write(s, batches));
+    writes++;
+    await withStore((s) => write(s, batches), final);
   } catch (e) {
     writeError ??= e instanceof Error ? e : new Error(String(e));
   }
@@ -94,10 +102,14 @@ async function handle(req: StoreRequest): Promise<unknown> {
     return null;
   }
   // Every other request sees everything appended before it.
-  await drain();
-  if (req.op === 'close') {
+  const closing = req.op === 'close';
+  const deferred = init.shared && !init.readOnly && closing && queued.length === 0 && writes > 0;
+  await drain(closing);
+  if (closing) {
     try {
       rethrowWriteError();
+      // A shared writer's last close checkpoints what earlier closes deferred.
+      if (deferred) await withStore(async () => null, true);
     } finally {
       if (store) await (await store).close();
     }

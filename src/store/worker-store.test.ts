@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FlowRecord } from '../flow/record.js';
@@ -82,4 +82,29 @@ test('worker store, shared mode: queued records reach the file within about a se
   }
   assert.equal(seen, 10);
   await w.close();
+});
+
+test('worker store, shared mode: checkpoints deferred between writes are done at the last close', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'flowmap-worker-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const path = join(dir, 'deferred.duckdb');
+  const w = new WorkerStore(path, { shared: true });
+  await w.init();
+  let n = 0;
+  // Two full coalesced transactions, each opened and closed by the writer.
+  for (let i = 0; i < 34; i++) {
+    await w.append(recs(8192, n));
+    n += 8192;
+  }
+  assert.ok(existsSync(`${path}.wal`), 'the checkpoint was deferred: the log holds the block pointers');
+  const r = await DuckDbStore.open(path, { readOnly: true });
+  await r.init();
+  assert.equal((await r.stats()).records, 2 * 131_072, 'a reader replays the log');
+  await r.close();
+  await w.close();
+  assert.ok(!existsSync(`${path}.wal`), 'the last close checkpoints');
+  const after = await DuckDbStore.open(path, { readOnly: true });
+  await after.init();
+  assert.equal((await after.stats()).records, n);
+  await after.close();
 });
