@@ -64,9 +64,17 @@ export function registerExport(program: Command): void {
       );
       if (graph.edges.length === 0) process.stderr.write('flowmap: no flows match: the map is empty\n');
       const positioned = POSITIONED.has(opts.format);
-      // ELK needs seconds from a few hundred dependencies on (about 20 s for 300): say so.
-      if (positioned && graph.edges.length > 150) process.stderr.write(`flowmap: laying out ${graph.nodes.length} nodes and ${graph.edges.length} dependencies; large maps take a while (--top N draws fewer)\n`);
-      const layout = positioned ? await (await import('../graph/layout.js')).layoutGraph(graph, opts.layout) : null;
+      let layout = null;
+      if (positioned) {
+        const { layoutGraph, chooseEffort, EFFORT_LIMITS } = await import('../graph/layout.js');
+        const effort = chooseEffort(graph.edges.length);
+        // Big maps get cheaper ELK settings (layout.ts has the measurements): say so, and how to avoid it.
+        if (opts.layout === 'layered' && effort !== 'full') {
+          const cost = effort === 'fast' ? 'a few seconds' : 'several seconds per 1,000 dependencies';
+          process.stderr.write(`flowmap: ${graph.edges.length} dependencies (over ${EFFORT_LIMITS.full}): quicker ${effort} layout (fewer crossing sweeps, simpler node placement), ${cost}; --top ${EFFORT_LIMITS.full} draws the tidiest map\n`);
+        } else if (opts.layout === 'force' && graph.edges.length > EFFORT_LIMITS.fast) process.stderr.write(`flowmap: laying out ${graph.nodes.length} nodes and ${graph.edges.length} dependencies; large maps take a while (--top N draws fewer)\n`);
+        layout = await layoutGraph(graph, opts.layout, effort);
+      }
       const data = await render(opts.format, graph, layout);
       // Mermaid's defaults (maxEdges 500, maxTextSize 50,000) also bind GitHub and most Markdown viewers.
       if (opts.format === 'mermaid' && (graph.edges.length > 500 || data.length > 50_000)) process.stderr.write('flowmap: warning: Mermaid renders at most 500 edges and 50,000 characters by default; use --top to draw fewer\n');
