@@ -1,6 +1,6 @@
 /** A standalone SVG drawn from the graph and its ELK layout (no Graphviz needed). */
 import type { Layout } from '../graph/layout.js';
-import { EDGE_FONT, GROUP_FONT, NODE_FONT } from '../graph/layout.js';
+import { EDGE_FONT, GROUP_FONT, NODE_FONT, OTHER_TAG } from '../graph/layout.js';
 import type { DepGraph, GraphNode } from '../graph/model.js';
 import { xml } from './escape.js';
 import { edgeLines, edgeWidth, legendText, nodeLines } from './labels.js';
@@ -35,6 +35,12 @@ export function renderSvg(g: DepGraph, layout: Layout): string {
     o.push(`<g class="node" id="${n.id}"><title>${xml(n.addresses.slice(0, 20).join(' '))}</title><rect x="${r(b.x)}" y="${r(b.y)}" width="${r(b.w)}" height="${r(b.h)}" rx="6" ${fill(n)}/>`);
     o.push(`${lines(nodeLines(n), b.x + b.w / 2, b.y, b.h, NODE_FONT, '#1d2b3a')}</g>`);
   }
+  // Folded traffic ends at a small dashed "other" tag beside its node (the one "other" box lists the hosts).
+  for (const e of g.edges) {
+    const t = layout.otherTags[e.id];
+    if (!t) continue;
+    o.push(`<g class="other-tag" data-edge="${e.id}"><title>the hosts in "other"</title><rect x="${r(t.x)}" y="${r(t.y)}" width="${r(t.w)}" height="${r(t.h)}" rx="4" ${fill({ kind: 'other' })}/>${lines([OTHER_TAG], t.x + t.w / 2, t.y, t.h, EDGE_FONT, '#555555')}</g>`);
+  }
   for (const e of g.edges) {
     const l = layout.edges[e.id]?.label;
     if (!l) continue;
@@ -45,7 +51,7 @@ export function renderSvg(g: DepGraph, layout: Layout): string {
   return `${o.join('\n')}\n`;
 }
 
-function fill(n: GraphNode): string {
+function fill(n: Pick<GraphNode, 'kind'>): string {
   if (n.kind === 'other') return 'fill="#ffffff" stroke="#888888" stroke-dasharray="4 3"';
   if (n.kind === 'host') return 'fill="#eef4fb" stroke="#4a76a8"';
   return 'fill="#e8f3e8" stroke="#4a8a4a"';

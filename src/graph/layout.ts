@@ -33,7 +33,16 @@ export interface Layout {
   nodes: Record<string, Box>;
   groups: Record<string, Box>;
   edges: Record<string, EdgeRoute>;
+  /**
+   * Folded traffic (edges to or from the "other" node) ends at a small "other" tag beside its node
+   * instead of crossing the map to the one "other" box (layered layouts): edge id -> the tag's box.
+   */
+  otherTags: Record<string, Box>;
 }
+
+/** The caption of an "other" tag, and its size. */
+export const OTHER_TAG = 'other';
+const otherTagSize = (): { w: number; h: number } => ({ w: textWidth(OTHER_TAG, EDGE_FONT) + 16, h: lineH(EDGE_FONT) + 8 });
 
 /** Text metrics used for sizes: an average Helvetica/Arial glyph at the fonts the renderers use. */
 export const NODE_FONT = 12;
@@ -100,10 +109,23 @@ export async function layoutGraph(g: DepGraph, kind: LayoutKind = 'layered', eff
   }));
   for (const n of g.nodes) if (!grouped.has(n.id)) children.push(toElkNode(n.id));
 
+  // Layered: each folded edge gets its own "other" tag, which the engine places next to the node.
+  const otherId = g.nodes.find((n) => n.kind === 'other')?.id;
+  const tagOf = new Map<string, string>();
+  if (layered && otherId !== undefined) {
+    const size = otherTagSize();
+    for (const e of g.edges) {
+      if ((e.source === otherId) === (e.target === otherId)) continue;
+      const id = `${e.id}_other`;
+      tagOf.set(e.id, id);
+      children.push({ id, width: size.w, height: size.h });
+    }
+  }
+  const end = (edgeId: string, node: string): string => (node === otherId ? (tagOf.get(edgeId) ?? node) : node);
   const edges: ElkExtendedEdge[] = g.edges.map((e) => {
     const size = edgeLabelSize(edgeLines(e));
     const label: ElkLabel = { id: `${e.id}_l`, text: e.id, width: size.w, height: size.h };
-    return { id: e.id, sources: [e.source], targets: [e.target], labels: [label] };
+    return { id: e.id, sources: [end(e.id, e.source)], targets: [end(e.id, e.target)], labels: [label] };
   });
 
   const root: ElkNode = {
@@ -151,10 +173,14 @@ export async function layoutGraph(g: DepGraph, kind: LayoutKind = 'layered', eff
   if (!layered) separateForce(out);
   const nodes: Record<string, Box> = {};
   const groups: Record<string, Box> = {};
+  const otherTags: Record<string, Box> = {};
+  const tagEdge = new Map([...tagOf].map(([edge, tag]) => [tag, edge]));
   const offset = new Map<string, { x: number; y: number }>([['root', { x: 0, y: 0 }]]);
   for (const c of out.children ?? []) {
     const box = { x: c.x ?? 0, y: c.y ?? 0, w: c.width ?? 0, h: c.height ?? 0 };
-    if (c.children) {
+    const tagged = tagEdge.get(c.id);
+    if (tagged !== undefined) otherTags[tagged] = box;
+    else if (c.children) {
       groups[c.id] = box;
       offset.set(c.id, { x: box.x, y: box.y });
       for (const k of c.children) nodes[k.id] = { x: box.x + (k.x ?? 0), y: box.y + (k.y ?? 0), w: k.width ?? 0, h: k.height ?? 0 };
@@ -174,7 +200,7 @@ export async function layoutGraph(g: DepGraph, kind: LayoutKind = 'layered', eff
   }
   // Anything the engine did not route (force layouts): a straight line between borders, and the
   // caption at the first free place along it (heaviest edges choose first), or none.
-  const taken: Box[] = [...Object.values(nodes), ...Object.values(routes).flatMap((r) => (r.label ? [r.label] : []))];
+  const taken: Box[] = [...Object.values(nodes), ...Object.values(otherTags), ...Object.values(routes).flatMap((r) => (r.label ? [r.label] : []))];
   const byWeight = [...g.edges].sort((a, b) => b.bytes - a.bytes);
   for (const e of byWeight) {
     if (routes[e.id]) continue;
@@ -194,7 +220,7 @@ export async function layoutGraph(g: DepGraph, kind: LayoutKind = 'layered', eff
     }
     routes[e.id] = { points, label };
   }
-  return { kind, effort: layered ? effort : 'full', width: Math.ceil(out.width ?? 0), height: Math.ceil(out.height ?? 0), nodes, groups, edges: routes };
+  return { kind, effort: layered ? effort : 'full', width: Math.ceil(out.width ?? 0), height: Math.ceil(out.height ?? 0), nodes, groups, edges: routes, otherTags };
 }
 
 export function overlaps(a: Box, b: Box, gap = 0): boolean {

@@ -21,8 +21,8 @@ function rng(seed: number): () => number {
   };
 }
 
-/** `edges` dependencies among about edges/2 hosts (at least 20), grouped by tier. */
-export function labScale(edges: number): DepGraph {
+/** `edges` dependencies among about edges/2 hosts (at least 20), grouped by tier; `top` > 0 folds the rest into "other". */
+export function labScale(edges: number, top = 0): DepGraph {
   const r = rng(edges);
   const hosts = Math.max(20, Math.round(edges / 2));
   const tier = (net: number, share: number): string[] =>
@@ -59,5 +59,5 @@ export function labScale(edges: number): DepGraph {
     { name: 'Monitoring', subnets: ['10.30.5.0/24'] },
     { name: 'Infrastructure', subnets: ['10.30.6.0/24'] },
   ]);
-  return buildGraph([...rows.values()], { groupBy: { kind: 'host' }, top: 0, other: 'fold', names: book, groups });
+  return buildGraph([...rows.values()], { groupBy: { kind: 'host' }, top, other: 'fold', names: book, groups });
 }
