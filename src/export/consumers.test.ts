@@ -21,6 +21,7 @@ import { renderGraphml } from './graphml.js';
 import { renderJson } from './json.js';
 import { lucidDocument, renderLucid } from './lucid.js';
 import { LUCID_CSV_HEADER, renderLucidCsv } from './lucid-csv.js';
+import { GREY, PALETTE } from './labels.js';
 import { renderSvg } from './svg.js';
 
 const g = hostileGraph();
@@ -114,6 +115,20 @@ test('SVG and .drawio: valid XML, every edge joins two drawn shapes, names are t
   assert.equal(sedges.length, g.edges.length);
   for (const e of sedges) assert.ok(nodeIds.has(e['data-source']) && nodeIds.has(e['data-target']));
   assert.equal(findAll(sdoc, 'script').length, 0);
+  // Lines are coloured by service: one colour per service, grey for folded traffic, with a key.
+  const strokeOf = new Map<string, string>();
+  for (const e of g.edges) {
+    const line = findAll(sedges.find((x) => x.id === e.id), 'polyline')[0];
+    const key = e.proto === 'various' ? 'folded' : (e.service ?? `${e.port}/${e.proto}`);
+    const c = String(line.stroke);
+    assert.ok(!strokeOf.has(key) || strokeOf.get(key) === c, `${key} keeps one colour`);
+    strokeOf.set(key, c);
+  }
+  assert.equal(strokeOf.get('folded'), GREY);
+  const coloured = [...strokeOf].filter(([k]) => k !== 'folded');
+  assert.equal(new Set(coloured.map(([, c]) => c)).size, Math.min(coloured.length, PALETTE.length), 'services have distinct colours');
+  const keyTexts = findAll(findAll(sdoc, 'g').filter((x) => x.class === 'legend-colors'), 'text').map((t) => String(t['#text']));
+  assert.equal(keyTexts.length, Math.min(coloured.length, PALETTE.length));
 
   const drawio = renderDrawio(g, layout);
   assert.equal(XMLValidator.validate(drawio), true);

@@ -2,7 +2,7 @@
 import { OTHER_TAG, type Layout } from '../graph/layout.js';
 import type { DepGraph } from '../graph/model.js';
 import { xml } from './escape.js';
-import { edgeLines, edgeWidth, legendText, nodeLines } from './labels.js';
+import { edgeLines, edgeWidth, legendText, nodeLines, serviceColors } from './labels.js';
 
 export function renderDrawio(g: DepGraph, layout: Layout): string {
   const o: string[] = [];
@@ -31,6 +31,7 @@ export function renderDrawio(g: DepGraph, layout: Layout): string {
   }
   // Folded traffic ends at its own small "other" tag, as in the SVG (layout.otherTags).
   const otherId = g.nodes.find((n) => n.kind === 'other')?.id;
+  const { colorOf } = serviceColors(g);
   for (const e of g.edges) {
     const t = layout.otherTags[e.id];
     if (!t) continue;
@@ -41,7 +42,7 @@ export function renderDrawio(g: DepGraph, layout: Layout): string {
     const route = layout.edges[e.id];
     const dashed = e.proto === 'various' ? 'dashed=1;' : '';
     const end = (id: string): string => (id === otherId && layout.otherTags[e.id] ? `${e.id}_other` : id);
-    o.push(`<mxCell id="${e.id}" value="${xml(edgeLines(e).join('\n'))}" style="endArrow=classic;html=0;rounded=0;edgeStyle=none;strokeWidth=${edgeWidth(e, g)};strokeColor=#5b6b7b;fontSize=10;labelBackgroundColor=#ffffff;${dashed}" edge="1" parent="1" source="${end(e.source)}" target="${end(e.target)}">`);
+    o.push(`<mxCell id="${e.id}" value="${xml(edgeLines(e).join('\n'))}" style="endArrow=classic;html=0;rounded=0;edgeStyle=none;strokeWidth=${edgeWidth(e, g)};strokeColor=${colorOf(e)};fontColor=${colorOf(e)};fontSize=10;labelBackgroundColor=#ffffff;${dashed}" edge="1" parent="1" source="${end(e.source)}" target="${end(e.target)}">`);
     const bends = route ? route.points.slice(1, -1) : [];
     if (bends.length) o.push(`<mxGeometry relative="1" as="geometry"><Array as="points">${bends.map((p) => `<mxPoint x="${r(p.x)}" y="${r(p.y)}"/>`).join('')}</Array></mxGeometry></mxCell>`);
     else o.push('<mxGeometry relative="1" as="geometry"/></mxCell>');

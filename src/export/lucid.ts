@@ -9,7 +9,7 @@ import { strToU8, zipSync } from 'fflate';
 import { OTHER_TAG, type Layout } from '../graph/layout.js';
 import type { DepGraph } from '../graph/model.js';
 import { xml } from './escape.js';
-import { edgeLines, edgeWidth, legendText, nodeLines } from './labels.js';
+import { edgeLines, edgeWidth, legendText, nodeLines, serviceColors } from './labels.js';
 
 type StrokeStyle = 'solid' | 'dashed' | 'dotted';
 interface Stroke {
@@ -81,6 +81,7 @@ export function lucidDocument(g: DepGraph, layout: Layout): LucidDocument {
   }
   // Folded traffic ends at its own small "other" tag, as in the SVG (layout.otherTags).
   const otherId = g.nodes.find((n) => n.kind === 'other')?.id;
+  const { colorOf } = serviceColors(g);
   for (const e of g.edges) {
     const t = layout.otherTags[e.id];
     if (t) shapes.push({ id: `${e.id}_other`, type: 'rectangle', boundingBox: box(t), text: OTHER_TAG, style: { fill: { type: 'color', color: '#ffffff' }, stroke: { color: '#999999', width: 1, style: 'dashed' }, rounding: 8 } });
@@ -100,7 +101,7 @@ export function lucidDocument(g: DepGraph, layout: Layout): LucidDocument {
       lineType: layout.kind === 'layered' ? 'elbow' : 'straight',
       endpoint1: { type: 'shapeEndpoint', style: 'none', shapeId: a.id, position: rel(a.box, p1) },
       endpoint2: { type: 'shapeEndpoint', style: 'arrow', shapeId: b.id, position: rel(b.box, p2) },
-      stroke: e.proto === 'various' ? { color: '#8a96a3', width: edgeWidth(e, g), style: 'dashed' } : { color: '#5b6b7b', width: edgeWidth(e, g), style: 'solid' },
+      stroke: { color: colorOf(e), width: edgeWidth(e, g), style: e.proto === 'various' ? 'dashed' : 'solid' },
       text: [{ text: html(edgeLines(e)), position: 0.5, side: 'middle' }],
       customData: [
         { key: 'bytes', value: String(e.bytes) },
