@@ -83,6 +83,16 @@ test('every format is written with -o', () => {
   assert.equal(readFileSync(join(dir, 'map.lucid')).subarray(0, 2).toString('latin1'), 'PK');
 });
 
+test('big maps: cheaper layout settings, said on stderr; small maps: none', () => {
+  for (const top of ['0', '20']) {
+    const r = runCli(['--db', db, 'export', '-f', 'svg', '-o', join(dir, `all-${top}.svg`), '--top', top]);
+    assert.equal(r.code, 0, r.stderr);
+    const edges = Number(/svg: \d+ nodes, (\d+) dependencies/.exec(r.stderr)?.[1]);
+    const said = /dependencies \(over 150\): cheaper "fast(est)?" layout settings/.test(r.stderr);
+    assert.equal(said, edges > 150, `${edges} dependencies: ${r.stderr}`);
+  }
+});
+
 test('usage errors exit 2 with one clear line', () => {
   const cases: Array<[string[], RegExp]> = [
     [['-f', 'visio'], /Allowed choices are/],

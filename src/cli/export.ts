@@ -70,8 +70,8 @@ export function registerExport(program: Command): void {
         const effort = chooseEffort(graph.edges.length);
         // Big maps get cheaper ELK settings (layout.ts has the measurements): say so, and how to avoid it.
         if (opts.layout === 'layered' && effort !== 'full') {
-          const cost = effort === 'fast' ? 'a few seconds' : 'several seconds per 1,000 dependencies';
-          process.stderr.write(`flowmap: ${graph.edges.length} dependencies (over ${EFFORT_LIMITS.full}): quicker ${effort} layout (fewer crossing sweeps, simpler node placement), ${cost}; --top ${EFFORT_LIMITS.full} draws the tidiest map\n`);
+          const how = effort === 'fast' ? 'one crossing sweep, linear-segment placement' : 'one crossing sweep, Brandes-Koepf placement; several seconds per 1,000 dependencies';
+          process.stderr.write(`flowmap: ${graph.edges.length} dependencies (over ${EFFORT_LIMITS.full}): cheaper "${effort}" layout settings (${how}); --top ${EFFORT_LIMITS.full} draws the tidiest map\n`);
         } else if (opts.layout === 'force' && graph.edges.length > EFFORT_LIMITS.fast) process.stderr.write(`flowmap: laying out ${graph.nodes.length} nodes and ${graph.edges.length} dependencies; large maps take a while (--top N draws fewer)\n`);
         layout = await layoutGraph(graph, opts.layout, effort);
       }
