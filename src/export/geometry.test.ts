@@ -45,7 +45,8 @@ for (const kind of ['layered', 'force'] as LayoutKind[]) {
       return b ? [{ id: e.id, b }] : [];
     });
     if (kind === 'layered') assert.equal(labels.length, graph.edges.length);
-    else assert.ok(labels.length >= graph.edges.length / 2, `force placed ${labels.length} of ${graph.edges.length} captions`);
+    // Force: on the line or just beside it; 102 of 104 here (was 89 when only on the line).
+    else assert.ok(labels.length >= graph.edges.length * 0.95, `force placed ${labels.length} of ${graph.edges.length} captions`);
     pairs(labels, (a, b) => assert.ok(!overlap(a.b, b.b), `labels of ${a.id} and ${b.id} overlap`));
     for (const l of labels) for (const n of boxes) assert.ok(!overlap(l.b, n.b), `label of ${l.id} on node ${n.id}`);
   });

@@ -209,13 +209,22 @@ export async function layoutGraph(g: DepGraph, kind: LayoutKind = 'layered', eff
     const points = e.source === e.target ? selfLoop(a) : [border(a, center(b)), border(b, center(a))];
     const size = edgeLabelSize(edgeLines(e));
     let label: Box | null = null;
-    for (const t of [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8]) {
-      const p = e.source === e.target ? points[1] : { x: points[0].x + (points[1].x - points[0].x) * t, y: points[0].y + (points[1].y - points[0].y) * t };
-      const box = { x: p.x - size.w / 2, y: p.y - size.h / 2, w: size.w, h: size.h };
-      if (!taken.some((o) => overlaps(o, box, 2))) {
-        label = box;
-        taken.push(box);
-        break;
+    // On the line first, then beside it (either side, the caption's height away): the caption stays
+    // touching its own line and its colour matches it.
+    const dx = points[points.length - 1].x - points[0].x;
+    const dy = points[points.length - 1].y - points[0].y;
+    const len = Math.hypot(dx, dy) || 1;
+    const normal = { x: -dy / len, y: dx / len };
+    search: for (const t of [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8]) {
+      const p = e.source === e.target ? points[1] : { x: points[0].x + dx * t, y: points[0].y + dy * t };
+      for (const side of [0, 1, -1]) {
+        const off = side * (Math.abs(normal.x) * size.w + Math.abs(normal.y) * size.h) * 0.55;
+        const box = { x: p.x + normal.x * off - size.w / 2, y: p.y + normal.y * off - size.h / 2, w: size.w, h: size.h };
+        if (!taken.some((o) => overlaps(o, box, 2))) {
+          label = box;
+          taken.push(box);
+          break search;
+        }
       }
     }
     routes[e.id] = { points, label };
