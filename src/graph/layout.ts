@@ -20,7 +20,7 @@ export interface Box {
 export interface EdgeRoute {
   /** Start, bends, end: the line runs through these points. */
   points: ElkPoint[];
-  /** Where the caption goes (its box); null when no free place was found (force layouts). */
+  /** Where the caption goes (its box); null when no free place was found (force and fastest layouts). */
   label: Box | null;
 }
 
@@ -72,7 +72,8 @@ const GROUP_PAD_TOP = 30;
  * (straightest edges) but needs about 9 s at 300 dependencies: most of it in the model-order sort
  * and the network simplex; `fast` drops the model order, sweeps crossings once and places nodes by
  * linear segments (about 3 s at 300, same area); `fastest` places by Brandes-Koepf, the only
- * placement that stays linear (about 6 s at 1,000; network simplex needs 30 s there).
+ * placement that stays linear, and leaves captions out of the engine's graph (their dummy nodes
+ * doubled it): about 3 s at 1,000 (network simplex needs 30 s there); captions go where they fit.
  */
 export type LayoutEffort = 'full' | 'fast' | 'fastest';
 export const EFFORT_LIMITS = { full: 150, fast: 500 } as const;
@@ -121,11 +122,13 @@ export async function layoutGraph(g: DepGraph, kind: LayoutKind = 'layered', eff
       children.push({ id, width: size.w, height: size.h });
     }
   }
+  // Label dummies double the graph the engine lays out: the fastest settings place captions afterwards.
+  const engineLabels = effort !== 'fastest';
   const end = (edgeId: string, node: string): string => (node === otherId ? (tagOf.get(edgeId) ?? node) : node);
   const edges: ElkExtendedEdge[] = g.edges.map((e) => {
     const size = edgeLabelSize(edgeLines(e));
     const label: ElkLabel = { id: `${e.id}_l`, text: e.id, width: size.w, height: size.h };
-    return { id: e.id, sources: [end(e.id, e.source)], targets: [end(e.id, e.target)], labels: [label] };
+    return { id: e.id, sources: [end(e.id, e.source)], targets: [end(e.id, e.target)], labels: engineLabels ? [label] : [] };
   });
 
   const root: ElkNode = {
@@ -193,36 +196,33 @@ export async function layoutGraph(g: DepGraph, kind: LayoutKind = 'layered', eff
       const o = offset.get(e.container ?? 'root') ?? { x: 0, y: 0 };
       const s = e.sections?.[0];
       const l = e.labels?.[0];
-      if (!s || !l) continue;
+      if (!s) continue;
       const points = [s.startPoint, ...(s.bendPoints ?? []), s.endPoint].map((p) => ({ x: p.x + o.x, y: p.y + o.y }));
-      routes[e.id] = { points, label: { x: (l.x ?? 0) + o.x, y: (l.y ?? 0) + o.y, w: l.width ?? 0, h: l.height ?? 0 } };
+      // Without engine labels (fastest) the caption is placed below, where it fits.
+      routes[e.id] = { points, label: l ? { x: (l.x ?? 0) + o.x, y: (l.y ?? 0) + o.y, w: l.width ?? 0, h: l.height ?? 0 } : null };
     }
   }
   // Anything the engine did not route (force layouts): a straight line between borders, and the
   // caption at the first free place along it (heaviest edges choose first), or none.
-  const taken: Box[] = [...Object.values(nodes), ...Object.values(otherTags), ...Object.values(routes).flatMap((r) => (r.label ? [r.label] : []))];
+  const taken = new BoxGrid([...Object.values(nodes), ...Object.values(otherTags), ...Object.values(routes).flatMap((r) => (r.label ? [r.label] : []))]);
   const byWeight = [...g.edges].sort((a, b) => b.bytes - a.bytes);
   for (const e of byWeight) {
-    if (routes[e.id]) continue;
+    if (routes[e.id]?.label) continue;
     const a = nodes[e.source];
     const b = nodes[e.target];
-    const points = e.source === e.target ? selfLoop(a) : [border(a, center(b)), border(b, center(a))];
+    const points = routes[e.id]?.points ?? (e.source === e.target ? selfLoop(a) : [border(a, center(b)), border(b, center(a))]);
     const size = edgeLabelSize(edgeLines(e));
     let label: Box | null = null;
-    // On the line first, then beside it (either side, the caption's height away): the caption stays
-    // touching its own line and its colour matches it.
-    const dx = points[points.length - 1].x - points[0].x;
-    const dy = points[points.length - 1].y - points[0].y;
-    const len = Math.hypot(dx, dy) || 1;
-    const normal = { x: -dy / len, y: dx / len };
+    // On the line first, then beside it (either side): the caption stays touching its own line,
+    // whose colour it shares.
     search: for (const t of [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8]) {
-      const p = e.source === e.target ? points[1] : { x: points[0].x + dx * t, y: points[0].y + dy * t };
+      const { p, normal } = pointAt(points, t);
       for (const side of [0, 1, -1]) {
         const off = side * (Math.abs(normal.x) * size.w + Math.abs(normal.y) * size.h) * 0.55;
         const box = { x: p.x + normal.x * off - size.w / 2, y: p.y + normal.y * off - size.h / 2, w: size.w, h: size.h };
-        if (!taken.some((o) => overlaps(o, box, 2))) {
+        if (!taken.hits(box, 2)) {
           label = box;
-          taken.push(box);
+          taken.add(box);
           break search;
         }
       }
@@ -339,6 +339,50 @@ function forceEdges(g: DepGraph, grouped: Set<string>): ElkExtendedEdge[] {
     out.push({ id: `f${out.length}`, sources: [a], targets: [b] });
   }
   return out;
+}
+
+/** Boxes bucketed in a coarse grid, so "does this caption hit anything" stays cheap on big maps. */
+class BoxGrid {
+  private readonly cells = new Map<string, Box[]>();
+  private static readonly CELL = 256;
+
+  constructor(boxes: Box[]) {
+    for (const b of boxes) this.add(b);
+  }
+
+  private keys(b: Box, gap: number): string[] {
+    const c = BoxGrid.CELL;
+    const out: string[] = [];
+    for (let i = Math.floor((b.x - gap) / c); i <= Math.floor((b.x + b.w + gap) / c); i++) for (let j = Math.floor((b.y - gap) / c); j <= Math.floor((b.y + b.h + gap) / c); j++) out.push(`${i},${j}`);
+    return out;
+  }
+
+  add(b: Box): void {
+    for (const k of this.keys(b, 0)) {
+      const list = this.cells.get(k);
+      if (list) list.push(b);
+      else this.cells.set(k, [b]);
+    }
+  }
+
+  hits(b: Box, gap: number): boolean {
+    return this.keys(b, gap).some((k) => this.cells.get(k)?.some((o) => overlaps(o, b, gap)) ?? false);
+  }
+}
+
+/** The point at fraction t of a polyline's length, and the unit normal of its segment there. */
+function pointAt(points: ElkPoint[], t: number): { p: ElkPoint; normal: ElkPoint } {
+  const segs = points.slice(1).map((q, i) => ({ a: points[i], b: q, len: Math.hypot(q.x - points[i].x, q.y - points[i].y) }));
+  let left = t * segs.reduce((sum, x) => sum + x.len, 0);
+  for (const sg of segs) {
+    if (left <= sg.len || sg === segs[segs.length - 1]) {
+      const f = sg.len ? Math.min(1, left / sg.len) : 0;
+      const len = sg.len || 1;
+      return { p: { x: sg.a.x + (sg.b.x - sg.a.x) * f, y: sg.a.y + (sg.b.y - sg.a.y) * f }, normal: { x: -(sg.b.y - sg.a.y) / len, y: (sg.b.x - sg.a.x) / len } };
+    }
+    left -= sg.len;
+  }
+  return { p: points[0], normal: { x: 0, y: 1 } };
 }
 
 function center(b: Box): ElkPoint {
