@@ -1,7 +1,8 @@
 // Section `layout`: ELK layout time of generated data-centre maps by size (50, 150, 300, 1000
 // dependencies; BENCH_LAYOUT_SIZES / --layout-sizes), layered (with the settings flowmap picks for
 // that size) and force, best of N in one warm process; the peer is Graphviz `dot -Tsvg` laying out
-// the same map from flowmap's DOT export (layout plus drawing, its own process).
+// the same map from flowmap's DOT export (layout plus drawing, its own process). Up to 500
+// dependencies the `full` settings (what every size used before) are timed too, for the gain.
 import { mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -30,13 +31,15 @@ export async function layoutBench({ sizes, reps, log, dotTimeoutMs = 120_000 }) 
   await layoutGraph(labScale(10));
   const withDot = have('dot');
   mkdirSync(OUT_DIR, { recursive: true });
-  const rows = [['dependencies', 'nodes', 'layered ms', 'effort', 'layered WxH', 'force ms', 'dot -Tsvg ms', 'dot/layered']];
+  const rows = [['dependencies', 'nodes', 'layered ms', 'effort', 'layered WxH', 'full ms', 'full/layered', 'force ms', 'dot -Tsvg ms', 'dot/layered']];
   const results = [];
   for (const size of sizes) {
     const g = labScale(size);
     const effort = chooseEffort(g.edges.length);
     const layered = await best(reps, () => layoutGraph(g, 'layered'));
     log(`layout ${size}: layered (${effort}) ${layered.ms.toFixed(0)} ms`);
+    const full = effort !== 'full' && g.edges.length <= 500 ? await best(reps, () => layoutGraph(g, 'layered', 'full')) : undefined;
+    if (full) log(`layout ${size}: layered (full) ${full.ms.toFixed(0)} ms`);
     const force = await best(reps, () => layoutGraph(g, 'force'));
     log(`layout ${size}: force ${force.ms.toFixed(0)} ms`);
     let dotMs;
@@ -54,8 +57,8 @@ export async function layoutBench({ sizes, reps, log, dotTimeoutMs = 120_000 }) 
       log(`layout ${size}: dot ${dotMs === undefined ? `failed or over ${dotTimeoutMs / 1000} s` : `${dotMs.toFixed(0)} ms`}`);
     }
     const l = layered.out;
-    rows.push([g.edges.length, g.nodes.length, layered.ms.toFixed(0), effort, `${l.width}x${l.height}`, force.ms.toFixed(0), dotMs === undefined ? '-' : dotMs.toFixed(0), dotMs === undefined ? '-' : `${(dotMs / layered.ms).toFixed(2)}x`]);
-    results.push({ edges: g.edges.length, nodes: g.nodes.length, effort, layeredMs: layered.ms, forceMs: force.ms, dotMs, width: l.width, height: l.height });
+    rows.push([g.edges.length, g.nodes.length, layered.ms.toFixed(0), effort, `${l.width}x${l.height}`, full ? full.ms.toFixed(0) : '-', full ? `${(full.ms / layered.ms).toFixed(2)}x` : '-', force.ms.toFixed(0), dotMs === undefined ? '-' : dotMs.toFixed(0), dotMs === undefined ? '-' : `${(dotMs / layered.ms).toFixed(2)}x`]);
+    results.push({ edges: g.edges.length, nodes: g.nodes.length, effort, layeredMs: layered.ms, fullMs: full?.ms, forceMs: force.ms, dotMs, width: l.width, height: l.height });
   }
   process.stdout.write(`\nflowmap bench: layout (ELK in-process, best of ${reps}; dot/layered > 1 means flowmap is faster)\n`);
   printTable(rows);

@@ -6,7 +6,7 @@
  * are joined by `<br>`. Orthogonal routes are kept as `elbowControlPoints`.
  */
 import { strToU8, zipSync } from 'fflate';
-import { OTHER_TAG, type Layout } from '../graph/layout.js';
+import { OTHER_TAG, type Box, type Layout } from '../graph/layout.js';
 import type { DepGraph } from '../graph/model.js';
 import { xml } from './escape.js';
 import { edgeLines, edgeWidth, legendText, nodeLines, serviceColors } from './labels.js';
@@ -123,10 +123,8 @@ export function renderLucid(g: DepGraph, layout: Layout): Uint8Array {
   return zipSync({ 'document.json': strToU8(json) }, { level: 6, mtime: new Date('2026-01-01T00:00:00Z') });
 }
 
-type Box = { x: number; y: number; w: number; h: number };
-
 /** Lucid text is HTML: escape each line, break lines with <br>. */
-export function html(lines: string[]): string {
+function html(lines: string[]): string {
   return lines.map((l) => xml(l.replace(/[\r\n\t]+/g, ' '))).join('<br>');
 }
 

@@ -202,8 +202,9 @@ export async function layoutGraph(g: DepGraph, kind: LayoutKind = 'layered', eff
       routes[e.id] = { points, label: l ? { x: (l.x ?? 0) + o.x, y: (l.y ?? 0) + o.y, w: l.width ?? 0, h: l.height ?? 0 } : null };
     }
   }
-  // Anything the engine did not route (force layouts): a straight line between borders, and the
-  // caption at the first free place along it (heaviest edges choose first), or none.
+  // Edges the engine did not route (force layouts) get a straight line between borders; captions the
+  // engine did not place (force, fastest) go to the first free place along the line (heaviest edges
+  // choose first), or none.
   const taken = new BoxGrid([...Object.values(nodes), ...Object.values(otherTags), ...Object.values(routes).flatMap((r) => (r.label ? [r.label] : []))]);
   const byWeight = [...g.edges].sort((a, b) => b.bytes - a.bytes);
   for (const e of byWeight) {
