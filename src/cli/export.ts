@@ -73,7 +73,7 @@ export function registerExport(program: Command): void {
           const how = effort === 'fast' ? 'one crossing sweep, linear-segment placement' : 'one crossing sweep, Brandes-Koepf placement; several seconds per 1,000 dependencies';
           process.stderr.write(`flowmap: ${graph.edges.length} dependencies (over ${EFFORT_LIMITS.full}): cheaper "${effort}" layout settings (${how}); --top ${EFFORT_LIMITS.full} draws the tidiest map\n`);
           // Measured: 3,000 dependencies about 20 s; 10,000 still running after 220 s with 1 GB.
-          if (graph.edges.length > 3000) process.stderr.write(`flowmap: warning: laying out over 3,000 dependencies takes minutes and gigabytes; --top 3000, or a format without layout (dot, mermaid, graphml, json, csv)\n`);
+          if (graph.edges.length > 3000) process.stderr.write(`flowmap: warning: laying out over 3,000 dependencies takes minutes and gigabytes; --top 3000, or a format without layout (dot, lucid-csv, drawio-csv, json, csv)\n`);
         } else if (opts.layout === 'force' && graph.edges.length > EFFORT_LIMITS.fast) process.stderr.write(`flowmap: laying out ${graph.nodes.length} nodes and ${graph.edges.length} dependencies; large maps take a while (--top N draws fewer)\n`);
         layout = await layoutGraph(graph, opts.layout, effort);
       }
