@@ -8,13 +8,15 @@ import { edgeLines, edgeWidth, GREY, legendText, nodeLines, serviceColors } from
 const LEGEND_H = 48;
 
 export function renderSvg(g: DepGraph, layout: Layout): string {
-  const w = Math.max(layout.width, 400);
+  const { colorOf, legend } = serviceColors(g);
+  const keyWidth = (service: string): number => 18 + textWidth(service, 11) + 16;
+  // Wide enough for the colour key too.
+  const w = Math.max(layout.width, 400, 20 + legend.reduce((sum, k) => sum + keyWidth(k.service), 0));
   const h = layout.height + LEGEND_H;
   const o: string[] = [];
   o.push('<?xml version="1.0" encoding="UTF-8"?>');
   o.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" font-family="Helvetica, Arial, sans-serif">`);
   o.push('<title>flowmap dependency map</title>');
-  const { colorOf, legend } = serviceColors(g);
   // One arrowhead per line colour (SVG 1.1 markers cannot take the line's colour).
   const colors = [GREY, ...legend.map((x) => x.color)];
   const marker = (c: string): string => `arrow${colors.indexOf(c)}`;
@@ -55,7 +57,7 @@ export function renderSvg(g: DepGraph, layout: Layout): string {
   const keys: string[] = [];
   for (const k of legend) {
     keys.push(`<rect x="${x}" y="${r(h - 40)}" width="14" height="4" fill="${k.color}"/><text x="${x + 18}" y="${r(h - 35)}" font-size="11" fill="${k.color}">${xml(k.service)}</text>`);
-    x += 18 + textWidth(k.service, 11) + 16;
+    x += keyWidth(k.service);
   }
   o.push(`<g class="legend-colors">${keys.join('')}</g>`);
   o.push(`<text class="legend" x="10" y="${r(h - 10)}" font-size="11" fill="#555555">${xml(legendText(g))}</text>`);
