@@ -75,3 +75,27 @@ test('folded traffic ends at an "other" tag beside its node, not at the one "oth
   }
   assert.equal(Object.keys(layout.otherTags).length, folded.length);
 });
+
+test('force layouts: folded traffic ends at a tag beside its node where there is room', async () => {
+  const g = labScale(120, 40);
+  const other = g.nodes.find((n) => n.kind === 'other');
+  assert.ok(other);
+  const folded = g.edges.filter((e) => e.source === other.id || e.target === other.id);
+  const layout = await layoutGraph(g, 'force');
+  const tagged = folded.filter((e) => layout.otherTags[e.id]);
+  assert.ok(tagged.length >= folded.length * 0.8, `${tagged.length} of ${folded.length} folded edges end at a tag`);
+  const tags = Object.values(layout.otherTags);
+  // Everything drawn lies inside the picture.
+  for (const b of [...tags, ...Object.values(layout.nodes), ...Object.values(layout.edges).flatMap((r) => (r.label ? [r.label] : []))]) {
+    assert.ok(b.x >= 0 && b.y >= 0 && b.x + b.w <= layout.width && b.y + b.h <= layout.height, 'inside the picture');
+  }
+  for (let i = 0; i < tags.length; i++) {
+    for (const n of g.nodes) assert.ok(!overlaps(tags[i], layout.nodes[n.id]), `a tag lies on node ${n.id}`);
+    for (let j = i + 1; j < tags.length; j++) assert.ok(!overlaps(tags[i], tags[j]), 'two tags overlap');
+  }
+  for (const e of tagged) {
+    const pts = layout.edges[e.id].points;
+    const near = (p: { x: number; y: number }, b: Box): boolean => p.x >= b.x - 1 && p.x <= b.x + b.w + 1 && p.y >= b.y - 1 && p.y <= b.y + b.h + 1;
+    assert.ok(near(e.source === other.id ? pts[0] : pts[pts.length - 1], layout.otherTags[e.id]), `${e.id} ends at its tag`);
+  }
+});

@@ -35,7 +35,7 @@ export interface Layout {
   edges: Record<string, EdgeRoute>;
   /**
    * Folded traffic (edges to or from the "other" node) ends at a small "other" tag beside its node
-   * instead of crossing the map to the one "other" box (layered layouts): edge id -> the tag's box.
+   * instead of crossing the map to the one "other" box: edge id -> the tag's box.
    */
   otherTags: Record<string, Box>;
 }
@@ -202,6 +202,7 @@ export async function layoutGraph(g: DepGraph, kind: LayoutKind = 'layered', eff
       routes[e.id] = { points, label: l ? { x: (l.x ?? 0) + o.x, y: (l.y ?? 0) + o.y, w: l.width ?? 0, h: l.height ?? 0 } : null };
     }
   }
+  if (!layered && otherId !== undefined) placeForceTags(g, otherId, nodes, groups, otherTags, routes);
   // Edges the engine did not route (force layouts) get a straight line between borders; captions the
   // engine did not place (force, fastest) go to the first free place along the line (heaviest edges
   // choose first), or none.
@@ -221,7 +222,7 @@ export async function layoutGraph(g: DepGraph, kind: LayoutKind = 'layered', eff
       for (const side of [0, 1, -1]) {
         const off = side * (Math.abs(normal.x) * size.w + Math.abs(normal.y) * size.h) * 0.55;
         const box = { x: p.x + normal.x * off - size.w / 2, y: p.y + normal.y * off - size.h / 2, w: size.w, h: size.h };
-        if (!taken.hits(box, 2)) {
+        if (box.x >= 0 && box.y >= 0 && !taken.hits(box, 2)) {
           label = box;
           taken.add(box);
           break search;
@@ -230,7 +231,11 @@ export async function layoutGraph(g: DepGraph, kind: LayoutKind = 'layered', eff
     }
     routes[e.id] = { points, label };
   }
-  return { kind, effort: layered ? effort : 'full', width: Math.ceil(out.width ?? 0), height: Math.ceil(out.height ?? 0), nodes, groups, edges: routes, otherTags };
+  // Tags and captions placed here may reach past the engine's drawing: the picture grows to hold them.
+  const placed = [...Object.values(otherTags), ...Object.values(routes).flatMap((r) => (r.label ? [r.label] : []))];
+  const width = Math.max(out.width ?? 0, ...placed.map((b) => b.x + b.w + 20));
+  const height = Math.max(out.height ?? 0, ...placed.map((b) => b.y + b.h + 20));
+  return { kind, effort: layered ? effort : 'full', width: Math.ceil(width), height: Math.ceil(height), nodes, groups, edges: routes, otherTags };
 }
 
 export function overlaps(a: Box, b: Box, gap = 0): boolean {
@@ -340,6 +345,47 @@ function forceEdges(g: DepGraph, grouped: Set<string>): ElkExtendedEdge[] {
     out.push({ id: `f${out.length}`, sources: [a], targets: [b] });
   }
   return out;
+}
+
+/**
+ * Force layouts: each folded edge gets an "other" tag at the first free place beside its node
+ * (right, left, below, above; then farther out) and a short straight line to it; without a free
+ * place the line goes to the one "other" box as before.
+ */
+function placeForceTags(g: DepGraph, otherId: string, nodes: Record<string, Box>, groups: Record<string, Box>, tags: Record<string, Box>, routes: Record<string, EdgeRoute>): void {
+  const size = otherTagSize();
+  const groupOf = new Map<string, string>();
+  for (const grp of g.groups) for (const m of grp.members) groupOf.set(m, grp.id);
+  const nodeBoxes = new BoxGrid(Object.values(nodes));
+  for (const e of [...g.edges].sort((a, b) => b.bytes - a.bytes)) {
+    const toOther = e.target === otherId;
+    if (toOther === (e.source === otherId)) continue;
+    const nodeId = toOther ? e.source : e.target;
+    const b = nodes[nodeId];
+    if (!b) continue;
+    const own = groupOf.get(nodeId);
+    const foreign = Object.entries(groups).filter(([id]) => id !== own).map(([, box]) => box);
+    const cy = b.y + (b.h - size.h) / 2;
+    const cx = b.x + (b.w - size.w) / 2;
+    // Far enough out that the caption fits on the line between node and tag.
+    const cap = edgeLabelSize(edgeLines(e));
+    for (const k of [1, 2]) {
+      const dx = k * (cap.w + 16);
+      const dy = k * (cap.h + 16);
+      const spot = [
+        { x: b.x + b.w + dx, y: cy, w: size.w, h: size.h },
+        { x: b.x - dx - size.w, y: cy, w: size.w, h: size.h },
+        { x: cx, y: b.y + b.h + dy, w: size.w, h: size.h },
+        { x: cx, y: b.y - dy - size.h, w: size.w, h: size.h },
+      ].find((t) => t.x >= 0 && t.y >= 0 && !nodeBoxes.hits(t, 8) && !foreign.some((f) => overlaps(f, t, 8)));
+      if (!spot) continue;
+      tags[e.id] = spot;
+      nodeBoxes.add(spot);
+      const [from, to] = toOther ? [b, spot] : [spot, b];
+      routes[e.id] = { points: [border(from, center(to)), border(to, center(from))], label: null };
+      break;
+    }
+  }
 }
 
 /** Boxes bucketed in a coarse grid, so "does this caption hit anything" stays cheap on big maps. */
