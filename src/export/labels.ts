@@ -50,7 +50,7 @@ export const PALETTE = ['#0072b2', '#d55e00', '#009e73', '#cc79a7', '#b8860b', '
 export const GREY = '#5b6b7b';
 
 /** The key a colour belongs to: the service name, else port/proto. */
-export function serviceKey(e: GraphEdge): string {
+function serviceKey(e: GraphEdge): string {
   return e.service ?? `${e.port}/${e.proto}`;
 }
 
