@@ -5,12 +5,14 @@
 //   BENCH_PACKETS=500000 npm run bench  # or: node bench/run.mjs --packets 500000 --reps 5
 //   node bench/run.mjs --sections flowmap,softflowd,argus,decode,stores
 //   BENCH_RECORDS=10000000 node bench/run.mjs --sections stores   # the stores section at 10 M records
+//   node bench/run.mjs --sections layout --layout-sizes 50,300,1000   # diagram layout time by map size
 import { ensureCapture } from './gen.mjs';
 import { fmt, printTable } from './lib.mjs';
 import { flowmapIngest } from './flowmap.mjs';
 import { softflowd, argus } from './peers.mjs';
 import { decodeOnly } from './decode-only.mjs';
 import { storesBench } from './stores.mjs';
+import { layoutBench } from './layout.mjs';
 import { exportDecode } from './export-decode.mjs';
 import { sinkNames, sinkOnly } from './names.mjs';
 import { collect } from './collect.mjs';
@@ -31,16 +33,19 @@ const params = {
   format: arg('format', 'BENCH_FORMAT', 'pcap'),
 };
 const reps = Number(arg('reps', 'BENCH_REPS', 3));
-const allKeys = String(arg('sections', 'BENCH_SECTIONS', 'flowmap,softflowd,argus,decode,export-decode,collect,stores')).split(',').filter(Boolean);
-// `stores` times flow records in each backend, not a capture: it runs after the capture sections.
+const allKeys = String(arg('sections', 'BENCH_SECTIONS', 'flowmap,softflowd,argus,decode,export-decode,collect,stores,layout')).split(',').filter(Boolean);
+// `stores` times flow records in each backend and `layout` diagram layouts, not a capture: they run after the capture sections.
 const withStores = allKeys.includes('stores');
-const keys = allKeys.filter((k) => k !== 'stores');
+const withLayout = allKeys.includes('layout');
+const keys = allKeys.filter((k) => k !== 'stores' && k !== 'layout');
 const records = Number(arg('records', 'BENCH_RECORDS', 1_000_000));
+const layoutSizes = String(arg('layout-sizes', 'BENCH_LAYOUT_SIZES', '50,150,300,1000')).split(',').map(Number).filter((n) => n > 0);
 
 const log = (s) => process.stderr.write(s + '\n');
 
 if (keys.length === 0) {
   if (withStores) await storesBench({ count: records, reps, log });
+  if (withLayout) await layoutBench({ sizes: layoutSizes, reps, log });
   process.exit(0);
 }
 
@@ -115,3 +120,4 @@ process.stdout.write(
 );
 
 if (withStores) await storesBench({ count: records, reps, log });
+if (withLayout) await layoutBench({ sizes: layoutSizes, reps, log });

@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeLabCapture } from '../gen/lab.js';
@@ -81,6 +81,23 @@ test('every format is written with -o', () => {
     assert.ok(statSync(out).size > 200, f);
   }
   assert.equal(readFileSync(join(dir, 'map.lucid')).subarray(0, 2).toString('latin1'), 'PK');
+});
+
+test('big maps: cheaper layout settings, said on stderr; small maps: none', { timeout: 120_000 }, () => {
+  // The demo's store holds more dependencies than the lab above (over 150 with --top 0).
+  const demoDir = join(dir, 'demo');
+  mkdirSync(demoDir);
+  assert.equal(runCli(['demo'], { cwd: demoDir }).code, 0);
+  const seen: number[] = [];
+  for (const top of ['0', '20']) {
+    const r = runCli(['--db', join(demoDir, 'flowmap-demo.duckdb'), 'export', '-f', 'svg', '-o', join(dir, `all-${top}.svg`), '--top', top]);
+    assert.equal(r.code, 0, r.stderr);
+    const edges = Number(/svg: \d+ nodes, (\d+) dependencies/.exec(r.stderr)?.[1]);
+    seen.push(edges);
+    const said = /dependencies \(over 150\): cheaper "fast(est)?" layout settings/.test(r.stderr);
+    assert.equal(said, edges > 150, `${edges} dependencies: ${r.stderr}`);
+  }
+  assert.ok(seen[0] > 150 && seen[1] <= 150, `both cases covered: ${seen.join(', ')}`);
 });
 
 test('usage errors exit 2 with one clear line', () => {

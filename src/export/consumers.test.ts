@@ -21,6 +21,7 @@ import { renderGraphml } from './graphml.js';
 import { renderJson } from './json.js';
 import { lucidDocument, renderLucid } from './lucid.js';
 import { LUCID_CSV_HEADER, renderLucidCsv } from './lucid-csv.js';
+import { GREY, PALETTE } from './labels.js';
 import { renderSvg } from './svg.js';
 
 const g = hostileGraph();
@@ -114,6 +115,20 @@ test('SVG and .drawio: valid XML, every edge joins two drawn shapes, names are t
   assert.equal(sedges.length, g.edges.length);
   for (const e of sedges) assert.ok(nodeIds.has(e['data-source']) && nodeIds.has(e['data-target']));
   assert.equal(findAll(sdoc, 'script').length, 0);
+  // Lines are coloured by service: one colour per service, grey for folded traffic, with a key.
+  const strokeOf = new Map<string, string>();
+  for (const e of g.edges) {
+    const line = findAll(sedges.find((x) => x.id === e.id), 'polyline')[0];
+    const key = e.proto === 'various' ? 'folded' : (e.service ?? `${e.port}/${e.proto}`);
+    const c = String(line.stroke);
+    assert.ok(!strokeOf.has(key) || strokeOf.get(key) === c, `${key} keeps one colour`);
+    strokeOf.set(key, c);
+  }
+  assert.equal(strokeOf.get('folded'), GREY);
+  const coloured = [...strokeOf].filter(([k]) => k !== 'folded');
+  assert.equal(new Set(coloured.map(([, c]) => c)).size, Math.min(coloured.length, PALETTE.length), 'services have distinct colours');
+  const keyTexts = findAll(findAll(sdoc, 'g').filter((x) => x.class === 'legend-colors'), 'text').map((t) => String(t['#text']));
+  assert.equal(keyTexts.length, Math.min(coloured.length, PALETTE.length));
 
   const drawio = renderDrawio(g, layout);
   assert.equal(XMLValidator.validate(drawio), true);
@@ -122,6 +137,12 @@ test('SVG and .drawio: valid XML, every edge joins two drawn shapes, names are t
   const edges = cells.filter((c) => c.edge === '1');
   assert.equal(edges.length, g.edges.length);
   for (const e of edges) assert.ok(vertices.has(e.source as string) && vertices.has(e.target as string));
+  // Folded traffic ends at its own "other" tag (a vertex beside the node), as in the SVG.
+  const other = g.nodes.find((n) => n.kind === 'other');
+  for (const e of g.edges.filter((x) => x.source === other?.id || x.target === other?.id)) {
+    const cell = edges.find((c) => c.id === e.id);
+    assert.ok(cell && [cell.source, cell.target].includes(`${e.id}_other`), `${e.id} ends at its tag`);
+  }
   for (const grp of g.groups) {
     assert.ok(String(vertices.get(grp.id)?.style).includes('container=1'));
     for (const m of grp.members) assert.equal(vertices.get(m)?.parent, grp.id);
@@ -163,7 +184,51 @@ test('.lucid: a ZIP with document.json following Lucid Standard Import rules', a
       assert.ok(c && b && b.x >= c.boundingBox.x && b.y >= c.boundingBox.y && b.x + b.w <= c.boundingBox.x + c.boundingBox.w && b.y + b.h <= c.boundingBox.y + c.boundingBox.h);
     }
   }
-  assert.ok(page.shapes.some((s) => s.text?.startsWith(HOSTILE[0])));
+  // Text is HTML to Lucid: names are escaped, the only markup is the <br> between lines.
+  const texts = [...page.shapes.flatMap((s) => (s.text === undefined ? [] : [s.text])), ...page.lines.flatMap((l) => l.text.map((t) => t.text))];
+  for (const t of texts) assert.ok(!/<(?!br>)/.test(t) && !/[\r\n]/.test(t), `text ${JSON.stringify(t.slice(0, 60))} is escaped HTML`);
+  assert.ok(page.shapes.some((s) => s.text?.startsWith('&lt;script&gt;alert(1)&lt;/script&gt;')));
+  assert.ok(page.shapes.some((s) => s.text?.includes('<br>')), 'multi-line captions break with <br>');
+  // Field values as Lucid's reference defines them.
+  const COLOR = /^#[0-9a-f]{6}$/i;
+  assert.ok(page.settings.size.w >= 1 && page.settings.size.w <= 20_000 && page.settings.size.h >= 1 && page.settings.size.h <= 20_000);
+  for (const s of page.shapes) {
+    const b = s.boundingBox;
+    assert.ok([b.x, b.y, b.w, b.h].every(Number.isFinite) && b.w > 0 && b.h > 0, `${s.id} has a real box`);
+    if (s.style?.fill) assert.match(s.style.fill.color, COLOR);
+    if (s.style?.stroke) {
+      assert.match(s.style.stroke.color, COLOR);
+      assert.ok(Number.isInteger(s.style.stroke.width));
+      assert.ok(s.style.stroke.style === undefined || ['solid', 'dashed', 'dotted'].includes(s.style.stroke.style));
+    }
+    if (s.style?.rounding !== undefined) assert.ok(Number.isInteger(s.style.rounding));
+    for (const d of s.customData ?? []) assert.ok(typeof d.key === 'string' && typeof d.value === 'string');
+  }
+  for (const l of page.lines) {
+    assert.ok(['straight', 'elbow', 'curved'].includes(l.lineType));
+    assert.match(l.stroke.color, COLOR);
+    assert.ok(Number.isInteger(l.stroke.width) && ['solid', 'dashed', 'dotted'].includes(l.stroke.style ?? 'solid'));
+    for (const t of l.text) assert.ok(t.position >= 0 && t.position <= 1 && ['top', 'middle', 'bottom'].includes(t.side));
+    // Elbow control points: absolute, and every turn from endpoint to endpoint is a right angle.
+    if (l.elbowControlPoints) {
+      const at = (ep: typeof l.endpoint1): { x: number; y: number } => {
+        const b = (shapes.get(ep.shapeId) as (typeof page.shapes)[number]).boundingBox;
+        return { x: b.x + ep.position.x * b.w, y: b.y + ep.position.y * b.h };
+      };
+      const pts = [at(l.endpoint1), ...l.elbowControlPoints, at(l.endpoint2)];
+      for (let i = 1; i < pts.length; i++) assert.ok(Math.abs(pts[i].x - pts[i - 1].x) < 1.5 || Math.abs(pts[i].y - pts[i - 1].y) < 1.5, `line ${l.id}: segment ${i} is horizontal or vertical`);
+    }
+  }
+  assert.ok(page.lines.some((l) => l.elbowControlPoints?.length), 'layered routes are kept');
+  // Folded traffic ends at an "other" tag shape of its own, dashed like the lines into it.
+  const other = g.nodes.find((n) => n.kind === 'other');
+  const folded = g.edges.filter((e) => e.source === other?.id || e.target === other?.id);
+  assert.ok(folded.length > 0);
+  for (const e of folded) {
+    const l = page.lines.find((x) => x.id === e.id);
+    assert.ok(l && [l.endpoint1.shapeId, l.endpoint2.shapeId].includes(`${e.id}_other`));
+    assert.equal(l.stroke.style, 'dashed');
+  }
 });
 
 test('CSV edge list: csv-parse reads the exact columns; formulas are neutralised', () => {
@@ -215,4 +280,28 @@ test('draw.io CSV: directives, then rows whose connect columns name existing ids
   }
   assert.equal(edges, g.edges.length);
   for (const l of lines.filter((x) => !x.startsWith('#'))) assert.ok(!l.includes('\r'));
+  // The directives as draw.io's importer reads them: known keys, columns that exist (by their
+  // sanitised names), connect targets on the identity column, a known layout.
+  const header = Object.keys(rows[0]);
+  for (const h of header) assert.match(h, /^[A-Za-z0-9_]+$/, `column ${h} keeps its name through draw.io's sanitising`);
+  const KEYS = new Set(['label', 'style', 'identity', 'parent', 'parentstyle', 'namespace', 'width', 'height', 'padding', 'connect', 'ignore', 'nodespacing', 'levelspacing', 'edgespacing', 'layout', 'link', 'left', 'top', 'stylename', 'styles', 'labelname', 'labels', 'vars', 'unknownStyle']);
+  const dir = new Map<string, string>();
+  for (const d of directives.filter((l) => !l.startsWith('##'))) {
+    const m = /^# ([A-Za-z]+): (.*)$/.exec(d);
+    assert.ok(m, `directive ${JSON.stringify(d)} has the form "# key: value"`);
+    assert.ok(KEYS.has(m[1]), `draw.io knows the directive ${m[1]}`);
+    if (m[1] !== 'connect') dir.set(m[1], m[2]);
+  }
+  assert.ok(header.includes(dir.get('identity') ?? ''), 'identity names a column');
+  assert.ok(header.includes(dir.get('parent') ?? ''), 'parent names a column');
+  for (const c of (dir.get('ignore') ?? '').split(',')) assert.ok(header.includes(c), `ignored column ${c} exists`);
+  for (const k of ['label', 'style']) for (const [, col] of (dir.get(k) ?? '').matchAll(/%([^%]+)%/g)) assert.ok(header.includes(col), `%${col}% names a column`);
+  for (const c of connects) {
+    assert.ok(header.includes(c.from), `connect from ${c.from} exists`);
+    assert.equal(c.to, dir.get('identity'));
+  }
+  assert.ok(['auto', 'none', 'verticaltree', 'horizontaltree', 'verticalflow', 'horizontalflow', 'organic', 'circle'].includes(dir.get('layout') ?? ''));
+  for (const k of ['nodespacing', 'levelspacing', 'edgespacing', 'padding']) assert.match(dir.get(k) ?? '', /^\d+$/);
+  // Rows never look like directives or comments to the importer.
+  for (const l of lines.slice(lines.indexOf(header.join(',')) + 1)) assert.ok(!l.startsWith('#'));
 });

@@ -1,8 +1,8 @@
 /** A `.drawio` file (uncompressed mxGraph XML) with ELK's positions, groups as containers. */
-import type { Layout } from '../graph/layout.js';
+import { OTHER_TAG, type Layout } from '../graph/layout.js';
 import type { DepGraph } from '../graph/model.js';
 import { xml } from './escape.js';
-import { edgeLines, edgeWidth, legendText, nodeLines } from './labels.js';
+import { edgeLines, edgeWidth, legendText, nodeLines, serviceColors } from './labels.js';
 
 export function renderDrawio(g: DepGraph, layout: Layout): string {
   const o: string[] = [];
@@ -29,10 +29,20 @@ export function renderDrawio(g: DepGraph, layout: Layout): string {
     o.push(`<mxCell id="${n.id}" value="${xml(nodeLines(n).join('\n'))}" tooltip="${xml(n.addresses.slice(0, 20).join(' '))}" style="${style}" vertex="1" parent="${parent ?? '1'}">`);
     o.push(`<mxGeometry x="${r(x)}" y="${r(y)}" width="${r(b.w)}" height="${r(b.h)}" as="geometry"/></mxCell>`);
   }
+  // Folded traffic ends at its own small "other" tag, as in the SVG (layout.otherTags).
+  const otherId = g.nodes.find((n) => n.kind === 'other')?.id;
+  const { colorOf } = serviceColors(g);
+  for (const e of g.edges) {
+    const t = layout.otherTags[e.id];
+    if (!t) continue;
+    o.push(`<mxCell id="${e.id}_other" value="${OTHER_TAG}" tooltip="the hosts in &quot;other&quot;" style="rounded=1;whiteSpace=wrap;html=0;dashed=1;fillColor=#ffffff;fontSize=10;fontColor=#555555;" vertex="1" parent="1">`);
+    o.push(`<mxGeometry x="${r(t.x)}" y="${r(t.y)}" width="${r(t.w)}" height="${r(t.h)}" as="geometry"/></mxCell>`);
+  }
   for (const e of g.edges) {
     const route = layout.edges[e.id];
     const dashed = e.proto === 'various' ? 'dashed=1;' : '';
-    o.push(`<mxCell id="${e.id}" value="${xml(edgeLines(e).join('\n'))}" style="endArrow=classic;html=0;rounded=0;edgeStyle=none;strokeWidth=${edgeWidth(e, g)};strokeColor=#5b6b7b;fontSize=10;labelBackgroundColor=#ffffff;${dashed}" edge="1" parent="1" source="${e.source}" target="${e.target}">`);
+    const end = (id: string): string => (id === otherId && layout.otherTags[e.id] ? `${e.id}_other` : id);
+    o.push(`<mxCell id="${e.id}" value="${xml(edgeLines(e).join('\n'))}" style="endArrow=classic;html=0;rounded=0;edgeStyle=none;strokeWidth=${edgeWidth(e, g)};strokeColor=${colorOf(e)};fontColor=${colorOf(e)};fontSize=10;labelBackgroundColor=#ffffff;${dashed}" edge="1" parent="1" source="${end(e.source)}" target="${end(e.target)}">`);
     const bends = route ? route.points.slice(1, -1) : [];
     if (bends.length) o.push(`<mxGeometry relative="1" as="geometry"><Array as="points">${bends.map((p) => `<mxPoint x="${r(p.x)}" y="${r(p.y)}"/>`).join('')}</Array></mxGeometry></mxCell>`);
     else o.push('<mxGeometry relative="1" as="geometry"/></mxCell>');

@@ -6,7 +6,7 @@
 import type { Layout } from '../graph/layout.js';
 import type { DepGraph, GraphEdge, GraphNode } from '../graph/model.js';
 import { xml } from './escape.js';
-import { edgeText, edgeWidth, nodeLines } from './labels.js';
+import { edgeText, edgeWidth, nodeLines, serviceColors } from './labels.js';
 
 const NODE_KEYS: Array<[string, string]> = [['label', 'string'], ['kind', 'string'], ['key', 'string'], ['name', 'string'], ['name_source', 'string'], ['addresses', 'string'], ['group', 'string'], ['bytes_served', 'double'], ['bytes_used', 'double']];
 const EDGE_KEYS: Array<[string, string]> = [['label', 'string'], ['port', 'int'], ['proto', 'string'], ['service', 'string'], ['bytes_c2s', 'double'], ['bytes_s2c', 'double'], ['bytes', 'double'], ['packets', 'double'], ['connections', 'double'], ['first_seen', 'string'], ['last_seen', 'string']];
@@ -28,12 +28,13 @@ export function renderGraphml(g: DepGraph, layout: Layout | null = null): string
     // yEd's graphics first: readers that take a caption from it (NetworkX) then get ours after.
     o.push(`    <node id="${n.id}">${layout ? yedNode(n, layout) : ''}${data('n', d)}</node>`);
   }
+  const { colorOf } = serviceColors(g);
   for (const e of g.edges) {
     const d: Record<string, string | number | undefined | null> = {
       label: edgeText(e), port: e.port, proto: e.proto, service: e.service, bytes_c2s: e.bytes_c2s, bytes_s2c: e.bytes_s2c, bytes: e.bytes,
       packets: e.packets, connections: e.connections, first_seen: e.first_seen, last_seen: e.last_seen,
     };
-    o.push(`    <edge id="${e.id}" source="${e.source}" target="${e.target}">${layout ? yedEdge(e, g, layout) : ''}${data('e', d)}</edge>`);
+    o.push(`    <edge id="${e.id}" source="${e.source}" target="${e.target}">${layout ? yedEdge(e, g, layout, colorOf) : ''}${data('e', d)}</edge>`);
   }
   o.push('  </graph>');
   o.push('</graphml>');
@@ -58,8 +59,9 @@ function yedNode(n: GraphNode, layout: Layout): string {
   return `<data key="n_yed"><y:ShapeNode><y:Geometry x="${num(b.x)}" y="${num(b.y)}" width="${num(b.w)}" height="${num(b.h)}"/><y:Fill color="${fill}" transparent="false"/><y:BorderStyle color="${border}" type="${n.kind === 'other' ? 'dashed' : 'line'}" width="1.0"/><y:NodeLabel fontSize="12">${xml(nodeLines(n).join('\n'))}</y:NodeLabel><y:Shape type="roundrectangle"/></y:ShapeNode></data>`;
 }
 
-function yedEdge(e: GraphEdge, g: DepGraph, layout: Layout): string {
+function yedEdge(e: GraphEdge, g: DepGraph, layout: Layout, colorOf: (e: GraphEdge) => string): string {
   const route = layout.edges[e.id];
-  const bends = route ? route.points.slice(1, -1).map((p) => `<y:Point x="${num(p.x)}" y="${num(p.y)}"/>`).join('') : '';
-  return `<data key="e_yed"><y:PolyLineEdge><y:Path sx="0.0" sy="0.0" tx="0.0" ty="0.0">${bends}</y:Path><y:LineStyle color="#5B6B7B" type="${e.proto === 'various' ? 'dashed' : 'line'}" width="${edgeWidth(e, g)}.0"/><y:Arrows source="none" target="standard"/><y:EdgeLabel fontSize="10">${xml(edgeText(e))}</y:EdgeLabel></y:PolyLineEdge></data>`;
+  // GraphML keeps the one "other" node (no tags): folded traffic runs straight to it.
+  const bends = route && !layout.otherTags[e.id] ? route.points.slice(1, -1).map((p) => `<y:Point x="${num(p.x)}" y="${num(p.y)}"/>`).join('') : '';
+  return `<data key="e_yed"><y:PolyLineEdge><y:Path sx="0.0" sy="0.0" tx="0.0" ty="0.0">${bends}</y:Path><y:LineStyle color="${colorOf(e).toUpperCase()}" type="${e.proto === 'various' ? 'dashed' : 'line'}" width="${edgeWidth(e, g)}.0"/><y:Arrows source="none" target="standard"/><y:EdgeLabel fontSize="10">${xml(edgeText(e))}</y:EdgeLabel></y:PolyLineEdge></data>`;
 }

@@ -40,3 +40,27 @@ export function legendText(g: DepGraph): string {
   const cut = g.meta.cutEdges ? `; ${g.meta.cutEdges} smaller dependencies (${formatBytes(g.meta.cutBytes)}) ${g.meta.other === 'fold' ? 'folded into "other"' : 'not drawn'}` : '';
   return `${g.nodes.length} nodes, ${g.edges.length} dependencies, ${formatBytes(total)}${cut}. Arrows go from client to server; line width grows with bytes.`;
 }
+
+/**
+ * Line colours by service, so a caption and its line read together and a service's lines stand out
+ * (e.g. every PostgreSQL dependency): the heaviest services take the palette (Okabe-Ito first, readable by
+ * colour-blind readers, dark enough for small text on white), the rest and folded traffic stay grey.
+ */
+export const PALETTE = ['#0072b2', '#d55e00', '#009e73', '#cc79a7', '#b8860b', '#6a3d9a', '#8c564b', '#e41a1c'] as const;
+export const GREY = '#5b6b7b';
+
+/** The key a colour belongs to: the service name, else port/proto. */
+function serviceKey(e: GraphEdge): string {
+  return e.service ?? `${e.port}/${e.proto}`;
+}
+
+export function serviceColors(g: DepGraph): { colorOf: (e: GraphEdge) => string; legend: Array<{ service: string; color: string }> } {
+  const bytes = new Map<string, number>();
+  for (const e of g.edges) if (e.proto !== 'various') bytes.set(serviceKey(e), (bytes.get(serviceKey(e)) ?? 0) + e.bytes);
+  const ranked = [...bytes].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, PALETTE.length);
+  const color = new Map(ranked.map(([k], i) => [k, PALETTE[i] as string]));
+  return {
+    colorOf: (e) => (e.proto === 'various' ? GREY : (color.get(serviceKey(e)) ?? GREY)),
+    legend: ranked.map(([service], i) => ({ service: shorten(service, 24), color: PALETTE[i] })),
+  };
+}
