@@ -17,7 +17,7 @@ const BATCH = 100_000;
  * Deterministic lab-like records, `count` of them over the 24 h before `endMs`, in batches, in time
  * order give or take five minutes (as a store receives them: flows are written when they end).
  */
-function* records(count, endMs, seed = 7) {
+export function* records(count, endMs, seed = 7) {
   let s = seed >>> 0;
   const rnd = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
   const lan = Array.from({ length: 60 }, (_, i) => `192.168.1.${10 + i}`);

@@ -11,7 +11,8 @@ import type { NameRow } from '../names/names.js';
 import { NAME_BATCH, nameFromRow, rawCounter, recordFromRow, num, toRow, type JsRow } from './rows.js';
 import { FLOW_COLUMNS, MIGRATIONS, NAME_COLUMNS, SCHEMA_VERSION, createVersionTableSql } from './schema.js';
 import type { MariaDbSpec } from './spec.js';
-import { ParamList, namesQuery, purgeWhere, scanQuery, topQuery, type SqlDialect, type SqlParam } from './sql.js';
+import { ParamList, namesQuery, purgeWhere, scanQuery, type SqlDialect, type SqlParam } from './sql.js';
+import { runTop } from './top-run.js';
 import type { ManagedStore, StoreMark, StoreStats, TopKind, TopRows } from './store.js';
 
 /** DATETIME(3) text of epoch ms, UTC (the column has no zone; flowmap stores UTC). */
@@ -179,8 +180,8 @@ export class MariaDbStore implements ManagedStore {
   }
 
   async top<K extends TopKind>(kind: K, filter: FlowFilter): Promise<TopRows[K]> {
-    const q = topQuery(kind, filter, mariadbDialect);
-    return (await this.rows(q.sql, q.params)).map((r) => toRow(kind, r)) as TopRows[K];
+    const rows = await runTop(kind, filter, mariadbDialect, (q) => this.rows(q.sql, q.params));
+    return rows.map((r) => toRow(kind, r)) as TopRows[K];
   }
 
   async scan(fromMs: number, toMs: number, limit: number): Promise<FlowRecord[]> {

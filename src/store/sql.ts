@@ -106,7 +106,7 @@ export function topQuery(kind: TopKind, f: FlowFilter, d: SqlDialect): BuiltQuer
   let sql: string;
   switch (kind) {
     case 'edges': {
-      if (d.semiJoin) return topEdgesTwoPhase(f, d, p, times);
+      if (d.semiJoin) return topEdgesTwoPhase(f, d, p);
       const where = whereSql(f, p);
       const { having, limit } = havingLimit(f, BYTES, p);
       sql = `SELECT client, server, server_port AS port, proto,
@@ -190,22 +190,29 @@ export function purgeWhere(beforeMs: number, p: ParamList): string {
 /** An edge's identity: addresses as their 128-bit halves (integer grouping is faster than text). */
 const EDGE_KEY = 'client_hi, client_lo, server_hi, server_lo, server_port, proto';
 
+/** Pass 1 of top edges: the N heaviest edges with their sums (cheap aggregates only), keys and texts. */
+function edgeSumsSql(f: FlowFilter, d: SqlDialect, p: ParamList): string {
+  const w = whereSql(f, p);
+  const { having, limit } = havingLimit(f, BYTES, p);
+  const times = `${d.epochMs('min(first_seen)')} AS first_ms, ${d.epochMs('max(last_seen)')} AS last_ms`;
+  return `SELECT ${EDGE_KEY}, min(client) AS client_text, min(server) AS server_text,
+    sum(bytes_c2s) AS c2s_bytes, sum(bytes_s2c) AS s2c_bytes, ${BYTES} AS bytes, ${PACKETS} AS packets, ${times}
+  FROM flows WHERE ${w}
+  GROUP BY ${EDGE_KEY} ${having}
+  ORDER BY bytes DESC, client_text, server_text, server_port, proto ${limit}`;
+}
+
 /**
  * Top edges in two passes: first the N heaviest edges with their sums (cheap aggregates only), then
  * the distinct conversations (client port, VLAN) of just those N edges. Counting distinct values for
  * every edge of a large window was most of the single-pass query's time. Same rows, same order.
  */
-function topEdgesTwoPhase(f: FlowFilter, d: SqlDialect, p: ParamList, times: string): BuiltQuery {
-  const w1 = whereSql(f, p);
-  const { having, limit } = havingLimit(f, BYTES, p);
+function topEdgesTwoPhase(f: FlowFilter, d: SqlDialect, p: ParamList): BuiltQuery {
+  const sums = edgeSumsSql(f, d, p);
   const w2 = whereSql(f, p);
   // client_port * 65536 + vlan is one exact integer per (client port, VLAN): cheaper to hash than a pair.
   const sql = `WITH top_edges AS (
-  SELECT ${EDGE_KEY}, min(client) AS client_text, min(server) AS server_text,
-    sum(bytes_c2s) AS c2s_bytes, sum(bytes_s2c) AS s2c_bytes, ${BYTES} AS bytes, ${PACKETS} AS packets, ${times}
-  FROM flows WHERE ${w1}
-  GROUP BY ${EDGE_KEY} ${having}
-  ORDER BY bytes DESC, client_text, server_text, server_port, proto ${limit}
+  ${sums}
 ), conversations AS (
   SELECT ${EDGE_KEY}, count(DISTINCT CAST(client_port AS BIGINT) * 65536 + vlan) AS connections
   FROM flows SEMI JOIN top_edges USING (${EDGE_KEY}) WHERE ${w2}
@@ -215,6 +222,44 @@ SELECT client_text AS client, server_text AS server, server_port AS port, proto,
   connections, first_ms, last_ms
 FROM top_edges JOIN conversations USING (${EDGE_KEY})
 ORDER BY bytes DESC, client, server, port, proto`;
+  return { sql, params: p.params };
+}
+
+/** The two-query form of top edges (engines without SEMI JOIN): pass 1, rows as edgeSumsSql returns them. */
+export function edgeSumsQuery(f: FlowFilter, d: SqlDialect): BuiltQuery {
+  const p = new ParamList(d);
+  return { sql: edgeSumsSql(f, d, p), params: p.params };
+}
+
+/** An edge's integer identity as pass 1 returns it (drivers give bigint, number or decimal text). */
+export interface EdgeKey {
+  client_hi: unknown;
+  client_lo: unknown;
+  server_hi: unknown;
+  server_lo: unknown;
+  server_port: unknown;
+  proto: unknown;
+}
+
+/** The same key as one string, to match pass-2 rows to pass-1 rows whatever type the driver chose. */
+export function edgeKeyText(k: EdgeKey): string {
+  return [k.client_hi, k.client_lo, k.server_hi, k.server_lo, k.server_port, k.proto].map(String).join('/');
+}
+
+/**
+ * Pass 2 of the two-query form: distinct conversations (client port, VLAN) of the given edges under
+ * the same filter. The edges travel as typed parameters (a row-value IN list), never as SQL text.
+ */
+export function edgeConnectionsQuery(f: FlowFilter, edges: readonly EdgeKey[], d: SqlDialect): BuiltQuery {
+  const p = new ParamList(d);
+  // Placeholders are numbered in text order: the filter's come first.
+  const w = whereSql(f, p);
+  const u = (v: unknown) => p.u64(BigInt(String(v)));
+  const i = (v: unknown) => p.bind({ type: 'int', value: Number(v) });
+  const list = edges.map((e) => `(${[u(e.client_hi), u(e.client_lo), u(e.server_hi), u(e.server_lo), i(e.server_port), i(e.proto)].join(', ')})`);
+  const sql = `SELECT ${EDGE_KEY}, ${d.countDistinct(['client_port', 'vlan'])} AS connections
+FROM flows WHERE ${w} AND (${EDGE_KEY}) IN (${list.join(', ')})
+GROUP BY ${EDGE_KEY}`;
   return { sql, params: p.params };
 }
 

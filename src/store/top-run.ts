@@ -1,0 +1,32 @@
+/**
+ * Running a top-N query on a SQL store. Top edges on engines without SEMI JOIN (MariaDB, ClickHouse)
+ * take two queries: the heaviest edges with their sums, then the distinct conversations of just
+ * those edges. Counting distinct (client port, VLAN) pairs for every edge of the window was most of
+ * the single query's time, and ClickHouse 18.16 has no CTE to do both in one statement.
+ */
+import type { FlowFilter } from '../filter/filter.js';
+import type { JsRow } from './rows.js';
+import { edgeConnectionsQuery, edgeKeyText, edgeSumsQuery, topQuery, type BuiltQuery, type EdgeKey, type SqlDialect } from './sql.js';
+import type { TopKind } from './store.js';
+
+/** Edges per pass-2 query: keeps the IN list (6 parameters an edge) well inside every engine's limits. */
+const EDGES_PER_QUERY = 1000;
+
+/** Rows of topQuery(kind) (same columns, same order), whatever the engine. */
+export async function runTop(kind: TopKind, f: FlowFilter, d: SqlDialect, run: (q: BuiltQuery) => Promise<JsRow[]>): Promise<JsRow[]> {
+  if (kind !== 'edges' || d.semiJoin) return run(topQuery(kind, f, d));
+  const sums = await run(edgeSumsQuery(f, d));
+  const connections = new Map<string, unknown>();
+  for (let i = 0; i < sums.length; i += EDGES_PER_QUERY) {
+    for (const r of await run(edgeConnectionsQuery(f, sums.slice(i, i + EDGES_PER_QUERY) as unknown as EdgeKey[], d))) {
+      connections.set(edgeKeyText(r as unknown as EdgeKey), r.connections);
+    }
+  }
+  return sums.map((r) => ({
+    client: r.client_text, server: r.server_text, port: r.server_port, proto: r.proto,
+    c2s_bytes: r.c2s_bytes, s2c_bytes: r.s2c_bytes, bytes: r.bytes, packets: r.packets,
+    // Every edge of pass 1 has at least one record under the same filter.
+    connections: connections.get(edgeKeyText(r as unknown as EdgeKey)) ?? 0,
+    first_ms: r.first_ms, last_ms: r.last_ms,
+  }));
+}
