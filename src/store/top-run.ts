@@ -5,7 +5,7 @@
  * the single query's time, and ClickHouse 18.16 has no CTE to do both in one statement.
  */
 import type { FlowFilter } from '../filter/filter.js';
-import type { JsRow } from './rows.js';
+import { num, type JsRow } from './rows.js';
 import { edgeConnectionsQuery, edgeKeyText, edgeSumsQuery, topQuery, type BuiltQuery, type EdgeKey, type SqlDialect } from './sql.js';
 import type { TopKind } from './store.js';
 
@@ -15,18 +15,22 @@ const EDGES_PER_QUERY = 1000;
 /** Rows of topQuery(kind) (same columns, same order), whatever the engine. */
 export async function runTop(kind: TopKind, f: FlowFilter, d: SqlDialect, run: (q: BuiltQuery) => Promise<JsRow[]>): Promise<JsRow[]> {
   if (kind !== 'edges' || d.semiJoin) return run(topQuery(kind, f, d));
-  const sums = await run(edgeSumsQuery(f, d));
+  let sums = await run(edgeSumsQuery(f, d));
+  if (sums.some((r) => num(r.one_edge) !== 1)) sums = await run(edgeSumsQuery(f, d, true));
+  const keys = sums.map(
+    (r): EdgeKey => ({ client_hi: r.k_client_hi, client_lo: r.k_client_lo, server_hi: r.k_server_hi, server_lo: r.k_server_lo, server_port: r.k_server_port, proto: r.k_proto }),
+  );
   const connections = new Map<string, unknown>();
-  for (let i = 0; i < sums.length; i += EDGES_PER_QUERY) {
-    for (const r of await run(edgeConnectionsQuery(f, sums.slice(i, i + EDGES_PER_QUERY) as unknown as EdgeKey[], d))) {
+  for (let i = 0; i < keys.length; i += EDGES_PER_QUERY) {
+    for (const r of await run(edgeConnectionsQuery(f, keys.slice(i, i + EDGES_PER_QUERY), d))) {
       connections.set(edgeKeyText(r as unknown as EdgeKey), r.connections);
     }
   }
-  return sums.map((r) => ({
-    client: r.client_text, server: r.server_text, port: r.server_port, proto: r.proto,
+  return sums.map((r, i) => ({
+    client: r.client_text, server: r.server_text, port: r.k_server_port, proto: r.k_proto,
     c2s_bytes: r.c2s_bytes, s2c_bytes: r.s2c_bytes, bytes: r.bytes, packets: r.packets,
     // Every edge of pass 1 has at least one record under the same filter.
-    connections: connections.get(edgeKeyText(r as unknown as EdgeKey)) ?? 0,
+    connections: connections.get(edgeKeyText(keys[i])) ?? 0,
     first_ms: r.first_ms, last_ms: r.last_ms,
   }));
 }
