@@ -136,9 +136,10 @@ const BYTES = (d: SqlDialect): string => sumOf(d, 'bytes_c2s', 'bytes_s2c');
 const PACKETS = (d: SqlDialect): string => sumOf(d, 'packets_c2s', 'packets_s2c');
 
 /**
- * Top-N query for a kind (top edges: engines with SEMI JOIN only; runTop does every engine). Column aliases match the row types in store.ts, except times, which come
- * back as `first_ms` / `last_ms` epoch milliseconds for the store to format, and per-direction sums
- * (`c2s_bytes`, ...), which must not reuse a column's name (ClickHouse resolves aliases everywhere).
+ * Top-N query for a kind (top edges: engines with SEMI JOIN only; runTop serves every engine).
+ * Column aliases match the row types in store.ts, except times, which come back as `first_ms` /
+ * `last_ms` epoch milliseconds for the store to format, and per-direction sums (`c2s_bytes`, ...),
+ * which must not reuse a column's name (ClickHouse resolves aliases everywhere).
  */
 export function topQuery(kind: TopKind, f: FlowFilter, d: SqlDialect): BuiltQuery {
   const p = new ParamList(d);
@@ -239,6 +240,7 @@ function edgeSumsSql(f: FlowFilter, d: SqlDialect, p: ParamList): string {
 const EDGE_SUMS = (d: SqlDialect): string =>
   `${sumOf(d, 'bytes_c2s')} AS c2s_bytes, ${sumOf(d, 'bytes_s2c')} AS s2c_bytes, ${BYTES(d)} AS bytes, ${PACKETS(d)} AS packets, ` +
   `${d.epochMs('min(first_seen)')} AS first_ms, ${d.epochMs('max(last_seen)')} AS last_ms`;
+
 /**
  * Top edges in two passes: first the N heaviest edges with their sums (cheap aggregates only), then
  * the distinct conversations (client port, VLAN) of just those N edges. Counting distinct values for
