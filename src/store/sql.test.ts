@@ -92,10 +92,16 @@ test('two-phase top edges (DuckDB): one parameter per placeholder, the filter in
   assert.equal(new Set(placeholders).size, q.params.length, 'every parameter used');
   assert.match(q.sql, /SEMI JOIN top_edges/);
   assert.equal((q.sql.match(/last_seen >= /g) ?? []).length, 2);
+  const t = topQuery('talkers', f, duckdbDialect);
+  const tp = [...t.sql.matchAll(/\$(\d+)/g)].map((m) => Number(m[1]));
+  assert.equal(new Set(tp).size, t.params.length, 'every parameter used once');
+  assert.equal(Math.max(...tp), t.params.length);
+  assert.match(t.sql, /SEMI JOIN top_hosts ON server_hi/);
+  assert.equal((t.sql.match(/last_seen >= /g) ?? []).length, 4);
 });
 
 test('a ?-placeholder dialect gets one parameter per placeholder, talkers repeat the filter', () => {
-  const q: SqlDialect = { ...duckdbDialect, placeholder: () => '?' };
+  const q: SqlDialect = { ...duckdbDialect, semiJoin: false, placeholder: () => '?' };
   const f = parseFilter({ host: ['10.0.0.1'], port: ['22'] }, NOW);
   const t = topQuery('talkers', f, q);
   assert.equal((t.sql.match(/\?/g) ?? []).length, t.params.length);

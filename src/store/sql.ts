@@ -176,6 +176,7 @@ ORDER BY bytes DESC, client, client_port, server, port, proto, vlan ${limit}`;
       break;
     }
     case 'talkers': {
+      if (d.semiJoin) return topTalkersTwoPhase(f, d, p);
       // Each record counts once for each end. The filter is repeated (not a CTE) so that `?`-style
       // placeholders and old ClickHouse both work.
       const cols = 'client, client_port, server, server_port, proto, vlan, first_seen, last_seen';
@@ -261,6 +262,48 @@ SELECT client_text AS client, server_text AS server, server_port AS port, proto,
   connections, first_ms, last_ms
 FROM top_edges JOIN conversations USING (${EDGE_KEY})
 ORDER BY bytes DESC, client, server, port, proto`;
+  return { sql, params: p.params };
+}
+
+/**
+ * Top talkers in two passes, as top edges: each record counts once for each end; first the N hosts
+ * with the most bytes (hosts by their integer halves), then peers and distinct conversations of just
+ * those hosts. Same rows, same order as the one-pass form.
+ */
+function topTalkersTwoPhase(f: FlowFilter, d: SqlDialect, p: ParamList): BuiltQuery {
+  const [c2s, s2c] = [counter(d, 'bytes_c2s'), counter(d, 'bytes_s2c')];
+  const pkts = `${counter(d, 'packets_c2s')} + ${counter(d, 'packets_s2c')}`;
+  const [w1, w2] = [whereSql(f, p), whereSql(f, p)];
+  const { having, limit } = havingLimit(f, 'sum(sent + received)', p);
+  const [w3, w4] = [whereSql(f, p), whereSql(f, p)];
+  const conv = 'client, client_port, server, server_port, proto, vlan';
+  const sql = `WITH top_hosts AS (
+  SELECT h_hi, h_lo, any_value(host) AS host, sum(sent) AS bytes_sent, sum(received) AS bytes_received,
+    sum(sent + received) AS bytes, sum(pkts) AS packets,
+    ${d.epochMs('min(first_seen)')} AS first_ms, ${d.epochMs('max(last_seen)')} AS last_ms
+  FROM (
+    SELECT client_hi AS h_hi, client_lo AS h_lo, client AS host, ${c2s} AS sent, ${s2c} AS received, ${pkts} AS pkts, first_seen, last_seen
+    FROM flows WHERE ${w1}
+    UNION ALL
+    SELECT server_hi, server_lo, server, ${s2c}, ${c2s}, ${pkts}, first_seen, last_seen
+    FROM flows WHERE ${w2}
+  ) sides
+  GROUP BY h_hi, h_lo ${having}
+  ORDER BY bytes DESC, host ${limit}
+), counts AS (
+  SELECT h_hi, h_lo, count(DISTINCT peer) AS peers, ${d.countDistinct(conv.split(', '))} AS connections
+  FROM (
+    SELECT client_hi AS h_hi, client_lo AS h_lo, server AS peer, ${conv}
+    FROM flows SEMI JOIN top_hosts ON client_hi = top_hosts.h_hi AND client_lo = top_hosts.h_lo WHERE ${w3}
+    UNION ALL
+    SELECT server_hi, server_lo, client, ${conv}
+    FROM flows SEMI JOIN top_hosts ON server_hi = top_hosts.h_hi AND server_lo = top_hosts.h_lo WHERE ${w4}
+  ) top_sides
+  GROUP BY h_hi, h_lo
+)
+SELECT host, bytes_sent, bytes_received, bytes, packets, peers, connections, first_ms, last_ms
+FROM top_hosts JOIN counts USING (h_hi, h_lo)
+ORDER BY bytes DESC, host`;
   return { sql, params: p.params };
 }
 
