@@ -2,7 +2,7 @@
  * Running a top-N query on a SQL store. Top edges on engines without SEMI JOIN (MariaDB, ClickHouse)
  * take two queries: the heaviest edges with their sums, then the distinct conversations of just
  * those edges. Counting distinct (client port, VLAN) pairs for every edge of the window was most of
- * the single query's time, and ClickHouse 18.16 has no CTE to do both in one statement.
+ * the single query's time, and ClickHouse 18.16 has no CTE to hand pass 1's edges to pass 2.
  */
 import type { FlowFilter } from '../filter/filter.js';
 import { num, type JsRow } from './rows.js';
@@ -13,7 +13,13 @@ import type { TopKind } from './store.js';
 const EDGES_PER_QUERY = 1000;
 
 /** Rows of topQuery(kind) (same columns, same order), whatever the engine. */
-export async function runTop(kind: TopKind, f: FlowFilter, d: SqlDialect, run: (q: BuiltQuery) => Promise<JsRow[]>): Promise<JsRow[]> {
+export async function runTop(
+  kind: TopKind,
+  f: FlowFilter,
+  d: SqlDialect,
+  run: (q: BuiltQuery) => Promise<JsRow[]>,
+  edgesPerQuery = EDGES_PER_QUERY,
+): Promise<JsRow[]> {
   if (kind !== 'edges' || d.semiJoin) return run(topQuery(kind, f, d));
   let sums = await run(edgeSumsQuery(f, d));
   if (sums.some((r) => num(r.one_edge) !== 1)) sums = await run(edgeSumsQuery(f, d, true));
@@ -21,8 +27,8 @@ export async function runTop(kind: TopKind, f: FlowFilter, d: SqlDialect, run: (
     (r): EdgeKey => ({ client_hi: r.k_client_hi, client_lo: r.k_client_lo, server_hi: r.k_server_hi, server_lo: r.k_server_lo, server_port: r.k_server_port, proto: r.k_proto }),
   );
   const connections = new Map<string, unknown>();
-  for (let i = 0; i < keys.length; i += EDGES_PER_QUERY) {
-    for (const r of await run(edgeConnectionsQuery(f, keys.slice(i, i + EDGES_PER_QUERY), d))) {
+  for (let i = 0; i < keys.length; i += edgesPerQuery) {
+    for (const r of await run(edgeConnectionsQuery(f, keys.slice(i, i + edgesPerQuery), d))) {
       connections.set(edgeKeyText(r as unknown as EdgeKey), r.connections);
     }
   }
