@@ -26,6 +26,7 @@ export const mariadbDialect: SqlDialect = {
   // Independent of the session time zone and of UNIX_TIMESTAMP's 1970-2106 range.
   epochMs: (e) => `(TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', ${e}) DIV 1000)`,
   countDistinct: (xs) => `COUNT(DISTINCT ${xs.join(', ')})`,
+  edgesInOnePass: true,
 };
 
 function paramValue(p: SqlParam): unknown {

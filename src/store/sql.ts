@@ -47,6 +47,12 @@ export interface SqlDialect {
    * the PREWHERE text comes before the WHERE text but its values are bound after.
    */
   prewhere?: boolean;
+  /**
+   * Top edges in one pass, distinct conversations counted for every edge (MariaDB: at 3 M records
+   * its COUNT(DISTINCT) added nothing measurable to reading the window, which a second pass over
+   * the top N's rows repeats: 1.8 s in one pass, 1.9 s + 4.2 s in two).
+   */
+  edgesInOnePass?: boolean;
 }
 
 export const duckdbDialect: SqlDialect = {
@@ -311,7 +317,8 @@ const KEY_COLUMNS = ['client_hi', 'client_lo', 'server_hi', 'server_lo', 'server
 
 /**
  * Pass 1 of the two-query form (engines without SEMI JOIN): the N heaviest edges with their sums,
- * keys as `k_client_hi` ... `k_proto`, and `one_edge` = 1 when the group is one edge. With the
+ * keys as `k_client_hi` ... `k_proto`, and `one_edge` = 1 when the group is one edge (with the
+ * dialect's edgesInOnePass also `connections`, and there is no pass 2). With the
  * dialect's hash64 (unless `exact`), groups are by a hash of the key: a group whose key columns are
  * not all constant (a hash collision) has one_edge = 0, and the caller runs the exact form instead.
  * A collision outside the top N cannot change it: each edge of such a group sorts after the group.
@@ -322,9 +329,10 @@ export function edgeSumsQuery(f: FlowFilter, d: SqlDialect, exact = false): Buil
   const keys = KEY_COLUMNS.map((c) => (hash64 ? `min(${c}) AS k_${c}` : `${c} AS k_${c}`)).join(', ');
   // Refers to the k_ aliases (hash64 dialects resolve aliases anywhere): half the aggregates.
   const one = hash64 ? KEY_COLUMNS.map((c) => `k_${c} = max(${c})`).join(' AND ') : '1';
+  const connections = d.edgesInOnePass ? `, ${d.countDistinct(['client_port', 'vlan'])} AS connections` : '';
   const from = fromFlows(f, p, d);
   const { having, limit } = havingLimit(f, BYTES(d), p);
-  const sql = `SELECT ${keys}, ${one} AS one_edge, min(client) AS client_text, min(server) AS server_text, ${EDGE_SUMS(d)}
+  const sql = `SELECT ${keys}, ${one} AS one_edge, min(client) AS client_text, min(server) AS server_text, ${EDGE_SUMS(d)}${connections}
 ${from}
 GROUP BY ${hash64 ? hash64([...KEY_COLUMNS]) : EDGE_KEY} ${having}
 ORDER BY bytes DESC, client_text, server_text, k_server_port, k_proto ${limit}`;
