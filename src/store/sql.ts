@@ -233,6 +233,11 @@ export function purgeWhere(beforeMs: number, p: ParamList): string {
 /** An edge's identity: addresses as their 128-bit halves (integer grouping is faster than text). */
 const EDGE_KEY = 'client_hi, client_lo, server_hi, server_lo, server_port, proto';
 
+/** An edge's sums and times (pass 1 of top edges). */
+const EDGE_SUMS = (d: SqlDialect): string =>
+  `${sumOf(d, 'bytes_c2s')} AS c2s_bytes, ${sumOf(d, 'bytes_s2c')} AS s2c_bytes, ${BYTES(d)} AS bytes, ${PACKETS(d)} AS packets, ` +
+  `${d.epochMs('min(first_seen)')} AS first_ms, ${d.epochMs('max(last_seen)')} AS last_ms`;
+
 /** Pass 1 of top edges: the N heaviest edges with their sums (cheap aggregates only), keys and texts. */
 function edgeSumsSql(f: FlowFilter, d: SqlDialect, p: ParamList): string {
   const w = whereSql(f, p);
@@ -243,10 +248,6 @@ function edgeSumsSql(f: FlowFilter, d: SqlDialect, p: ParamList): string {
   GROUP BY ${EDGE_KEY} ${having}
   ORDER BY bytes DESC, client_text, server_text, server_port, proto ${limit}`;
 }
-
-const EDGE_SUMS = (d: SqlDialect): string =>
-  `${sumOf(d, 'bytes_c2s')} AS c2s_bytes, ${sumOf(d, 'bytes_s2c')} AS s2c_bytes, ${BYTES(d)} AS bytes, ${PACKETS(d)} AS packets, ` +
-  `${d.epochMs('min(first_seen)')} AS first_ms, ${d.epochMs('max(last_seen)')} AS last_ms`;
 
 /**
  * Top edges in two passes: first the N heaviest edges with their sums (cheap aggregates only), then
@@ -318,9 +319,9 @@ const KEY_COLUMNS = ['client_hi', 'client_lo', 'server_hi', 'server_lo', 'server
 /**
  * Pass 1 of the two-query form (engines without SEMI JOIN): the N heaviest edges with their sums,
  * keys as `k_client_hi` ... `k_proto`, and `one_edge` = 1 when the group is one edge (with the
- * dialect's edgesInOnePass also `connections`, and there is no pass 2). With the
- * dialect's hash64 (unless `exact`), groups are by a hash of the key: a group whose key columns are
- * not all constant (a hash collision) has one_edge = 0, and the caller runs the exact form instead.
+ * dialect's edgesInOnePass also `connections`, and there is no pass 2). With the dialect's hash64
+ * (unless `exact`), groups are by a hash of the key: a group whose key columns are not all
+ * constant (a hash collision) has one_edge = 0, and the caller runs the exact form instead.
  * A collision outside the top N cannot change it: each edge of such a group sorts after the group.
  */
 export function edgeSumsQuery(f: FlowFilter, d: SqlDialect, exact = false): BuiltQuery {
