@@ -50,6 +50,8 @@ export const clickhouseDialect: SqlDialect = {
   // Times are already epoch milliseconds (no DateTime64 in 18.16).
   epochMs: (e) => e,
   countDistinct: (xs) => `uniqExact(${xs.join(', ')})`,
+  hash64: (xs) => `cityHash64(${xs.join(', ')})`,
+  prewhere: true,
 };
 
 /** One TabSeparated field: ClickHouse's TSV escapes (backslash, tab, newline, CR, NUL). */

@@ -15,7 +15,8 @@ import type { NameRow } from '../names/names.js';
 import { NAME_BATCH, nameFromRow, rawCounter, recordFromRow, num, toRow, type JsRow } from './rows.js';
 import { FLOW_COLUMNS, MIGRATIONS, NAME_COLUMNS, SCHEMA_VERSION, createVersionTableSql } from './schema.js';
 import type { ClickHouseSpec } from './spec.js';
-import { ParamList, namesQuery, purgeWhere, scanQuery, topQuery } from './sql.js';
+import { ParamList, namesQuery, purgeWhere, scanQuery } from './sql.js';
+import { runTop } from './top-run.js';
 import type { ExporterHealthRow, ManagedStore, StoreMark, StoreStats, TopKind, TopRows } from './store.js';
 import { EXPORTER_COLUMNS, counter, lastSeenMs, mergeHealthRuns, savedFromRow, savedHealthSql } from './exporters.js';
 
@@ -195,8 +196,8 @@ export class ClickHouseStore implements ManagedStore {
   }
 
   async top<K extends TopKind>(kind: K, filter: FlowFilter): Promise<TopRows[K]> {
-    const q = topQuery(kind, filter, clickhouseDialect);
-    return (await this.http.rows<JsRow>(q.sql)).map((r) => toRow(kind, r)) as TopRows[K];
+    const rows = await runTop(kind, filter, clickhouseDialect, (q) => this.http.rows<JsRow>(q.sql));
+    return rows.map((r) => toRow(kind, r)) as TopRows[K];
   }
 
   async scan(fromMs: number, toMs: number, limit: number): Promise<FlowRecord[]> {

@@ -27,6 +27,7 @@ const FILTERS: RawFilter[] = [
   {},
   LAB,
   { ...LAB, limit: 2 },
+  { ...LAB, limit: 1 },
   { limit: 1000 },
   { subnet: ['2001:db8::/32'] },
   { subnet: ['192.168.1.0/24', '8.8.8.0/24'] },

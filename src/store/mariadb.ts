@@ -11,7 +11,8 @@ import type { NameRow } from '../names/names.js';
 import { NAME_BATCH, nameFromRow, rawCounter, recordFromRow, num, toRow, type JsRow } from './rows.js';
 import { FLOW_COLUMNS, MIGRATIONS, NAME_COLUMNS, SCHEMA_VERSION, createVersionTableSql } from './schema.js';
 import type { MariaDbSpec } from './spec.js';
-import { ParamList, namesQuery, purgeWhere, scanQuery, topQuery, type SqlDialect, type SqlParam } from './sql.js';
+import { ParamList, namesQuery, purgeWhere, scanQuery, type SqlDialect, type SqlParam } from './sql.js';
+import { runTop } from './top-run.js';
 import type { ExporterHealthRow, ManagedStore, StoreMark, StoreStats, TopKind, TopRows } from './store.js';
 import { EXPORTER_COLUMNS, counter, lastSeenMs, mergeHealthRuns, savedFromRow, savedHealthSql } from './exporters.js';
 
@@ -26,6 +27,7 @@ export const mariadbDialect: SqlDialect = {
   // Independent of the session time zone and of UNIX_TIMESTAMP's 1970-2106 range.
   epochMs: (e) => `(TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', ${e}) DIV 1000)`,
   countDistinct: (xs) => `COUNT(DISTINCT ${xs.join(', ')})`,
+  edgesInOnePass: true,
 };
 
 function paramValue(p: SqlParam): unknown {
@@ -208,8 +210,8 @@ export class MariaDbStore implements ManagedStore {
   }
 
   async top<K extends TopKind>(kind: K, filter: FlowFilter): Promise<TopRows[K]> {
-    const q = topQuery(kind, filter, mariadbDialect);
-    return (await this.rows(q.sql, q.params)).map((r) => toRow(kind, r)) as TopRows[K];
+    const rows = await runTop(kind, filter, mariadbDialect, (q) => this.rows(q.sql, q.params));
+    return rows.map((r) => toRow(kind, r)) as TopRows[K];
   }
 
   async scan(fromMs: number, toMs: number, limit: number): Promise<FlowRecord[]> {

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseFilter } from '../filter/parse.js';
-import { duckdbDialect, topQuery, whereSql, ParamList, type SqlDialect, type SqlParam } from './sql.js';
+import { duckdbDialect, edgeConnectionsQuery, edgeSumsQuery, topQuery, whereSql, ParamList, type SqlDialect } from './sql.js';
+import { clickhouseDialect } from './clickhouse-sql.js';
 import type { TopKind } from './store.js';
 import { UsageError } from '../util/errors.js';
 
@@ -55,16 +56,32 @@ test('hostile values never reach SQL: the parser rejects them', () => {
   }
 });
 
-test('a literal dialect (ClickHouse style) inlines only typed numbers', () => {
-  const literal = (p: SqlParam): string => (p.type === 'u64' ? `toUInt64(${p.value.toString()})` : p.type === 'int' ? String(Math.trunc(p.value)) : p.type === 'time' ? `toUInt64(${Math.trunc(p.ms)})` : `'${p.value.replace(/[\\']/g, '\\$&')}'`);
-  const ch: SqlDialect = { ...duckdbDialect, semiJoin: false, name: 'clickhouse-test', literal, epochMs: (e) => e, countDistinct: (xs) => `uniqExact(${xs.join(', ')})` };
+test('a literal dialect (ClickHouse style) inlines only typed numbers; time window as PREWHERE', () => {
   const f = parseFilter({ subnet: ['192.168.1.0/24'], port: ['902'], since: '1h', minBytes: '1k', limit: 3 }, NOW);
-  const q = topQuery('edges', f, ch);
+  const q = edgeSumsQuery(f, clickhouseDialect);
   assert.ok(!q.sql.includes('$'));
+  assert.match(q.sql, /PREWHERE last_seen >= toUInt64\(\d+\) WHERE /);
   assert.match(q.sql, /server_port IN \(902\)/);
   assert.match(q.sql, /HAVING sum\(bytes_c2s \+ bytes_s2c\) >= toUInt64\(1000\)/);
   assert.match(q.sql, /LIMIT 3$/);
-  assert.match(q.sql, /uniqExact\(client_port, vlan\)/);
+  assert.match(q.sql, /GROUP BY cityHash64\(client_hi, client_lo, server_hi, server_lo, server_port, proto\)/);
+  assert.match(edgeSumsQuery(f, clickhouseDialect, true).sql, /GROUP BY client_hi, client_lo, server_hi, server_lo, server_port, proto /);
+  const edge = { client_hi: '0', client_lo: '281473913979148', server_hi: 0n, server_lo: 281473913979149n, server_port: 902, proto: '6' };
+  const c = edgeConnectionsQuery(f, [edge], clickhouseDialect);
+  assert.match(c.sql, /uniqExact\(client_port, vlan\)/);
+  assert.match(c.sql, /\(client_hi, client_lo, server_hi, server_lo, server_port, proto\) IN \(\(toUInt64\(0\), toUInt64\(281473913979148\), toUInt64\(0\), toUInt64\(281473913979149\), 902, 6\)\)/);
+  assert.throws(() => topQuery('edges', f, clickhouseDialect), /runTop/);
+});
+
+test('two-query top edges with ? placeholders: the filter values first, then the edges, one per placeholder', () => {
+  const q: SqlDialect = { ...duckdbDialect, semiJoin: false, placeholder: () => '?' };
+  const f = parseFilter({ subnet: ['192.168.1.0/24'], since: '6h', limit: 2 }, NOW);
+  const edge = { client_hi: 0n, client_lo: 1n, server_hi: 0n, server_lo: 2n, server_port: 443, proto: 6 };
+  const c = edgeConnectionsQuery(f, [edge, edge], q);
+  assert.equal((c.sql.match(/\?/g) ?? []).length, c.params.length);
+  assert.equal(c.params.length, 7 + 12);
+  assert.deepEqual(c.params.slice(7, 9), [{ type: 'u64', value: 0n }, { type: 'u64', value: 1n }]);
+  assert.match(c.sql, /last_seen >= \? AND \(client_hi/);
 });
 
 test('two-phase top edges (DuckDB): one parameter per placeholder, the filter in both passes', () => {
@@ -75,10 +92,16 @@ test('two-phase top edges (DuckDB): one parameter per placeholder, the filter in
   assert.equal(new Set(placeholders).size, q.params.length, 'every parameter used');
   assert.match(q.sql, /SEMI JOIN top_edges/);
   assert.equal((q.sql.match(/last_seen >= /g) ?? []).length, 2);
+  const t = topQuery('talkers', f, duckdbDialect);
+  const tp = [...t.sql.matchAll(/\$(\d+)/g)].map((m) => Number(m[1]));
+  assert.equal(new Set(tp).size, t.params.length, 'every parameter used once');
+  assert.equal(Math.max(...tp), t.params.length);
+  assert.match(t.sql, /SEMI JOIN top_hosts ON server_hi/);
+  assert.equal((t.sql.match(/last_seen >= /g) ?? []).length, 4);
 });
 
 test('a ?-placeholder dialect gets one parameter per placeholder, talkers repeat the filter', () => {
-  const q: SqlDialect = { ...duckdbDialect, placeholder: () => '?' };
+  const q: SqlDialect = { ...duckdbDialect, semiJoin: false, placeholder: () => '?' };
   const f = parseFilter({ host: ['10.0.0.1'], port: ['22'] }, NOW);
   const t = topQuery('talkers', f, q);
   assert.equal((t.sql.match(/\?/g) ?? []).length, t.params.length);

@@ -30,6 +30,29 @@ export interface SqlDialect {
    * topEdgesTwoPhase), several times faster than counting distinct conversations for every edge.
    */
   semiJoin?: boolean;
+  /**
+   * A counter column as the argument of sum(): DuckDB sums UBIGINT in 128-bit integers, BIGINT in
+   * 64 bits while its statistics prove no overflow (a third faster; counters are below 2^53).
+   */
+  counter?: (column: string) => string;
+  /**
+   * A 64-bit hash of several columns (ClickHouse's cityHash64). Top edges then group by one integer
+   * instead of six columns (ClickHouse 18.16 falls back to its slowest hash table beyond 32 key
+   * bytes); every group is checked to hold one edge, and the exact grouping runs if one does not.
+   */
+  hash64?: (exprs: string[]) => string;
+  /**
+   * The engine reads PREWHERE conditions first and the other columns only where they match
+   * (ClickHouse): the time window goes there, as rows arrive in time order. Literal dialects only:
+   * the PREWHERE text comes before the WHERE text but its values are bound after.
+   */
+  prewhere?: boolean;
+  /**
+   * Top edges in one pass, distinct conversations counted for every edge (MariaDB: at 3 M records
+   * its COUNT(DISTINCT) added nothing measurable to reading the window, which a second pass over
+   * the top N's rows repeats: 1.8 s in one pass, 1.9 s + 4.2 s in two).
+   */
+  edgesInOnePass?: boolean;
 }
 
 export const duckdbDialect: SqlDialect = {
@@ -38,6 +61,7 @@ export const duckdbDialect: SqlDialect = {
   epochMs: (e) => `epoch_ms(${e})`,
   countDistinct: (xs) => (xs.length === 1 ? `count(DISTINCT ${xs[0]})` : `count(DISTINCT (${xs.join(', ')}))`),
   semiJoin: true,
+  counter: (c) => `CAST(${c} AS BIGINT)`,
 };
 
 export interface BuiltQuery {
@@ -76,15 +100,34 @@ function inAny(side: 'client' | 'server', rs: AddrRange[], p: ParamList): string
  * ports: server port; protos; since/until: records overlapping the window.
  */
 export function whereSql(f: FlowFilter, p: ParamList): string {
+  const { rest, time } = whereParts(f, p);
+  const c = [...rest, ...time];
+  return c.length ? c.join(' AND ') : '1 = 1';
+}
+
+function whereParts(f: FlowFilter, p: ParamList): { rest: string[]; time: string[] } {
   const c: string[] = [];
   if (f.subnets.length) c.push(inAny('client', f.subnets, p), inAny('server', f.subnets, p));
   if (f.excludes.length) c.push(`NOT (${inAny('client', f.excludes, p)} OR ${inAny('server', f.excludes, p)})`);
   if (f.hosts.length) c.push(`(${inAny('client', f.hosts, p)} OR ${inAny('server', f.hosts, p)})`);
   if (f.ports.length) c.push(`server_port IN (${f.ports.map((x) => p.bind({ type: 'int', value: x })).join(', ')})`);
   if (f.protos.length) c.push(`proto IN (${f.protos.map((x) => p.bind({ type: 'int', value: x })).join(', ')})`);
-  if (f.since !== undefined) c.push(`last_seen >= ${p.bind({ type: 'time', ms: f.since })}`);
-  if (f.until !== undefined) c.push(`first_seen <= ${p.bind({ type: 'time', ms: f.until })}`);
-  return c.length ? c.join(' AND ') : '1 = 1';
+  const time: string[] = [];
+  if (f.since !== undefined) time.push(`last_seen >= ${p.bind({ type: 'time', ms: f.since })}`);
+  if (f.until !== undefined) time.push(`first_seen <= ${p.bind({ type: 'time', ms: f.until })}`);
+  return { rest: c, time };
+}
+
+/** `FROM flows WHERE ...` for the filter; the time window as PREWHERE where the dialect has it. */
+function fromFlows(f: FlowFilter, p: ParamList, d: SqlDialect, extra?: (p: ParamList) => string): string {
+  // Placeholders are numbered in text order: `extra` binds its values after the filter's.
+  if (!d.prewhere || (f.since === undefined && f.until === undefined)) {
+    const w = whereSql(f, p);
+    return `FROM flows WHERE ${w}${extra ? ` AND ${extra(p)}` : ''}`;
+  }
+  const { rest, time } = whereParts(f, p);
+  if (extra) rest.push(extra(p));
+  return `FROM flows PREWHERE ${time.join(' AND ')}${rest.length ? ` WHERE ${rest.join(' AND ')}` : ''}`;
 }
 
 function havingLimit(f: FlowFilter, bytesExpr: string, p: ParamList): { having: string; limit: string } {
@@ -92,13 +135,17 @@ function havingLimit(f: FlowFilter, bytesExpr: string, p: ParamList): { having: 
   return { having, limit: `LIMIT ${p.bind({ type: 'int', value: f.limit })}` };
 }
 
-const BYTES = 'sum(bytes_c2s + bytes_s2c)';
-const PACKETS = 'sum(packets_c2s + packets_s2c)';
+const counter = (d: SqlDialect, c: string): string => (d.counter ? d.counter(c) : c);
+/** sum() of counter columns (added row by row). */
+const sumOf = (d: SqlDialect, ...cols: string[]): string => `sum(${cols.map((c) => counter(d, c)).join(' + ')})`;
+const BYTES = (d: SqlDialect): string => sumOf(d, 'bytes_c2s', 'bytes_s2c');
+const PACKETS = (d: SqlDialect): string => sumOf(d, 'packets_c2s', 'packets_s2c');
 
 /**
- * Top-N query for a kind. Column aliases match the row types in store.ts, except times, which come
- * back as `first_ms` / `last_ms` epoch milliseconds for the store to format, and per-direction sums
- * (`c2s_bytes`, ...), which must not reuse a column's name (ClickHouse resolves aliases everywhere).
+ * Top-N query for a kind (top edges: engines with SEMI JOIN only; runTop serves every engine).
+ * Column aliases match the row types in store.ts, except times, which come back as `first_ms` /
+ * `last_ms` epoch milliseconds for the store to format, and per-direction sums (`c2s_bytes`, ...),
+ * which must not reuse a column's name (ClickHouse resolves aliases everywhere).
  */
 export function topQuery(kind: TopKind, f: FlowFilter, d: SqlDialect): BuiltQuery {
   const p = new ParamList(d);
@@ -106,57 +153,53 @@ export function topQuery(kind: TopKind, f: FlowFilter, d: SqlDialect): BuiltQuer
   let sql: string;
   switch (kind) {
     case 'edges': {
-      if (d.semiJoin) return topEdgesTwoPhase(f, d, p, times);
-      const where = whereSql(f, p);
-      const { having, limit } = havingLimit(f, BYTES, p);
-      sql = `SELECT client, server, server_port AS port, proto,
-  sum(bytes_c2s) AS c2s_bytes, sum(bytes_s2c) AS s2c_bytes, ${BYTES} AS bytes, ${PACKETS} AS packets,
-  ${d.countDistinct(['client_port', 'vlan'])} AS connections, ${times}
-FROM flows WHERE ${where}
-GROUP BY client, server, server_port, proto ${having}
-ORDER BY bytes DESC, client, server, port, proto ${limit}`;
-      break;
+      // Engines without SEMI JOIN take two queries (edgeSumsQuery, edgeConnectionsQuery: see runTop).
+      if (!d.semiJoin) throw new Error(`top edges on ${d.name}: use runTop (two queries)`);
+      return topEdgesTwoPhase(f, d, p);
     }
     case 'services': {
-      const where = whereSql(f, p);
-      const { having, limit } = havingLimit(f, BYTES, p);
+      const from = fromFlows(f, p, d);
+      const { having, limit } = havingLimit(f, BYTES(d), p);
       sql = `SELECT server_port AS port, proto,
   count(DISTINCT server) AS servers, count(DISTINCT client) AS clients,
-  sum(bytes_c2s) AS c2s_bytes, sum(bytes_s2c) AS s2c_bytes, ${BYTES} AS bytes, ${PACKETS} AS packets,
+  ${sumOf(d, 'bytes_c2s')} AS c2s_bytes, ${sumOf(d, 'bytes_s2c')} AS s2c_bytes, ${BYTES(d)} AS bytes, ${PACKETS(d)} AS packets,
   ${d.countDistinct(['client', 'client_port', 'server', 'vlan'])} AS connections, ${times}
-FROM flows WHERE ${where}
+${from}
 GROUP BY server_port, proto ${having}
 ORDER BY bytes DESC, port, proto ${limit}`;
       break;
     }
     case 'flows': {
-      const where = whereSql(f, p);
-      const { having, limit } = havingLimit(f, BYTES, p);
+      const from = fromFlows(f, p, d);
+      const { having, limit } = havingLimit(f, BYTES(d), p);
       sql = `SELECT client, client_port, server, server_port AS port, proto, vlan,
-  sum(bytes_c2s) AS c2s_bytes, sum(bytes_s2c) AS s2c_bytes, ${BYTES} AS bytes,
-  sum(packets_c2s) AS c2s_packets, sum(packets_s2c) AS s2c_packets, ${PACKETS} AS packets,
+  ${sumOf(d, 'bytes_c2s')} AS c2s_bytes, ${sumOf(d, 'bytes_s2c')} AS s2c_bytes, ${BYTES(d)} AS bytes,
+  ${sumOf(d, 'packets_c2s')} AS c2s_packets, ${sumOf(d, 'packets_s2c')} AS s2c_packets, ${PACKETS(d)} AS packets,
   count(*) AS records, ${times}
-FROM flows WHERE ${where}
+${from}
 GROUP BY client, client_port, server, server_port, proto, vlan ${having}
 ORDER BY bytes DESC, client, client_port, server, port, proto, vlan ${limit}`;
       break;
     }
     case 'talkers': {
+      if (d.semiJoin) return topTalkersTwoPhase(f, d, p);
       // Each record counts once for each end. The filter is repeated (not a CTE) so that `?`-style
       // placeholders and old ClickHouse both work.
       const cols = 'client, client_port, server, server_port, proto, vlan, first_seen, last_seen';
-      const w1 = whereSql(f, p);
-      const w2 = whereSql(f, p);
+      const [c2s, s2c] = [counter(d, 'bytes_c2s'), counter(d, 'bytes_s2c')];
+      const pkts = `${counter(d, 'packets_c2s')} + ${counter(d, 'packets_s2c')}`;
+      const from1 = fromFlows(f, p, d);
+      const from2 = fromFlows(f, p, d);
       const { having, limit } = havingLimit(f, 'sum(sent + received)', p);
       sql = `SELECT host, sum(sent) AS bytes_sent, sum(received) AS bytes_received, sum(sent + received) AS bytes,
   sum(pkts) AS packets, count(DISTINCT peer) AS peers,
   ${d.countDistinct(['client', 'client_port', 'server', 'server_port', 'proto', 'vlan'])} AS connections, ${times}
 FROM (
-  SELECT client AS host, server AS peer, bytes_c2s AS sent, bytes_s2c AS received, packets_c2s + packets_s2c AS pkts, ${cols}
-  FROM flows WHERE ${w1}
+  SELECT client AS host, server AS peer, ${c2s} AS sent, ${s2c} AS received, ${pkts} AS pkts, ${cols}
+  ${from1}
   UNION ALL
-  SELECT server AS host, client AS peer, bytes_s2c AS sent, bytes_c2s AS received, packets_c2s + packets_s2c AS pkts, ${cols}
-  FROM flows WHERE ${w2}
+  SELECT server AS host, client AS peer, ${s2c} AS sent, ${c2s} AS received, ${pkts} AS pkts, ${cols}
+  ${from2}
 ) sides
 GROUP BY host ${having}
 ORDER BY bytes DESC, host ${limit}`;
@@ -190,22 +233,33 @@ export function purgeWhere(beforeMs: number, p: ParamList): string {
 /** An edge's identity: addresses as their 128-bit halves (integer grouping is faster than text). */
 const EDGE_KEY = 'client_hi, client_lo, server_hi, server_lo, server_port, proto';
 
+/** An edge's sums and times (pass 1 of top edges). */
+const EDGE_SUMS = (d: SqlDialect): string =>
+  `${sumOf(d, 'bytes_c2s')} AS c2s_bytes, ${sumOf(d, 'bytes_s2c')} AS s2c_bytes, ${BYTES(d)} AS bytes, ${PACKETS(d)} AS packets, ` +
+  `${d.epochMs('min(first_seen)')} AS first_ms, ${d.epochMs('max(last_seen)')} AS last_ms`;
+
+/** Pass 1 of top edges: the N heaviest edges with their sums (cheap aggregates only), keys and texts. */
+function edgeSumsSql(f: FlowFilter, d: SqlDialect, p: ParamList): string {
+  const w = whereSql(f, p);
+  const { having, limit } = havingLimit(f, BYTES(d), p);
+  // The texts are a function of the key (exact grouping here): any value is the value.
+  return `SELECT ${EDGE_KEY}, any_value(client) AS client_text, any_value(server) AS server_text, ${EDGE_SUMS(d)}
+  FROM flows WHERE ${w}
+  GROUP BY ${EDGE_KEY} ${having}
+  ORDER BY bytes DESC, client_text, server_text, server_port, proto ${limit}`;
+}
+
 /**
  * Top edges in two passes: first the N heaviest edges with their sums (cheap aggregates only), then
  * the distinct conversations (client port, VLAN) of just those N edges. Counting distinct values for
  * every edge of a large window was most of the single-pass query's time. Same rows, same order.
  */
-function topEdgesTwoPhase(f: FlowFilter, d: SqlDialect, p: ParamList, times: string): BuiltQuery {
-  const w1 = whereSql(f, p);
-  const { having, limit } = havingLimit(f, BYTES, p);
+function topEdgesTwoPhase(f: FlowFilter, d: SqlDialect, p: ParamList): BuiltQuery {
+  const sums = edgeSumsSql(f, d, p);
   const w2 = whereSql(f, p);
   // client_port * 65536 + vlan is one exact integer per (client port, VLAN): cheaper to hash than a pair.
   const sql = `WITH top_edges AS (
-  SELECT ${EDGE_KEY}, min(client) AS client_text, min(server) AS server_text,
-    sum(bytes_c2s) AS c2s_bytes, sum(bytes_s2c) AS s2c_bytes, ${BYTES} AS bytes, ${PACKETS} AS packets, ${times}
-  FROM flows WHERE ${w1}
-  GROUP BY ${EDGE_KEY} ${having}
-  ORDER BY bytes DESC, client_text, server_text, server_port, proto ${limit}
+  ${sums}
 ), conversations AS (
   SELECT ${EDGE_KEY}, count(DISTINCT CAST(client_port AS BIGINT) * 65536 + vlan) AS connections
   FROM flows SEMI JOIN top_edges USING (${EDGE_KEY}) WHERE ${w2}
@@ -215,6 +269,107 @@ SELECT client_text AS client, server_text AS server, server_port AS port, proto,
   connections, first_ms, last_ms
 FROM top_edges JOIN conversations USING (${EDGE_KEY})
 ORDER BY bytes DESC, client, server, port, proto`;
+  return { sql, params: p.params };
+}
+
+/**
+ * Top talkers in two passes, as top edges: each record counts once for each end; first the N hosts
+ * with the most bytes (hosts by their integer halves), then peers and distinct conversations of just
+ * those hosts. Same rows, same order as the one-pass form.
+ */
+function topTalkersTwoPhase(f: FlowFilter, d: SqlDialect, p: ParamList): BuiltQuery {
+  const [c2s, s2c] = [counter(d, 'bytes_c2s'), counter(d, 'bytes_s2c')];
+  const pkts = `${counter(d, 'packets_c2s')} + ${counter(d, 'packets_s2c')}`;
+  const [w1, w2] = [whereSql(f, p), whereSql(f, p)];
+  const { having, limit } = havingLimit(f, 'sum(sent + received)', p);
+  const [w3, w4] = [whereSql(f, p), whereSql(f, p)];
+  const conv = 'client, client_port, server, server_port, proto, vlan';
+  const sql = `WITH top_hosts AS (
+  SELECT h_hi, h_lo, any_value(host) AS host, sum(sent) AS bytes_sent, sum(received) AS bytes_received,
+    sum(sent + received) AS bytes, sum(pkts) AS packets,
+    ${d.epochMs('min(first_seen)')} AS first_ms, ${d.epochMs('max(last_seen)')} AS last_ms
+  FROM (
+    SELECT client_hi AS h_hi, client_lo AS h_lo, client AS host, ${c2s} AS sent, ${s2c} AS received, ${pkts} AS pkts, first_seen, last_seen
+    FROM flows WHERE ${w1}
+    UNION ALL
+    SELECT server_hi, server_lo, server, ${s2c}, ${c2s}, ${pkts}, first_seen, last_seen
+    FROM flows WHERE ${w2}
+  ) sides
+  GROUP BY h_hi, h_lo ${having}
+  ORDER BY bytes DESC, host ${limit}
+), counts AS (
+  SELECT h_hi, h_lo, count(DISTINCT peer) AS peers, ${d.countDistinct(conv.split(', '))} AS connections
+  FROM (
+    SELECT client_hi AS h_hi, client_lo AS h_lo, server AS peer, ${conv}
+    FROM flows SEMI JOIN top_hosts ON client_hi = top_hosts.h_hi AND client_lo = top_hosts.h_lo WHERE ${w3}
+    UNION ALL
+    SELECT server_hi, server_lo, client, ${conv}
+    FROM flows SEMI JOIN top_hosts ON server_hi = top_hosts.h_hi AND server_lo = top_hosts.h_lo WHERE ${w4}
+  ) top_sides
+  GROUP BY h_hi, h_lo
+)
+SELECT host, bytes_sent, bytes_received, bytes, packets, peers, connections, first_ms, last_ms
+FROM top_hosts JOIN counts USING (h_hi, h_lo)
+ORDER BY bytes DESC, host`;
+  return { sql, params: p.params };
+}
+
+const KEY_COLUMNS = ['client_hi', 'client_lo', 'server_hi', 'server_lo', 'server_port', 'proto'] as const;
+
+/**
+ * Pass 1 of the two-query form (engines without SEMI JOIN): the N heaviest edges with their sums,
+ * keys as `k_client_hi` ... `k_proto`, and `one_edge` = 1 when the group is one edge (with the
+ * dialect's edgesInOnePass also `connections`, and there is no pass 2). With the dialect's hash64
+ * (unless `exact`), groups are by a hash of the key: a group whose key columns are not all
+ * constant (a hash collision) has one_edge = 0, and the caller runs the exact form instead.
+ * A collision outside the top N cannot change it: each edge of such a group sorts after the group.
+ */
+export function edgeSumsQuery(f: FlowFilter, d: SqlDialect, exact = false): BuiltQuery {
+  const p = new ParamList(d);
+  const hash64 = exact ? undefined : d.hash64;
+  const keys = KEY_COLUMNS.map((c) => (hash64 ? `min(${c}) AS k_${c}` : `${c} AS k_${c}`)).join(', ');
+  // Refers to the k_ aliases (hash64 dialects resolve aliases anywhere): half the aggregates.
+  const one = hash64 ? KEY_COLUMNS.map((c) => `k_${c} = max(${c})`).join(' AND ') : '1';
+  const connections = d.edgesInOnePass ? `, ${d.countDistinct(['client_port', 'vlan'])} AS connections` : '';
+  const from = fromFlows(f, p, d);
+  const { having, limit } = havingLimit(f, BYTES(d), p);
+  const sql = `SELECT ${keys}, ${one} AS one_edge, min(client) AS client_text, min(server) AS server_text, ${EDGE_SUMS(d)}${connections}
+${from}
+GROUP BY ${hash64 ? hash64([...KEY_COLUMNS]) : EDGE_KEY} ${having}
+ORDER BY bytes DESC, client_text, server_text, k_server_port, k_proto ${limit}`;
+  return { sql, params: p.params };
+}
+
+/** An edge's integer identity as pass 1 returns it (drivers give bigint, number or decimal text). */
+export interface EdgeKey {
+  client_hi: unknown;
+  client_lo: unknown;
+  server_hi: unknown;
+  server_lo: unknown;
+  server_port: unknown;
+  proto: unknown;
+}
+
+/** The same key as one string, to match pass-2 rows to pass-1 rows whatever type the driver chose. */
+export function edgeKeyText(k: EdgeKey): string {
+  return [k.client_hi, k.client_lo, k.server_hi, k.server_lo, k.server_port, k.proto].map(String).join('/');
+}
+
+/**
+ * Pass 2 of the two-query form: distinct conversations (client port, VLAN) of the given edges under
+ * the same filter. The edges travel as typed parameters (a row-value IN list), never as SQL text.
+ */
+export function edgeConnectionsQuery(f: FlowFilter, edges: readonly EdgeKey[], d: SqlDialect): BuiltQuery {
+  const p = new ParamList(d);
+  const inList = (q: ParamList): string => {
+    const u = (v: unknown) => q.u64(BigInt(String(v)));
+    const i = (v: unknown) => q.bind({ type: 'int', value: Number(v) });
+    const list = edges.map((e) => `(${[u(e.client_hi), u(e.client_lo), u(e.server_hi), u(e.server_lo), i(e.server_port), i(e.proto)].join(', ')})`);
+    return `(${EDGE_KEY}) IN (${list.join(', ')})`;
+  };
+  const sql = `SELECT ${EDGE_KEY}, ${d.countDistinct(['client_port', 'vlan'])} AS connections
+${fromFlows(f, p, d, inList)}
+GROUP BY ${EDGE_KEY}`;
   return { sql, params: p.params };
 }
 
