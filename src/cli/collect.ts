@@ -1,9 +1,9 @@
-import { hostname } from 'node:os';
 import { isIP } from 'node:net';
 import type { Command } from 'commander';
 import type { CollectSummary, ListenSpec } from '../pipeline/collect.js';
 import { UsageError } from '../util/errors.js';
 import { cliContext, withStore } from './context.js';
+import { exportPipelineContext } from './export-pipeline.js';
 import { EXIT_OK, action, say } from './exit.js';
 import { stopOnSignals } from './signals.js';
 
@@ -50,7 +50,6 @@ export function registerCollect(program: Command): void {
           import('../sources/collector/decoders.js'),
           import('../sources/collector/udp.js'),
         ]);
-        const overrides = new Map(ctx.config.exporters.map((e) => [e.address, e.samplingRate]));
         const tty = process.stderr.isTTY === true && !opts.quiet;
         return withStore(
           ctx,
@@ -63,16 +62,7 @@ export function registerCollect(program: Command): void {
             const timer = duration === undefined ? undefined : setTimeout(() => abort.abort(), duration * 1000);
             try {
               const summary = await collectLive(
-                {
-                  store,
-                  services: ctx.services,
-                  idleTimeoutMs: ctx.config.flows.idleTimeoutMs,
-                  activeTimeoutMs: ctx.config.flows.activeTimeoutMs,
-                  maxFlows: ctx.config.flows.maxFlows,
-                  samplingOverride: overrides.size > 0 ? (e) => overrides.get(e) : undefined,
-                  run: `collect:${hostname()}:${process.pid}:${Date.now()}`,
-                  makeDecoders: createDecoders,
-                },
+                exportPipelineContext(ctx, store, 'collect', createDecoders),
                 {
                   address: opts.listen,
                   listen,

@@ -1,11 +1,11 @@
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { hostname } from 'node:os';
 import type { ExportPipelineStats } from '../pipeline/exports.js';
 import type { ExportReplaySummary } from '../pipeline/exports-replay.js';
 import { CaptureFormatError } from '../sources/pcap/frame.js';
 import type { Store } from '../store/store.js';
 import type { CliContext } from './context.js';
+import { exportPipelineContext } from './export-pipeline.js';
 import { say } from './exit.js';
 import { stopOnSignals } from './signals.js';
 
@@ -27,17 +27,7 @@ export async function ingestExportFiles(files: string[], ctx: CliContext, store:
     import('../sources/collector/decoders.js'),
     import('../sources/pcap/file.js'),
   ]);
-  const overrides = new Map(ctx.config.exporters.map((e) => [e.address, e.samplingRate]));
-  const pipeline = new ExportPipeline({
-    store,
-    services: ctx.services,
-    idleTimeoutMs: ctx.config.flows.idleTimeoutMs,
-    activeTimeoutMs: ctx.config.flows.activeTimeoutMs,
-    maxFlows: ctx.config.flows.maxFlows,
-    samplingOverride: overrides.size > 0 ? (e) => overrides.get(e) : undefined,
-    run: `ingest:${hostname()}:${process.pid}:${Date.now()}`,
-    makeDecoders: createDecoders,
-  });
+  const pipeline = new ExportPipeline(exportPipelineContext(ctx, store, 'ingest', createDecoders));
   let storeFailure: unknown = null;
   storeReady.catch((e: unknown) => {
     storeFailure = e;
