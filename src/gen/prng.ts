@@ -13,10 +13,8 @@ export class Prng {
 
   /** Uniform 32-bit unsigned integer. */
   u32(): number {
-    let t = (this.s = (this.s + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
+    this.s = (this.s + 0x6d2b79f5) >>> 0;
+    return mulberryOutput(this.s);
   }
 
   /** Uniform in [0, 1). */
@@ -56,4 +54,21 @@ export class Prng {
     }
     return weights.length - 1;
   }
+}
+
+/** mulberry32's output function of its state. */
+function mulberryOutput(state: number): number {
+  let t = state;
+  t = Math.imul(t ^ (t >>> 15), t | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return (t ^ (t >>> 14)) >>> 0;
+}
+
+/** Plain mulberry32 from `seed` (no seed mixing, unlike Prng), uniform in [0, 1): for test fixtures. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    return mulberryOutput(a) / 4294967296;
+  };
 }

@@ -3,23 +3,13 @@
  * (clients, web, app, databases, monitoring, infrastructure) in groups, about `edges` dependencies
  * (client -> server per service), deterministic for a given size.
  */
+import { mulberry32 as rng } from '../gen/prng.js';
 import { buildGraph } from '../graph/build.js';
 import { GroupRules } from '../graph/groups.js';
 import type { DepGraph } from '../graph/model.js';
 import { NameBook } from '../names/names.js';
 import type { EdgeRow } from '../store/store.js';
 import { edge, names } from './graphs.js';
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** `edges` dependencies among about edges/2 hosts (at least 20), grouped by tier; `top` > 0 folds the rest into "other". */
 export function labScale(edges: number, top = 0): DepGraph {

@@ -1,22 +1,11 @@
 /** A generated 50-host data centre for layout tests: clients, web, app, database, monitoring, infra tiers. */
+import { mulberry32 as rng } from '../gen/prng.js';
 import { buildGraph } from '../graph/build.js';
 import { GroupRules } from '../graph/groups.js';
 import type { DepGraph } from '../graph/model.js';
 import { NameBook } from '../names/names.js';
 import type { EdgeRow } from '../store/store.js';
 import { edge, names } from './graphs.js';
-
-/** Small deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const tier = (net: number, n: number): string[] => Array.from({ length: n }, (_, i) => `10.20.${net}.${i + 10}`);
 
