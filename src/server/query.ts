@@ -8,7 +8,7 @@ import { parseFilter, type RawFilter } from '../filter/parse.js';
 import { UsageError } from '../util/errors.js';
 
 /** The filter model's parameters: lists, then single values. */
-export const FILTER_LIST_PARAMS = ['subnet', 'exclude', 'host', 'port', 'proto'] as const;
+export const FILTER_LIST_PARAMS = ['subnet', 'exclude', 'host', 'client', 'server', 'port', 'proto'] as const;
 export const FILTER_VALUE_PARAMS = ['since', 'until', 'minBytes', 'limit'] as const;
 export const FILTER_PARAMS = [...FILTER_LIST_PARAMS, ...FILTER_VALUE_PARAMS] as const;
 
