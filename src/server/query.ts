@@ -23,7 +23,7 @@ export class Query {
   static parse(url: string, allowed: readonly string[]): Query {
     const values = new Map<string, string[]>();
     for (const [k, v] of new URL(url).searchParams) {
-      if (!allowed.includes(k)) throw new UsageError(`unknown parameter ${JSON.stringify(k)} (this endpoint takes ${allowed.join(', ')})`);
+      if (!allowed.includes(k)) throw new UsageError(`unknown parameter ${JSON.stringify(k)} (this endpoint takes ${allowed.length ? allowed.join(', ') : 'no parameters'})`);
       const list = values.get(k);
       if (list) list.push(v);
       else values.set(k, [v]);
