@@ -118,7 +118,9 @@ function build(): Json {
 
 /** Component schemas live inside the document: no per-schema $schema / $id. */
 function stripDialect(s: Json): Json {
-  const { $schema: _s, $id: _i, ...rest } = s;
+  const rest = { ...s };
+  delete rest.$schema;
+  delete rest.$id;
   return rest;
 }
 

@@ -5,7 +5,10 @@
  * too) and exits 0. Usage errors exit 2; the config's serve section and FLOWMAP_TOKEN apply.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
+import { createServer, get as httpGet, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +16,9 @@ import { after, describe, it } from 'node:test';
 import { runCli } from '../testing/cli.js';
 import { v5Packet, type V5Flow } from '../testing/export-builders.js';
 import { cliJson, fetchRaw, getJson, ingestLab, openEvents, startServe } from '../testing/server.js';
-import type { DepGraph, EdgeRow, LiveEvent, MetaResponse } from './api-types.js';
+import type { ConversationRow, DepGraph, EdgeRow, LiveEvent, MetaResponse } from './api-types.js';
+
+const noCapture = process.getuid?.() !== 0 ? 'needs root to capture' : spawnSync('which', ['tcpdump']).status !== 0 ? 'tcpdump not installed' : false;
 
 const dir = mkdtempSync(join(tmpdir(), 'flowmap-serve-'));
 const T1 = 'config-token-0123456789';
@@ -139,6 +144,42 @@ describe('flowmap serve', () => {
       assert.equal((await fetchRaw(c.url, '/api/v1/meta', { authorization: `Bearer ${T1}` })).status, 200);
     } finally {
       await c.stop();
+    }
+  });
+
+  it('captures an interface live (--capture lo --bpf): flows appear in the API as they expire, and equal `top` after SIGTERM', { skip: noCapture }, async () => {
+    const web: Server = createServer((_req, res) => res.end('x'.repeat(5000)));
+    await new Promise<void>((r) => web.listen(0, '127.0.0.1', r));
+    const port = (web.address() as AddressInfo).port;
+    const db = join(dir, 'capture.duckdb');
+    const cfg = join(dir, 'fast.json');
+    writeFileSync(cfg, JSON.stringify({ flows: { idleTimeout: '1s' } }));
+    const s = await startServe(db, ['--capture', 'lo', '--bpf', `tcp port ${port}`], { FLOWMAP_CONFIG: cfg });
+    let stopped;
+    try {
+      for (let i = 0; i < 50 && !/capturing on lo/.test(s.stderr()); i++) await new Promise((r) => setTimeout(r, 100));
+      assert.match(s.stderr(), /capturing on lo/);
+      const events = await openEvents(s.url);
+      for (let i = 0; i < 3; i++) {
+        await new Promise<void>((resolve, reject) => httpGet({ host: '127.0.0.1', port, agent: false }, (res) => res.resume().on('end', resolve)).on('error', reject));
+      }
+      await events.next('flows', 0, 20_000);
+      let rows: ConversationRow[] = [];
+      for (let i = 0; i < 50 && rows.length < 3; i++) {
+        rows = (await getJson<{ rows: ConversationRow[] }>(s.url, `/api/v1/top/flows?port=${port}`)).rows;
+        if (rows.length < 3) await new Promise((r) => setTimeout(r, 200));
+      }
+      assert.equal(rows.length, 3, JSON.stringify(rows));
+      assert.ok(rows.every((r) => r.client === '127.0.0.1' && r.server === '127.0.0.1' && r.port === port && r.bytes_s2c > 5000));
+      const meta = await getJson<MetaResponse>(s.url, '/api/v1/meta');
+      assert.deepEqual(meta.live?.sources, ['capture lo']);
+      stopped = await s.stop();
+      assert.equal(stopped.code, 0, stopped.stderr);
+      assert.match(stopped.stderr, /capture:lo: .* flow records/);
+      assert.deepEqual(cliJson<ConversationRow[]>(db, ['top', '--by', 'flows', '--json', '--port', String(port)]), rows);
+    } finally {
+      if (!stopped) await s.stop();
+      web.close();
     }
   });
 });

@@ -1,5 +1,4 @@
 import type { Hono } from 'hono';
-import { parseCidr } from '../../filter/cidr.js';
 import type { FlowFilter } from '../../filter/filter.js';
 import { parseFilter } from '../../filter/parse.js';
 import { NameBook } from '../../names/names.js';
