@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { strFromU8, unzipSync } from 'fflate';
@@ -136,6 +137,9 @@ describe('web API', () => {
       assert.deepEqual(g, cliJson(db, ['export', '-f', 'json', ...cliArgs(c)], configFile), qs(c));
     }
     const g = await api<DepGraph>('/api/v1/graph', S.depGraph);
+    const zipped = await fetchRaw(base, '/api/v1/graph', { 'accept-encoding': 'gzip' });
+    assert.equal(zipped.headers['content-encoding'], 'gzip');
+    assert.deepEqual(JSON.parse(gunzipSync(zipped.body).toString('utf8')), g);
     assert.equal(g.edges.filter((e) => e.proto !== 'various').length, Math.min(500, g.meta.totalEdges), 'top defaults to 500');
     const esxi = g.nodes.find((n) => n.key === '192.168.1.10');
     assert.equal(esxi?.label, 'esxi01');
