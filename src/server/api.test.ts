@@ -177,6 +177,9 @@ describe('web API', () => {
       const times = h.series.points.map((p) => Date.parse(p.t));
       assert.ok(times.every((t, i) => t % h.series.bucketMs === 0 && (i === 0 || t - times[i - 1] === h.series.bucketMs)), 'contiguous buckets');
     }
+    // minBytes cuts the rows shown, not the services the group rules look at (as on the map).
+    const big = await api<HostDetail>('/api/v1/hosts/192.168.1.40?minBytes=10GB', S.hostDetail);
+    assert.deepEqual([big.totals, big.services, big.clients, big.group], [null, [], [], 'Monitoring']);
     const hostile = await api<HostDetail>('/api/v1/hosts/192.168.1.30', S.hostDetail);
     assert.equal(hostile.name, HOSTILE);
     assert.equal(hostile.nameSource, 'dns');

@@ -129,6 +129,10 @@ describe('flowmap serve', () => {
       // The page loads only with the token; opening /?token=T once sets the cookie.
       const opened = await fetchRaw(a.url, `/?token=${T1}`);
       assert.equal(opened.status, 302);
+      // A second server on the same port: said plainly, exit 2.
+      const busy = runCli(['--db', db, 'serve', '--port', new URL(a.url).port]);
+      assert.equal(busy.code, 2, busy.stderr);
+      assert.match(busy.stderr, /cannot listen on 127\.0\.0\.1:\d+: the port is in use; pick another with --port/);
     } finally {
       assert.equal((await a.stop('SIGINT')).code, 0);
     }

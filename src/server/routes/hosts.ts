@@ -26,7 +26,8 @@ export function registerHosts(app: Hono, deps: ApiDeps): void {
     const asClient = narrow(filter, 'clients', host);
     const [totals, served, clients, dependsOn, seen] = await Promise.all([
       talkerTotals(deps, filter, host),
-      asServer ? runTop(store, 'services', { ...asServer, limit: MAX_LIMIT }, services) : [],
+      // Every service it offers, as the map's group rules see them (before minBytes, as loadGraph).
+      asServer ? runTop(store, 'services', { ...asServer, minBytes: undefined, limit: MAX_LIMIT }, services) : [],
       asServer ? runTop(store, 'edges', asServer, services) : [],
       asClient ? runTop(store, 'edges', asClient, services) : [],
       store.names([address]),
@@ -46,7 +47,7 @@ export function registerHosts(app: Hono, deps: ApiDeps): void {
       names: rows,
       group: group ?? null,
       totals,
-      services: served.slice(0, filter.limit),
+      services: served.filter((s) => filter.minBytes === undefined || s.bytes >= filter.minBytes).slice(0, filter.limit),
       clients,
       dependsOn,
       series: await chartSeries(store, chartWindow(filter, totals, deps.now()), parts),
