@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { after, before, describe, it } from 'node:test';
 import { parse as parseCsv } from 'csv-parse/sync';
+import fc from 'fast-check';
 import { strFromU8, unzipSync } from 'fflate';
 import { XMLValidator } from 'fast-xml-parser';
 import type { z } from 'zod';
@@ -241,6 +242,23 @@ describe('web API', () => {
     const a = await fetchRaw(base, '/api/v1/nothing');
     assert.equal(a.status, 404);
     assert.match(a.json<{ error: string }>().error, /no such endpoint/);
+  });
+
+  it('hostile query strings: every answer is 200 or 400 JSON, never a crash', async () => {
+    const names = ['subnet', 'exclude', 'host', 'client', 'server', 'port', 'proto', 'since', 'until', 'minBytes', 'limit', 'top', 'groupBy', 'other', 'layout', 'token', '__proto__', 'constructor'];
+    const paths = ['/api/v1/top/edges', '/api/v1/top/flows', '/api/v1/graph', '/api/v1/hosts/192.168.1.10', '/api/v1/edge', '/api/v1/export/csv', '/api/v1/meta'];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...paths),
+        fc.array(fc.tuple(fc.constantFrom(...names), fc.oneof(fc.string({ unit: 'binary-ascii', maxLength: 40 }), fc.string({ unit: 'grapheme', maxLength: 20 }), fc.constantFrom('0', '-1', '1e9', '::', '0.0.0.0/0', '999999999999999999999', '2026-13-45', '10MB', 'subnet/99'))), { maxLength: 4 }),
+        async (path, params) => {
+          const a = await fetchRaw(base, `${path}?${params.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&')}`);
+          assert.ok(a.status === 200 || a.status === 400, `${path} ${JSON.stringify(params)}: ${a.status} ${a.text.slice(0, 200)}`);
+          if (a.status === 400) assert.equal(typeof a.json<{ error: string }>().error, 'string');
+        },
+      ),
+      { numRuns: 150, seed: 6 },
+    );
   });
 
   it('export downloads: the same file `flowmap export` writes, named and typed, readable by consumers', async () => {
