@@ -91,7 +91,7 @@ function build(): Json {
     '/api/v1/events': get(
       'Server-sent events',
       [],
-      { description: 'text/event-stream: `hello` on connect, `flows` when records were stored (at most about once a second), `health` when exporter counters changed; data is a LiveEvent', content: { 'text/event-stream': { schema: { type: 'string' }, itemSchema: ref('LiveEvent') } } },
+      { description: 'text/event-stream: `hello` on connect, `flows` when records were stored (at most about once a second), `health` when exporter counters changed; data is a LiveEvent', content: { 'text/event-stream': { schema: { type: 'string' } } }, 'x-event-data': ref('LiveEvent') },
       `A comment line every ${KEEPALIVE_MS / 1000} s keeps the connection open.`,
     ),
     '/api/v1/openapi.json': get('This document', [], { description: 'OpenAPI 3.1', content: { 'application/json': { schema: { type: 'object' } } } }),
