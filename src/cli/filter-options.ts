@@ -10,6 +10,8 @@ export function addFilterOptions(cmd: Command): Command {
     .addOption(new Option('--subnet <cidr>', 'both ends inside this subnet (repeatable: any of them)').argParser(collect))
     .addOption(new Option('--exclude <ip|cidr>', 'drop flows with either end here (repeatable)').argParser(collect))
     .addOption(new Option('--host <ip|cidr>', 'only flows with either end here (repeatable)').argParser(collect))
+    .addOption(new Option('--client <ip|cidr>', 'only flows whose client is here (repeatable)').argParser(collect))
+    .addOption(new Option('--server <ip|cidr>', 'only flows whose server is here (repeatable)').argParser(collect))
     .addOption(new Option('--port <ports>', 'server port(s), e.g. 443 or 80,8080 (repeatable)').argParser(collect))
     .addOption(new Option('--proto <proto>', 'protocol name or number, e.g. tcp (repeatable)').argParser(collect))
     .option('--since <time>', 'flows seen since: ISO 8601 time (UTC unless a zone is given) or relative, e.g. 2h')

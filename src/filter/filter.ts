@@ -1,5 +1,6 @@
 /**
- * The one filter model: `--subnet`, `--exclude`, `--host`, `--port`, `--proto`, `--since/--until`,
+ * The one filter model: `--subnet`, `--exclude`, `--host`, `--client`,
+ * `--server`, `--port`, `--proto`, `--since/--until`,
  * `--min-bytes`, `--limit` mean the same in every command, the web API and every store.
  */
 
@@ -20,6 +21,10 @@ export interface FlowFilter {
   excludes: AddrRange[];
   /** Keep records with either end inside any of these (a host is a /32 or /128). */
   hosts: AddrRange[];
+  /** The client end inside one of these (a dependency's consumer side). */
+  clients: AddrRange[];
+  /** The server end inside one of these (a dependency's provider side). */
+  servers: AddrRange[];
   /** Server port in this set. */
   ports: number[];
   /** IP protocol number in this set. */

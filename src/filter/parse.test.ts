@@ -6,7 +6,7 @@ import { UsageError } from '../util/errors.js';
 const NOW = Date.UTC(2026, 10, 28, 8);
 
 test('defaults', () => {
-  assert.deepEqual(parseFilter({}, NOW), { subnets: [], excludes: [], hosts: [], ports: [], protos: [], limit: 10 });
+  assert.deepEqual(parseFilter({}, NOW), { subnets: [], excludes: [], hosts: [], clients: [], servers: [], ports: [], protos: [], limit: 10 });
 });
 
 test("the workflow question: lab /24 minus one host, by service", () => {
@@ -30,6 +30,13 @@ test('lists, repeats, names and numbers', () => {
   assert.equal(f.until, NOW);
   assert.equal(parseFilter({ minBytes: '10MiB' }, NOW).minBytes, 10 * 1024 * 1024);
   assert.equal(parseFilter({ port: ['0', '65535'] }, NOW).ports.length, 2);
+});
+
+test('client and server ends', () => {
+  const f = parseFilter({ client: ['10.0.0.1,10.0.0.0/8'], server: ['2001:db8::/32'] }, NOW);
+  assert.deepEqual(f.clients.map((r) => r.text), ['10.0.0.1', '10.0.0.0/8']);
+  assert.deepEqual(f.servers.map((r) => r.text), ['2001:db8::/32']);
+  assert.throws(() => parseFilter({ server: ['10.0.0.300'] }, NOW), /--server/);
 });
 
 test('errors name the option', () => {

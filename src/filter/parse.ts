@@ -10,6 +10,8 @@ export interface RawFilter {
   subnet?: string[];
   exclude?: string[];
   host?: string[];
+  client?: string[];
+  server?: string[];
   port?: string[];
   proto?: string[];
   since?: string;
@@ -28,6 +30,8 @@ export function parseFilter(raw: RawFilter, nowMs: number): FlowFilter {
     subnets: ranges(raw.subnet, '--subnet'),
     excludes: ranges(raw.exclude, '--exclude'),
     hosts: ranges(raw.host, '--host'),
+    clients: ranges(raw.client, '--client'),
+    servers: ranges(raw.server, '--server'),
     ports: unique(items(raw.port).map(parsePort)),
     protos: unique(items(raw.proto).map(parseProtoOption)),
     limit: parseLimit(raw.limit),

@@ -39,6 +39,16 @@ export function parseGroupBy(text: string): GroupBy {
   throw new UsageError(`--group-by: ${JSON.stringify(text)}: expected host, group, or subnet[/len[,v6len]] (e.g. subnet/24)`);
 }
 
+/** Most dependencies a map may keep (`--top`); 0 keeps all. */
+export const MAX_TOP_EDGES = 100_000;
+
+/** `--top N`: the N heaviest dependencies kept, 0 = all. */
+export function parseTopEdges(text: string): number {
+  const t = String(text).trim();
+  if (!/^\d+$/.test(t) || Number(t) > MAX_TOP_EDGES) throw new UsageError(`--top: ${JSON.stringify(text)} is not a whole number from 0 to ${MAX_TOP_EDGES}`);
+  return Number(t);
+}
+
 export function groupByText(g: GroupBy): string {
   return g.kind === 'subnet' ? `subnet/${g.v4},${g.v6}` : g.kind;
 }

@@ -22,6 +22,11 @@ export interface LoadOptions extends Omit<BuildOptions, 'names' | 'minBytes'> {
   resolve?: (addresses: string[]) => Promise<NameRow[]>;
 }
 
+/** The config file's `names` as name rows (they outrank every name seen on the network). */
+export function configNameRows(names: ReadonlyArray<{ address: string; name: string }>): NameRow[] {
+  return names.map((n) => ({ ...n, source: 'config' as const, first_seen: '', last_seen: '' }));
+}
+
 export async function loadGraph(store: Store, filter: FlowFilter, services: ServiceRegistry, opts: LoadOptions): Promise<DepGraph> {
   const { minBytes, ...rest } = filter;
   const rows = await runTop(store, 'edges', { ...rest, limit: MAX_LIMIT }, services);

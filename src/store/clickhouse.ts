@@ -12,12 +12,12 @@ import { addrHiLo } from '../util/ip.js';
 import { chIdent, chLiteral, chString, clickhouseDialect, tsvField } from './clickhouse-sql.js';
 import { ClickHouseError, ClickHouseHttp } from './clickhouse-http.js';
 import type { NameRow } from '../names/names.js';
-import { NAME_BATCH, nameFromRow, rawCounter, recordFromRow, num, toRow, type JsRow } from './rows.js';
+import { NAME_BATCH, nameFromRow, rawCounter, recordFromRow, num, seriesFromRow, toRow, type JsRow } from './rows.js';
 import { FLOW_COLUMNS, MIGRATIONS, NAME_COLUMNS, SCHEMA_VERSION, createVersionTableSql } from './schema.js';
 import type { ClickHouseSpec } from './spec.js';
-import { ParamList, namesQuery, purgeWhere, scanQuery } from './sql.js';
+import { ParamList, namesQuery, purgeWhere, scanQuery, seriesQuery } from './sql.js';
 import { runTop } from './top-run.js';
-import type { ExporterHealthRow, ManagedStore, StoreMark, StoreStats, TopKind, TopRows } from './store.js';
+import type { ExporterHealthRow, ManagedStore, SeriesRow, StoreMark, StoreStats, TopKind, TopRows } from './store.js';
 import { EXPORTER_COLUMNS, counter, lastSeenMs, mergeHealthRuns, savedFromRow, savedHealthSql } from './exporters.js';
 
 const COLUMNS = FLOW_COLUMNS.map((c) => c.name);
@@ -198,6 +198,10 @@ export class ClickHouseStore implements ManagedStore {
   async top<K extends TopKind>(kind: K, filter: FlowFilter): Promise<TopRows[K]> {
     const rows = await runTop(kind, filter, clickhouseDialect, (q) => this.http.rows<JsRow>(q.sql));
     return rows.map((r) => toRow(kind, r)) as TopRows[K];
+  }
+
+  async series(filter: FlowFilter, bucketMs: number): Promise<SeriesRow[]> {
+    return (await this.http.rows<JsRow>(seriesQuery(filter, bucketMs, clickhouseDialect).sql)).map(seriesFromRow);
   }
 
   async scan(fromMs: number, toMs: number, limit: number): Promise<FlowRecord[]> {

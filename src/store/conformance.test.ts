@@ -36,6 +36,9 @@ const FILTERS: RawFilter[] = [
   { host: ['192.168.1.66'] },
   { host: ['192.168.1.66'], exclude: ['192.168.1.151'] },
   { host: ['10.0.0.0/8', '2001:db8::10'] },
+  { client: ['192.168.1.69'] },
+  { server: ['192.168.1.66', '2001:db8::/32'] },
+  { client: ['192.168.1.0/24'], server: ['192.168.1.240'], port: ['902'] },
   { port: ['443'] },
   { port: ['53,902,22'] },
   { proto: ['udp'] },
@@ -138,6 +141,38 @@ describe('store conformance: DuckDB, MariaDB, ClickHouse single node, ClickHouse
       assert.equal((await s.scan(T, T + 86_400 * S, 3)).length, 4, `${name}: limit + 1`);
       assert.equal((await s.scan(T + 150_500, T + 150_501, 10)).length, 0, `${name}: half-open window`);
     }
+  });
+
+  test('series: identical on every backend, buckets add up to the totals of top', async () => {
+    const cases: Array<[RawFilter, number]> = [
+      [{}, 60_000],
+      [{ since: '2026-11-28T06:00:00Z' }, 1000],
+      [{ server: ['192.168.1.240'] }, 120_000],
+      [{ client: ['192.168.1.66'], proto: ['tcp'] }, 3_600_000],
+      [{ since: '2026-01-01', until: '2026-02-01' }, 10_000],
+    ];
+    const ref = stores.get('duckdb') as ManagedStore;
+    for (const [raw, bucket] of cases) {
+      const want = await ref.series(f(raw), bucket);
+      assert.ok(want.length > 0, JSON.stringify(raw));
+      for (const r of want) assert.equal(Date.parse(r.t) % bucket, 0, `bucket start ${r.t}`);
+      const services = await ref.top('services', f({ ...raw, limit: 1_000_000 }));
+      const total = <R>(rows: readonly R[], pick: (r: R) => number): number => rows.reduce((a, r) => a + pick(r), 0);
+      const tag = JSON.stringify(raw);
+      assert.equal(total(want, (r) => r.bytes_c2s), total(services, (r) => r.bytes_c2s), `c2s ${tag}`);
+      assert.equal(total(want, (r) => r.bytes_s2c), total(services, (r) => r.bytes_s2c), `s2c ${tag}`);
+      assert.equal(total(want, (r) => r.packets_c2s + r.packets_s2c), total(services, (r) => r.packets), `packets ${tag}`);
+      for (const [name, s] of stores) assert.deepEqual(await s.series(f(raw), bucket), want, `${name}: series ${JSON.stringify(raw)} / ${bucket}`);
+    }
+    // The backup edge by hand: records start at T, T+60 s, T+120 s, T+200 s, T+300 s (VLAN 10).
+    assert.deepEqual(
+      (await ref.series(f({ client: ['192.168.1.69'], server: ['192.168.1.240'], since: '2026-11-28T00:00:00Z' }), 120_000)).map((r) => [r.t, r.bytes_c2s, r.bytes_s2c, r.packets_c2s, r.packets_s2c, r.records]),
+      [
+        ['2026-11-28T07:00:00.000Z', 3000, 300_000, 30, 300, 2],
+        ['2026-11-28T07:02:00.000Z', 600, 50_900, 6, 52, 2],
+        ['2026-11-28T07:04:00.000Z', 10, 90, 1, 1, 1],
+      ],
+    );
   });
 
   test('names: captured by the lab ingest and appended by hand, read back identically everywhere', async () => {

@@ -61,6 +61,10 @@ describe('DuckDbStore', () => {
     assert.deepEqual((await store.top('edges', f({ ...LAB, minBytes: '200k' }))).map((r) => r.bytes), [354_600]);
     assert.deepEqual((await store.top('edges', f({ host: ['192.168.1.66'] }))).map((r) => r.bytes), [2_000_000, 25_000]);
     assert.deepEqual((await store.top('edges', f({ host: ['192.168.1.66'], exclude: ['192.168.1.151'] }))).map((r) => r.bytes), [25_000]);
+    // 192.168.1.66 serves the excluded host's 2 MB and uses 192.168.1.55's https.
+    assert.deepEqual((await store.top('edges', f({ server: ['192.168.1.66'] }))).map((r) => [r.client, r.bytes]), [['192.168.1.151', 2_000_000]]);
+    assert.deepEqual((await store.top('edges', f({ client: ['192.168.1.66'] }))).map((r) => [r.server, r.bytes]), [['192.168.1.55', 25_000]]);
+    assert.deepEqual(await store.top('edges', f({ client: ['192.168.1.66'], server: ['192.168.1.151'] })), []);
     assert.deepEqual((await store.top('edges', f({ port: ['443'] }))).map((r) => r.client), ['192.168.1.66', '2001:db8::10']);
     assert.deepEqual((await store.top('edges', f({ proto: ['udp'] }))).map((r) => r.server), ['8.8.8.8']);
     const v6 = await store.top('edges', f({ subnet: ['2001:db8::/32'] }));

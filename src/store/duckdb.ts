@@ -13,9 +13,9 @@ import { isoMs } from '../util/time.js';
 import { ChunkFiller, type ColumnSource } from './duckdb-chunk.js';
 import { F, toColumns, type RecordColumns } from './record-columns.js';
 import { FLOW_COLUMNS, MIGRATIONS, SCHEMA_VERSION, createVersionTableSql } from './schema.js';
-import { NAME_BATCH, nameFromRow, recordFromRow, num, str, toRow, type JsRow } from './rows.js';
-import { ParamList, duckdbDialect, namesQuery, purgeWhere, scanQuery, topQuery, type SqlParam } from './sql.js';
-import type { ExporterHealthRow, ManagedStore, StoreMark, StoreStats, TopKind, TopRows } from './store.js';
+import { NAME_BATCH, nameFromRow, recordFromRow, num, seriesFromRow, str, toRow, type JsRow } from './rows.js';
+import { ParamList, duckdbDialect, namesQuery, purgeWhere, scanQuery, seriesQuery, topQuery, type SqlParam } from './sql.js';
+import type { ExporterHealthRow, ManagedStore, SeriesRow, StoreMark, StoreStats, TopKind, TopRows } from './store.js';
 import type { NameRow } from '../names/names.js';
 import { exporterHealthDuckdb, saveExporterHealthDuckdb } from './duckdb-exporters.js';
 
@@ -139,6 +139,11 @@ export class DuckDbStore implements ManagedStore {
     const q = topQuery(kind, filter, duckdbDialect);
     const rows = await this.rows(q.sql, q.params);
     return rows.map((r) => toRow(kind, r)) as TopRows[K];
+  }
+
+  async series(filter: FlowFilter, bucketMs: number): Promise<SeriesRow[]> {
+    const q = seriesQuery(filter, bucketMs, duckdbDialect);
+    return (await this.rows(q.sql, q.params)).map(seriesFromRow);
   }
 
   async stats(): Promise<StoreStats> {

@@ -8,12 +8,12 @@ import type { FlowRecord } from '../flow/record.js';
 import { FlowmapError, UsageError } from '../util/errors.js';
 import { addrHiLo } from '../util/ip.js';
 import type { NameRow } from '../names/names.js';
-import { NAME_BATCH, nameFromRow, rawCounter, recordFromRow, num, toRow, type JsRow } from './rows.js';
+import { NAME_BATCH, nameFromRow, rawCounter, recordFromRow, num, seriesFromRow, toRow, type JsRow } from './rows.js';
 import { FLOW_COLUMNS, MIGRATIONS, NAME_COLUMNS, SCHEMA_VERSION, createVersionTableSql } from './schema.js';
 import type { MariaDbSpec } from './spec.js';
-import { ParamList, namesQuery, purgeWhere, scanQuery, type SqlDialect, type SqlParam } from './sql.js';
+import { ParamList, namesQuery, purgeWhere, scanQuery, seriesQuery, type SqlDialect, type SqlParam } from './sql.js';
 import { runTop } from './top-run.js';
-import type { ExporterHealthRow, ManagedStore, StoreMark, StoreStats, TopKind, TopRows } from './store.js';
+import type { ExporterHealthRow, ManagedStore, SeriesRow, StoreMark, StoreStats, TopKind, TopRows } from './store.js';
 import { EXPORTER_COLUMNS, counter, lastSeenMs, mergeHealthRuns, savedFromRow, savedHealthSql } from './exporters.js';
 
 /** DATETIME(3) text of epoch ms, UTC (the column has no zone; flowmap stores UTC). */
@@ -212,6 +212,11 @@ export class MariaDbStore implements ManagedStore {
   async top<K extends TopKind>(kind: K, filter: FlowFilter): Promise<TopRows[K]> {
     const rows = await runTop(kind, filter, mariadbDialect, (q) => this.rows(q.sql, q.params));
     return rows.map((r) => toRow(kind, r)) as TopRows[K];
+  }
+
+  async series(filter: FlowFilter, bucketMs: number): Promise<SeriesRow[]> {
+    const q = seriesQuery(filter, bucketMs, mariadbDialect);
+    return (await this.rows(q.sql, q.params)).map(seriesFromRow);
   }
 
   async scan(fromMs: number, toMs: number, limit: number): Promise<FlowRecord[]> {

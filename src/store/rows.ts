@@ -5,7 +5,7 @@
 import { DIRECTION_EVIDENCE, protoName, type DirectionEvidence, type FlowRecord } from '../flow/record.js';
 import { isoMs } from '../util/time.js';
 import { NAME_SOURCES, type NameRow, type NameSource } from '../names/names.js';
-import type { TopKind, TopRows } from './store.js';
+import type { SeriesRow, TopKind, TopRows } from './store.js';
 
 export type JsRow = Record<string, unknown>;
 
@@ -53,6 +53,15 @@ export function toRow(kind: TopKind, r: JsRow): TopRows[TopKind][number] {
         packets: num(r.packets), peers: num(r.peers), connections: num(r.connections), first_seen, last_seen,
       };
   }
+}
+
+/** A row of seriesQuery (sql.ts) -> SeriesRow. */
+export function seriesFromRow(r: JsRow): SeriesRow {
+  return {
+    t: isoMs(num(r.t_ms)),
+    bytes_c2s: num(r.c2s_bytes), bytes_s2c: num(r.s2c_bytes),
+    packets_c2s: num(r.c2s_packets), packets_s2c: num(r.s2c_packets), records: num(r.records),
+  };
 }
 
 /** A row of scanQuery back into the record it was stored from. */

@@ -97,6 +97,7 @@ function inAny(side: 'client' | 'server', rs: AddrRange[], p: ParamList): string
 /**
  * WHERE conditions (without the keyword) on the flows table for everything but minBytes/limit:
  * subnets: both ends in some listed range; excludes: neither end in any; hosts: either end in one;
+ * clients / servers: that end in one;
  * ports: server port; protos; since/until: records overlapping the window.
  */
 export function whereSql(f: FlowFilter, p: ParamList): string {
@@ -110,6 +111,8 @@ function whereParts(f: FlowFilter, p: ParamList): { rest: string[]; time: string
   if (f.subnets.length) c.push(inAny('client', f.subnets, p), inAny('server', f.subnets, p));
   if (f.excludes.length) c.push(`NOT (${inAny('client', f.excludes, p)} OR ${inAny('server', f.excludes, p)})`);
   if (f.hosts.length) c.push(`(${inAny('client', f.hosts, p)} OR ${inAny('server', f.hosts, p)})`);
+  if (f.clients.length) c.push(inAny('client', f.clients, p));
+  if (f.servers.length) c.push(inAny('server', f.servers, p));
   if (f.ports.length) c.push(`server_port IN (${f.ports.map((x) => p.bind({ type: 'int', value: x })).join(', ')})`);
   if (f.protos.length) c.push(`proto IN (${f.protos.map((x) => p.bind({ type: 'int', value: x })).join(', ')})`);
   const time: string[] = [];
@@ -206,6 +209,31 @@ ORDER BY bytes DESC, host ${limit}`;
       break;
     }
   }
+  return { sql, params: p.params };
+}
+
+/** The bucket widths a series may use: whole seconds, at least one, at most a year. */
+export function checkBucket(bucketMs: number): void {
+  if (!Number.isInteger(bucketMs) || bucketMs < 1000 || bucketMs % 1000 !== 0 || bucketMs > 366 * 86_400_000) {
+    throw new RangeError(`series bucket ${bucketMs} ms: expected whole seconds from 1 s to 366 days`);
+  }
+}
+
+/** Traffic per time bucket (see Store.series): bucket start as `t_ms`, per-direction sums. */
+export function seriesQuery(f: FlowFilter, bucketMs: number, d: SqlDialect): BuiltQuery {
+  checkBucket(bucketMs);
+  const p = new ParamList(d);
+  const start = d.epochMs('first_seen');
+  const from = fromFlows(f, p, d);
+  // The width is an integer checked above, written as a literal: a placeholder in the SELECT list
+  // would be numbered before the filter's (text order) and GROUP BY an expression with it fails on
+  // some engines.
+  const sql = `SELECT ${start} - ${start} % ${bucketMs} AS t_ms,
+  ${sumOf(d, 'bytes_c2s')} AS c2s_bytes, ${sumOf(d, 'bytes_s2c')} AS s2c_bytes,
+  ${sumOf(d, 'packets_c2s')} AS c2s_packets, ${sumOf(d, 'packets_s2c')} AS s2c_packets, count(*) AS records
+${from}
+GROUP BY t_ms
+ORDER BY t_ms`;
   return { sql, params: p.params };
 }
 

@@ -64,6 +64,20 @@ export interface ConversationRow extends DirectedTotals {
   records: number;
 }
 
+/**
+ * Traffic in one time bucket, for charts. A record counts in the bucket where it starts (as nfdump
+ * and ntopng chart flows), so the buckets add up to the totals of `top` under the same filter.
+ */
+export interface SeriesRow {
+  /** Bucket start, ISO 8601 UTC (a multiple of the bucket width since the epoch). */
+  t: string;
+  bytes_c2s: number;
+  bytes_s2c: number;
+  packets_c2s: number;
+  packets_s2c: number;
+  records: number;
+}
+
 export interface TopRows {
   edges: EdgeRow[];
   talkers: TalkerRow[];
@@ -120,6 +134,11 @@ export interface Store {
   append(records: readonly FlowRecord[]): Promise<void>;
   /** Top-N by total bytes (desc), filtered. Service names are filled in by the caller's registry. */
   top<K extends TopKind>(kind: K, filter: FlowFilter): Promise<TopRows[K]>;
+  /**
+   * Traffic per bucket of `bucketMs` (a whole number of seconds) of the filtered records, oldest
+   * first, empty buckets left out. The filter's minBytes and limit do not apply.
+   */
+  series(filter: FlowFilter, bucketMs: number): Promise<SeriesRow[]>;
   stats(): Promise<StoreStats>;
   /** Add host-name observations to the `names` table (append-only; duplicates are harmless). */
   appendNames(rows: readonly NameRow[]): Promise<void>;

@@ -121,6 +121,8 @@ async function handle(req: StoreRequest): Promise<unknown> {
       return withStore(async () => null);
     case 'top':
       return withStore((s) => s.top(req.kind, req.filter));
+    case 'series':
+      return withStore((s) => s.series(req.filter, req.bucketMs));
     case 'stats':
       return withStore((s) => s.stats());
     case 'appendNames':

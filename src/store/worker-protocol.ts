@@ -18,6 +18,7 @@ export type StoreRequest =
   | { id: number; op: 'init' }
   | { id: number; op: 'append'; columns: RecordColumns }
   | { id: number; op: 'top'; kind: TopKind; filter: FlowFilter }
+  | { id: number; op: 'series'; filter: FlowFilter; bucketMs: number }
   | { id: number; op: 'stats' }
   | { id: number; op: 'appendNames'; rows: NameRow[] }
   | { id: number; op: 'names'; addresses: string[] }

@@ -41,6 +41,10 @@ test('worker store: coalesced appends are all visible to the next query and stor
   assert.equal(top[0].bytes_c2s, n * 100);
   await w.append(recs(7, n));
   n += 7;
+  // Series cross the thread too, and see the queued batch.
+  const series = await w.series(parseFilter({}, T), 3_600_000);
+  assert.equal(series.reduce((a, r) => a + r.records, 0), n);
+  assert.equal(series.reduce((a, r) => a + r.bytes_c2s, 0), n * 100);
   await w.close();
   const r = await DuckDbStore.open(path, { readOnly: true });
   await r.init();

@@ -4,7 +4,7 @@ import type { FlowRecord } from '../flow/record.js';
 import type { NameRow } from '../names/names.js';
 import { FlowmapError, UsageError } from '../util/errors.js';
 import { toColumns } from './record-columns.js';
-import type { ExporterHealthRow, Store, StoreStats, TopKind, TopRows } from './store.js';
+import type { ExporterHealthRow, SeriesRow, Store, StoreStats, TopKind, TopRows } from './store.js';
 import type { StoreRequest, StoreResponse, WireError, WorkerInit } from './worker-protocol.js';
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
@@ -62,6 +62,10 @@ export class WorkerStore implements Store {
 
   top<K extends TopKind>(kind: K, filter: FlowFilter): Promise<TopRows[K]> {
     return this.call({ op: 'top', kind, filter });
+  }
+
+  series(filter: FlowFilter, bucketMs: number): Promise<SeriesRow[]> {
+    return this.call({ op: 'series', filter, bucketMs });
   }
 
   stats(): Promise<StoreStats> {

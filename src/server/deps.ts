@@ -1,0 +1,38 @@
+/** What the API's routes need, built once by `flowmap serve` (or a test) and shared by every route. */
+import type { FlowmapConfig } from '../config/config.js';
+import { GroupRules } from '../graph/groups.js';
+import { configNameRows } from '../graph/load.js';
+import type { NameRow } from '../names/names.js';
+import type { ServiceRegistry } from '../services/registry.js';
+import { parseStoreSpec, redact } from '../store/spec.js';
+import type { Store } from '../store/store.js';
+import type { MetaResponse } from './api-types.js';
+import { LiveBus } from './live.js';
+
+export interface ApiDeps {
+  /** Queries go here (in `serve`: the same WorkerStore the collectors append to). */
+  store: Store;
+  services: ServiceRegistry;
+  groups: GroupRules;
+  /** The config file's names: they win over names seen on the network. */
+  configNames: NameRow[];
+  bus: LiveBus;
+  storeInfo: MetaResponse['store'];
+  version: string;
+  /** The clock relative times (`since=2h`) are taken from. */
+  now: () => number;
+}
+
+export function apiDeps(o: { store: Store; spec: string; config: FlowmapConfig; services: ServiceRegistry; version: string; bus?: LiveBus; now?: () => number }): ApiDeps {
+  const spec = parseStoreSpec(o.spec);
+  return {
+    store: o.store,
+    services: o.services,
+    groups: new GroupRules(o.config.groups),
+    configNames: configNameRows(o.config.names),
+    bus: o.bus ?? new LiveBus(),
+    storeInfo: { backend: spec.kind, display: spec.kind === 'duckdb' ? spec.path : redact(o.spec.trim()) },
+    version: o.version,
+    now: o.now ?? Date.now,
+  };
+}

@@ -1,0 +1,134 @@
+/**
+ * Live updates for the page: the store handed to this process's collectors is wrapped so that every
+ * stored batch and every saved exporter-health snapshot is noticed; subscribers (the SSE endpoint)
+ * hear `flows` and `health` at most about once a second, however many batches arrive.
+ */
+import type { FlowFilter } from '../filter/filter.js';
+import type { FlowRecord } from '../flow/record.js';
+import type { NameRow } from '../names/names.js';
+import type { ExporterHealthRow, Store, StoreStats, TopKind, TopRows } from '../store/store.js';
+import type { LiveEvent, LiveInfo } from './api-types.js';
+
+export type LiveEventName = 'flows' | 'health';
+export type LiveListener = (event: LiveEventName, data: LiveEvent) => void;
+
+/** How long events are held back so that a burst of batches makes one event. */
+export const LIVE_DEBOUNCE_MS = 1000;
+
+export class LiveBus {
+  private storedCount = 0;
+  private lastSeenMs: number | null = null;
+  private readonly listeners = new Set<LiveListener>();
+  private readonly timers = new Map<LiveEventName, NodeJS.Timeout>();
+  private lastHealth = '';
+  private readonly shutdownHooks = new Set<() => void>();
+  /** The collectors running in this process, or null when it only serves the store. */
+  info: LiveInfo | null = null;
+
+  constructor(private readonly debounceMs = LIVE_DEBOUNCE_MS) {}
+
+  snapshot(): LiveEvent {
+    return { stored: this.storedCount, lastSeen: this.lastSeenMs === null ? null : new Date(this.lastSeenMs).toISOString() };
+  }
+
+  subscribe(fn: LiveListener): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  /** Called once when the server stops (event streams end then). */
+  onShutdown(fn: () => void): () => void {
+    this.shutdownHooks.add(fn);
+    return () => this.shutdownHooks.delete(fn);
+  }
+
+  /** Announce what is pending, then end every event stream. */
+  shutdown(): void {
+    this.flush();
+    for (const fn of [...this.shutdownHooks]) fn();
+    this.shutdownHooks.clear();
+  }
+
+  /** A batch reached the store. */
+  stored(records: readonly FlowRecord[]): void {
+    if (records.length === 0) return;
+    this.storedCount += records.length;
+    for (const r of records) if (this.lastSeenMs === null || r.lastSeen > this.lastSeenMs) this.lastSeenMs = r.lastSeen;
+    this.schedule('flows');
+  }
+
+  /** Exporter health was saved: an event only when the counters changed. */
+  healthSaved(rows: readonly ExporterHealthRow[]): void {
+    const text = JSON.stringify(rows);
+    if (text === this.lastHealth) return;
+    this.lastHealth = text;
+    this.schedule('health');
+  }
+
+  private schedule(event: LiveEventName): void {
+    if (this.timers.has(event)) return;
+    const t = setTimeout(() => {
+      this.timers.delete(event);
+      const data = this.snapshot();
+      for (const fn of this.listeners) fn(event, data);
+    }, this.debounceMs);
+    t.unref();
+    this.timers.set(event, t);
+  }
+
+  /** Send what is pending now (at stop, so the last batch is announced), then stop timing. */
+  flush(): void {
+    for (const [event, t] of this.timers) {
+      clearTimeout(t);
+      this.timers.delete(event);
+      const data = this.snapshot();
+      for (const fn of this.listeners) fn(event, data);
+    }
+  }
+}
+
+/** The store as the collectors see it: everything passes through, stored batches tell the bus. */
+export class ObservedStore implements Store {
+  constructor(
+    private readonly inner: Store,
+    private readonly bus: LiveBus,
+  ) {}
+
+  init(): Promise<void> {
+    return this.inner.init();
+  }
+
+  async append(records: readonly FlowRecord[]): Promise<void> {
+    await this.inner.append(records);
+    this.bus.stored(records);
+  }
+
+  top<K extends TopKind>(kind: K, filter: FlowFilter): Promise<TopRows[K]> {
+    return this.inner.top(kind, filter);
+  }
+
+  stats(): Promise<StoreStats> {
+    return this.inner.stats();
+  }
+
+  appendNames(rows: readonly NameRow[]): Promise<void> {
+    return this.inner.appendNames(rows);
+  }
+
+  names(addresses: readonly string[]): Promise<NameRow[]> {
+    return this.inner.names(addresses);
+  }
+
+  async saveExporterHealth(run: string, rows: readonly ExporterHealthRow[]): Promise<void> {
+    await this.inner.saveExporterHealth(run, rows);
+    this.bus.healthSaved(rows);
+  }
+
+  exporterHealth(): Promise<ExporterHealthRow[]> {
+    return this.inner.exporterHealth();
+  }
+
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+}

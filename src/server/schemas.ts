@@ -1,0 +1,212 @@
+/**
+ * The web API's answers as zod schemas: the OpenAPI document is generated from them, and the tests
+ * check real answers against them. The compile-time checks at the end keep each schema equal to its
+ * type in api-types.ts (a field added to one and not the other fails the build).
+ */
+import { z } from 'zod';
+import { NAME_SOURCES } from '../names/names.js';
+import type * as Api from './api-types.js';
+
+/** Schemas registered here become components/schemas/{id} in the OpenAPI document. */
+export const registry = z.registry<{ id: string; description?: string }>();
+
+const count = z.number().int().min(0);
+const port = z.number().int().min(0).max(65535);
+const iso = z.string().describe('ISO 8601 UTC time, millisecond resolution');
+const address = z.string().describe('IPv4 dotted quad or IPv6 (RFC 5952)');
+
+const directedTotals = {
+  bytes_c2s: count.describe('IP-layer octets client to server'),
+  bytes_s2c: count.describe('IP-layer octets server to client'),
+  bytes: count,
+  packets: count,
+  first_seen: iso,
+  last_seen: iso,
+};
+
+export const apiError = z.object({ error: z.string() }).register(registry, { id: 'ApiError', description: 'Body of every 4xx/5xx answer' });
+
+export const nameRow = z
+  .object({ address, name: z.string(), source: z.enum(NAME_SOURCES), first_seen: z.string(), last_seen: z.string() })
+  .register(registry, { id: 'NameRow', description: 'One host name and where it was seen (times are empty for names from the config file)' });
+
+export const edgeRow = z
+  .object({
+    client: address,
+    server: address,
+    port,
+    proto: z.string(),
+    service: z.string().nullable(),
+    ...directedTotals,
+    connections: count.describe('distinct conversations (client port, VLAN), not records'),
+  })
+  .register(registry, { id: 'EdgeRow', description: 'One dependency: client host -> server host per server port and protocol' });
+
+export const talkerRow = z
+  .object({
+    host: address,
+    bytes_sent: count,
+    bytes_received: count,
+    bytes: count,
+    packets: count,
+    peers: count,
+    connections: count,
+    first_seen: iso,
+    last_seen: iso,
+  })
+  .register(registry, { id: 'TalkerRow', description: 'One host, whichever side it was on' });
+
+export const serviceRow = z
+  .object({ port, proto: z.string(), service: z.string().nullable(), servers: count, clients: count, connections: count, ...directedTotals })
+  .register(registry, { id: 'ServiceRow', description: 'One service: server port and protocol' });
+
+export const conversationRow = z
+  .object({
+    client: address,
+    client_port: port,
+    server: address,
+    port,
+    proto: z.string(),
+    vlan: z.number().int().min(0),
+    service: z.string().nullable(),
+    packets_c2s: count,
+    packets_s2c: count,
+    records: count,
+    ...directedTotals,
+  })
+  .register(registry, { id: 'ConversationRow', description: 'One conversation: every record of the same transport tuple summed' });
+
+export const storeStats = z
+  .object({ records: count, firstSeen: iso.nullable(), lastSeen: iso.nullable() })
+  .register(registry, { id: 'StoreStats' });
+
+export const exporterHealthRow = z
+  .object({
+    exporter: z.string(),
+    domain: count,
+    protocol: z.string(),
+    datagrams: count,
+    records: count,
+    sequence_gaps: count,
+    template_misses: count,
+    errors: count,
+    error_reasons: z.record(z.string(), count),
+    sampling_rate: count,
+    kernel_drops: count,
+    last_seen: iso.nullable(),
+  })
+  .register(registry, { id: 'ExporterHealthRow' });
+
+export const graphNode = z
+  .object({
+    id: z.string(),
+    kind: z.enum(['host', 'group', 'subnet', 'other']),
+    key: z.string(),
+    label: z.string(),
+    name: z.string().optional(),
+    nameSource: z.enum(NAME_SOURCES).optional(),
+    addresses: z.array(address),
+    group: z.string().optional(),
+    bytesServed: count,
+    bytesUsed: count,
+  })
+  .register(registry, { id: 'GraphNode' });
+
+export const graphEdge = z
+  .object({
+    id: z.string(),
+    source: z.string().describe('client-side node id'),
+    target: z.string().describe('server-side node id'),
+    port,
+    proto: z.string().describe('`various` for folded "other" traffic'),
+    service: z.string().nullable(),
+    ...directedTotals,
+    connections: count,
+  })
+  .register(registry, { id: 'GraphEdge' });
+
+export const graphGroup = z.object({ id: z.string(), name: z.string(), members: z.array(z.string()) }).register(registry, { id: 'GraphGroup' });
+
+export const graphMeta = z
+  .object({ groupBy: z.string(), totalEdges: count, totalBytes: count, cutEdges: count, cutBytes: count, other: z.enum(['fold', 'drop']) })
+  .register(registry, { id: 'GraphMeta' });
+
+export const depGraph = z
+  .object({ nodes: z.array(graphNode), edges: z.array(graphEdge), groups: z.array(graphGroup), meta: graphMeta })
+  .register(registry, { id: 'DepGraph', description: 'The dependency graph, as `flowmap export -f json` writes it' });
+
+export const liveInfo = z.object({ sources: z.array(z.string()), startedAt: iso }).register(registry, { id: 'LiveInfo' });
+
+export const metaResponse = z
+  .object({
+    version: z.string(),
+    store: z.object({ backend: z.enum(['duckdb', 'mariadb', 'clickhouse']), display: z.string() }),
+    stats: storeStats,
+    live: liveInfo.nullable(),
+    formats: z.array(z.string()),
+    now: iso,
+  })
+  .register(registry, { id: 'MetaResponse' });
+
+export const seriesPoint = z.object({ t: iso, out: count, in: count, packets: count }).register(registry, { id: 'SeriesPoint' });
+export const series = z.object({ bucketMs: z.number().int().min(1), points: z.array(seriesPoint) }).register(registry, { id: 'Series' });
+
+export const hostDetail = z
+  .object({
+    address,
+    name: z.string().nullable(),
+    nameSource: z.string().nullable(),
+    names: z.array(nameRow),
+    group: z.string().nullable(),
+    totals: talkerRow.nullable(),
+    services: z.array(serviceRow),
+    clients: z.array(edgeRow),
+    dependsOn: z.array(edgeRow),
+    series,
+  })
+  .register(registry, { id: 'HostDetail' });
+
+export const edgeDetail = z
+  .object({ edge: edgeRow.nullable(), clientName: z.string().nullable(), serverName: z.string().nullable(), conversations: z.array(conversationRow), series })
+  .register(registry, { id: 'EdgeDetail' });
+
+const rowsOf = <T extends z.ZodType>(row: T) => z.object({ rows: z.array(row) });
+export const topEdges = rowsOf(edgeRow).register(registry, { id: 'TopEdgesResponse' });
+export const topTalkers = rowsOf(talkerRow).register(registry, { id: 'TopTalkersResponse' });
+export const topServices = rowsOf(serviceRow).register(registry, { id: 'TopServicesResponse' });
+export const topFlows = rowsOf(conversationRow).register(registry, { id: 'TopFlowsResponse' });
+export const exportersResponse = rowsOf(exporterHealthRow).register(registry, { id: 'ExportersResponse' });
+
+export const liveEvent = z
+  .object({ stored: count.describe('records stored by this process since it started'), lastSeen: iso.nullable() })
+  .register(registry, { id: 'LiveEvent' });
+
+// Compile-time: each schema's type is exactly the contract's type.
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+type Same<S extends z.ZodType, T> = Equal<z.infer<S>, T>;
+const same = <_ extends true>(): void => undefined;
+same<Same<typeof apiError, Api.ApiError>>();
+same<Same<typeof nameRow, Api.NameRow>>();
+same<Same<typeof edgeRow, Api.EdgeRow>>();
+same<Same<typeof talkerRow, Api.TalkerRow>>();
+same<Same<typeof serviceRow, Api.ServiceRow>>();
+same<Same<typeof conversationRow, Api.ConversationRow>>();
+same<Same<typeof storeStats, Api.StoreStats>>();
+same<Same<typeof exporterHealthRow, Api.ExporterHealthRow>>();
+same<Same<typeof graphNode, Api.GraphNode>>();
+same<Same<typeof graphEdge, Api.GraphEdge>>();
+same<Same<typeof graphGroup, Api.GraphGroup>>();
+same<Same<typeof graphMeta, Api.GraphMeta>>();
+same<Same<typeof depGraph, Api.DepGraph>>();
+same<Same<typeof liveInfo, Api.LiveInfo>>();
+same<Same<typeof metaResponse, Api.MetaResponse>>();
+same<Same<typeof seriesPoint, Api.SeriesPoint>>();
+same<Same<typeof series, Api.Series>>();
+same<Same<typeof hostDetail, Api.HostDetail>>();
+same<Same<typeof edgeDetail, Api.EdgeDetail>>();
+same<Same<typeof topEdges, Api.TopEdgesResponse>>();
+same<Same<typeof topTalkers, Api.TopTalkersResponse>>();
+same<Same<typeof topServices, Api.TopServicesResponse>>();
+same<Same<typeof topFlows, Api.TopFlowsResponse>>();
+same<Same<typeof exportersResponse, Api.ExportersResponse>>();
+same<Same<typeof liveEvent, Api.LiveEvent>>();
