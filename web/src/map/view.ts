@@ -31,7 +31,10 @@ export class MapView {
   /** Last known position of every node (survives collapse/expand). */
   private readonly positions = new Map<string, Position>();
 
-  constructor(private readonly container: HTMLElement, private readonly events: MapEvents) {}
+  constructor(private readonly container: HTMLElement, private readonly events: MapEvents) {
+    // The detail panel opening or closing changes the map's width: Cytoscape must be told.
+    new ResizeObserver(() => this.cy?.resize()).observe(container);
+  }
 
   private create(big: boolean): Core {
     this.cy?.destroy();
@@ -44,7 +47,6 @@ export class MapView {
       hideEdgesOnViewport: big,
       motionBlur: false,
       pixelRatio: big ? 1 : 'auto',
-      wheelSensitivity: 0.4,
       minZoom: 0.02,
       maxZoom: 6,
       boxSelectionEnabled: false,

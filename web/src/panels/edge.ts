@@ -7,7 +7,7 @@ import { renderTable, type Col } from '../table.js';
 import { trafficChart } from './chart.js';
 
 const convCols: Col<ConversationRow>[] = [
-  { key: 'client_port', header: 'client port', kind: 'number', value: (r) => r.client_port },
+  { key: 'client_port', header: 'client port', kind: 'text', value: (r) => String(r.client_port) },
   { key: 'vlan', header: 'vlan', kind: 'number', value: (r) => r.vlan },
   { key: 'bytes_c2s', header: '→', kind: 'bytes', value: (r) => r.bytes_c2s },
   { key: 'bytes_s2c', header: '←', kind: 'bytes', value: (r) => r.bytes_s2c },
