@@ -1,7 +1,8 @@
 /**
- * Layout settings by map size. fcose's 'default' quality (spectral start + force refinement) reads
- * best but its refinement grows fast with size; above a few hundred nodes the spectral 'draft' alone
- * is what keeps the first draw of 2,000 hosts / 10,000 edges within the 3 s goal (bench/web-scale.mjs).
+ * Layout by map size. Small maps: fcose 'default' (spectral start + force refinement), which reads
+ * best. Its refinement grows fast with size (minutes at 2,000 nodes / 10,000 edges) and even the
+ * spectral 'draft' alone takes seconds there, so big maps use cluster-layout.ts instead
+ * (bench/web-scale.mjs measures it).
  */
 import type { FcoseLayoutOptions } from 'cytoscape-fcose';
 
@@ -11,6 +12,7 @@ export const BIG_EDGES = 1200;
 
 export const isBig = (nodes: number, edges: number): boolean => nodes >= BIG_NODES || edges >= BIG_EDGES;
 
+/** fcose settings for maps below the big threshold (a 'draft' fallback if called for bigger ones). */
 export function layoutOptions(nodes: number, edges: number): FcoseLayoutOptions {
   const big = isBig(nodes, edges);
   return {

@@ -2,7 +2,12 @@
  * The map's Cytoscape stylesheet. Big maps trade looks for speed: straight "haystack" edges with a
  * mid arrow instead of curved ones, no edge labels, thinner text (see `big`).
  */
-import type { StylesheetJson } from 'cytoscape';
+import type { StylesheetJson, StylesheetJsonBlock } from 'cytoscape';
+
+const BIG_ARROWS: StylesheetJsonBlock = {
+  selector: 'edge.arrows, edge:selected, edge.hover',
+  style: { 'mid-target-arrow-shape': 'triangle', 'mid-target-arrow-color': 'data(color)', 'arrow-scale': 0.8 },
+};
 
 export function mapStyle(big: boolean): StylesheetJson {
   return [
@@ -60,9 +65,6 @@ export function mapStyle(big: boolean): StylesheetJson {
             width: 'data(width)',
             'line-color': 'data(color)',
             opacity: 0.55,
-            'mid-target-arrow-shape': 'triangle',
-            'mid-target-arrow-color': 'data(color)',
-            'arrow-scale': 0.6,
           }
         : {
             'curve-style': 'bezier',
@@ -75,6 +77,9 @@ export function mapStyle(big: boolean): StylesheetJson {
           },
     },
     { selector: 'edge.other', style: { 'line-style': 'dashed' } },
+    // Big maps: drawing 10,000 arrowheads costs half a second per frame, so they appear only when
+    // zoomed in far enough to see them (view.ts toggles the class) and on the edges in focus.
+    ...(big ? [BIG_ARROWS] : []),
     {
       selector: 'edge.hover, edge:selected',
       style: { label: 'data(label)', 'font-size': 11, color: '#1d2733', 'text-background-color': '#ffffff', 'text-background-opacity': 0.85, 'text-rotation': 'autorotate', opacity: 1, 'z-index': 20 },
