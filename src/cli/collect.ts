@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import type { Command } from 'commander';
-import type { CollectSummary, ListenSpec } from '../pipeline/collect.js';
+import type { CollectSummary, ListenerInfo, ListenSpec } from '../pipeline/collect.js';
 import { UsageError } from '../util/errors.js';
 import { cliContext, withStore } from './context.js';
 import { exportPipelineContext } from './export-pipeline.js';
@@ -17,15 +17,18 @@ interface CollectOptions {
   quiet?: boolean;
 }
 
+/** The listeners' default UDP ports (IANA / exporter conventions). */
+export const DEFAULT_COLLECT_PORTS = { netflow: 2055, ipfix: 4739, sflow: 6343 } as const;
+
 export function registerCollect(program: Command): void {
   program
     .command('collect')
     .description('receive NetFlow v5/v9, IPFIX and sFlow v5 exports on UDP into the store; the two directions of a flow are paired into client/server records')
-    .option('--netflow <port>', 'UDP port for NetFlow v5, v9 and IPFIX (told apart by version); 0 picks a free one', '2055')
+    .option('--netflow <port>', 'UDP port for NetFlow v5, v9 and IPFIX (told apart by version); 0 picks a free one', String(DEFAULT_COLLECT_PORTS.netflow))
     .option('--no-netflow', 'no NetFlow listener')
-    .option('--ipfix <port>', 'UDP port for IPFIX (NetFlow v5/v9 accepted too)', '4739')
+    .option('--ipfix <port>', 'UDP port for IPFIX (NetFlow v5/v9 accepted too)', String(DEFAULT_COLLECT_PORTS.ipfix))
     .option('--no-ipfix', 'no IPFIX listener')
-    .option('--sflow <port>', 'UDP port for sFlow v5', '6343')
+    .option('--sflow <port>', 'UDP port for sFlow v5', String(DEFAULT_COLLECT_PORTS.sflow))
     .option('--no-sflow', 'no sFlow listener')
     .option('--listen <address>', 'local address to listen on (IPv4 or IPv6; 0.0.0.0 or :: for all)', '127.0.0.1')
     .option('--duration <seconds>', 'stop after this many seconds (default: until SIGINT/SIGTERM)')
@@ -40,7 +43,7 @@ export function registerCollect(program: Command): void {
     )
     .action(
       action(async (opts: CollectOptions, cmd: Command) => {
-        const listen = listenSpecs(opts);
+        const listen = listenSpecs({ netflow: opts.netflow, ipfix: opts.ipfix, sflow: opts.sflow });
         if (isIP(opts.listen) === 0) throw new UsageError(`--listen: ${opts.listen} is not an IPv4 or IPv6 address`);
         const duration = opts.duration === undefined ? undefined : Number(opts.duration);
         if (duration !== undefined && !(duration > 0)) throw new UsageError(`--duration: ${opts.duration} is not a positive number of seconds`);
@@ -68,13 +71,7 @@ export function registerCollect(program: Command): void {
                   listen,
                   signal: abort.signal,
                   onListening: (ls) => {
-                    if (opts.quiet) return;
-                    const where = ls.map((l) => `${l.kind} ${l.port}/udp`).join(', ');
-                    say(`collecting on ${opts.listen}: ${where}; receive buffer ${Math.round(ls[0].recvBufferSize / 1024)} KiB (SIGINT/SIGTERM stores the rest and stops)`);
-                    // Linux reports twice the size it grants; the grant is capped by net.core.rmem_max.
-                    if (ls[0].recvBufferSize > 0 && ls[0].recvBufferSize < RECV_BUFFER_BYTES) {
-                      say(`receive buffer capped by the kernel below the ${RECV_BUFFER_BYTES >> 20} MiB asked: bursts may be dropped; raise it with sysctl -w net.core.rmem_max=${RECV_BUFFER_BYTES}`);
-                    }
+                    if (!opts.quiet) announceListening(opts.listen, ls, RECV_BUFFER_BYTES);
                   },
                   onStatus: tty ? (s) => process.stderr.write(`\r\x1b[K${statusLine(s)}`) : undefined,
                 },
@@ -94,7 +91,8 @@ export function registerCollect(program: Command): void {
     );
 }
 
-function listenSpecs(opts: CollectOptions): ListenSpec[] {
+/** The listeners asked for (`false`: none of that kind); ports checked. */
+export function listenSpecs(opts: Record<'netflow' | 'ipfix' | 'sflow', string | false>): ListenSpec[] {
   const specs: ListenSpec[] = [];
   for (const kind of ['netflow', 'ipfix', 'sflow'] as const) {
     const v = opts[kind];
@@ -107,6 +105,16 @@ function listenSpecs(opts: CollectOptions): ListenSpec[] {
   const ports = specs.filter((s) => s.port !== 0).map((s) => s.port);
   if (new Set(ports).size !== ports.length) throw new UsageError('--netflow, --ipfix and --sflow need different ports');
   return specs;
+}
+
+/** Where the collector listens, and a warning when the kernel granted a smaller receive buffer. */
+export function announceListening(address: string, ls: readonly ListenerInfo[], asked: number): void {
+  const where = ls.map((l) => `${l.kind} ${l.port}/udp`).join(', ');
+  say(`collecting on ${address}: ${where}; receive buffer ${Math.round(ls[0].recvBufferSize / 1024)} KiB (SIGINT/SIGTERM stores the rest and stops)`);
+  // Linux reports twice the size it grants; the grant is capped by net.core.rmem_max.
+  if (ls[0].recvBufferSize > 0 && ls[0].recvBufferSize < asked) {
+    say(`receive buffer capped by the kernel below the ${asked >> 20} MiB asked: bursts may be dropped; raise it with sysctl -w net.core.rmem_max=${asked}`);
+  }
 }
 
 /** One line for people: what came in, what was stored, what was lost. */

@@ -11,6 +11,7 @@ import { registerExporters } from './exporters.js';
 import { EXIT_USAGE } from './exit.js';
 import { registerExport } from './export.js';
 import { registerIngest } from './ingest.js';
+import { registerServe } from './serve.js';
 import { registerTop } from './top.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -32,6 +33,7 @@ registerCollect(program);
 registerTop(program);
 registerExport(program);
 registerExporters(program);
+registerServe(program);
 registerConfig(program);
 registerDb(program);
 registerCopy(program);

@@ -25,7 +25,7 @@ const errorOf = (data: unknown): string => {
 
 test('defaults when no file is found', async () => {
   const c = await loadConfig(undefined, {}, dir);
-  assert.deepEqual(c, { path: null, services: [], flows: DEFAULT_FLOWS, names: [], groups: [], exporters: [] });
+  assert.deepEqual(c, { path: null, services: [], flows: DEFAULT_FLOWS, names: [], groups: [], exporters: [], serve: {} });
   assert.deepEqual(DEFAULT_FLOWS, { idleTimeoutMs: 15_000, activeTimeoutMs: 60_000, maxFlows: 1_000_000 });
 });
 

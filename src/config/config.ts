@@ -21,6 +21,20 @@ export interface FlowmapConfig {
   groups: GroupRuleConfig[];
   /** Per-exporter settings for flow collection (`flowmap collect`, `ingest --exports`). */
   exporters: ExporterOverride[];
+  /** `flowmap serve` settings; its options override them. */
+  serve: ServeConfig;
+}
+
+/** Tokens travel in a header, a cookie and once in a URL: characters safe in all three. */
+export const TOKEN_PATTERN = /^[A-Za-z0-9._~-]{16,256}$/;
+export const TOKEN_RULE = '16 to 256 characters from A-Z a-z 0-9 . _ ~ - (e.g. openssl rand -hex 16)';
+
+export interface ServeConfig {
+  port?: number;
+  /** IP address the web server binds. */
+  listen?: string;
+  /** Required on every request when set. */
+  token?: string;
 }
 
 /** An exporter whose records state no sampling rate: its counters are scaled by this one. */
@@ -65,7 +79,7 @@ export function findConfigFile(explicit?: string, env: NodeJS.ProcessEnv = proce
 /** Load and validate the config (YAML, or JSON), with defaults filled in. No file: all defaults. */
 export async function loadConfig(path?: string, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Promise<FlowmapConfig> {
   const file = findConfigFile(path, env, cwd);
-  if (file === null) return { path: null, services: [], flows: { ...DEFAULT_FLOWS }, names: [], groups: [], exporters: [] };
+  if (file === null) return { path: null, services: [], flows: { ...DEFAULT_FLOWS }, names: [], groups: [], exporters: [], serve: {} };
   const abs = resolve(cwd, file);
   let text: string;
   try {

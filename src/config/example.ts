@@ -56,4 +56,12 @@ flows:
 exporters:
   - address: 192.0.2.10
     samplingRate: 1000
+
+# The web page (flowmap serve). Listening on any address but loopback needs a token; with a token,
+# every request needs it (open the page once as /?token=TOKEN). Overridden by --port, --listen,
+# --token and FLOWMAP_TOKEN.
+serve:
+  port: 3000
+  listen: 127.0.0.1
+  # token: a-long-random-string   # e.g. from: openssl rand -hex 16
 `;

@@ -6,7 +6,7 @@ import { parseProto, protoName } from '../flow/record.js';
 import { canonicalAddr, tryParseIp } from '../util/ip.js';
 import { parseDuration } from '../util/duration.js';
 import { UsageError } from '../util/errors.js';
-import { DEFAULT_FLOWS, type FlowmapConfig } from './config.js';
+import { DEFAULT_FLOWS, TOKEN_PATTERN, TOKEN_RULE, type FlowmapConfig } from './config.js';
 
 const PORT_MSG = 'expected a number 0-65535';
 const DURATION_MSG = 'expected a duration like 15s, 2m, 1h or a number of seconds';
@@ -61,6 +61,7 @@ const groupSchema = z
   .refine((g) => (g.subnets?.length ?? 0) + (g.names?.length ?? 0) + (g.serves?.length ?? 0) > 0, 'a group needs at least one of subnets, names, serves');
 
 const ADDRESS_MSG = 'expected an IPv4 or IPv6 address';
+const TOKEN_MSG = TOKEN_RULE;
 
 const exporterSchema = z.strictObject({
   address: z.string({ error: ADDRESS_MSG }).refine((a) => tryParseIp(a) !== null, ADDRESS_MSG),
@@ -85,6 +86,13 @@ const configSchema = z.strictObject({
     }, { error: 'expected a mapping (idleTimeout, activeTimeout, maxFlows)' })
     .optional(),
   exporters: z.array(exporterSchema, { error: 'expected a list of { address, samplingRate }' }).optional(),
+  serve: z
+    .strictObject({
+      port: z.number({ error: PORT_MSG }).int(PORT_MSG).min(0, PORT_MSG).max(65535, PORT_MSG).optional(),
+      listen: z.string({ error: ADDRESS_MSG }).refine((a) => tryParseIp(a) !== null, ADDRESS_MSG).optional(),
+      token: z.string({ error: TOKEN_MSG }).regex(TOKEN_PATTERN, TOKEN_MSG).optional(),
+    }, { error: 'expected a mapping (port, listen, token)' })
+    .optional(),
 }, { error: 'expected a mapping at the top level' });
 
 function isCidr(text: string): boolean {
@@ -128,6 +136,7 @@ export function parseConfig(data: unknown, label: string, baseDir = process.cwd(
     names: Object.entries(c.names ?? {}).map(([address, name]) => ({ address: canonicalAddr(address.trim()), name })),
     groups: (c.groups ?? []).map((g) => ({ name: g.name, subnets: g.subnets ?? [], names: g.names ?? [], serves: g.serves ?? [] })),
     exporters: (c.exporters ?? []).map((e) => ({ address: canonicalAddr(e.address), samplingRate: e.samplingRate })),
+    serve: { ...c.serve },
   };
 }
 

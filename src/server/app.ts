@@ -4,6 +4,7 @@
  * (e.g. busy), 500 otherwise (logged on stderr, not sent).
  */
 import { Hono } from 'hono';
+import { compress } from 'hono/compress';
 import { FlowmapError, UsageError } from '../util/errors.js';
 import type { ApiDeps } from './deps.js';
 import { registerEdge } from './routes/edge.js';
@@ -27,6 +28,8 @@ export function createApp(deps: ApiDeps, opts: AppOptions): Hono {
   const app = new Hono();
   app.use('*', securityHeaders());
   app.use('*', accessGuard(opts));
+  // JSON only: a 10,000-edge graph is 2.7 MB of it; the event stream must never wait in a compressor.
+  app.use('/api/*', compress({ contentTypeFilter: /^application\/json/ }));
   app.use('/api/*', async (c, next) => {
     await next();
     if (!c.res.headers.has('Cache-Control')) c.res.headers.set('Cache-Control', 'no-store');

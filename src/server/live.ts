@@ -6,7 +6,7 @@
 import type { FlowFilter } from '../filter/filter.js';
 import type { FlowRecord } from '../flow/record.js';
 import type { NameRow } from '../names/names.js';
-import type { ExporterHealthRow, Store, StoreStats, TopKind, TopRows } from '../store/store.js';
+import type { ExporterHealthRow, SeriesRow, Store, StoreStats, TopKind, TopRows } from '../store/store.js';
 import type { LiveEvent, LiveInfo } from './api-types.js';
 
 export type LiveEventName = 'flows' | 'health';
@@ -105,6 +105,10 @@ export class ObservedStore implements Store {
 
   top<K extends TopKind>(kind: K, filter: FlowFilter): Promise<TopRows[K]> {
     return this.inner.top(kind, filter);
+  }
+
+  series(filter: FlowFilter, bucketMs: number): Promise<SeriesRow[]> {
+    return this.inner.series(filter, bucketMs);
   }
 
   stats(): Promise<StoreStats> {

@@ -8,7 +8,7 @@ import { parseFilter, type RawFilter } from '../filter/parse.js';
 import { UsageError } from '../util/errors.js';
 
 /** The filter model's parameters: lists, then single values. */
-export const FILTER_LIST_PARAMS = ['subnet', 'exclude', 'host', 'port', 'proto'] as const;
+export const FILTER_LIST_PARAMS = ['subnet', 'exclude', 'host', 'client', 'server', 'port', 'proto'] as const;
 export const FILTER_VALUE_PARAMS = ['since', 'until', 'minBytes', 'limit'] as const;
 export const FILTER_PARAMS = [...FILTER_LIST_PARAMS, ...FILTER_VALUE_PARAMS] as const;
 
@@ -23,7 +23,7 @@ export class Query {
   static parse(url: string, allowed: readonly string[]): Query {
     const values = new Map<string, string[]>();
     for (const [k, v] of new URL(url).searchParams) {
-      if (!allowed.includes(k)) throw new UsageError(`unknown parameter ${JSON.stringify(k)} (this endpoint takes ${allowed.join(', ')})`);
+      if (!allowed.includes(k)) throw new UsageError(`unknown parameter ${JSON.stringify(k)} (this endpoint takes ${allowed.length ? allowed.join(', ') : 'no parameters'})`);
       const list = values.get(k);
       if (list) list.push(v);
       else values.set(k, [v]);

@@ -184,7 +184,8 @@ export const liveEvent = z
 // Compile-time: each schema's type is exactly the contract's type.
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 type Same<S extends z.ZodType, T> = Equal<z.infer<S>, T>;
-const same = <_ extends true>(): void => undefined;
+// eslint-disable-next-line @typescript-eslint/no-unused-vars
+const same = <Holds extends true>(): void => undefined;
 same<Same<typeof apiError, Api.ApiError>>();
 same<Same<typeof nameRow, Api.NameRow>>();
 same<Same<typeof edgeRow, Api.EdgeRow>>();

@@ -20,8 +20,6 @@ const SECURITY_HEADERS: ReadonlyArray<[string, string]> = [
 ];
 
 export const TOKEN_COOKIE = 'flowmap_token';
-/** Tokens travel in a header, a cookie and once in a URL: keep them to characters safe in all three. */
-export const TOKEN_PATTERN = /^[A-Za-z0-9._~-]{16,256}$/;
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 export interface SecurityOptions {

@@ -39,7 +39,7 @@ export function staticHandler(root: string): (c: Context) => Promise<Response> {
       if (!(await stat(file)).isFile()) return c.json({ error: 'not found' }, 404);
       data = await readFile(file);
     } catch {
-      if (file === resolve(base, 'index.html')) return c.json({ error: `the web page is not built (${file} is missing): run npm run build` }, 404);
+      if (file === resolve(base, 'index.html')) return c.json({ error: 'the web page is not built (dist/web/index.html is missing): run npm run build' }, 404);
       return c.json({ error: 'not found' }, 404);
     }
     c.header('Content-Type', TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream');

@@ -1,0 +1,131 @@
+/**
+ * The OpenAPI 3.1 description of /api/v1, built from the same zod schemas the answers are checked
+ * against (schemas.ts) and the same parameter lists the routes accept (query.ts). A test holds the
+ * document and the app's routes equal.
+ */
+import { z } from 'zod';
+import { FORMATS } from '../export/formats.js';
+import { DEFAULT_LIMIT, MAX_LIMIT } from '../filter/parse.js';
+import { MAX_TOP_EDGES } from '../graph/build.js';
+import { registry } from './schemas.js';
+import { FILTER_PARAMS } from './query.js';
+import { EXPORT_QUERY_PARAMS, FORMAT_FILES } from './routes/export.js';
+import { DEFAULT_GRAPH_TOP, GRAPH_QUERY_PARAMS } from './routes/graph.js';
+import { KEEPALIVE_MS } from './routes/events.js';
+
+type Json = Record<string, unknown>;
+
+const list = (description: string): Json => ({ description, schema: { type: 'array', items: { type: 'string' } }, style: 'form', explode: true });
+const text = (description: string, schema: Json = { type: 'string' }): Json => ({ description, schema });
+
+/** Query parameters, by name (descriptions say what the CLI option of the same meaning says). */
+const PARAMS: Record<string, Json> = {
+  subnet: list('Both ends inside one of these CIDRs (repeatable or comma list), as --subnet'),
+  exclude: list('Drop records with either end in one of these addresses or CIDRs, as --exclude'),
+  host: list('Only records with either end in one of these addresses or CIDRs, as --host'),
+  client: list('Only records whose client is in one of these addresses or CIDRs, as --client'),
+  server: list('Only records whose server is in one of these addresses or CIDRs, as --server'),
+  port: list('Server port(s), e.g. 443 or 80,8080, as --port'),
+  proto: list('Protocol name or number, e.g. tcp, as --proto'),
+  since: text('Records seen since: ISO 8601 (UTC unless a zone is given) or relative to the server clock, e.g. 2h'),
+  until: text('Records seen until: ISO 8601 or relative, e.g. 30m'),
+  minBytes: text('Drop rows (graph: edges after grouping) below this total, e.g. 10MB'),
+  limit: text(`Rows returned, 1-${MAX_LIMIT}`, { type: 'integer', minimum: 1, maximum: MAX_LIMIT, default: DEFAULT_LIMIT }),
+  groupBy: text('Nodes are hosts, config groups, or subnets: host | group | subnet[/len[,v6len]]', { type: 'string', default: 'host' }),
+  top: text('Keep the N heaviest dependencies (0 = all)', { type: 'integer', minimum: 0, maximum: MAX_TOP_EDGES, default: DEFAULT_GRAPH_TOP }),
+  other: text('Dependencies beyond top / minBytes: folded into one "other" node, or dropped', { type: 'string', enum: ['fold', 'drop'], default: 'fold' }),
+  layout: text('Layout of positioned formats (svg, drawio, lucid, graphml)', { type: 'string', enum: ['layered', 'force'], default: 'layered' }),
+};
+
+const FILTER = FILTER_PARAMS;
+const GRAPH = GRAPH_QUERY_PARAMS;
+
+const query = (names: readonly string[], required: readonly string[] = []): Json[] =>
+  names.map((name) => ({ name, in: 'query', ...PARAMS[name], ...(required.includes(name) ? { required: true } : {}) }));
+const path = (name: string, description: string, schema: Json = { type: 'string' }): Json => ({ name, in: 'path', required: true, description, schema });
+
+const ref = (id: string): Json => ({ $ref: `#/components/schemas/${id}` });
+const jsonAnswer = (id: string, description: string): Json => ({ description, content: { 'application/json': { schema: ref(id) } } });
+const ERRORS: Json = {
+  '400': jsonAnswer('ApiError', 'Bad parameters (the message names the parameter)'),
+  '401': jsonAnswer('ApiError', 'The server has a token and the request did not carry it'),
+  '403': jsonAnswer('ApiError', 'Host header not localhost/127.0.0.1/[::1] on a server bound to loopback without a token'),
+};
+
+function get(summary: string, parameters: Json[], ok: Json, description?: string): Json {
+  return { get: { summary, ...(description ? { description } : {}), parameters, responses: { '200': ok, ...ERRORS } } };
+}
+
+function build(): Json {
+  const { schemas } = z.toJSONSchema(registry, { uri: (id) => `#/components/schemas/${id}` });
+  const top = (kind: string, id: string, what: string): Json => get(`Top ${kind} by total bytes`, query(FILTER), jsonAnswer(id, `\`flowmap top --by ${kind} --json\` rows: ${what}`));
+  const exportTypes: Json = {};
+  for (const f of FORMATS) exportTypes[FORMAT_FILES[f].type] = { schema: { type: 'string', ...(f === 'lucid' ? { contentMediaType: 'application/zip' } : {}) } };
+  const paths: Json = {
+    '/api/v1/meta': get('Version, store, its time span, live collection, export formats, server clock', [], jsonAnswer('MetaResponse', 'Meta')),
+    '/api/v1/graph': get('The dependency graph (as `flowmap export -f json`)', query(GRAPH), jsonAnswer('DepGraph', 'Graph'), 'minBytes applies to edges after grouping; limit does not apply (top does that job).'),
+    '/api/v1/top/edges': top('edges', 'TopEdgesResponse', 'client host -> server host per service'),
+    '/api/v1/top/talkers': top('talkers', 'TopTalkersResponse', 'hosts'),
+    '/api/v1/top/services': top('services', 'TopServicesResponse', 'server port and protocol'),
+    '/api/v1/top/flows': top('flows', 'TopFlowsResponse', 'conversations'),
+    '/api/v1/hosts/{address}': get(
+      'One host: names, group, totals, services offered, clients, what it depends on, traffic over time',
+      [path('address', 'IPv4 or IPv6 address'), ...query(FILTER)],
+      jsonAnswer('HostDetail', 'Host detail'),
+      'limit applies to services, clients and dependsOn.',
+    ),
+    '/api/v1/edge': get(
+      'One dependency: totals, conversations, traffic each way over time',
+      query(FILTER, ['client', 'server', 'port', 'proto']).map((p) =>
+        ['client', 'server', 'port', 'proto'].includes(p.name as string) ? { ...p, description: `The edge's ${p.name} (exactly one)`, schema: { type: 'string' }, style: undefined, explode: undefined } : p,
+      ),
+      jsonAnswer('EdgeDetail', 'Edge detail'),
+    ),
+    '/api/v1/exporters': get('Exporter health (as `flowmap exporters --json`)', [], jsonAnswer('ExportersResponse', 'Exporters')),
+    '/api/v1/export/{format}': get(
+      'The map as a file download (Content-Disposition: attachment; filename="flowmap.<ext>")',
+      [path('format', 'Export format', { type: 'string', enum: [...FORMATS] }), ...query(EXPORT_QUERY_PARAMS)],
+      { description: 'The file', content: exportTypes },
+      'Positioned formats (svg, drawio, lucid, graphml) are refused with 400 above 3,000 dependencies: their layout would take minutes.',
+    ),
+    '/api/v1/events': get(
+      'Server-sent events',
+      [],
+      { description: 'text/event-stream: `hello` on connect, `flows` when records were stored (at most about once a second), `health` when exporter counters changed; data is a LiveEvent', content: { 'text/event-stream': { schema: { type: 'string' } } }, 'x-event-data': ref('LiveEvent') },
+      `A comment line every ${KEEPALIVE_MS / 1000} s keeps the connection open.`,
+    ),
+    '/api/v1/openapi.json': get('This document', [], { description: 'OpenAPI 3.1', content: { 'application/json': { schema: { type: 'object' } } } }),
+  };
+  for (const p of Object.values(paths) as Json[]) {
+    const op = p.get as { parameters: Json[] };
+    op.parameters = op.parameters.map((x) => Object.fromEntries(Object.entries(x).filter(([, v]) => v !== undefined)));
+  }
+  return {
+    openapi: '3.1.0',
+    info: { title: 'flowmap', version: '1', description: 'Who talks to whom, on what, how much: the JSON API behind the flowmap page (`flowmap serve`).' },
+    paths,
+    components: {
+      schemas: Object.fromEntries(Object.entries(schemas).map(([id, s]) => [id, stripDialect(s as Json)])),
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', description: 'Needed when the server was started with a token (--token, config serve.token, FLOWMAP_TOKEN)' },
+        cookie: { type: 'apiKey', in: 'cookie', name: 'flowmap_token', description: 'Set by opening /?token=TOKEN once' },
+      },
+    },
+    // Either scheme when a token is configured; none otherwise.
+    security: [{ bearer: [] }, { cookie: [] }, {}],
+  };
+}
+
+/** Component schemas live inside the document: no per-schema $schema / $id. */
+function stripDialect(s: Json): Json {
+  const rest = { ...s };
+  delete rest.$schema;
+  delete rest.$id;
+  return rest;
+}
+
+let doc: Json | undefined;
+export function openApiDocument(): Json {
+  doc ??= build();
+  return doc;
+}

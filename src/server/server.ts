@@ -1,0 +1,63 @@
+/**
+ * The app on a real HTTP socket. `startServer` is what `flowmap serve` runs, and what tests and the
+ * page's end-to-end tests start in-process (port 0 picks a free port).
+ */
+import { createAdaptorServer } from '@hono/node-server';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { UsageError } from '../util/errors.js';
+import { createApp, type AppOptions } from './app.js';
+import type { ApiDeps } from './deps.js';
+import { DEFAULT_WEB_ROOT } from './static.js';
+
+export interface ServerOptions extends Partial<Pick<AppOptions, 'webRoot' | 'token'>> {
+  port: number;
+  /** IP address to bind. */
+  listen: string;
+}
+
+export interface RunningServer {
+  /** `http://127.0.0.1:3000/` (IPv6 in brackets). */
+  url: string;
+  port: number;
+  /** Ends the event streams, stops accepting, and closes every connection. */
+  close(): Promise<void>;
+}
+
+export function isLoopback(address: string): boolean {
+  return /^127\./.test(address) || address === '::1' || address === '::ffff:127.0.0.1';
+}
+
+export async function startServer(deps: ApiDeps, opts: ServerOptions): Promise<RunningServer> {
+  const app = createApp(deps, { webRoot: opts.webRoot ?? DEFAULT_WEB_ROOT, token: opts.token, loopback: isLoopback(opts.listen) });
+  const server = createAdaptorServer({ fetch: app.fetch }) as Server;
+  await new Promise<void>((resolve, reject) => {
+    const onError = (e: NodeJS.ErrnoException): void => {
+      const where = `${opts.listen.includes(':') ? `[${opts.listen}]` : opts.listen}:${opts.port}`;
+      if (e.code === 'EADDRINUSE') reject(new UsageError(`cannot listen on ${where}: the port is in use; pick another with --port`));
+      else if (e.code === 'EACCES') reject(new UsageError(`cannot listen on ${where}: permission denied (ports below 1024 need privileges)`));
+      else if (e.code === 'EADDRNOTAVAIL') reject(new UsageError(`cannot listen on ${where}: no such local address`));
+      else reject(e);
+    };
+    server.once('error', onError);
+    server.listen(opts.port, opts.listen, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = opts.listen.includes(':') ? `[${opts.listen}]` : opts.listen;
+  let closed: Promise<void> | undefined;
+  return {
+    url: `http://${host}:${port}/`,
+    port,
+    close: () =>
+      (closed ??= new Promise<void>((resolve) => {
+        deps.bus.shutdown();
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        // Requests still running (a long export) are cut: the process is stopping.
+        setTimeout(() => server.closeAllConnections(), 2000).unref();
+      })),
+  };
+}
