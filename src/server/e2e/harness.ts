@@ -1,25 +1,20 @@
 /**
  * End-to-end harness for the map page: a real DuckDB store file with a known dataset, the real app
- * (in-process over real HTTP on 127.0.0.1, or a `flowmap serve` process), and headless Debian
- * Chromium watching for dialogs, page errors and CSP violations. Screenshots go to a temp folder.
+ * (in-process over real HTTP on 127.0.0.1; src/testing/server.ts starts `flowmap serve` processes),
+ * and headless Debian Chromium watching for dialogs, page errors and CSP violations. Screenshots go
+ * to a temp folder.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { loadConfig } from '../../config/config.js';
 import type { FlowRecord } from '../../flow/record.js';
 import type { NameRow } from '../../names/names.js';
 import { ServiceRegistry } from '../../services/registry.js';
 import { DuckDbStore } from '../../store/duckdb.js';
-import { CLI } from '../../testing/cli.js';
-import { createApp } from '../app.js';
 import { apiDeps } from '../deps.js';
-import { DEFAULT_WEB_ROOT } from '../static.js';
+import { startServer } from '../server.js';
 
 /** What the page exposes for tests (web/src/app.ts TestHooks), as far as the tests read it. */
 export interface PageHooks {
@@ -52,77 +47,24 @@ export async function writeStore(path: string, records: readonly FlowRecord[], n
 }
 
 export interface Running {
+  /** Without the trailing slash. */
   url: string;
-  /** The store the server answers from (in-process only): the test's reference answers. */
-  store?: DuckDbStore;
-  /** stderr of a serve process. */
-  stderr?: () => string;
   close(): Promise<void>;
 }
 
-/** The app in this process, over real HTTP (port 0 = a free port). */
+/** The app in this process as `flowmap serve` runs it (startServer), over real HTTP on a free port. */
 export async function startApp(dbPath: string, configPath?: string): Promise<Running & { store: DuckDbStore }> {
   const config = await loadConfig(configPath, {});
   const services = ServiceRegistry.builtin().withOverrides(config.services);
   const store = await DuckDbStore.open(dbPath);
-  const app = createApp(apiDeps({ store, spec: dbPath, config, services, version: 'e2e' }), { webRoot: DEFAULT_WEB_ROOT, loopback: true });
-  const server = await new Promise<Server>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s as Server));
-  });
-  const { port } = server.address() as AddressInfo;
+  const server = await startServer(apiDeps({ store, spec: dbPath, config, services, version: 'e2e' }), { port: 0, listen: '127.0.0.1' });
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: server.url.replace(/\/$/, ''),
     store,
     close: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await server.close();
       await store.close();
     },
-  };
-}
-
-/**
- * `flowmap serve` as its own process (as a user runs it). Resolves once it prints its URL; `ready`
- * also waits for the given stderr text (e.g. a collector's port).
- */
-export async function startServe(args: string[], opts: { ready?: RegExp; env?: NodeJS.ProcessEnv } = {}): Promise<Running & { child: ChildProcess; match: RegExpExecArray | null }> {
-  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, FLOWMAP_DB: '', FLOWMAP_CONFIG: '', FLOWMAP_TOKEN: '', ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  const found = await new Promise<{ url: string; match: RegExpExecArray | null }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`flowmap serve did not start within 30 s:\n${stderr}`)), 30_000);
-    const check = (): void => {
-      const u = /serving (http:\/\/[^\s/]+)\//.exec(stderr);
-      const m = opts.ready ? opts.ready.exec(stderr) : null;
-      if (u && (!opts.ready || m)) {
-        clearTimeout(timer);
-        resolve({ url: u[1], match: m });
-      }
-    };
-    child.stderr?.on('data', (d: Buffer) => {
-      stderr += d.toString();
-      check();
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`flowmap serve exited (${code}):\n${stderr}`));
-    });
-  });
-  child.removeAllListeners('exit');
-  return {
-    url: found.url,
-    match: found.match,
-    child,
-    stderr: () => stderr,
-    close: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        const kill = setTimeout(() => child.kill('SIGKILL'), 15_000);
-        child.once('exit', () => {
-          clearTimeout(kill);
-          resolve();
-        });
-        child.kill('SIGTERM');
-      }),
   };
 }
 
