@@ -122,6 +122,43 @@ describe('map page (headless Chromium, real app, DuckDB store)', { skip }, () =>
     assert.ok(options.includes('192.168.1.240') && options.includes('backup-nas.lab'));
   });
 
+  test('host search finds a host by name or address, focuses and marks it', async () => {
+    await page.fill('#search', 'backup-nas.lab');
+    await page.press('#search', 'Enter');
+    await page.waitForFunction(() => window.__flowmap?.cy?.$(':selected').id() === 'N:host:192.168.1.240');
+    assert.equal(await page.evaluate(() => window.__flowmap?.cy?.getElementById('N:host:192.168.1.240').hasClass('found')), true);
+    await page.fill('#search', '2001:db8::10');
+    await page.press('#search', 'Enter');
+    await page.waitForFunction(() => window.__flowmap?.cy?.$(':selected').id() === 'N:host:2001:db8::10');
+    await page.fill('#search', 'no-such-host');
+    await page.press('#search', 'Enter');
+    await page.waitForFunction(() => /no host matching "no-such-host"/.test(document.getElementById('error')?.textContent ?? ''));
+    await page.fill('#search', '');
+    await waitIdle(page);
+  });
+
+  test('edges beyond "edges" fold into the dashed "other" node, and the page says how many', async () => {
+    await page.fill('#top', '3');
+    await page.click('#controls button[type=submit]');
+    await page.waitForFunction(() => (window.__flowmap?.graph?.meta.cutEdges ?? 0) > 0 && window.__flowmap?.busy === 0);
+    const { body: g } = await api<DepGraph>('/api/v1/graph?groupBy=host&top=3');
+    assert.deepEqual(await drawnGraph(page), describeApi(g));
+    assert.ok(g.meta.cutEdges > 0);
+    const other = await page.evaluate(() => {
+      const n = window.__flowmap?.cy?.nodes('[kind = "other"]');
+      return n && n.nonempty() ? n.style('border-style') : null;
+    });
+    assert.equal(other, 'dashed');
+    const folded = await page.textContent('[data-testid=folded]');
+    assert.match(folded ?? '', new RegExp(`^${g.meta.cutEdges} smaller dependencies \\(`));
+    assert.equal(await page.getAttribute('[data-testid=folded] .bytes', 'data-bytes'), String(g.meta.cutBytes));
+    await shot('02-other');
+    await page.fill('#top', '500');
+    await page.click('#controls button[type=submit]');
+    await page.waitForFunction(() => window.__flowmap?.graph?.meta.cutEdges === 0 && window.__flowmap?.busy === 0);
+    await waitIdle(page);
+  });
+
   test('clicking a host shows its true totals (= store.top talkers), names and peers', async () => {
     await clickElement(page, 'N:host:192.168.1.240');
     await page.waitForSelector('[data-testid=host-detail] [data-testid=totals]');
@@ -188,6 +225,7 @@ describe('map page (headless Chromium, real app, DuckDB store)', { skip }, () =>
   });
 
   test('a group collapses into one node with rerouted, summed edges, and expands again', async () => {
+    const draws = await page.evaluate(() => window.__flowmap?.draws);
     await page.click('#legend button.link >> text=Backup');
     await page.waitForFunction(() => window.__flowmap?.cy?.getElementById('G:Backup').hasClass('collapsed'));
     await shot('05-collapsed');
@@ -196,7 +234,7 @@ describe('map page (headless Chromium, real app, DuckDB store)', { skip }, () =>
     // 192.168.1.66 -> both members on 445/tcp: one edge to the group, bytes summed; traffic inside dropped.
     assert.ok(d.edges.includes('192.168.1.66>Backup 445/tcp 8100+3900=12000'), d.edges.join('\n'));
     assert.ok(!d.edges.some((e) => e.includes(' 902/tcp')));
-    assert.equal(await page.evaluate(() => window.__flowmap?.draws), 1, 'collapsing does not lay the map out anew');
+    assert.equal(await page.evaluate(() => window.__flowmap?.draws), draws, 'collapsing does not lay the map out anew');
     assert.match(page.url(), /collapsed=Backup/);
     await page.click('#legend button.link >> text=Backup');
     await page.waitForFunction(() => window.__flowmap?.cy?.getElementById('N:host:192.168.1.240').nonempty());
@@ -205,10 +243,11 @@ describe('map page (headless Chromium, real app, DuckDB store)', { skip }, () =>
   });
 
   test('filters and time range change the map (same answer as the API); bad input shows the API message', async () => {
+    const draws = (await page.evaluate(() => window.__flowmap?.draws)) ?? 0;
     await page.fill('#subnet', '192.168.1.0/24');
     await page.fill('#exclude', '192.168.1.151');
     await page.click('#controls button[type=submit]');
-    await waitForDraw(page, 2);
+    await waitForDraw(page, draws + 1);
     await shot('06-filtered');
     const lab = await api<DepGraph>('/api/v1/graph?subnet=192.168.1.0%2F24&exclude=192.168.1.151&groupBy=host&top=500');
     const drawn = await drawnGraph(page);
@@ -217,7 +256,7 @@ describe('map page (headless Chromium, real app, DuckDB store)', { skip }, () =>
 
     // 1h counts back from the newest record (the data is older than an hour): yesterday's ssh goes.
     await page.click('#presets button[data-range="1h"]');
-    await waitForDraw(page, 3);
+    await waitForDraw(page, draws + 2);
     const newest = '2026-11-28T07:05:01.000Z';
     const hour = await api<DepGraph>(`/api/v1/graph?subnet=192.168.1.0%2F24&exclude=192.168.1.151&since=${encodeURIComponent(new Date(Date.parse(newest) - 3600e3).toISOString())}&until=${encodeURIComponent(newest)}&groupBy=host&top=500`);
     const inHour = await drawnGraph(page);
@@ -230,7 +269,7 @@ describe('map page (headless Chromium, real app, DuckDB store)', { skip }, () =>
     await page.fill('#to', '2026-11-28T07:10:00');
     await page.fill('#service', '445/tcp');
     await page.click('#controls button[type=submit]');
-    await waitForDraw(page, 4);
+    await waitForDraw(page, draws + 3);
     const custom = await api<DepGraph>('/api/v1/graph?subnet=192.168.1.0%2F24&exclude=192.168.1.151&port=445&proto=tcp&since=2026-11-28T07%3A00%3A30Z&until=2026-11-28T07%3A10%3A00Z&groupBy=host&top=500');
     assert.deepEqual(await drawnGraph(page), describeApi(custom.body));
     assert.equal(custom.body.edges.length, 2);
