@@ -89,8 +89,27 @@ export function filterParams(s: ViewState, meta: MetaResponse | null): URLSearch
   return q;
 }
 
-/** /graph and /export parameters: the filter plus grouping and the number of edges drawn. */
+/**
+ * Most dependencies the map draws: 10,000 is the size it is built and measured for
+ * (bench/web-scale.mjs); beyond, the rest is folded into "other" and the page says so.
+ */
+export const MAX_DRAWN_EDGES = 10_000;
+
+/** Edges asked of /graph for the view's `top` (0 = all, within MAX_DRAWN_EDGES). */
+export function drawnTop(s: ViewState): number {
+  return s.top === 0 || s.top > MAX_DRAWN_EDGES ? MAX_DRAWN_EDGES : s.top;
+}
+
+/** /graph parameters: the filter plus grouping and the number of edges drawn. */
 export function graphParams(s: ViewState, meta: MetaResponse | null): URLSearchParams {
+  const q = filterParams(s, meta);
+  q.set('groupBy', s.groupBy);
+  q.set('top', String(drawnTop(s)));
+  return q;
+}
+
+/** /export parameters: as the graph, but a file may hold every edge (`top` as the user set it). */
+export function exportParams(s: ViewState, meta: MetaResponse | null): URLSearchParams {
   const q = filterParams(s, meta);
   q.set('groupBy', s.groupBy);
   q.set('top', String(s.top));

@@ -3,7 +3,7 @@
  * and lays the map out anew; collapsing a group, live data and selections update it in place.
  */
 import type { DepGraph, EdgeDetail, GraphResponse, HostDetail, LiveEvent, MetaResponse, TopServicesResponse } from '../../src/server/api-types.js';
-import { ApiFailure, filterParams, getJson, graphParams, timeWindow } from './api.js';
+import { ApiFailure, drawnTop, exportParams, filterParams, getJson, graphParams, timeWindow } from './api.js';
 import { Controls } from './controls.js';
 import { byId, h } from './dom.js';
 import { startLive } from './live.js';
@@ -131,7 +131,7 @@ export class App implements Nav {
     for (const b of document.querySelectorAll<HTMLButtonElement>('nav.tabs button')) b.classList.toggle('on', b.dataset.tab === s.tab);
     for (const b of document.querySelectorAll<HTMLButtonElement>('.table-tabs button')) b.classList.toggle('on', b.dataset.table === s.table);
     for (const t of TABS) byId(`view-${t}`).hidden = t !== s.tab;
-    if (this.meta) renderExportLinks(byId('exports'), this.meta.formats, graphParams(s, this.meta));
+    if (this.meta) renderExportLinks(byId('exports'), this.meta.formats, exportParams(s, this.meta));
 
     const q = graphParams(s, this.meta).toString();
     if (q !== this.graphQuery) await this.loadGraph(q);
@@ -196,7 +196,7 @@ export class App implements Nav {
       this.hooks.lastDraw = stats;
       this.panelKey = '';
     } else this.map.update(els, markNew);
-    renderMeta(byId('meta'), g, timeWindow(this.state, this.meta).text, els.hidden);
+    renderMeta(byId('meta'), g, timeWindow(this.state, this.meta).text, els.hidden, drawnTop(this.state) !== this.state.top);
     renderLegend(byId('legend'), g, this.palette, { names: g.groups.map((gr) => gr.name), collapsed, toggle: (n) => this.toggleGroup(n) });
     this.controls.setHosts(g);
     // Count the draw once the browser has painted it: the frame after the one Cytoscape draws in.

@@ -1,5 +1,6 @@
 /** What the map shows, in words: counts, what was folded into "other", the time window, colours. */
 import type { DepGraph } from '../../../src/server/api-types.js';
+import { MAX_DRAWN_EDGES } from '../api.js';
 import { bytesEl, h, linkButton, num } from '../dom.js';
 import { GREY } from '../../../src/export/labels.js';
 import type { Palette } from './palette.js';
@@ -11,7 +12,8 @@ function swatch(color: string): HTMLElement {
   return el;
 }
 
-export function renderMeta(into: HTMLElement, g: DepGraph, windowText: string, hidden: number): void {
+/** `capped`: the user asked for more edges than the page draws (MAX_DRAWN_EDGES). */
+export function renderMeta(into: HTMLElement, g: DepGraph, windowText: string, hidden: number, capped: boolean): void {
   const m = g.meta;
   const drawn = g.edges.reduce((s, e) => s + e.bytes, 0);
   const parts: Array<Node | string> = [
@@ -20,7 +22,8 @@ export function renderMeta(into: HTMLElement, g: DepGraph, windowText: string, h
   ];
   if (m.cutEdges > 0) {
     const what = m.other === 'fold' ? 'folded into the dashed "other" node' : 'not drawn';
-    parts.push(h('div', { 'data-testid': 'folded' }, `${num(m.cutEdges)} smaller dependencies (`, bytesEl(m.cutBytes), `) ${what}; raise "edges" to draw more.`));
+    const more = capped ? `the map draws at most ${num(MAX_DRAWN_EDGES)} dependencies (exports hold them all)` : 'raise "edges" to draw more';
+    parts.push(h('div', { 'data-testid': 'folded' }, `${num(m.cutEdges)} smaller dependencies (`, bytesEl(m.cutBytes), `) ${what}; ${more}.`));
   }
   if (hidden > 0) parts.push(h('div', {}, `${num(hidden)} hosts inside collapsed groups.`));
   into.replaceChildren(...parts);
