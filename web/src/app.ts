@@ -191,13 +191,14 @@ export class App implements Nav {
       this.drawnId.set(n.key, gname !== undefined && collapsed.has(gname) ? groupId(gname) : nodeId(n));
     }
     for (const gr of g.groups) if (!this.drawnId.has(gr.name)) this.drawnId.set(gr.name, groupId(gr.name));
+    // The summary first: it sets how much height the map gets before the map is fitted.
+    renderMeta(byId('meta'), g, timeWindow(this.state, this.meta).text, els.hidden, drawnTop(this.state) !== this.state.top);
+    renderLegend(byId('legend'), g, this.palette, { names: g.groups.map((gr) => gr.name), collapsed, toggle: (n) => this.toggleGroup(n) });
     if (full) {
       const stats = this.map.draw(els);
       this.hooks.lastDraw = stats;
       this.panelKey = '';
     } else this.map.update(els, markNew);
-    renderMeta(byId('meta'), g, timeWindow(this.state, this.meta).text, els.hidden, drawnTop(this.state) !== this.state.top);
-    renderLegend(byId('legend'), g, this.palette, { names: g.groups.map((gr) => gr.name), collapsed, toggle: (n) => this.toggleGroup(n) });
     this.controls.setHosts(g);
     // Count the draw once the browser has painted it: the frame after the one Cytoscape draws in.
     requestAnimationFrame(() =>

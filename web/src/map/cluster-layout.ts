@@ -89,6 +89,7 @@ export function clusterPositions(nodeDefs: readonly ElementDefinition[], edgeDef
       centres[Number(n.id().slice(1))] = { ...n.position() };
     });
     meta.destroy();
+    separate(centres, radius, spacing);
   }
 
   // Hosts on a sunflower spiral in their cluster's disc, heaviest first (in the middle).
@@ -102,6 +103,29 @@ export function clusterPositions(nodeDefs: readonly ElementDefinition[], edgeDef
     });
   }
   return pos;
+}
+
+/** Push overlapping cluster discs apart (fcose keeps them near, not always clear of each other). */
+function separate(c: Position[], r: readonly number[], gap: number): void {
+  for (let round = 0; round < 60; round++) {
+    let moved = false;
+    for (let i = 0; i < c.length; i++) {
+      for (let j = i + 1; j < c.length; j++) {
+        const dx = c[j].x - c[i].x;
+        const dy = c[j].y - c[i].y;
+        const d = Math.hypot(dx, dy) || 0.01;
+        const need = r[i] + r[j] + gap;
+        if (d >= need) continue;
+        const push = (need - d) / 2;
+        const ux = dx / d;
+        const uy = dy / d;
+        c[i] = { x: c[i].x - ux * push, y: c[i].y - uy * push };
+        c[j] = { x: c[j].x + ux * push, y: c[j].y + uy * push };
+        moved = true;
+      }
+    }
+    if (!moved) return;
+  }
 }
 
 /**

@@ -114,7 +114,10 @@ export class MapView {
       cy.add([...nodes, ...els.edges]);
     });
     const t2 = performance.now();
-    if (placed) fitPositions(cy, [...placed.values()], 30);
+    if (placed) {
+      cy.resize(); // the summary below the map may have changed its height
+      fitPositions(cy, [...placed.values()], 30);
+    }
     else if (els.nodes.length) cy.layout(layoutOptions(els.nodes.length, els.edges.length) as unknown as LayoutOptions).run();
     const t3 = performance.now();
     cy.nodes().forEach((n) => this.remember(n));
