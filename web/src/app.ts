@@ -7,7 +7,7 @@ import { ApiFailure, drawnTop, exportParams, filterParams, getJson, graphParams,
 import { Controls } from './controls.js';
 import { byId, h } from './dom.js';
 import { startLive } from './live.js';
-import { buildElements, groupId, nodeId, type BuiltElements, type EdgeData, type NodeData } from './map/elements.js';
+import { buildElements, groupId, nodeId, type EdgeData, type NodeData } from './map/elements.js';
 import { renderLegend, renderMeta } from './map/legend.js';
 import { Palette } from './map/palette.js';
 import { showTooltip } from './map/tooltip.js';
@@ -48,7 +48,6 @@ export class App implements Nav {
   private state: ViewState;
   private meta: MetaResponse | null = null;
   private graph: DepGraph | null = null;
-  private built: BuiltElements | null = null;
   /** Node key -> drawn element id (a collapsed member maps to its group). */
   private drawnId = new Map<string, string>();
   private graphQuery = '';
@@ -183,7 +182,6 @@ export class App implements Nav {
     this.collapsedKey = this.state.collapsed.join('\n');
     const els = buildElements(g, collapsed, this.palette);
     this.hooks.timings.built = performance.now();
-    this.built = els;
     this.drawnId = new Map();
     const groupName = new Map(g.groups.map((gr) => [gr.id, gr.name]));
     for (const n of g.nodes) {
@@ -257,14 +255,15 @@ export class App implements Nav {
     if (id) this.map.focus(id, { zoom: true, mark: true });
   }
 
-  private elementIdOf(sel: string): string | undefined {
+  /** The drawn element of the selection (a host in a collapsed group: the group). */
+  private selectedElementId(): string | undefined {
     const nk = selectedNode(this.state);
     if (nk !== null) return this.drawnId.get(nk);
     const e = selectedEdge(this.state);
     if (!e) return undefined;
     const c = this.drawnId.get(e.client);
     const s = this.drawnId.get(e.server);
-    return sel && c && s ? `E:${c}>${s}>${e.port}/${e.proto}` : undefined;
+    return c && s ? `E:${c}>${s}>${e.port}/${e.proto}` : undefined;
   }
 
   private showSelection(): void {
@@ -276,7 +275,7 @@ export class App implements Nav {
       this.map.unselect();
       return;
     }
-    const id = this.elementIdOf(s.sel);
+    const id = this.selectedElementId();
     const drawn = id !== undefined && this.map.focus(id);
     const key = `${s.sel}\u0001${filterParams(s, this.meta).toString()}`;
     if (key === this.panelKey) return;
