@@ -1,5 +1,5 @@
 /**
- * A big map (600 hosts, 1,500 dependencies: above the page's "big" threshold) in headless Chromium:
+ * A big map (1,000 hosts, 3,000 dependencies: the page's cluster layout and big-map renderer) in headless Chromium:
  * drawn with the cluster layout and the fast renderer settings, it must still be exactly the API's
  * graph, every node placed apart and inside the view, and it must pan.
  */
@@ -18,7 +18,7 @@ import { scaleData } from './scale-data.js';
 const built = existsSync(join(DEFAULT_WEB_ROOT, 'index.html'));
 const skip = !hasChromium() ? 'needs /usr/bin/chromium' : !built ? 'needs the built page (npm run build)' : false;
 
-describe('big map (600 hosts, 1,500 dependencies)', { skip }, () => {
+describe('big map (1,000 hosts, 3,000 dependencies)', { skip }, () => {
   let dir: string;
   let app: Running;
   let browser: Browser;
@@ -26,7 +26,7 @@ describe('big map (600 hosts, 1,500 dependencies)', { skip }, () => {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'flowmap-web-big-'));
     const db = join(dir, 'big.duckdb');
-    const data = scaleData(600, 1500);
+    const data = scaleData(1000, 3000);
     await writeStore(db, data.records, data.names);
     app = await startApp(db);
     browser = await launchChromium();
@@ -44,8 +44,8 @@ describe('big map (600 hosts, 1,500 dependencies)', { skip }, () => {
     await page.goto(`${app.url}/?top=0`);
     await waitForDraw(page, 1, 60_000);
     const g = (await (await fetch(`${app.url}/api/v1/graph?groupBy=host&top=10000`)).json()) as DepGraph;
-    assert.equal(g.nodes.length, 600);
-    assert.equal(g.edges.length, 1500);
+    assert.equal(g.nodes.length, 1000);
+    assert.equal(g.edges.length, 3000);
     const drawn = await page.evaluate(() => {
       const f = window.__flowmap;
       const cy = f?.cy;
@@ -54,6 +54,7 @@ describe('big map (600 hosts, 1,500 dependencies)', { skip }, () => {
       const pos = cy.nodes().map((n) => n.renderedPosition());
       return {
         big: f.lastDraw.big,
+        layout: f.lastDraw.layout,
         nodes: cy.nodes().map((n) => n.data('key') as string).sort(),
         edges: cy.edges().map((e) => `${e.data('client')}>${e.data('server')} ${e.data('port')}/${e.data('proto')} ${e.data('bytes')}`).sort(),
         distinct: new Set(pos.map((p) => `${Math.round(p.x * 10)},${Math.round(p.y * 10)}`)).size,
@@ -63,9 +64,10 @@ describe('big map (600 hosts, 1,500 dependencies)', { skip }, () => {
     });
     const key = new Map(g.nodes.map((n) => [n.id, n.key]));
     assert.equal(drawn.big, true);
+    assert.equal(drawn.layout, 'cluster');
     assert.deepEqual(drawn.nodes, g.nodes.map((n) => n.key).sort());
     assert.deepEqual(drawn.edges, g.edges.map((e) => `${key.get(e.source)}>${key.get(e.target)} ${e.port}/${e.proto} ${e.bytes}`).sort());
-    assert.equal(drawn.distinct, 600, 'no two nodes on the same spot');
+    assert.equal(drawn.distinct, 1000, 'no two nodes on the same spot');
     assert.ok(drawn.inView, 'the fitted view shows every node');
     // A drag from the map's corner (background) pans the view.
     const box = await page.evaluate(() => {

@@ -23,7 +23,7 @@ export interface PageHooks {
   state: Record<string, unknown>;
   draws: number;
   updates: number;
-  lastDraw: { nodes: number; edges: number; layoutMs: number; big: boolean } | null;
+  lastDraw: { nodes: number; edges: number; addMs: number; layoutMs: number; layout: 'default' | 'draft' | 'cluster'; big: boolean } | null;
   drawnAt: number;
   busy: number;
 }

@@ -6,7 +6,7 @@ import cytoscape, { type Core, type ElementDefinition, type LayoutOptions, type 
 import fcose from 'cytoscape-fcose';
 import type { BuiltElements, EdgeData, NodeData } from './elements.js';
 import { clusterPositions, fitPositions } from './cluster-layout.js';
-import { isBig, layoutOptions } from './layout.js';
+import { isBig, layoutOptions, layoutTier, type LayoutTier } from './layout.js';
 import { mapStyle } from './style.js';
 
 cytoscape.use(fcose);
@@ -28,6 +28,7 @@ export interface DrawStats {
   /** Adding the elements (style included) and laying them out, ms. */
   addMs: number;
   layoutMs: number;
+  layout: LayoutTier;
   big: boolean;
 }
 
@@ -104,8 +105,9 @@ export class MapView {
     const t0 = performance.now();
     const cy = this.cy && this.big === big ? this.cy : this.create(big);
     this.positions.clear();
-    // Big maps are laid out before their elements are added (see cluster-layout.ts).
-    const placed = big ? clusterPositions(els.nodes, els.edges) : null;
+    // The cluster layout runs before the elements are added (see cluster-layout.ts).
+    const tier = layoutTier(els.nodes.length, els.edges.length);
+    const placed = tier === 'cluster' ? clusterPositions(els.nodes, els.edges) : null;
     const nodes = placed ? els.nodes.map((n) => ({ ...n, position: placed.get(n.data.id as string) })) : els.nodes;
     const t1 = performance.now();
     // One batch: the renderer hears of the 12,000 elements of a big map once, not one by one.
@@ -118,11 +120,11 @@ export class MapView {
       cy.resize(); // the summary below the map may have changed its height
       fitPositions(cy, [...placed.values()], 30);
     }
-    else if (els.nodes.length) cy.layout(layoutOptions(els.nodes.length, els.edges.length) as unknown as LayoutOptions).run();
+    else if (els.nodes.length && tier !== 'cluster') cy.layout(layoutOptions(tier) as unknown as LayoutOptions).run();
     const t3 = performance.now();
     cy.nodes().forEach((n) => this.remember(n));
     if (this.arrows || cy.zoom() >= ARROW_ZOOM) this.syncArrows(true);
-    return { nodes: els.nodes.length, edges: els.edges.length, addMs: t2 - t1, layoutMs: t1 - t0 + (t3 - t2), big };
+    return { nodes: els.nodes.length, edges: els.edges.length, addMs: t2 - t1, layoutMs: t1 - t0 + (t3 - t2), layout: tier, big };
   }
 
   /**
