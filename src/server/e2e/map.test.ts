@@ -340,6 +340,10 @@ describe('map page (headless Chromium, real app, DuckDB store)', { skip }, () =>
     const csv = parseCsv(await download('csv'), { columns: true }) as Array<Record<string, string>>;
     assert.equal(csv.length, drawn.edges);
     assert.match(await download('mermaid'), /^flowchart /);
+    const svg = await download('svg');
+    assert.match(svg, /<svg[\s>]/);
+    assert.ok(svg.includes('192.168.1.240'), 'the SVG draws the filtered map');
+    assert.ok(!svg.includes('192.168.1.151'), 'without the excluded host');
     const formats = await page.$$eval('#exports a', (as) => as.map((a) => a.getAttribute('data-format')));
     assert.ok(formats.length >= 10, formats.join(','));
   });
