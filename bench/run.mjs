@@ -6,6 +6,7 @@
 //   node bench/run.mjs --sections flowmap,softflowd,argus,decode,stores
 //   BENCH_RECORDS=10000000 node bench/run.mjs --sections stores   # the stores section at 10 M records
 //   node bench/run.mjs --sections layout --layout-sizes 50,300,1000   # diagram layout time by map size
+//   node bench/run.mjs --sections web   # the web map at 2,000 hosts / 10,000 edges in headless Chromium
 import { ensureCapture } from './gen.mjs';
 import { fmt, printTable } from './lib.mjs';
 import { flowmapIngest } from './flowmap.mjs';
@@ -16,6 +17,7 @@ import { layoutBench } from './layout.mjs';
 import { exportDecode } from './export-decode.mjs';
 import { sinkNames, sinkOnly } from './names.mjs';
 import { collect } from './collect.mjs';
+import { printWebScale, webScaleBench } from './web-scale.mjs';
 
 /** Sections by key; a later stage adds its own module here. */
 const SECTIONS = { flowmap: flowmapIngest, softflowd, argus, decode: decodeOnly, sink: sinkOnly, names: sinkNames, 'export-decode': exportDecode, collect };
@@ -34,10 +36,12 @@ const params = {
 };
 const reps = Number(arg('reps', 'BENCH_REPS', 3));
 const allKeys = String(arg('sections', 'BENCH_SECTIONS', 'flowmap,softflowd,argus,decode,export-decode,collect,stores,layout')).split(',').filter(Boolean);
-// `stores` times flow records in each backend and `layout` diagram layouts, not a capture: they run after the capture sections.
+// `stores` times flow records in each backend, `layout` diagram layouts and `web` the map page, not a
+// capture: they run after the capture sections.
 const withStores = allKeys.includes('stores');
 const withLayout = allKeys.includes('layout');
-const keys = allKeys.filter((k) => k !== 'stores' && k !== 'layout');
+const withWeb = allKeys.includes('web');
+const keys = allKeys.filter((k) => k !== 'stores' && k !== 'layout' && k !== 'web');
 const records = Number(arg('records', 'BENCH_RECORDS', 1_000_000));
 const layoutSizes = String(arg('layout-sizes', 'BENCH_LAYOUT_SIZES', '50,150,300,1000')).split(',').map(Number).filter((n) => n > 0);
 
@@ -46,6 +50,7 @@ const log = (s) => process.stderr.write(s + '\n');
 if (keys.length === 0) {
   if (withStores) await storesBench({ count: records, reps, log });
   if (withLayout) await layoutBench({ sizes: layoutSizes, reps, log });
+  if (withWeb) printWebScale(await webScaleBench({ reps, log }));
   process.exit(0);
 }
 
@@ -121,3 +126,4 @@ process.stdout.write(
 
 if (withStores) await storesBench({ count: records, reps, log });
 if (withLayout) await layoutBench({ sizes: layoutSizes, reps, log });
+if (withWeb) printWebScale(await webScaleBench({ reps, log }));

@@ -1,0 +1,59 @@
+/** The detail panel of one host: names, totals, services it offers, its clients, what it depends on. */
+import type { EdgeRow, HostDetail, ServiceRow } from '../../../src/server/api-types.js';
+import { bytesEl, h, linkButton, num, when } from '../dom.js';
+import type { Nav } from '../nav.js';
+import { renderTable, type Col } from '../table.js';
+import { trafficChart } from './chart.js';
+
+const svc = (r: { port: number; proto: string; service: string | null }): string => (r.service ? `${r.service} ${r.port}/${r.proto}` : `${r.port}/${r.proto}`);
+
+function edgeCols(side: 'client' | 'server', nav: Nav): Col<EdgeRow>[] {
+  return [
+    { key: side, header: side, kind: 'text', value: (r) => r[side], cell: (r) => linkButton(r[side], 'Show on the map', () => nav.focusNode(r[side])) },
+    { key: 'service', header: 'service', kind: 'text', value: svc, cell: (r) => linkButton(svc(r), 'Show this dependency on the map', () => nav.focusEdge(r)) },
+    { key: 'bytes_c2s', header: '→', kind: 'bytes', value: (r) => r.bytes_c2s },
+    { key: 'bytes_s2c', header: '←', kind: 'bytes', value: (r) => r.bytes_s2c },
+    { key: 'bytes', header: 'bytes', kind: 'bytes', value: (r) => r.bytes },
+    { key: 'connections', header: 'conns', kind: 'number', value: (r) => r.connections },
+  ];
+}
+
+const serviceCols: Col<ServiceRow>[] = [
+  { key: 'service', header: 'service', kind: 'text', value: svc },
+  { key: 'clients', header: 'clients', kind: 'number', value: (r) => r.clients },
+  { key: 'bytes', header: 'bytes', kind: 'bytes', value: (r) => r.bytes },
+  { key: 'connections', header: 'conns', kind: 'number', value: (r) => r.connections },
+];
+
+export function hostPanel(d: HostDetail, nav: Nav, width: number): HTMLElement {
+  const box = h('div', { class: 'detail', 'data-testid': 'host-detail' });
+  box.append(h('h2', {}, h('span', { 'data-testid': 'title' }, d.name ?? d.address)));
+  if (d.name) box.append(h('div', { class: 'mono', 'data-testid': 'address' }, d.address));
+  if (d.group) box.append(h('div', { class: 'muted' }, 'group ', h('b', {}, d.group)));
+  if (d.names.length) {
+    const ul = h('ul', { class: 'names', 'data-testid': 'names' });
+    for (const n of d.names) ul.append(h('li', { title: `seen ${when(n.first_seen)} – ${when(n.last_seen)} UTC` }, h('span', { class: 'name' }, n.name), ' ', h('span', { class: 'src' }, n.source)));
+    box.append(h('h3', {}, 'Names'), ul);
+  }
+  const t = d.totals;
+  if (!t) box.append(h('p', { class: 'muted' }, 'No traffic in this window.'));
+  else {
+    const dl = h('dl', { class: 'totals', 'data-testid': 'totals' });
+    const row = (k: string, v: Node | string, testId: string): void => {
+      dl.append(h('dt', {}, k), h('dd', { 'data-testid': testId }, v));
+    };
+    row('sent', bytesEl(t.bytes_sent), 'bytes_sent');
+    row('received', bytesEl(t.bytes_received), 'bytes_received');
+    row('total', bytesEl(t.bytes), 'bytes');
+    row('packets', num(t.packets), 'packets');
+    row('peers', num(t.peers), 'peers');
+    row('connections', num(t.connections), 'connections');
+    row('seen', `${when(t.first_seen)} – ${when(t.last_seen)} UTC`, 'seen');
+    box.append(dl);
+  }
+  box.append(trafficChart(d.series, { out: 'sent', in: 'received' }, width));
+  if (d.services.length) box.append(h('h3', {}, 'Services offered'), renderTable(d.services, serviceCols, { testId: 'services' }));
+  box.append(h('h3', {}, `Clients (${d.clients.length})`), renderTable(d.clients, edgeCols('client', nav), { testId: 'clients' }));
+  box.append(h('h3', {}, `Depends on (${d.dependsOn.length})`), renderTable(d.dependsOn, edgeCols('server', nav), { testId: 'depends-on' }));
+  return box;
+}

@@ -1,0 +1,90 @@
+/** The Tables tab: top edges, talkers and services under the page's filters, sortable, linked to the map. */
+import type { EdgeRow, ServiceRow, TalkerRow, TopResponse } from '../../../src/server/api-types.js';
+import { getJson } from '../api.js';
+import { h, linkButton } from '../dom.js';
+import type { Nav } from '../nav.js';
+import type { TableKind } from '../state.js';
+import { renderTable, type Col } from '../table.js';
+
+/** Rows fetched per table. */
+export const TABLE_LIMIT = 200;
+
+const svc = (r: { port: number; proto: string; service: string | null }): string => (r.service ? `${r.service} ${r.port}/${r.proto}` : `${r.port}/${r.proto}`);
+
+function edgeCols(nav: Nav): Col<EdgeRow>[] {
+  return [
+    { key: 'client', header: 'client', kind: 'text', value: (r) => r.client, cell: (r) => linkButton(r.client, 'Show on the map', () => nav.focusNode(r.client)) },
+    { key: 'server', header: 'server', kind: 'text', value: (r) => r.server, cell: (r) => linkButton(r.server, 'Show on the map', () => nav.focusNode(r.server)) },
+    { key: 'service', header: 'service', kind: 'text', value: svc, cell: (r) => linkButton(svc(r), 'Show this dependency on the map', () => nav.focusEdge(r)) },
+    { key: 'bytes_c2s', header: 'bytes →', kind: 'bytes', value: (r) => r.bytes_c2s },
+    { key: 'bytes_s2c', header: 'bytes ←', kind: 'bytes', value: (r) => r.bytes_s2c },
+    { key: 'bytes', header: 'bytes', kind: 'bytes', value: (r) => r.bytes },
+    { key: 'packets', header: 'packets', kind: 'number', value: (r) => r.packets },
+    { key: 'connections', header: 'connections', kind: 'number', value: (r) => r.connections },
+    { key: 'first_seen', header: 'first seen', kind: 'time', value: (r) => r.first_seen },
+    { key: 'last_seen', header: 'last seen', kind: 'time', value: (r) => r.last_seen },
+  ];
+}
+
+function talkerCols(nav: Nav): Col<TalkerRow>[] {
+  return [
+    { key: 'host', header: 'host', kind: 'text', value: (r) => r.host, cell: (r) => linkButton(r.host, 'Show on the map', () => nav.focusNode(r.host)) },
+    { key: 'bytes_sent', header: 'sent', kind: 'bytes', value: (r) => r.bytes_sent },
+    { key: 'bytes_received', header: 'received', kind: 'bytes', value: (r) => r.bytes_received },
+    { key: 'bytes', header: 'bytes', kind: 'bytes', value: (r) => r.bytes },
+    { key: 'packets', header: 'packets', kind: 'number', value: (r) => r.packets },
+    { key: 'peers', header: 'peers', kind: 'number', value: (r) => r.peers },
+    { key: 'connections', header: 'connections', kind: 'number', value: (r) => r.connections },
+    { key: 'first_seen', header: 'first seen', kind: 'time', value: (r) => r.first_seen },
+    { key: 'last_seen', header: 'last seen', kind: 'time', value: (r) => r.last_seen },
+  ];
+}
+
+function serviceCols(onService: (s: string) => void): Col<ServiceRow>[] {
+  return [
+    { key: 'service', header: 'service', kind: 'text', value: svc, cell: (r) => linkButton(svc(r), 'Map only this service', () => onService(`${r.port}/${r.proto}`)) },
+    { key: 'port', header: 'port', kind: 'number', value: (r) => r.port },
+    { key: 'proto', header: 'proto', kind: 'text', value: (r) => r.proto },
+    { key: 'servers', header: 'servers', kind: 'number', value: (r) => r.servers },
+    { key: 'clients', header: 'clients', kind: 'number', value: (r) => r.clients },
+    { key: 'bytes_c2s', header: 'bytes →', kind: 'bytes', value: (r) => r.bytes_c2s },
+    { key: 'bytes_s2c', header: 'bytes ←', kind: 'bytes', value: (r) => r.bytes_s2c },
+    { key: 'bytes', header: 'bytes', kind: 'bytes', value: (r) => r.bytes },
+    { key: 'packets', header: 'packets', kind: 'number', value: (r) => r.packets },
+    { key: 'connections', header: 'connections', kind: 'number', value: (r) => r.connections },
+    { key: 'first_seen', header: 'first seen', kind: 'time', value: (r) => r.first_seen },
+    { key: 'last_seen', header: 'last seen', kind: 'time', value: (r) => r.last_seen },
+  ];
+}
+
+export interface TablesArgs {
+  kind: TableKind;
+  params: URLSearchParams;
+  sort: string;
+  nav: Nav;
+  onSort: (sort: string) => void;
+  onService: (service: string) => void;
+  signal?: AbortSignal;
+}
+
+export async function renderTables(into: HTMLElement, a: TablesArgs): Promise<void> {
+  const q = new URLSearchParams(a.params);
+  q.set('limit', String(TABLE_LIMIT));
+  const note = (n: number): HTMLElement => h('p', { class: 'muted small' }, n >= TABLE_LIMIT ? `the ${TABLE_LIMIT} heaviest by bytes, sorted here` : `${n} rows`);
+  let table: HTMLElement;
+  let count: number;
+  if (a.kind === 'edges') {
+    const r = await getJson<TopResponse<EdgeRow>>('/api/v1/top/edges', q, a.signal);
+    table = renderTable(r.rows, edgeCols(a.nav), { sort: a.sort, onSort: a.onSort, testId: 'top-edges' });
+    count = r.rows.length;
+  } else if (a.kind === 'talkers') {
+    const r = await getJson<TopResponse<TalkerRow>>('/api/v1/top/talkers', q, a.signal);
+    table = renderTable(r.rows, talkerCols(a.nav), { sort: a.sort, onSort: a.onSort, testId: 'top-talkers' });
+    count = r.rows.length;
+  } else {
+    const r = await getJson<TopResponse<ServiceRow>>('/api/v1/top/services', q, a.signal);
+    table = renderTable(r.rows, serviceCols(a.onService), { sort: a.sort, onSort: a.onSort, testId: 'top-services' });
+    count = r.rows.length;
+  }
+  into.replaceChildren(note(count), table);
+}
