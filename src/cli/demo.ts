@@ -5,12 +5,14 @@ import { parseFilter } from '../filter/parse.js';
 import type { Column, Row } from '../query/format.js';
 import { UsageError } from '../util/errors.js';
 import { cliContext, withStore } from './context.js';
-import { action } from './exit.js';
+import { EXIT_OK, action } from './exit.js';
 import { ingestFiles } from './ingest.js';
 
 interface DemoOptions {
   packets: string;
   capture: string;
+  serve: boolean;
+  port: string;
 }
 
 const DEMO_DB = 'flowmap-demo.duckdb';
@@ -18,9 +20,11 @@ const DEMO_DB = 'flowmap-demo.duckdb';
 export function registerDemo(program: Command): void {
   program
     .command('demo')
-    .description(`generate a lab capture, ingest it into ${DEMO_DB}, show the top dependencies`)
+    .description(`generate a lab capture, ingest it into ${DEMO_DB}, show the top dependencies, then serve the map page`)
     .option('--packets <n>', 'packets in the generated capture', '200000')
     .option('--capture <file>', 'where to write the generated capture', 'flowmap-demo.pcap')
+    .option('--port <port>', 'HTTP port of the map page (0 picks a free one)', '3000')
+    .option('--no-serve', 'stop after the tables instead of serving the map page')
     .action(
       action(async (opts: DemoOptions, cmd: Command) => {
         const packets = Number(opts.packets);
@@ -59,6 +63,10 @@ export function registerDemo(program: Command): void {
         out.write('\nTop services (all traffic):\n  flowmap top --by services\n\n');
         out.write(formatTable(services, TOP_COLUMNS.services as Column<Row>[], { tty }));
         out.write(`\nThe flows are in ${ctx.dbSpec}; ask more with: flowmap top --db ${ctx.dbSpec} --help\n`);
+        if (!opts.serve) return EXIT_OK;
+        out.write(`The map page follows (flowmap --db ${ctx.dbSpec} serve); Ctrl-C stops it.\n\n`);
+        const { runServe } = await import('./serve.js');
+        return runServe(ctx, { port: opts.port, collectListen: '127.0.0.1', snaplen: '256' });
       }),
     );
 }

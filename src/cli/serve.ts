@@ -7,12 +7,12 @@ import type { ListenSpec } from '../pipeline/collect.js';
 import { UsageError } from '../util/errors.js';
 import { announceListening, DEFAULT_COLLECT_PORTS, listenSpecs, statusLine } from './collect.js';
 import { parseSnaplen, reportCapture, startCapture, type RunningCapture } from './capture.js';
-import { cliContext, withStore } from './context.js';
+import { cliContext, withStore, type CliContext } from './context.js';
 import { EXIT_OK, action, say } from './exit.js';
 import { exportPipelineContext } from './export-pipeline.js';
 import { stopOnSignals } from './signals.js';
 
-interface ServeOptions {
+export interface ServeOptions {
   port?: string;
   listen?: string;
   token?: string;
@@ -55,92 +55,92 @@ export function registerServe(program: Command): void {
         'API: /api/v1/openapi.json describes every endpoint.\n\n' +
         'SIGINT/SIGTERM stores what the collectors accepted, closes the store and stops.',
     )
-    .action(
-      action(async (opts: ServeOptions, cmd: Command) => {
-        const ctx = await cliContext(cmd);
-        const serve = ctx.config.serve;
-        const port = opts.port === undefined ? (serve.port ?? DEFAULT_PORT) : parsePort(opts.port, '--port');
-        const listen = opts.listen ?? serve.listen ?? DEFAULT_LISTEN;
-        if (isIP(listen) === 0) throw new UsageError(`--listen: ${listen} is not an IPv4 or IPv6 address`);
-        const token = opts.token ?? (process.env.FLOWMAP_TOKEN ? process.env.FLOWMAP_TOKEN : undefined) ?? serve.token;
-        if (token !== undefined && !TOKEN_PATTERN.test(token)) throw new UsageError(`--token: expected ${TOKEN_RULE}`);
-        const { isLoopback, startServer } = await import('../server/server.js');
-        if (!isLoopback(listen) && token === undefined) {
-          throw new UsageError(`--listen ${listen}: serving beyond this machine needs a token: --token T, FLOWMAP_TOKEN or serve.token in the config (${TOKEN_RULE})`);
-        }
-        const collectors = collectorSpecs(opts);
-        if (isIP(opts.collectListen) === 0) throw new UsageError(`--collect-listen: ${opts.collectListen} is not an IPv4 or IPv6 address`);
-        if (opts.bpf !== undefined && opts.capture === undefined) throw new UsageError('--bpf filters --capture: add --capture IFACE');
-        const snaplen = parseSnaplen(opts.snaplen);
-        const live = collectors.length > 0 || opts.capture !== undefined;
-        const [{ apiDeps }, { LiveBus, ObservedStore }] = await Promise.all([import('../server/deps.js'), import('../server/live.js')]);
+    .action(action(async (opts: ServeOptions, cmd: Command) => runServe(await cliContext(cmd), opts)));
+}
 
-        // One store for queries and collection, open only while used (shared): `flowmap top` and
-        // other readers can use the file meanwhile. Read-only when nothing is collected here.
-        return withStore(
-          ctx,
-          async (store, ready) => {
-            await ready;
-            const bus = new LiveBus();
-            const observed = new ObservedStore(store, bus);
-            const deps = apiDeps({ store: observed, spec: ctx.dbSpec, config: ctx.config, services: ctx.services, version: version(), bus });
-            const server = await startServer(deps, { port, listen, token });
-            const stop = new AbortController();
-            const release = stopOnSignals(() => stop.abort(), live ? 'stopping, storing the flows seen so far' : 'stopping');
-            const sources: Array<Promise<void>> = [];
-            const names: string[] = [];
-            let capture: RunningCapture | undefined;
-            try {
-              say(`serving ${server.url} (store ${deps.storeInfo.display}${token === undefined ? '' : '; token required: open /?token=TOKEN once, or send Authorization: Bearer TOKEN'})`);
-              if (collectors.length > 0) {
-                const [{ collectLive }, { createDecoders }, { RECV_BUFFER_BYTES }] = await Promise.all([
-                  import('../pipeline/collect.js'),
-                  import('../sources/collector/decoders.js'),
-                  import('../sources/collector/udp.js'),
-                ]);
-                let listening!: () => void;
-                const up = new Promise<void>((resolve) => (listening = resolve));
-                const run = collectLive(exportPipelineContext(ctx, observed, 'collect', createDecoders), {
-                  address: opts.collectListen,
-                  listen: collectors,
-                  signal: stop.signal,
-                  onListening: (ls) => {
-                    announceListening(opts.collectListen, ls, RECV_BUFFER_BYTES);
-                    names.push(...ls.map((l) => `${l.kind} ${l.port}/udp`));
-                    listening();
-                  },
-                }).then((summary) => say(statusLine(summary)));
-                sources.push(run);
-                // A port in use fails here, before the page says it is live.
-                await Promise.race([up, run]);
-              }
-              if (opts.capture !== undefined) {
-                capture = await startCapture(ctx, observed, ready, { iface: opts.capture, bpf: opts.bpf, snaplen });
-                const running = capture;
-                stop.signal.addEventListener('abort', () => running.stop(), { once: true });
-                sources.push(running.result.then(({ summary, done }) => reportCapture(summary, done)));
-                names.push(`capture ${opts.capture}`);
-              }
-              if (live) bus.info = { sources: names, startedAt: new Date().toISOString() };
-              if (opts.open) openBrowser(token === undefined ? server.url : `${server.url}?token=${token}`);
-              // Until a signal, or until a source fails (tcpdump missing, the store failing...).
-              const stopped = new Promise<void>((resolve) => stop.signal.addEventListener('abort', () => resolve(), { once: true }));
-              await Promise.race([stopped, ...sources.map((s) => s.then(() => stopped))]);
-              // Collectors store what they accepted before their promises settle.
-              await Promise.all(sources);
-            } finally {
-              stop.abort();
-              capture?.stop();
-              await Promise.allSettled(sources);
-              release();
-              await server.close();
-            }
-            return EXIT_OK;
-          },
-          { worker: true, shared: true, readOnly: !live },
-        );
-      }),
-    );
+/** `flowmap serve` with its options parsed (the demo ends here too). */
+export async function runServe(ctx: CliContext, opts: ServeOptions): Promise<number> {
+  const serve = ctx.config.serve;
+  const port = opts.port === undefined ? (serve.port ?? DEFAULT_PORT) : parsePort(opts.port, '--port');
+  const listen = opts.listen ?? serve.listen ?? DEFAULT_LISTEN;
+  if (isIP(listen) === 0) throw new UsageError(`--listen: ${listen} is not an IPv4 or IPv6 address`);
+  const token = opts.token ?? (process.env.FLOWMAP_TOKEN ? process.env.FLOWMAP_TOKEN : undefined) ?? serve.token;
+  if (token !== undefined && !TOKEN_PATTERN.test(token)) throw new UsageError(`--token: expected ${TOKEN_RULE}`);
+  const { isLoopback, startServer } = await import('../server/server.js');
+  if (!isLoopback(listen) && token === undefined) {
+    throw new UsageError(`--listen ${listen}: serving beyond this machine needs a token: --token T, FLOWMAP_TOKEN or serve.token in the config (${TOKEN_RULE})`);
+  }
+  const collectors = collectorSpecs(opts);
+  if (isIP(opts.collectListen) === 0) throw new UsageError(`--collect-listen: ${opts.collectListen} is not an IPv4 or IPv6 address`);
+  if (opts.bpf !== undefined && opts.capture === undefined) throw new UsageError('--bpf filters --capture: add --capture IFACE');
+  const snaplen = parseSnaplen(opts.snaplen);
+  const live = collectors.length > 0 || opts.capture !== undefined;
+  const [{ apiDeps }, { LiveBus, ObservedStore }] = await Promise.all([import('../server/deps.js'), import('../server/live.js')]);
+
+  // One store for queries and collection, open only while used (shared): `flowmap top` and
+  // other readers can use the file meanwhile. Read-only when nothing is collected here.
+  return withStore(
+    ctx,
+    async (store, ready) => {
+      await ready;
+      const bus = new LiveBus();
+      const observed = new ObservedStore(store, bus);
+      const deps = apiDeps({ store: observed, spec: ctx.dbSpec, config: ctx.config, services: ctx.services, version: version(), bus });
+      const server = await startServer(deps, { port, listen, token });
+      const stop = new AbortController();
+      const release = stopOnSignals(() => stop.abort(), live ? 'stopping, storing the flows seen so far' : 'stopping');
+      const sources: Array<Promise<void>> = [];
+      const names: string[] = [];
+      let capture: RunningCapture | undefined;
+      try {
+        say(`serving ${server.url} (store ${deps.storeInfo.display}${token === undefined ? '' : '; token required: open /?token=TOKEN once, or send Authorization: Bearer TOKEN'})`);
+        if (collectors.length > 0) {
+          const [{ collectLive }, { createDecoders }, { RECV_BUFFER_BYTES }] = await Promise.all([
+            import('../pipeline/collect.js'),
+            import('../sources/collector/decoders.js'),
+            import('../sources/collector/udp.js'),
+          ]);
+          let listening!: () => void;
+          const up = new Promise<void>((resolve) => (listening = resolve));
+          const run = collectLive(exportPipelineContext(ctx, observed, 'collect', createDecoders), {
+            address: opts.collectListen,
+            listen: collectors,
+            signal: stop.signal,
+            onListening: (ls) => {
+              announceListening(opts.collectListen, ls, RECV_BUFFER_BYTES);
+              names.push(...ls.map((l) => `${l.kind} ${l.port}/udp`));
+              listening();
+            },
+          }).then((summary) => say(statusLine(summary)));
+          sources.push(run);
+          // A port in use fails here, before the page says it is live.
+          await Promise.race([up, run]);
+        }
+        if (opts.capture !== undefined) {
+          capture = await startCapture(ctx, observed, ready, { iface: opts.capture, bpf: opts.bpf, snaplen });
+          const running = capture;
+          stop.signal.addEventListener('abort', () => running.stop(), { once: true });
+          sources.push(running.result.then(({ summary, done }) => reportCapture(summary, done)));
+          names.push(`capture ${opts.capture}`);
+        }
+        if (live) bus.info = { sources: names, startedAt: new Date().toISOString() };
+        if (opts.open) openBrowser(token === undefined ? server.url : `${server.url}?token=${token}`);
+        // Until a signal, or until a source fails (tcpdump missing, the store failing...).
+        const stopped = new Promise<void>((resolve) => stop.signal.addEventListener('abort', () => resolve(), { once: true }));
+        await Promise.race([stopped, ...sources.map((s) => s.then(() => stopped))]);
+        // Collectors store what they accepted before their promises settle.
+        await Promise.all(sources);
+      } finally {
+        stop.abort();
+        capture?.stop();
+        await Promise.allSettled(sources);
+        release();
+        await server.close();
+      }
+      return EXIT_OK;
+    },
+    { worker: true, shared: true, readOnly: !live },
+  );
 }
 
 function parsePort(text: string, what: string): number {

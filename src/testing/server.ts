@@ -97,15 +97,21 @@ export interface RunningServe {
 
 /** `flowmap --db DB serve --port 0 ...args` as a child process, once it serves (and collects). */
 export function startServe(db: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<RunningServe> {
-  const collecting = args.some((a) => ['--netflow', '--ipfix', '--sflow'].includes(a));
-  const child = spawn(process.execPath, [CLI, '--db', db, 'serve', '--port', '0', ...args], {
-    env: { ...process.env, FLOWMAP_DB: '', FLOWMAP_CONFIG: '', FLOWMAP_TOKEN: '', ...env },
+  return startServing(['--db', db, 'serve', '--port', '0', ...args], { env });
+}
+
+/** Any flowmap command line that ends up serving (serve, demo), once it serves (and collects). */
+export function startServing(argv: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {}): Promise<RunningServe> {
+  const collecting = argv.some((a) => ['--netflow', '--ipfix', '--sflow'].includes(a));
+  const child = spawn(process.execPath, [CLI, ...argv], {
+    env: { ...process.env, FLOWMAP_DB: '', FLOWMAP_CONFIG: '', FLOWMAP_TOKEN: '', ...opts.env },
+    cwd: opts.cwd,
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${stderr}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`serve did not start:\n${stderr}`)), opts.timeoutMs ?? 30_000);
     let done = false;
     child.stderr.on('data', (d: Buffer) => {
       stderr += d.toString();
