@@ -87,7 +87,7 @@ test('big maps: cheaper layout settings, said on stderr; small maps: none', { ti
   // The demo's store holds more dependencies than the lab above (over 150 with --top 0).
   const demoDir = join(dir, 'demo');
   mkdirSync(demoDir);
-  assert.equal(runCli(['demo'], { cwd: demoDir }).code, 0);
+  assert.equal(runCli(['demo', '--no-serve'], { cwd: demoDir }).code, 0);
   const seen: number[] = [];
   for (const top of ['0', '20']) {
     const r = runCli(['--db', join(demoDir, 'flowmap-demo.duckdb'), 'export', '-f', 'svg', '-o', join(dir, `all-${top}.svg`), '--top', top]);
