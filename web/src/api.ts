@@ -12,9 +12,22 @@ export class ApiFailure extends Error {
   }
 }
 
+/** Requests started before the page's code had loaded (prefetch), by URL; each is used once. */
+const early = new Map<string, Promise<Response>>();
+
+const urlOf = (path: string, params?: URLSearchParams): string => (params && [...params.keys()].length ? `${path}?${params.toString()}` : path);
+
+/** Start a GET now; the first getJson of the same URL takes its answer instead of asking again. */
+export function prefetch(path: string, params?: URLSearchParams): void {
+  const url = urlOf(path, params);
+  early.set(url, fetch(url, { headers: { accept: 'application/json' } }));
+}
+
 export async function getJson<T>(path: string, params?: URLSearchParams, signal?: AbortSignal): Promise<T> {
-  const qs = params && [...params.keys()].length ? `?${params.toString()}` : '';
-  const res = await fetch(`${path}${qs}`, { headers: { accept: 'application/json' }, signal });
+  const url = urlOf(path, params);
+  const pending = early.get(url);
+  early.delete(url);
+  const res = await (pending ?? fetch(url, { headers: { accept: 'application/json' }, signal }));
   if (!res.ok) {
     let message = `${res.status} ${res.statusText}`;
     try {

@@ -106,12 +106,13 @@ export class App implements Nav {
     } catch (e) {
       this.controls.showError(`cannot reach the flowmap server: ${e instanceof Error ? e.message : String(e)}`);
     }
+    await early;
+    await this.render();
+    // Service suggestions after the map: the server answers the graph first.
     getJson<TopServicesResponse>('/api/v1/top/services', new URLSearchParams({ limit: '200' })).then(
       (r) => this.controls.setServices(r.rows),
       () => undefined,
     );
-    await early;
-    await this.render();
   }
 
   /** A user action: new state, one history entry, redraw what changed. */

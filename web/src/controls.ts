@@ -2,7 +2,7 @@
 import type { DepGraph, ServiceRow } from '../../src/server/api-types.js';
 import { parseService } from './api.js';
 import { byId, h } from './dom.js';
-import { PRESETS, type ViewState } from './state.js';
+import { DEFAULT_TOP, PRESETS, type ViewState } from './state.js';
 
 const input = (id: string): HTMLInputElement => byId<HTMLInputElement>(id);
 
@@ -87,7 +87,7 @@ export class Controls {
       service,
       minBytes: input('minBytes').value.trim(),
       groupBy: byId<HTMLSelectElement>('groupBy').value,
-      top: topText === '' ? 500 : Number(topText),
+      top: topText === '' ? DEFAULT_TOP : Number(topText),
     };
   }
 

@@ -60,8 +60,8 @@ export function mapStyle(big: boolean): StylesheetJson {
       selector: 'edge',
       style: big
         ? {
-            'curve-style': 'haystack',
-            'haystack-radius': 0,
+            // curve-style 'haystack' (radius 0) is Cytoscape's default: left unset, 10,000 edges
+            // parse two properties fewer.
             width: 'data(width)',
             'line-color': 'data(color)',
             opacity: 0.55,

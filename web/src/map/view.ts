@@ -119,8 +119,7 @@ export class MapView {
     if (placed) {
       cy.resize(); // the summary below the map may have changed its height
       fitPositions(cy, [...placed.values()], 30);
-    }
-    else if (els.nodes.length && tier !== 'cluster') cy.layout(layoutOptions(tier) as unknown as LayoutOptions).run();
+    } else if (els.nodes.length && tier !== 'cluster') cy.layout(layoutOptions(tier) as unknown as LayoutOptions).run();
     const t3 = performance.now();
     cy.nodes().forEach((n) => this.remember(n));
     if (this.arrows || cy.zoom() >= ARROW_ZOOM) this.syncArrows(true);
