@@ -9,7 +9,7 @@ import type { EdgeRow } from '../store/store.js';
 import { UsageError } from '../util/errors.js';
 import { tryParseIp } from '../util/ip.js';
 import type { GroupRules } from './groups.js';
-import type { DepGraph, GraphEdge, GraphGroup, GraphNode, NodeKind } from './model.js';
+import { addTraffic, type DepGraph, type GraphEdge, type GraphGroup, type GraphNode, type NodeKind } from './model.js';
 
 export type GroupBy = { kind: 'host' } | { kind: 'group' } | { kind: 'subnet'; v4: number; v6: number };
 
@@ -82,7 +82,7 @@ export function buildGraph(rows: readonly EdgeRow[], opts: BuildOptions): DepGra
     const dst = keyOf(r.server);
     const k = `${src}\u0001${dst}\u0001${r.port}\u0001${r.proto}`;
     const a = aggs.get(k);
-    if (a) addInto(a, r);
+    if (a) addTraffic(a, r);
     else aggs.set(k, { src, dst, port: r.port, proto: r.proto, service: r.service, bytes_c2s: r.bytes_c2s, bytes_s2c: r.bytes_s2c, bytes: r.bytes, packets: r.packets, connections: r.connections, first_seen: r.first_seen, last_seen: r.last_seen });
   }
   const sorted = [...aggs.values()].sort((a, b) => b.bytes - a.bytes || cmp(a.src, b.src) || cmp(a.dst, b.dst) || a.port - b.port || cmp(a.proto, b.proto));
@@ -108,7 +108,7 @@ export function buildGraph(rows: readonly EdgeRow[], opts: BuildOptions): DepGra
       const k = `${src}\u0001${dst}`;
       counts.set(k, (counts.get(k) ?? 0) + 1);
       const a = folded.get(k);
-      if (a) addInto(a, e);
+      if (a) addTraffic(a, e);
       else folded.set(k, { ...e, src, dst, port: 0, proto: 'various' });
     }
     for (const [k, a] of folded) a.service = `${counts.get(k)} more`;
@@ -255,15 +255,6 @@ function subnetOf(addr: string, g: { v4: number; v6: number }): string {
   return rangeOf(w, v4 ? 96 + g.v4 : g.v6).text + (v4 ? (g.v4 === 32 ? '/32' : '') : g.v6 === 128 ? '/128' : '');
 }
 
-function addInto(a: Agg, r: Omit<Agg, 'src' | 'dst'> | EdgeRow): void {
-  a.bytes_c2s += r.bytes_c2s;
-  a.bytes_s2c += r.bytes_s2c;
-  a.bytes += r.bytes;
-  a.packets += r.packets;
-  a.connections += r.connections;
-  if (r.first_seen < a.first_seen) a.first_seen = r.first_seen;
-  if (r.last_seen > a.last_seen) a.last_seen = r.last_seen;
-}
 
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;

@@ -72,6 +72,20 @@ export interface DepGraph {
   meta: GraphMeta;
 }
 
+/** The traffic figures of an edge, summed when edges are merged. */
+export type EdgeTraffic = Pick<GraphEdge, 'bytes_c2s' | 'bytes_s2c' | 'bytes' | 'packets' | 'connections' | 'first_seen' | 'last_seen'>;
+
+/** Add `r`'s traffic into `a` (grouping on the server, collapsing groups in the page). */
+export function addTraffic(a: EdgeTraffic, r: EdgeTraffic): void {
+  a.bytes_c2s += r.bytes_c2s;
+  a.bytes_s2c += r.bytes_s2c;
+  a.bytes += r.bytes;
+  a.packets += r.packets;
+  a.connections += r.connections;
+  if (r.first_seen < a.first_seen) a.first_seen = r.first_seen;
+  if (r.last_seen > a.last_seen) a.last_seen = r.last_seen;
+}
+
 /** `https 443/tcp`, `443/tcp`, or `other` for folded traffic. */
 export function serviceLabel(e: Pick<GraphEdge, 'port' | 'proto' | 'service'>): string {
   if (e.proto === 'various') return e.service ?? 'other';

@@ -5,7 +5,7 @@
  */
 import type { ElementDefinition } from 'cytoscape';
 import type { DepGraph, GraphEdge, GraphNode } from '../../../src/server/api-types.js';
-import { serviceLabel } from '../../../src/graph/model.js';
+import { addTraffic, serviceLabel } from '../../../src/graph/model.js';
 import { formatBytes } from '../../../src/util/bytes.js';
 import type { Palette } from './palette.js';
 
@@ -157,14 +157,7 @@ export function buildElements(g: DepGraph, collapsed: ReadonlySet<string>, palet
     else {
       cur.parts++;
       cur.folded = true;
-      const a = cur.e;
-      a.bytes_c2s += e.bytes_c2s;
-      a.bytes_s2c += e.bytes_s2c;
-      a.bytes += e.bytes;
-      a.packets += e.packets;
-      a.connections += e.connections;
-      if (e.first_seen < a.first_seen) a.first_seen = e.first_seen;
-      if (e.last_seen > a.last_seen) a.last_seen = e.last_seen;
+      addTraffic(cur.e, e);
     }
   }
   let min = Infinity;

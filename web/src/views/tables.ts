@@ -1,5 +1,6 @@
 /** The Tables tab: top edges, talkers and services under the page's filters, sortable, linked to the map. */
 import type { EdgeRow, ServiceRow, TalkerRow, TopResponse } from '../../../src/server/api-types.js';
+import { serviceLabel } from '../../../src/graph/model.js';
 import { getJson } from '../api.js';
 import { h, linkButton } from '../dom.js';
 import type { Nav } from '../nav.js';
@@ -9,13 +10,11 @@ import { renderTable, type Col } from '../table.js';
 /** Rows fetched per table. */
 export const TABLE_LIMIT = 200;
 
-const svc = (r: { port: number; proto: string; service: string | null }): string => (r.service ? `${r.service} ${r.port}/${r.proto}` : `${r.port}/${r.proto}`);
+const svc = serviceLabel;
 
-function edgeCols(nav: Nav): Col<EdgeRow>[] {
+/** The traffic columns edges and services share, in the CLI's order. */
+function trafficCols<R extends EdgeRow | ServiceRow>(): Col<R>[] {
   return [
-    { key: 'client', header: 'client', kind: 'text', value: (r) => r.client, cell: (r) => linkButton(r.client, 'Show on the map', () => nav.focusNode(r.client)) },
-    { key: 'server', header: 'server', kind: 'text', value: (r) => r.server, cell: (r) => linkButton(r.server, 'Show on the map', () => nav.focusNode(r.server)) },
-    { key: 'service', header: 'service', kind: 'text', value: svc, cell: (r) => linkButton(svc(r), 'Show this dependency on the map', () => nav.focusEdge(r)) },
     { key: 'bytes_c2s', header: 'bytes →', kind: 'bytes', value: (r) => r.bytes_c2s },
     { key: 'bytes_s2c', header: 'bytes ←', kind: 'bytes', value: (r) => r.bytes_s2c },
     { key: 'bytes', header: 'bytes', kind: 'bytes', value: (r) => r.bytes },
@@ -23,6 +22,15 @@ function edgeCols(nav: Nav): Col<EdgeRow>[] {
     { key: 'connections', header: 'connections', kind: 'number', value: (r) => r.connections },
     { key: 'first_seen', header: 'first seen', kind: 'time', value: (r) => r.first_seen },
     { key: 'last_seen', header: 'last seen', kind: 'time', value: (r) => r.last_seen },
+  ];
+}
+
+function edgeCols(nav: Nav): Col<EdgeRow>[] {
+  return [
+    { key: 'client', header: 'client', kind: 'text', value: (r) => r.client, cell: (r) => linkButton(r.client, 'Show on the map', () => nav.focusNode(r.client)) },
+    { key: 'server', header: 'server', kind: 'text', value: (r) => r.server, cell: (r) => linkButton(r.server, 'Show on the map', () => nav.focusNode(r.server)) },
+    { key: 'service', header: 'service', kind: 'text', value: svc, cell: (r) => linkButton(svc(r), 'Show this dependency on the map', () => nav.focusEdge(r)) },
+    ...trafficCols<EdgeRow>(),
   ];
 }
 
@@ -47,13 +55,7 @@ function serviceCols(onService: (s: string) => void): Col<ServiceRow>[] {
     { key: 'proto', header: 'proto', kind: 'text', value: (r) => r.proto },
     { key: 'servers', header: 'servers', kind: 'number', value: (r) => r.servers },
     { key: 'clients', header: 'clients', kind: 'number', value: (r) => r.clients },
-    { key: 'bytes_c2s', header: 'bytes →', kind: 'bytes', value: (r) => r.bytes_c2s },
-    { key: 'bytes_s2c', header: 'bytes ←', kind: 'bytes', value: (r) => r.bytes_s2c },
-    { key: 'bytes', header: 'bytes', kind: 'bytes', value: (r) => r.bytes },
-    { key: 'packets', header: 'packets', kind: 'number', value: (r) => r.packets },
-    { key: 'connections', header: 'connections', kind: 'number', value: (r) => r.connections },
-    { key: 'first_seen', header: 'first seen', kind: 'time', value: (r) => r.first_seen },
-    { key: 'last_seen', header: 'last seen', kind: 'time', value: (r) => r.last_seen },
+    ...trafficCols<ServiceRow>(),
   ];
 }
 
