@@ -13,10 +13,11 @@ import { createNetflowDecoder } from './index.js';
 import { readExportDatagrams, datagramsPcap, type CapturedDatagram } from '../../testing/exports.js';
 import { hasNfcapd, nfcapdFlows, unmatchedRows } from '../../testing/nfcapd.js';
 import { hasTshark } from '../../testing/tshark.js';
-import { corpusDir } from '../../testing/corpus-dir.js';
+import { corpusDir, corpusMissing } from '../../testing/corpus-dir.js';
 import { sorted, tsharkFieldValues } from '../../testing/tshark-exports.js';
 
 const DIR = corpusDir('exporters');
+const MISSING = corpusMissing(DIR);
 
 interface Group {
   files: string[];
@@ -65,7 +66,7 @@ async function replay(g: Group): Promise<{ datagrams: CapturedDatagram[]; flows:
   return { datagrams, flows, health: book.all() };
 }
 
-test('every netflow file of the corpus is in a replay group', () => {
+test('every netflow file of the corpus is in a replay group', { skip: MISSING }, () => {
   const named = new Set(GROUPS.flatMap((g) => g.files.map((f) => `netflow-${f}.pcap`)));
   const files = readdirSync(DIR).filter((f) => f.startsWith('netflow-'));
   assert.deepEqual(files.filter((f) => !named.has(f)), []);
@@ -73,7 +74,7 @@ test('every netflow file of the corpus is in a replay group', () => {
 });
 
 for (const g of GROUPS) {
-  test(`corpus ${g.files.join(' + ')}: records, sampling, health`, async () => {
+  test(`corpus ${g.files.join(' + ')}: records, sampling, health`, { skip: MISSING }, async () => {
     const { flows, health } = await replay(g);
     assert.equal(flows.length, g.records);
     assert.deepEqual([...new Set(flows.map((f) => f.samplingRate))].sort((a, b) => a - b), g.rates);
@@ -90,7 +91,7 @@ for (const g of GROUPS) {
 }
 
 for (const g of GROUPS.filter((x) => x.nfcapd !== 'skip')) {
-  test(`corpus ${g.files.join(' + ')}: same records as nfcapd`, { skip: hasNfcapd() ? false : 'nfcapd/nfdump not installed' }, async () => {
+  test(`corpus ${g.files.join(' + ')}: same records as nfcapd`, { skip: MISSING || (hasNfcapd() ? false : 'nfcapd/nfdump not installed') }, async () => {
     const { datagrams, flows } = await replay(g);
     const rows = await nfcapdFlows(datagrams.map((d) => d.payload));
     if (g.nfcapd !== 'subset') assert.equal(rows.length, flows.length);
@@ -100,7 +101,7 @@ for (const g of GROUPS.filter((x) => x.nfcapd !== 'skip')) {
 }
 
 for (const g of GROUPS.filter((x) => !x.frames)) {
-  test(`corpus ${g.files.join(' + ')}: same addresses, ports, protocols, bytes, packets as tshark`, { skip: hasTshark() ? false : 'tshark not installed' }, async () => {
+  test(`corpus ${g.files.join(' + ')}: same addresses, ports, protocols, bytes, packets as tshark`, { skip: MISSING || (hasTshark() ? false : 'tshark not installed') }, async () => {
     const { datagrams, flows } = await replay(g);
     const dir = mkdtempSync(join(tmpdir(), 'flowmap-cflow-'));
     try {
@@ -147,7 +148,7 @@ for (const g of GROUPS.filter((x) => !x.frames)) {
 }
 
 for (const g of GROUPS.filter((x) => x.frames)) {
-  test(`corpus ${g.files.join(' + ')}: sampled frames decode as tshark decodes them`, { skip: hasTshark() ? false : 'tshark not installed' }, async () => {
+  test(`corpus ${g.files.join(' + ')}: sampled frames decode as tshark decodes them`, { skip: MISSING || (hasTshark() ? false : 'tshark not installed') }, async () => {
     const { datagrams, flows } = await replay(g);
     const dir = mkdtempSync(join(tmpdir(), 'flowmap-cflow-'));
     try {

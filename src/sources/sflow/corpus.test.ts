@@ -9,12 +9,13 @@ import { join } from 'node:path';
 import { HealthBook, type ExportedFlow } from '../collector/exported.js';
 import { createSflowDecoder } from './index.js';
 import { readExportDatagrams } from '../../testing/exports.js';
-import { corpusDir } from '../../testing/corpus-dir.js';
+import { corpusDir, corpusMissing } from '../../testing/corpus-dir.js';
 import { hasTshark } from '../../testing/tshark.js';
 import { sorted, tsharkFieldValues } from '../../testing/tshark-exports.js';
 
 const DIR = corpusDir('exporters');
-const FILES = readdirSync(DIR).filter((f) => f.startsWith('sflow-'));
+const MISSING = corpusMissing(DIR);
+const FILES = MISSING ? [] : readdirSync(DIR).filter((f) => f.startsWith('sflow-'));
 
 /** Files with datagrams that are damaged on purpose (tcpdump's tests): errors expected. */
 const DAMAGED: Record<string, number> = {
@@ -31,7 +32,7 @@ async function decodeFile(file: string) {
   return { datagrams, flows, health: book.all() };
 }
 
-test('the corpus has sFlow files', () => assert.ok(FILES.length >= 15));
+test('the corpus has sFlow files', { skip: MISSING }, () => assert.ok(FILES.length >= 15));
 
 for (const file of FILES) {
   test(`corpus ${file}: decodes, counted, same as tshark`, async () => {
