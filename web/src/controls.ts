@@ -1,5 +1,6 @@
 /** The filter bar: state -> inputs, inputs -> state, presets, suggestions for services and hosts. */
 import type { DepGraph, ServiceRow } from '../../src/server/api-types.js';
+import { serviceLabel } from '../../src/graph/model.js';
 import { parseService } from './api.js';
 import { byId, h } from './dom.js';
 import { DEFAULT_TOP, PRESETS, type ViewState } from './state.js';
@@ -98,7 +99,7 @@ export class Controls {
 
   /** Service suggestions from /top/services: `443/tcp` with the service name as the label. */
   setServices(rows: readonly ServiceRow[]): void {
-    byId('services').replaceChildren(...rows.map((r) => h('option', { value: `${r.port}/${r.proto}`, label: r.service ? `${r.service} ${r.port}/${r.proto}` : `${r.port}/${r.proto}` })));
+    byId('services').replaceChildren(...rows.map((r) => h('option', { value: `${r.port}/${r.proto}`, label: serviceLabel(r) })));
   }
 
   /** Host suggestions from the drawn graph: addresses, with names as labels, and the names. */

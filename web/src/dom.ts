@@ -36,6 +36,13 @@ export function when(iso: string | null | undefined): string {
   return iso ? iso.replace('T', ' ').replace(/\.\d+Z$|Z$/, '') : '-';
 }
 
+/** A panel's totals: label, value and test id per row, as a definition list. */
+export function totalsList(rows: ReadonlyArray<[label: string, value: Node | string, testId: string]>): HTMLDListElement {
+  const dl = h('dl', { class: 'totals', 'data-testid': 'totals' });
+  for (const [k, v, testId] of rows) dl.append(h('dt', {}, k), h('dd', { 'data-testid': testId }, v));
+  return dl;
+}
+
 /** A button that looks like a link and takes the user to the map. */
 export function linkButton(text: string, title: string, onClick: () => void): HTMLButtonElement {
   const b = h('button', { type: 'button', class: 'link', title }, text);

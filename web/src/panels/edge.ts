@@ -1,6 +1,7 @@
 /** The detail panel of one dependency (client -> server per service): totals each way, conversations. */
 import type { ConversationRow, EdgeDetail } from '../../../src/server/api-types.js';
-import { bytesEl, h, linkButton, num, when } from '../dom.js';
+import { serviceLabel } from '../../../src/graph/model.js';
+import { bytesEl, h, linkButton, num, totalsList, when } from '../dom.js';
 import type { Nav } from '../nav.js';
 import type { EdgeSel } from '../state.js';
 import { renderTable, type Col } from '../table.js';
@@ -19,7 +20,7 @@ const convCols: Col<ConversationRow>[] = [
 
 export function edgePanel(sel: EdgeSel, d: EdgeDetail, nav: Nav, width: number): HTMLElement {
   const box = h('div', { class: 'detail', 'data-testid': 'edge-detail' });
-  const svc = d.edge?.service ? `${d.edge.service} ${sel.port}/${sel.proto}` : `${sel.port}/${sel.proto}`;
+  const svc = serviceLabel({ port: sel.port, proto: sel.proto, service: d.edge?.service ?? null });
   box.append(h('h2', {}, h('span', { 'data-testid': 'title' }, svc)));
   const end = (addr: string, name: string | null, role: string): HTMLElement =>
     h('div', { class: 'end' }, h('span', { class: 'muted' }, `${role} `), linkButton(name ?? addr, 'Show on the map', () => nav.focusNode(addr)), name ? h('span', { class: 'mono muted' }, ` ${addr}`) : null);
@@ -27,17 +28,16 @@ export function edgePanel(sel: EdgeSel, d: EdgeDetail, nav: Nav, width: number):
   const e = d.edge;
   if (!e) box.append(h('p', { class: 'muted' }, 'No traffic on this dependency in this window.'));
   else {
-    const dl = h('dl', { class: 'totals', 'data-testid': 'totals' });
-    const row = (k: string, v: Node | string, testId: string): void => {
-      dl.append(h('dt', {}, k), h('dd', { 'data-testid': testId }, v));
-    };
-    row('client → server', bytesEl(e.bytes_c2s), 'bytes_c2s');
-    row('server → client', bytesEl(e.bytes_s2c), 'bytes_s2c');
-    row('total', bytesEl(e.bytes), 'bytes');
-    row('packets', num(e.packets), 'packets');
-    row('connections', num(e.connections), 'connections');
-    row('seen', `${when(e.first_seen)} – ${when(e.last_seen)} UTC`, 'seen');
-    box.append(dl);
+    box.append(
+      totalsList([
+        ['client → server', bytesEl(e.bytes_c2s), 'bytes_c2s'],
+        ['server → client', bytesEl(e.bytes_s2c), 'bytes_s2c'],
+        ['total', bytesEl(e.bytes), 'bytes'],
+        ['packets', num(e.packets), 'packets'],
+        ['connections', num(e.connections), 'connections'],
+        ['seen', `${when(e.first_seen)} – ${when(e.last_seen)} UTC`, 'seen'],
+      ]),
+    );
   }
   box.append(trafficChart(d.series, { out: 'client → server', in: 'server → client' }, width));
   box.append(h('h3', {}, `Conversations (${d.conversations.length})`), renderTable(d.conversations, convCols, { testId: 'conversations' }));

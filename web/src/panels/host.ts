@@ -1,11 +1,12 @@
 /** The detail panel of one host: names, totals, services it offers, its clients, what it depends on. */
 import type { EdgeRow, HostDetail, ServiceRow } from '../../../src/server/api-types.js';
-import { bytesEl, h, linkButton, num, when } from '../dom.js';
+import { serviceLabel } from '../../../src/graph/model.js';
+import { bytesEl, h, linkButton, num, totalsList, when } from '../dom.js';
 import type { Nav } from '../nav.js';
 import { renderTable, type Col } from '../table.js';
 import { trafficChart } from './chart.js';
 
-const svc = (r: { port: number; proto: string; service: string | null }): string => (r.service ? `${r.service} ${r.port}/${r.proto}` : `${r.port}/${r.proto}`);
+const svc = serviceLabel;
 
 function edgeCols(side: 'client' | 'server', nav: Nav): Col<EdgeRow>[] {
   return [
@@ -38,18 +39,17 @@ export function hostPanel(d: HostDetail, nav: Nav, width: number): HTMLElement {
   const t = d.totals;
   if (!t) box.append(h('p', { class: 'muted' }, 'No traffic in this window.'));
   else {
-    const dl = h('dl', { class: 'totals', 'data-testid': 'totals' });
-    const row = (k: string, v: Node | string, testId: string): void => {
-      dl.append(h('dt', {}, k), h('dd', { 'data-testid': testId }, v));
-    };
-    row('sent', bytesEl(t.bytes_sent), 'bytes_sent');
-    row('received', bytesEl(t.bytes_received), 'bytes_received');
-    row('total', bytesEl(t.bytes), 'bytes');
-    row('packets', num(t.packets), 'packets');
-    row('peers', num(t.peers), 'peers');
-    row('connections', num(t.connections), 'connections');
-    row('seen', `${when(t.first_seen)} – ${when(t.last_seen)} UTC`, 'seen');
-    box.append(dl);
+    box.append(
+      totalsList([
+        ['sent', bytesEl(t.bytes_sent), 'bytes_sent'],
+        ['received', bytesEl(t.bytes_received), 'bytes_received'],
+        ['total', bytesEl(t.bytes), 'bytes'],
+        ['packets', num(t.packets), 'packets'],
+        ['peers', num(t.peers), 'peers'],
+        ['connections', num(t.connections), 'connections'],
+        ['seen', `${when(t.first_seen)} – ${when(t.last_seen)} UTC`, 'seen'],
+      ]),
+    );
   }
   box.append(trafficChart(d.series, { out: 'sent', in: 'received' }, width));
   if (d.services.length) box.append(h('h3', {}, 'Services offered'), renderTable(d.services, serviceCols, { testId: 'services' }));
