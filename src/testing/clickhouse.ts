@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -21,16 +21,21 @@ export interface ClickHouseLab {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const addr = s.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
+/**
+ * `n` distinct free ports: the listeners are all open at once, so no two can be the same port
+ * (closing one before asking for the next lets the kernel hand it out twice).
+ */
+async function freePorts(n: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from({ length: n }, () => new Promise<Server>((resolve, reject) => {
+      const s = createServer();
+      s.once('error', reject);
+      s.listen(0, '127.0.0.1', () => resolve(s));
+    })),
+  );
+  const ports = servers.map((s) => (s.address() as AddressInfo).port);
+  await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+  return ports;
 }
 
 const USERS = `<?xml version="1.0"?>
@@ -85,8 +90,21 @@ async function waitReady(url: string, proc: ChildProcess, dir: string): Promise<
 /** Start `nodes` servers (1: single node; 2: the two-shard cluster). */
 export async function startClickHouse(nodes: 1 | 2 = 1): Promise<ClickHouseLab> {
   if (!CLICKHOUSE_SERVER) throw new Error('clickhouse-server is not installed (scripts/test-env.sh installs it)');
+  // Between choosing a free port and the server binding it, a test running in parallel can take it
+  // (the server then exits): start again on new ports.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(nodes, CLICKHOUSE_SERVER);
+    } catch (e) {
+      if (attempt >= 3) throw e;
+    }
+  }
+}
+
+async function startOnce(nodes: 1 | 2, server: string): Promise<ClickHouseLab> {
   const root = mkdtempSync(join(tmpdir(), 'flowmap-ch-'));
-  const ports = await Promise.all(Array.from({ length: nodes }, async () => ({ http: await freePort(), tcp: await freePort() })));
+  const free = await freePorts(nodes * 2);
+  const ports = Array.from({ length: nodes }, (_, i) => ({ http: free[2 * i], tcp: free[2 * i + 1] }));
   const procs: ChildProcess[] = [];
   const urls: string[] = [];
   const stop = async (): Promise<void> => {
@@ -109,7 +127,7 @@ export async function startClickHouse(nodes: 1 | 2 = 1): Promise<ClickHouseLab> 
       mkdirSync(dir, { recursive: true });
       writeFileSync(join(dir, 'users.xml'), USERS);
       writeFileSync(join(dir, 'config.xml'), config(dir, port.http, port.tcp, nodes > 1 ? ports.map((p) => p.tcp) : null));
-      const proc = spawn(CLICKHOUSE_SERVER, [`--config-file=${join(dir, 'config.xml')}`], { cwd: dir, stdio: 'ignore' });
+      const proc = spawn(server, [`--config-file=${join(dir, 'config.xml')}`], { cwd: dir, stdio: 'ignore' });
       procs.push(proc);
       urls.push(`http://127.0.0.1:${port.http}`);
     }
