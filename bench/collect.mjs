@@ -117,8 +117,8 @@ const load = (p) => import(pathToFileURL(join(DIST, p)).href);
  * alone appending those records (DuckDB, open/append/close per 64 Ki records as the shared worker does).
  */
 async function breakdown(log) {
-  const [{ ExportPipeline }, { createDecoders }, { ServiceRegistry }, { openStore }] = await Promise.all([
-    load('pipeline/exports.js'), load('sources/collector/decoders.js'), load('services/registry.js'), load('store/open.js'),
+  const [{ FlowExportPipeline }, { createDecoders }, { ServiceRegistry }, { openStore }] = await Promise.all([
+    load('pipeline/flowexport.js'), load('flowexport/decoders/index.js'), load('services/registry.js'), load('store/open.js'),
   ]);
   const datagrams = [templateDatagram(0)];
   for (let i = 0; i < 40_000; i++) datagrams.push(dataDatagram(i + 1, (i >> 1) * CONVERSATIONS_PER_PAIR, i & 1));
@@ -128,7 +128,7 @@ async function breakdown(log) {
   let pipeMs = Infinity;
   for (let round = 0; round < 3; round++) {
     records.length = 0;
-    const p = new ExportPipeline({ store, services: ServiceRegistry.builtin(), idleTimeoutMs: 15_000, activeTimeoutMs: 60_000, maxFlows: 1_000_000, run: 'bench', makeDecoders: createDecoders });
+    const p = new FlowExportPipeline({ store, services: ServiceRegistry.builtin(), idleTimeoutMs: 15_000, activeTimeoutMs: 60_000, maxFlows: 1_000_000, run: 'bench', makeDecoders: createDecoders });
     const t0 = performance.now();
     const now = Date.now();
     for (const d of datagrams) {

@@ -25,7 +25,7 @@ async function best(reps, fn) {
 
 export async function layoutBench({ sizes, reps, log, dotTimeoutMs = 120_000 }) {
   const [{ labScale }, { layoutGraph, chooseEffort }, { renderDot }] = await Promise.all([
-    import(dist('testing/lab-scale.js')), import(dist('graph/layout.js')), import(dist('export/dot.js')),
+    import(dist('testing/lab-scale.js')), import(dist('export/layout.js')), import(dist('export/dot.js')),
   ]);
   // elkjs compiles on first use: one small layout first so no size pays for it.
   await layoutGraph(labScale(10));

@@ -14,13 +14,13 @@ import { softflowd, argus } from './peers.mjs';
 import { decodeOnly } from './decode-only.mjs';
 import { storesBench } from './stores.mjs';
 import { layoutBench } from './layout.mjs';
-import { exportDecode } from './export-decode.mjs';
+import { flowExportDecode } from './flowexport-decode.mjs';
 import { sinkNames, sinkOnly } from './names.mjs';
 import { collect } from './collect.mjs';
 import { printWebScale, webScaleBench } from './web-scale.mjs';
 
 /** Sections by key; a later stage adds its own module here. */
-const SECTIONS = { flowmap: flowmapIngest, softflowd, argus, decode: decodeOnly, sink: sinkOnly, names: sinkNames, 'export-decode': exportDecode, collect };
+const SECTIONS = { flowmap: flowmapIngest, softflowd, argus, decode: decodeOnly, sink: sinkOnly, names: sinkNames, 'flowexport-decode': flowExportDecode, collect };
 
 function arg(name, envName, dflt) {
   const i = process.argv.indexOf(`--${name}`);
@@ -35,7 +35,7 @@ const params = {
   format: arg('format', 'BENCH_FORMAT', 'pcap'),
 };
 const reps = Number(arg('reps', 'BENCH_REPS', 3));
-const allKeys = String(arg('sections', 'BENCH_SECTIONS', 'flowmap,softflowd,argus,decode,export-decode,collect,stores,layout')).split(',').filter(Boolean);
+const allKeys = String(arg('sections', 'BENCH_SECTIONS', 'flowmap,softflowd,argus,decode,flowexport-decode,collect,stores,layout')).split(',').filter(Boolean);
 // `stores` times flow records in each backend, `layout` diagram layouts and `web` the map page, not a
 // capture: they run after the capture sections.
 const withStores = allKeys.includes('stores');

@@ -51,7 +51,7 @@ async function frames(page, drive) {
 
 export async function webScaleBench({ hosts = 2000, edges = 10000, reps = 3, log = (s) => process.stderr.write(`${s}\n`) } = {}) {
   const [{ scaleData }, { writeStore, startApp }, { launchChromium, hasChromium }] = await Promise.all([
-    import(dist('server/e2e/scale-data.js')), import(dist('server/e2e/harness.js')), import(dist('testing/chromium.js')),
+    import(dist('testing/web-scale-data.js')), import(dist('testing/web-harness.js')), import(dist('testing/chromium.js')),
   ]);
   if (!hasChromium()) {
     log('web: skipped (needs /usr/bin/chromium)');

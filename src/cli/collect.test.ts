@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { runCli } from '../testing/cli.js';
 import { sendDatagrams, startCollect, waitForDatagrams } from '../testing/collector.js';
 import { corpusDir } from '../testing/corpus-dir.js';
-import { readExportDatagrams } from '../testing/exports.js';
+import { readExportDatagrams } from '../testing/flowexport-datagrams.js';
 
 const CORPUS = corpusDir('exporters');
 const FILES = ['netflow-nfv5.pcap', 'netflow-template.pcap', 'netflow-data.pcap'].map((f) => join(CORPUS, f));

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { CollectSummary, ListenerInfo, ListenSpec } from '../pipeline/collect.js';
 import { UsageError } from '../util/errors.js';
 import { cliContext, withStore } from './context.js';
-import { exportPipelineContext } from './export-pipeline.js';
+import { flowExportContext } from './flowexport-context.js';
 import { EXIT_OK, action, say } from './exit.js';
 import { stopOnSignals } from './signals.js';
 
@@ -50,8 +50,8 @@ export function registerCollect(program: Command): void {
         const ctx = await cliContext(cmd);
         const [{ collectLive }, { createDecoders }, { RECV_BUFFER_BYTES }] = await Promise.all([
           import('../pipeline/collect.js'),
-          import('../sources/collector/decoders.js'),
-          import('../sources/collector/udp.js'),
+          import('../flowexport/decoders/index.js'),
+          import('../flowexport/transport/udp.js'),
         ]);
         const tty = process.stderr.isTTY === true && !opts.quiet;
         return withStore(
@@ -65,7 +65,7 @@ export function registerCollect(program: Command): void {
             const timer = duration === undefined ? undefined : setTimeout(() => abort.abort(), duration * 1000);
             try {
               const summary = await collectLive(
-                exportPipelineContext(ctx, store, 'collect', createDecoders),
+                flowExportContext(ctx, store, 'collect', createDecoders),
                 {
                   address: opts.listen,
                   listen,

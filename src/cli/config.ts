@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { EXAMPLE_CONFIG } from '../config/example.js';
-import { protoName } from '../flow/record.js';
 import { formatCsv, formatJson, formatTable } from '../query/format.js';
 import { cliContext } from './context.js';
 import { action } from './exit.js';
+import { protoName } from '../util/protocols.js';
 
 /** `flowmap config example|check` and `flowmap services`: what users set once, and what it gives. */
 export function registerConfig(program: Command): void {

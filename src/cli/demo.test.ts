@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { runCli } from '../testing/cli.js';
 import { fetchRaw, getJson, startServing } from '../testing/server.js';
-import type { GraphResponse, MetaResponse } from '../server/api-types.js';
+import type { GraphResponse, MetaResponse } from '../api/types.js';
 
 test('demo (the README main command): capture, store and the seed question, twice without doubling', () => {
   const dir = mkdtempSync(join(tmpdir(), 'flowmap-demo-'));

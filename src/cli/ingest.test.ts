@@ -6,12 +6,12 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { writeLabCapture, type LabOptions, type LabTruth } from '../gen/lab.js';
 import { LINKTYPE } from '../gen/pcap-writer.js';
-import { protoName } from '../flow/record.js';
 import type { ConversationRow, EdgeRow } from '../store/store.js';
 import { spawn } from 'node:child_process';
 import { CLI, runCli } from '../testing/cli.js';
 import { flowmapConversations } from '../testing/flows.js';
 import { hasTshark, tsharkConversations } from '../testing/tshark.js';
+import { protoName } from '../util/protocols.js';
 
 let dir: string;
 before(() => {

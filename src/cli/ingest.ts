@@ -37,7 +37,7 @@ export function registerIngest(program: Command): void {
         }
         if (opts.follow) throw new UsageError('--follow is for an ntopng+mariadb:// source (capture files are read once; live traffic: flowmap capture)');
         if (opts.exports) {
-          const { ingestExportFiles } = await import('./ingest-exports.js');
+          const { ingestExportFiles } = await import('./ingest-flowexport.js');
           const r = await withStore(ctx, (store, ready) => ingestExportFiles(files, ctx, store, opts.quiet === true, ready), { worker: true });
           if (opts.json) process.stdout.write(JSON.stringify({ files: r.files, ...r.totals }, null, 2) + '\n');
           if (r.interrupted) {

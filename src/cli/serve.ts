@@ -9,7 +9,7 @@ import { announceListening, DEFAULT_COLLECT_PORTS, listenSpecs, statusLine } fro
 import { parseSnaplen, reportCapture, startCapture, type RunningCapture } from './capture.js';
 import { cliContext, withStore, type CliContext } from './context.js';
 import { EXIT_OK, action, say } from './exit.js';
-import { exportPipelineContext } from './export-pipeline.js';
+import { flowExportContext } from './flowexport-context.js';
 import { stopOnSignals } from './signals.js';
 
 export interface ServeOptions {
@@ -97,12 +97,12 @@ export async function runServe(ctx: CliContext, opts: ServeOptions): Promise<num
         if (collectors.length > 0) {
           const [{ collectLive }, { createDecoders }, { RECV_BUFFER_BYTES }] = await Promise.all([
             import('../pipeline/collect.js'),
-            import('../sources/collector/decoders.js'),
-            import('../sources/collector/udp.js'),
+            import('../flowexport/decoders/index.js'),
+            import('../flowexport/transport/udp.js'),
           ]);
           let listening!: () => void;
           const up = new Promise<void>((resolve) => (listening = resolve));
-          const run = collectLive(exportPipelineContext(ctx, observed, 'collect', createDecoders), {
+          const run = collectLive(flowExportContext(ctx, observed, 'collect', createDecoders), {
             address: opts.collectListen,
             listen: collectors,
             signal: stop.signal,

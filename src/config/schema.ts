@@ -2,11 +2,11 @@
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { parseCidr } from '../filter/cidr.js';
-import { parseProto, protoName } from '../flow/record.js';
 import { canonicalAddr, tryParseIp } from '../util/ip.js';
 import { parseDuration } from '../util/duration.js';
 import { UsageError } from '../util/errors.js';
 import { DEFAULT_FLOWS, TOKEN_PATTERN, TOKEN_RULE, type FlowmapConfig } from './config.js';
+import { parseProto, protoName } from '../util/protocols.js';
 
 const PORT_MSG = 'expected a number 0-65535';
 const DURATION_MSG = 'expected a duration like 15s, 2m, 1h or a number of seconds';

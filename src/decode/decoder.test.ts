@@ -5,7 +5,7 @@ import { Decoded, PacketInfo, SkipReason } from './packet.js';
 import { LinkType, linkTypeForSflowHeader } from './linktypes.js';
 import {
   ether, ext6, frag6, icmp, ipv4, ipv6, nullHdr, sll, sll2, tcp, udp, words4, words6,
-} from './frames.fixture.test.js';
+} from '../testing/frames.js';
 
 function run(lt: number, frame: Buffer, origLen = frame.length, dec = new PacketDecoder(), info = new PacketInfo()) {
   // Put the frame at a non-zero offset inside a larger buffer, as readers do.

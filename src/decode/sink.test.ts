@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { DecodingSink } from './sink.js';
 import { SkipReason } from './packet.js';
 import { LinkType } from './linktypes.js';
-import { ether, ipv4, tcp, udp } from './frames.fixture.test.js';
+import { ether, ipv4, tcp, udp } from '../testing/frames.js';
 
 test('DecodingSink: decoded packets, skips by reason, held fragments credited or drained', () => {
   const seen: Array<[number, number, number, number, boolean]> = [];

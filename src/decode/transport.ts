@@ -1,18 +1,5 @@
+import { Proto } from '../util/protocols.js';
 import type { PacketInfo } from './packet.js';
-
-export const Proto = {
-  ICMP: 1,
-  IPIP: 4,
-  TCP: 6,
-  DCCP: 33,
-  IPV6: 41,
-  GRE: 47,
-  ESP: 50,
-  AH: 51,
-  ICMPV6: 58,
-  SCTP: 132,
-  UDPLITE: 136,
-} as const;
 
 /** Protocols whose flows are told apart by ports (or, for ICMP echo, by the identifier). */
 export function hasPorts(proto: number): boolean {

@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { unzipSync, strFromU8 } from 'fflate';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { layoutGraph } from '../graph/layout.js';
+import { layoutGraph } from './layout.js';
 import type { DepGraph } from '../graph/model.js';
 import { HOSTILE, hostileGraph } from '../testing/graphs.js';
 import { renderCsv, EDGE_CSV_COLUMNS } from './csv.js';

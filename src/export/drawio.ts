@@ -1,5 +1,5 @@
 /** A `.drawio` file (uncompressed mxGraph XML) with ELK's positions, groups as containers. */
-import { OTHER_TAG, type Layout } from '../graph/layout.js';
+import { OTHER_TAG, type Layout } from './layout.js';
 import type { DepGraph } from '../graph/model.js';
 import { xml } from './escape.js';
 import { edgeLines, edgeWidth, legendText, nodeLines, serviceColors } from './labels.js';

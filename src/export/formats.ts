@@ -1,5 +1,5 @@
 /** Every export format: graph (and, for positioned formats, its layout) in, text or bytes out. */
-import type { Layout } from '../graph/layout.js';
+import type { Layout } from './layout.js';
 import type { DepGraph } from '../graph/model.js';
 
 export const FORMATS = ['lucid-csv', 'lucid', 'drawio', 'drawio-csv', 'dot', 'svg', 'mermaid', 'graphml', 'json', 'csv'] as const;

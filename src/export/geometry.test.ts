@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { layoutGraph, type Box, type LayoutKind } from '../graph/layout.js';
+import { layoutGraph, type Box, type LayoutKind } from './layout.js';
 import { hasChromium, launchChromium } from '../testing/chromium.js';
 import { lab50 } from '../testing/lab50.js';
 import { renderSvg } from './svg.js';

@@ -3,7 +3,7 @@
  * With a layout, yEd's graphics extension carries positions, captions, colours and line widths, so
  * yEd opens it drawn; other readers skip that data.
  */
-import type { Layout } from '../graph/layout.js';
+import type { Layout } from './layout.js';
 import type { DepGraph, GraphEdge, GraphNode } from '../graph/model.js';
 import { xml } from './escape.js';
 import { edgeText, edgeWidth, nodeLines, serviceColors } from './labels.js';

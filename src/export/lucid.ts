@@ -6,7 +6,7 @@
  * are joined by `<br>`. Orthogonal routes are kept as `elbowControlPoints`.
  */
 import { strToU8, zipSync } from 'fflate';
-import { OTHER_TAG, type Box, type Layout } from '../graph/layout.js';
+import { OTHER_TAG, type Box, type Layout } from './layout.js';
 import type { DepGraph } from '../graph/model.js';
 import { xml } from './escape.js';
 import { edgeLines, edgeWidth, legendText, nodeLines, serviceColors } from './labels.js';

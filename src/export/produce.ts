@@ -4,7 +4,7 @@
  * API's downloads, so both draw the same file for the same graph.
  */
 import type { DepGraph } from '../graph/model.js';
-import type { LayoutKind } from '../graph/layout.js';
+import type { LayoutKind } from './layout.js';
 import { POSITIONED, render, type ExportFormat } from './formats.js';
 
 /** Measured: 3,000 dependencies take about 20 s to lay out; 10,000 still ran after 220 s with 1 GB. */
@@ -19,7 +19,7 @@ export type NoteSink = (message: string) => void;
 export async function produceExport(format: ExportFormat, graph: DepGraph, layoutKind: LayoutKind, note: NoteSink = () => undefined): Promise<string | Uint8Array> {
   let layout = null;
   if (POSITIONED.has(format)) {
-    const { layoutGraph, chooseEffort, EFFORT_LIMITS } = await import('../graph/layout.js');
+    const { layoutGraph, chooseEffort, EFFORT_LIMITS } = await import('./layout.js');
     const n = graph.edges.length;
     const effort = chooseEffort(n);
     // Big maps get cheaper ELK settings (layout.ts has the measurements): say so, and how to avoid it.

@@ -1,6 +1,6 @@
 /** A standalone SVG drawn from the graph and its ELK layout (no Graphviz needed). */
-import type { Layout } from '../graph/layout.js';
-import { EDGE_FONT, GROUP_FONT, NODE_FONT, OTHER_TAG, textWidth } from '../graph/layout.js';
+import type { Layout } from './layout.js';
+import { EDGE_FONT, GROUP_FONT, NODE_FONT, OTHER_TAG, textWidth } from './layout.js';
 import type { DepGraph, GraphNode } from '../graph/model.js';
 import { xml } from './escape.js';
 import { edgeLines, edgeWidth, GREY, legendText, nodeLines, serviceColors } from './labels.js';

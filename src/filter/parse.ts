@@ -1,9 +1,9 @@
 import type { AddrRange, FlowFilter } from './filter.js';
 import { parseCidr } from './cidr.js';
-import { parseProto } from '../flow/record.js';
 import { parseByteSize } from '../util/bytes.js';
 import { UsageError } from '../util/errors.js';
 import { parseTime } from '../util/time.js';
+import { parseProto } from '../util/protocols.js';
 
 /** Filter options as they arrive from the CLI or the web API (strings, possibly comma lists). */
 export interface RawFilter {

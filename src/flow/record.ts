@@ -61,36 +61,3 @@ export const DIRECTION_EVIDENCE: readonly DirectionEvidence[] = [
   'first-packet',
   'exporter',
 ];
-
-const PROTO_NAMES: Record<number, string> = {
-  1: 'icmp',
-  2: 'igmp',
-  4: 'ipip',
-  6: 'tcp',
-  17: 'udp',
-  41: 'ipv6',
-  47: 'gre',
-  50: 'esp',
-  51: 'ah',
-  58: 'icmpv6',
-  89: 'ospf',
-  103: 'pim',
-  112: 'vrrp',
-  132: 'sctp',
-};
-
-/** Protocol name for output: `tcp`, `udp`, `icmp`, `icmpv6`, ... or the number as text. */
-export function protoName(proto: number): string {
-  return PROTO_NAMES[proto] ?? String(proto);
-}
-
-/** Parse `tcp`, `udp`, `icmp`, ... or a number 0-255; undefined when unknown. */
-export function parseProto(text: string): number | undefined {
-  const t = text.trim().toLowerCase();
-  if (/^\d{1,3}$/.test(t)) {
-    const n = Number(t);
-    return n <= 255 ? n : undefined;
-  }
-  for (const [num, name] of Object.entries(PROTO_NAMES)) if (name === t) return Number(num);
-  return undefined;
-}

@@ -1,5 +1,5 @@
 import type { PacketInfo } from '../decode/packet.js';
-import { Proto } from '../decode/transport.js';
+import { Proto } from '../util/protocols.js';
 import { formatAddr } from '../util/ip.js';
 import { decideDirection, type EndpointEvidence, type ServiceLookup } from './direction.js';
 import { DIRECTION_EVIDENCE, type FlowRecord } from './record.js';

@@ -5,21 +5,13 @@
  * all packets (no per-packet allocation).
  */
 import { LINKTYPE } from './pcap-writer.js';
+import { Proto, TcpFlag } from '../util/protocols.js';
 
 export const ETHERTYPE_IPV4 = 0x0800;
 export const ETHERTYPE_IPV6 = 0x86dd;
 export const ETHERTYPE_ARP = 0x0806;
 
-export const PROTO_ICMP = 1;
-export const PROTO_TCP = 6;
-export const PROTO_UDP = 17;
-export const PROTO_ICMPV6 = 58;
 
-export const TCP_FIN = 0x01;
-export const TCP_SYN = 0x02;
-export const TCP_RST = 0x04;
-export const TCP_PSH = 0x08;
-export const TCP_ACK = 0x10;
 
 /** Mutable description of the next packet. Fields not relevant to the protocol are ignored. */
 export class PacketSpec {
@@ -46,7 +38,7 @@ export class PacketSpec {
   fragPayload = 0;
   /** IPv6: next-header value of one 8-byte extension header before the transport (0 hop-by-hop, 60 dest-opts), -1 = none. */
   v6Ext = -1;
-  proto = PROTO_TCP;
+  proto: number = Proto.TCP;
   srcPort = 0;
   dstPort = 0;
   seq = 0;
@@ -126,7 +118,7 @@ export class FrameBuilder {
 
     const frag = p.ipVersion === 4 && p.fragPayload > 0;
     const firstFrag = !frag || p.fragOffset === 0;
-    const l4Hdr = p.proto === PROTO_TCP ? (p.mss ? 24 : 20) : 8;
+    const l4Hdr = p.proto === Proto.TCP ? (p.mss ? 24 : 20) : 8;
     const l4Total = l4Hdr + p.payloadLen;
     const ipPayload = frag ? p.fragPayload : l4Total + (p.ipVersion === 6 && p.v6Ext >= 0 ? 8 : 0);
 
@@ -267,17 +259,17 @@ export class FrameBuilder {
 
   private transport(p: PacketSpec, off: number, l4Total: number): void {
     const b = this.out;
-    if (p.proto === PROTO_TCP) {
+    if (p.proto === Proto.TCP) {
       w16(b, p.srcPort, off);
       w16(b, p.dstPort, off + 2);
       w32(b, p.seq >>> 0, off + 4);
-      w32(b, p.tcpFlags & TCP_ACK ? p.ack >>> 0 : 0, off + 8);
+      w32(b, p.tcpFlags & TcpFlag.ACK ? p.ack >>> 0 : 0, off + 8);
       b[off + 12] = (p.mss ? 6 : 5) << 4;
       b[off + 13] = p.tcpFlags;
       w16(b, p.window, off + 14);
       w32(b, 0, off + 16);
       if (p.mss) w32(b, 0x02040000 | p.mss, off + 20);
-    } else if (p.proto === PROTO_UDP) {
+    } else if (p.proto === Proto.UDP) {
       w16(b, p.srcPort, off);
       w16(b, p.dstPort, off + 2);
       w16(b, l4Total, off + 4);
@@ -295,19 +287,19 @@ export class FrameBuilder {
   private checksum(p: PacketSpec, l4Start: number, l4Total: number): void {
     const b = this.out;
     let acc = 0;
-    if (p.proto !== PROTO_ICMP) {
+    if (p.proto !== Proto.ICMP) {
       // Pseudo header (ICMPv4 has none).
       const n = p.ipVersion === 4 ? 4 : 16;
       acc = sum16(p.src, 0, n, acc);
       acc = sum16(p.dst, 0, n, acc);
       acc += p.proto + l4Total;
     }
-    const hdr = p.proto === PROTO_TCP ? (p.mss ? 24 : 20) : 8;
+    const hdr = p.proto === Proto.TCP ? (p.mss ? 24 : 20) : 8;
     acc = sum16(b, l4Start, l4Start + hdr, acc);
     if (p.payload) acc = sum16(p.payload, 0, Math.min(p.payload.length, p.payloadLen), acc);
     let c = ~fold(acc) & 0xffff;
-    if (p.proto === PROTO_UDP && c === 0) c = 0xffff;
-    const at = p.proto === PROTO_TCP ? 16 : p.proto === PROTO_UDP ? 6 : 2;
+    if (p.proto === Proto.UDP && c === 0) c = 0xffff;
+    const at = p.proto === Proto.TCP ? 16 : p.proto === Proto.UDP ? 6 : 2;
     w16(b, c, l4Start + at);
   }
 }

@@ -7,18 +7,8 @@ import type { Prng } from './prng.js';
 import type { LabHost, Template } from './lab-hosts.js';
 import { DNS_NAMES } from './lab-hosts.js';
 import { LINKTYPE } from './pcap-writer.js';
-import {
-  PROTO_ICMP,
-  PROTO_ICMPV6,
-  PROTO_TCP,
-  PROTO_UDP,
-  TCP_ACK,
-  TCP_FIN,
-  TCP_PSH,
-  TCP_RST,
-  TCP_SYN,
-  type PacketSpec,
-} from './frames.js';
+import type { PacketSpec } from './frames.js';
+import { Proto, TcpFlag } from '../util/protocols.js';
 
 const enum Phase {
   Syn,
@@ -88,7 +78,7 @@ export class Conversation {
     private readonly rng: Prng,
   ) {
     this.v6 = client.v6 !== null && server.v6 !== null && rng.chance(tpl.v6);
-    this.proto = tpl.proto === PROTO_ICMP && this.v6 ? PROTO_ICMPV6 : tpl.proto;
+    this.proto = tpl.proto === Proto.ICMP && this.v6 ? Proto.ICMPV6 : tpl.proto;
     const eth = linkType === LINKTYPE.ETHERNET;
     this.vlan = eth ? tpl.vlan : 0;
     this.vlanOuter = eth && tpl.vlan && rng.chance(tpl.qinq) ? 100 : 0;
@@ -96,7 +86,7 @@ export class Conversation {
     this.mss = this.v6 ? 1440 : 1460;
     this.icmpId = rng.int(65536);
     const cp = tpl.clientPort;
-    if (tpl.proto === PROTO_ICMP) this.clientPort = this.icmpId;
+    if (tpl.proto === Proto.ICMP) this.clientPort = this.icmpId;
     else if (typeof cp === 'number') this.clientPort = cp;
     else if (cp && !preExisting) this.clientPort = rng.range(cp[0], cp[1]);
     else this.clientPort = rng.chance(0.8) ? rng.range(32768, 60999) : rng.range(49152, 65535);
@@ -108,7 +98,7 @@ export class Conversation {
     this.ipId[1] = rng.int(65536);
     this.icmpSeq = rng.int(1000);
 
-    if (this.proto === PROTO_TCP) {
+    if (this.proto === Proto.TCP) {
       if (preExisting) {
         // Began before the capture: no handshake in the file, and often the server speaks first.
         const bulk = tpl.resp[1] > 100_000;
@@ -144,7 +134,7 @@ export class Conversation {
     p.dst = this.v6 ? (to.v6 as Buffer) : to.v4;
     p.ttl = from.local ? 64 : 54;
     p.ipId = this.ipId[dir] = (this.ipId[dir] + 1) & 0xffff;
-    p.dontFragment = this.proto === PROTO_TCP;
+    p.dontFragment = this.proto === Proto.TCP;
     p.fragPayload = 0;
     p.fragOffset = 0;
     p.moreFragments = false;
@@ -161,8 +151,8 @@ export class Conversation {
   /** Fill `p` with the next packet; false when the conversation is over (nothing filled). */
   next(p: PacketSpec): boolean {
     this.burst = false;
-    if (this.proto === PROTO_TCP) return this.nextTcp(p);
-    if (this.proto === PROTO_UDP) return this.nextUdp(p);
+    if (this.proto === Proto.TCP) return this.nextTcp(p);
+    if (this.proto === Proto.UDP) return this.nextUdp(p);
     return this.nextIcmp(p);
   }
 
@@ -173,24 +163,24 @@ export class Conversation {
     p.tcpFlags = flags;
     p.payloadLen = len;
     p.window = dir === 0 ? 64240 : 65160;
-    this.seq[dir] = (this.seq[dir] + len + (flags & (TCP_SYN | TCP_FIN) ? 1 : 0)) >>> 0;
+    this.seq[dir] = (this.seq[dir] + len + (flags & (TcpFlag.SYN | TcpFlag.FIN) ? 1 : 0)) >>> 0;
   }
 
   private nextTcp(p: PacketSpec): boolean {
     switch (this.phase) {
       case Phase.Syn:
-        this.tcp(p, 0, TCP_SYN, 0);
+        this.tcp(p, 0, TcpFlag.SYN, 0);
         p.mss = this.mss;
         this.handshake = true;
         this.phase = Phase.SynAck;
         return true;
       case Phase.SynAck:
-        this.tcp(p, 1, TCP_SYN | TCP_ACK, 0);
+        this.tcp(p, 1, TcpFlag.SYN | TcpFlag.ACK, 0);
         p.mss = this.mss;
         this.phase = Phase.HsAck;
         return true;
       case Phase.HsAck:
-        this.tcp(p, 0, TCP_ACK, 0);
+        this.tcp(p, 0, TcpFlag.ACK, 0);
         this.phase = Phase.Data;
         if (this.tpl.greeting) {
           this.sendDir = 1;
@@ -203,19 +193,19 @@ export class Conversation {
       case Phase.Data:
         return this.nextData(p);
       case Phase.FinA:
-        this.tcp(p, this.closer, TCP_FIN | TCP_ACK, 0);
+        this.tcp(p, this.closer, TcpFlag.FIN | TcpFlag.ACK, 0);
         this.phase = Phase.FinB;
         return true;
       case Phase.FinB:
-        this.tcp(p, 1 - this.closer, TCP_FIN | TCP_ACK, 0);
+        this.tcp(p, 1 - this.closer, TcpFlag.FIN | TcpFlag.ACK, 0);
         this.phase = Phase.FinC;
         return true;
       case Phase.FinC:
-        this.tcp(p, this.closer, TCP_ACK, 0);
+        this.tcp(p, this.closer, TcpFlag.ACK, 0);
         this.phase = Phase.Done;
         return true;
       case Phase.Rst:
-        this.tcp(p, this.closer, TCP_RST | TCP_ACK, 0);
+        this.tcp(p, this.closer, TcpFlag.RST | TcpFlag.ACK, 0);
         this.phase = Phase.Done;
         return true;
       default:
@@ -226,7 +216,7 @@ export class Conversation {
   private nextData(p: PacketSpec): boolean {
     const d = this.sendDir;
     if (this.unacked >= 2 || (this.left === 0 && this.unacked > 0)) {
-      this.tcp(p, 1 - d, TCP_ACK, 0); // (delayed) ACK from the receiver
+      this.tcp(p, 1 - d, TcpFlag.ACK, 0); // (delayed) ACK from the receiver
       this.unacked = 0;
       if (this.left === 0) this.endTransfer();
       return true;
@@ -234,7 +224,7 @@ export class Conversation {
     if (this.left > 0) {
       const seg = this.left < this.mss ? this.left : this.mss;
       this.left -= seg;
-      this.tcp(p, d, this.left === 0 ? TCP_ACK | TCP_PSH : TCP_ACK, seg);
+      this.tcp(p, d, this.left === 0 ? TcpFlag.ACK | TcpFlag.PSH : TcpFlag.ACK, seg);
       this.unacked++;
       return true;
     }

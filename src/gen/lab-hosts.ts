@@ -3,7 +3,7 @@
  * 192.168.1.0/24 (+ 2001:db8:1::/64), a few Internet hosts, and 192.168.1.151, the noisy WiFi host.
  */
 import { addrText, ipv4Bytes, ipv6Bytes } from './addr.js';
-import { PROTO_ICMP, PROTO_TCP, PROTO_UDP } from './frames.js';
+import { Proto } from '../util/protocols.js';
 
 export interface LabHost {
   name: string;
@@ -107,37 +107,37 @@ const LAN_CLIENTS = [H.ws1, H.laptop, H.app1, H.app2, H.grafana, H.backup];
 
 export const TEMPLATES: readonly Template[] = [
   // VMware: NFC backup reads (bulk server -> client), vCenter API / ESXi management.
-  { name: 'esxi-nfc', proto: PROTO_TCP, port: 902, clients: [H.backup], servers: [H.esxi1, H.esxi2], weight: 0.6, v6: 0, vlan: 10, qinq: 0.3, rounds: [1, 3], req: [60, 400], resp: [200_000, 3_000_000] },
-  { name: 'vcenter', proto: PROTO_TCP, port: 443, clients: [H.backup, H.ws1, H.esxi1, H.esxi2], servers: [H.vcenter], weight: 3, v6: 0.1, vlan: 10, qinq: 0, rounds: [1, 12], req: [200, 2500], resp: [300, 40_000] },
-  { name: 'esxi-https', proto: PROTO_TCP, port: 443, clients: [H.vcenter], servers: [H.esxi1, H.esxi2], weight: 2, v6: 0, vlan: 10, qinq: 0.3, rounds: [1, 6], req: [200, 1500], resp: [300, 20_000] },
+  { name: 'esxi-nfc', proto: Proto.TCP, port: 902, clients: [H.backup], servers: [H.esxi1, H.esxi2], weight: 0.6, v6: 0, vlan: 10, qinq: 0.3, rounds: [1, 3], req: [60, 400], resp: [200_000, 3_000_000] },
+  { name: 'vcenter', proto: Proto.TCP, port: 443, clients: [H.backup, H.ws1, H.esxi1, H.esxi2], servers: [H.vcenter], weight: 3, v6: 0.1, vlan: 10, qinq: 0, rounds: [1, 12], req: [200, 2500], resp: [300, 40_000] },
+  { name: 'esxi-https', proto: Proto.TCP, port: 443, clients: [H.vcenter], servers: [H.esxi1, H.esxi2], weight: 2, v6: 0, vlan: 10, qinq: 0.3, rounds: [1, 6], req: [200, 1500], resp: [300, 20_000] },
   // Monitoring.
-  { name: 'node-exporter', proto: PROTO_TCP, port: 9100, clients: [H.prometheus], servers: LAN_SERVERS, weight: 8, v6: 0.15, vlan: 0, qinq: 0, rounds: [1, 4], req: [180, 260], resp: [8_000, 80_000] },
-  { name: 'pushgateway', proto: PROTO_TCP, port: 9091, clients: [H.app1, H.app2, H.backup], servers: [H.prometheus], weight: 2, v6: 0, vlan: 0, qinq: 0, rounds: [1, 2], req: [300, 6_000], resp: [20, 120] },
-  { name: 'prometheus-query', proto: PROTO_TCP, port: 9090, clients: [H.grafana, H.ws1], servers: [H.prometheus], weight: 3, v6: 0.2, vlan: 0, qinq: 0, rounds: [1, 8], req: [200, 900], resp: [500, 60_000] },
-  { name: 'influxdb', proto: PROTO_TCP, port: 8086, clients: [H.grafana, H.app1, H.app2, H.esxi1, H.nas], servers: [H.influx], weight: 4, v6: 0.1, vlan: 0, qinq: 0, rounds: [1, 10], req: [300, 12_000], resp: [100, 8_000] },
+  { name: 'node-exporter', proto: Proto.TCP, port: 9100, clients: [H.prometheus], servers: LAN_SERVERS, weight: 8, v6: 0.15, vlan: 0, qinq: 0, rounds: [1, 4], req: [180, 260], resp: [8_000, 80_000] },
+  { name: 'pushgateway', proto: Proto.TCP, port: 9091, clients: [H.app1, H.app2, H.backup], servers: [H.prometheus], weight: 2, v6: 0, vlan: 0, qinq: 0, rounds: [1, 2], req: [300, 6_000], resp: [20, 120] },
+  { name: 'prometheus-query', proto: Proto.TCP, port: 9090, clients: [H.grafana, H.ws1], servers: [H.prometheus], weight: 3, v6: 0.2, vlan: 0, qinq: 0, rounds: [1, 8], req: [200, 900], resp: [500, 60_000] },
+  { name: 'influxdb', proto: Proto.TCP, port: 8086, clients: [H.grafana, H.app1, H.app2, H.esxi1, H.nas], servers: [H.influx], weight: 4, v6: 0.1, vlan: 0, qinq: 0, rounds: [1, 10], req: [300, 12_000], resp: [100, 8_000] },
   // Media.
-  { name: 'tautulli', proto: PROTO_TCP, port: 8181, clients: [H.ws1, H.laptop], servers: [H.tautulli], weight: 1, v6: 0, vlan: 0, qinq: 0, rounds: [1, 5], req: [300, 800], resp: [2_000, 50_000] },
-  { name: 'tautulli-plex', proto: PROTO_TCP, port: 32400, clients: [H.tautulli], servers: [H.plex], weight: 2, v6: 0, vlan: 0, qinq: 0, rounds: [1, 3], req: [200, 500], resp: [1_000, 30_000] },
-  { name: 'plex', proto: PROTO_TCP, port: 32400, clients: [H.tv, H.laptop, H.plexRemote], servers: [H.plex], weight: 0.5, v6: 0.2, vlan: 0, qinq: 0, rounds: [1, 4], req: [300, 900], resp: [100_000, 2_000_000] },
+  { name: 'tautulli', proto: Proto.TCP, port: 8181, clients: [H.ws1, H.laptop], servers: [H.tautulli], weight: 1, v6: 0, vlan: 0, qinq: 0, rounds: [1, 5], req: [300, 800], resp: [2_000, 50_000] },
+  { name: 'tautulli-plex', proto: Proto.TCP, port: 32400, clients: [H.tautulli], servers: [H.plex], weight: 2, v6: 0, vlan: 0, qinq: 0, rounds: [1, 3], req: [200, 500], resp: [1_000, 30_000] },
+  { name: 'plex', proto: Proto.TCP, port: 32400, clients: [H.tv, H.laptop, H.plexRemote], servers: [H.plex], weight: 0.5, v6: 0.2, vlan: 0, qinq: 0, rounds: [1, 4], req: [300, 900], resp: [100_000, 2_000_000] },
   // Storage and databases.
-  { name: 'nfs-tcp', proto: PROTO_TCP, port: 2049, clients: [H.esxi1, H.esxi2, H.app1], servers: [H.nas], weight: 1, v6: 0, vlan: 10, qinq: 0.3, rounds: [2, 40], req: [120, 32_000], resp: [100, 64_000], clientPort: [665, 1020] },
-  { name: 'nfs-udp', proto: PROTO_UDP, port: 2049, clients: [H.app2, H.ws1], servers: [H.nas], weight: 1, v6: 0, vlan: 10, qinq: 0, rounds: [1, 6], req: [100, 160], resp: [8_200, 8_300], bigResp: 1 },
-  { name: 'mysql', proto: PROTO_TCP, port: 3306, clients: [H.app1, H.app2, H.tautulli], servers: [H.db], weight: 4, v6: 0.1, vlan: 0, qinq: 0, rounds: [1, 20], req: [40, 600], resp: [20, 6_000], greeting: 78 },
-  { name: 'postgres', proto: PROTO_TCP, port: 5432, clients: [H.app1, H.app2, H.grafana], servers: [H.db], weight: 4, v6: 0.1, vlan: 0, qinq: 0, rounds: [1, 20], req: [60, 900], resp: [20, 12_000] },
-  { name: 'redis', proto: PROTO_TCP, port: 6379, clients: [H.app1, H.app2], servers: [H.redis], weight: 5, v6: 0, vlan: 0, qinq: 0, rounds: [5, 60], req: [20, 200], resp: [5, 600] },
+  { name: 'nfs-tcp', proto: Proto.TCP, port: 2049, clients: [H.esxi1, H.esxi2, H.app1], servers: [H.nas], weight: 1, v6: 0, vlan: 10, qinq: 0.3, rounds: [2, 40], req: [120, 32_000], resp: [100, 64_000], clientPort: [665, 1020] },
+  { name: 'nfs-udp', proto: Proto.UDP, port: 2049, clients: [H.app2, H.ws1], servers: [H.nas], weight: 1, v6: 0, vlan: 10, qinq: 0, rounds: [1, 6], req: [100, 160], resp: [8_200, 8_300], bigResp: 1 },
+  { name: 'mysql', proto: Proto.TCP, port: 3306, clients: [H.app1, H.app2, H.tautulli], servers: [H.db], weight: 4, v6: 0.1, vlan: 0, qinq: 0, rounds: [1, 20], req: [40, 600], resp: [20, 6_000], greeting: 78 },
+  { name: 'postgres', proto: Proto.TCP, port: 5432, clients: [H.app1, H.app2, H.grafana], servers: [H.db], weight: 4, v6: 0.1, vlan: 0, qinq: 0, rounds: [1, 20], req: [60, 900], resp: [20, 12_000] },
+  { name: 'redis', proto: Proto.TCP, port: 6379, clients: [H.app1, H.app2], servers: [H.redis], weight: 5, v6: 0, vlan: 0, qinq: 0, rounds: [5, 60], req: [20, 200], resp: [5, 600] },
   // Infrastructure.
-  { name: 'dns', proto: PROTO_UDP, port: 53, clients: [...LAN_CLIENTS, H.esxi1, H.vcenter, H.nas, H.prometheus], servers: [H.router], weight: 30, v6: 0.25, vlan: 0, qinq: 0, rounds: [1, 2], req: [28, 60], resp: [45, 300], bigResp: 0.03, lossy: 0.02 },
-  { name: 'dns-upstream', proto: PROTO_UDP, port: 53, clients: [H.router], servers: [H.cloudflareDns, H.quad9], weight: 8, v6: 0.3, vlan: 0, qinq: 0, rounds: [1, 1], req: [40, 70], resp: [60, 400], bigResp: 0.05, lossy: 0.03 },
-  { name: 'ntp', proto: PROTO_UDP, port: 123, clients: [H.router, H.esxi1, H.esxi2, H.nas, H.db], servers: [H.ntp], weight: 3, v6: 0.3, vlan: 0, qinq: 0, rounds: [1, 4], req: [48, 48], resp: [48, 48] },
-  { name: 'ping', proto: PROTO_ICMP, port: 0, clients: [H.prometheus, H.ws1], servers: [...LAN_SERVERS, H.google, H.deadHost], weight: 3, v6: 0.2, vlan: 0, qinq: 0, rounds: [1, 10], req: [56, 56], resp: [56, 56], lossy: 0.03 },
-  { name: 'https-out', proto: PROTO_TCP, port: 443, clients: [H.ws1, H.laptop, H.app1], servers: [H.google, H.fastly, H.github], weight: 4, v6: 0.4, vlan: 0, qinq: 0, rounds: [1, 6], req: [300, 3_000], resp: [1_000, 200_000] },
+  { name: 'dns', proto: Proto.UDP, port: 53, clients: [...LAN_CLIENTS, H.esxi1, H.vcenter, H.nas, H.prometheus], servers: [H.router], weight: 30, v6: 0.25, vlan: 0, qinq: 0, rounds: [1, 2], req: [28, 60], resp: [45, 300], bigResp: 0.03, lossy: 0.02 },
+  { name: 'dns-upstream', proto: Proto.UDP, port: 53, clients: [H.router], servers: [H.cloudflareDns, H.quad9], weight: 8, v6: 0.3, vlan: 0, qinq: 0, rounds: [1, 1], req: [40, 70], resp: [60, 400], bigResp: 0.05, lossy: 0.03 },
+  { name: 'ntp', proto: Proto.UDP, port: 123, clients: [H.router, H.esxi1, H.esxi2, H.nas, H.db], servers: [H.ntp], weight: 3, v6: 0.3, vlan: 0, qinq: 0, rounds: [1, 4], req: [48, 48], resp: [48, 48] },
+  { name: 'ping', proto: Proto.ICMP, port: 0, clients: [H.prometheus, H.ws1], servers: [...LAN_SERVERS, H.google, H.deadHost], weight: 3, v6: 0.2, vlan: 0, qinq: 0, rounds: [1, 10], req: [56, 56], resp: [56, 56], lossy: 0.03 },
+  { name: 'https-out', proto: Proto.TCP, port: 443, clients: [H.ws1, H.laptop, H.app1], servers: [H.google, H.fastly, H.github], weight: 4, v6: 0.4, vlan: 0, qinq: 0, rounds: [1, 6], req: [300, 3_000], resp: [1_000, 200_000] },
   // The noisy WiFi host users exclude: streaming, browsing, discovery chatter, pings. VLAN 20.
-  { name: 'wifi-plex', proto: PROTO_TCP, port: 32400, clients: [H.wifi], servers: [H.plex], weight: 1.2, v6: 0.3, vlan: 20, qinq: 0, rounds: [1, 3], req: [300, 900], resp: [200_000, 3_000_000] },
-  { name: 'wifi-https', proto: PROTO_TCP, port: 443, clients: [H.wifi], servers: [H.google, H.fastly], weight: 10, v6: 0.5, vlan: 20, qinq: 0, rounds: [1, 8], req: [300, 2_000], resp: [1_000, 120_000] },
-  { name: 'wifi-dns', proto: PROTO_UDP, port: 53, clients: [H.wifi], servers: [H.router], weight: 25, v6: 0.3, vlan: 20, qinq: 0, rounds: [1, 2], req: [28, 60], resp: [45, 200], lossy: 0.05 },
-  { name: 'wifi-mdns', proto: PROTO_UDP, port: 5353, clients: [H.wifi], servers: [H.mdns], weight: 10, v6: 0.3, vlan: 20, qinq: 0, rounds: [1, 3], req: [40, 400], resp: [0, 0], clientPort: 5353 },
-  { name: 'wifi-ssdp', proto: PROTO_UDP, port: 1900, clients: [H.wifi], servers: [H.ssdp], weight: 6, v6: 0, vlan: 20, qinq: 0, rounds: [1, 3], req: [120, 200], resp: [0, 0] },
-  { name: 'wifi-ping', proto: PROTO_ICMP, port: 0, clients: [H.wifi], servers: [H.router, H.google], weight: 3, v6: 0.3, vlan: 20, qinq: 0, rounds: [3, 20], req: [56, 56], resp: [56, 56] },
+  { name: 'wifi-plex', proto: Proto.TCP, port: 32400, clients: [H.wifi], servers: [H.plex], weight: 1.2, v6: 0.3, vlan: 20, qinq: 0, rounds: [1, 3], req: [300, 900], resp: [200_000, 3_000_000] },
+  { name: 'wifi-https', proto: Proto.TCP, port: 443, clients: [H.wifi], servers: [H.google, H.fastly], weight: 10, v6: 0.5, vlan: 20, qinq: 0, rounds: [1, 8], req: [300, 2_000], resp: [1_000, 120_000] },
+  { name: 'wifi-dns', proto: Proto.UDP, port: 53, clients: [H.wifi], servers: [H.router], weight: 25, v6: 0.3, vlan: 20, qinq: 0, rounds: [1, 2], req: [28, 60], resp: [45, 200], lossy: 0.05 },
+  { name: 'wifi-mdns', proto: Proto.UDP, port: 5353, clients: [H.wifi], servers: [H.mdns], weight: 10, v6: 0.3, vlan: 20, qinq: 0, rounds: [1, 3], req: [40, 400], resp: [0, 0], clientPort: 5353 },
+  { name: 'wifi-ssdp', proto: Proto.UDP, port: 1900, clients: [H.wifi], servers: [H.ssdp], weight: 6, v6: 0, vlan: 20, qinq: 0, rounds: [1, 3], req: [120, 200], resp: [0, 0] },
+  { name: 'wifi-ping', proto: Proto.ICMP, port: 0, clients: [H.wifi], servers: [H.router, H.google], weight: 3, v6: 0.3, vlan: 20, qinq: 0, rounds: [3, 20], req: [56, 56], resp: [56, 56] },
 ];
 
 export const DNS_NAMES = [

@@ -9,12 +9,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_FLOWS } from '../config/config.js';
-import { parseProto } from '../flow/record.js';
 import { ingestCapture } from '../pipeline/ingest.js';
 import { ServiceRegistry } from '../services/registry.js';
 import { openStore } from '../store/open.js';
 import { conversationKey, LabGenerator, type LabOptions } from './lab.js';
 import { LINKTYPE } from './pcap-writer.js';
+import { parseProto } from '../util/protocols.js';
 
 interface Counts {
   bytesC2s: number;

@@ -15,13 +15,14 @@ import { connect } from 'node:tls';
 import { peekDns } from '../decode/peek-dns.js';
 import { peekHttpHost } from '../decode/peek-http.js';
 import { peekTlsSni } from '../decode/peek-tls.js';
-import { FrameBuilder, PacketSpec, PROTO_TCP, PROTO_UDP, TCP_ACK, TCP_PSH } from '../gen/frames.js';
+import { FrameBuilder, PacketSpec } from '../gen/frames.js';
 import { ipv4Bytes, ipv6Bytes } from '../gen/addr.js';
 import { CaptureFileWriter, LINKTYPE } from '../gen/pcap-writer.js';
 import { runCli } from '../testing/cli.js';
 import { hasTshark, TSHARK } from '../testing/tshark.js';
 import { DuckDbStore } from '../store/duckdb.js';
 import type { DepGraph } from '../graph/model.js';
+import { Proto, TcpFlag } from '../util/protocols.js';
 
 /** The first bytes a real client sends to a server on 127.0.0.1. */
 async function firstBytes(start: (port: number) => void): Promise<Buffer> {
@@ -85,10 +86,10 @@ function writeCapture(file: string, hello: Buffer, http: Buffer, dns: Buffer): v
     const p = new PacketSpec();
     p.src = ipv4Bytes(src);
     p.dst = ipv4Bytes(dst);
-    p.proto = PROTO_TCP;
+    p.proto = Proto.TCP;
     p.srcPort = sport;
     p.dstPort = dport;
-    p.tcpFlags = TCP_PSH | TCP_ACK;
+    p.tcpFlags = TcpFlag.PSH | TcpFlag.ACK;
     p.seq = 1000;
     p.ack = 2000;
     p.payloadLen = payload.length;
@@ -100,7 +101,7 @@ function writeCapture(file: string, hello: Buffer, http: Buffer, dns: Buffer): v
   const d = new PacketSpec();
   d.src = ipv4Bytes('10.1.0.53');
   d.dst = ipv4Bytes('10.1.0.5');
-  d.proto = PROTO_UDP;
+  d.proto = Proto.UDP;
   d.srcPort = 53;
   d.dstPort = 40000;
   d.payloadLen = dns.length;

@@ -4,8 +4,8 @@
  * periodically. Stopping (signal or duration) closes the sockets and stores everything accepted.
  */
 import { UsageError } from '../util/errors.js';
-import { listenUdp, type ListenerKind, type UdpListener } from '../sources/collector/udp.js';
-import { ExportPipeline, type ExportPipelineContext, type ExportPipelineStats } from './exports.js';
+import { listenUdp, type ListenerKind, type UdpListener } from '../flowexport/transport/udp.js';
+import { FlowExportPipeline, type FlowExportContext, type FlowExportStats } from './flowexport.js';
 
 export interface ListenSpec {
   kind: ListenerKind;
@@ -33,7 +33,7 @@ export interface ListenerInfo {
   recvBufferSize: number;
 }
 
-export interface CollectSummary extends ExportPipelineStats {
+export interface CollectSummary extends FlowExportStats {
   listeners: ListenerInfo[];
   exporters: number;
   /** Datagrams the kernel dropped on our sockets (receive buffer full); null when unknown. */
@@ -49,8 +49,8 @@ const TICK_MS = 1000;
 /** At stop, how long datagrams already queued in the sockets may take to be read. */
 const DRAIN_MAX_MS = 2000;
 
-export async function collectLive(ctx: ExportPipelineContext, opts: LiveCollectOptions): Promise<CollectSummary> {
-  const pipeline = new ExportPipeline(ctx);
+export async function collectLive(ctx: FlowExportContext, opts: LiveCollectOptions): Promise<CollectSummary> {
+  const pipeline = new FlowExportPipeline(ctx);
   const batchSize = ctx.batchSize ?? 8_192;
   const started = Date.now();
   const listeners: UdpListener[] = [];

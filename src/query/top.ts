@@ -1,7 +1,7 @@
 import type { FlowFilter } from '../filter/filter.js';
-import { parseProto } from '../flow/record.js';
 import type { ServiceRegistry } from '../services/registry.js';
 import type { Store, TopKind, TopRows } from '../store/store.js';
+import { parseProto } from '../util/protocols.js';
 
 /**
  * Top-N rows of one kind, with service names taken from the registry at query time (so config

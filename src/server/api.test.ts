@@ -20,7 +20,7 @@ import { openStore } from '../store/open.js';
 import { rec, T } from '../testing/records.js';
 import { runCli } from '../testing/cli.js';
 import { cliJson, fetchRaw, getJson, ingestLab, startTestServer, type TestServer } from '../testing/server.js';
-import type { ConversationRow, DepGraph, EdgeDetail, EdgeRow, HostDetail, MetaResponse, ServiceRow, TalkerRow } from './api-types.js';
+import type { ConversationRow, DepGraph, EdgeDetail, EdgeRow, HostDetail, MetaResponse, ServiceRow, TalkerRow } from '../api/types.js';
 import * as S from './schemas.js';
 import { bucketFor, MAX_POINTS } from './series.js';
 

@@ -6,7 +6,7 @@ import type { NameRow } from '../names/names.js';
 import type { ServiceRegistry } from '../services/registry.js';
 import { parseStoreSpec, redact } from '../store/spec.js';
 import type { Store } from '../store/store.js';
-import type { MetaResponse } from './api-types.js';
+import type { MetaResponse } from '../api/types.js';
 import { LiveBus } from './live.js';
 
 export interface ApiDeps {

@@ -7,7 +7,7 @@ import type { FlowFilter } from '../filter/filter.js';
 import type { FlowRecord } from '../flow/record.js';
 import type { NameRow } from '../names/names.js';
 import type { ExporterHealthRow, SeriesRow, Store, StoreStats, TopKind, TopRows } from '../store/store.js';
-import type { LiveEvent, LiveInfo } from './api-types.js';
+import type { LiveEvent, LiveInfo } from '../api/types.js';
 
 export type LiveEventName = 'flows' | 'health';
 export type LiveListener = (event: LiveEventName, data: LiveEvent) => void;

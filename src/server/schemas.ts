@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { NAME_SOURCES } from '../names/names.js';
-import type * as Api from './api-types.js';
+import type * as Api from '../api/types.js';
 
 /** Schemas registered here become components/schemas/{id} in the OpenAPI document. */
 export const registry = z.registry<{ id: string; description?: string }>();

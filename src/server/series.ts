@@ -5,7 +5,7 @@
  */
 import type { FlowFilter } from '../filter/filter.js';
 import type { SeriesRow, Store } from '../store/store.js';
-import type { Series, SeriesPoint } from './api-types.js';
+import type { Series, SeriesPoint } from '../api/types.js';
 
 const S = 1000;
 const M = 60 * S;

@@ -14,9 +14,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { runCli } from '../testing/cli.js';
-import { v5Packet, type V5Flow } from '../testing/export-builders.js';
+import { v5Packet, type V5Flow } from '../testing/flowexport-builders.js';
 import { cliJson, fetchRaw, getJson, ingestLab, openEvents, startServe } from '../testing/server.js';
-import type { ConversationRow, DepGraph, EdgeRow, LiveEvent, MetaResponse } from './api-types.js';
+import type { ConversationRow, DepGraph, EdgeRow, LiveEvent, MetaResponse } from '../api/types.js';
 
 const noCapture = process.getuid?.() !== 0 ? 'needs root to capture' : spawnSync('which', ['tcpdump']).status !== 0 ? 'tcpdump not installed' : false;
 

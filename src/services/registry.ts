@@ -1,6 +1,6 @@
-import { parseProto } from '../flow/record.js';
 import { UsageError } from '../util/errors.js';
 import { BUILTIN_SERVICES } from './builtin.js';
+import { parseProto } from '../util/protocols.js';
 
 /** A config entry: give `port` (on `proto`, or on tcp and udp when omitted) the name `name`. */
 export interface ServiceOverride {

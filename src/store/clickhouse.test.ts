@@ -12,7 +12,7 @@ import { NOW, RECORDS } from '../testing/records.js';
 import { chIdent, chLiteral, chString, clickhouseDialect, tsvField } from './clickhouse-sql.js';
 import { toRow, type JsRow } from './rows.js';
 import { edgeSumsQuery, type BuiltQuery } from './sql.js';
-import { runTop } from './top-run.js';
+import { runTop } from './sql-top.js';
 import { ClickHouseHttp } from './clickhouse-http.js';
 import { openStore } from './open.js';
 import { MIGRATIONS } from './schema.js';

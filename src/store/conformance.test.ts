@@ -7,7 +7,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DEFAULT_FLOWS } from '../config/config.js';
-import { parseProto } from '../flow/record.js';
 import type { FlowRecord } from '../flow/record.js';
 import { parseFilter, type RawFilter } from '../filter/parse.js';
 import { conversationKey, LabGenerator, type LabTruth } from '../gen/lab.js';
@@ -17,6 +16,7 @@ import { startBackends, type BackendName, type Backends } from '../testing/backe
 import { NOW, RECORDS, T, S } from '../testing/records.js';
 import { openStore } from './open.js';
 import type { ManagedStore, TopKind } from './store.js';
+import { parseProto } from '../util/protocols.js';
 
 const KINDS: TopKind[] = ['edges', 'talkers', 'services', 'flows'];
 const LAB = { subnet: ['192.168.1.0/24'], exclude: ['192.168.1.151'] };

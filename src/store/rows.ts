@@ -2,10 +2,11 @@
  * Result rows of the shared SQL (sql.ts) -> the store's row types, for every backend: drivers hand
  * back numbers, bigints or decimal strings, and all of them end up as the same JS values.
  */
-import { DIRECTION_EVIDENCE, protoName, type DirectionEvidence, type FlowRecord } from '../flow/record.js';
+import { DIRECTION_EVIDENCE, type DirectionEvidence, type FlowRecord } from '../flow/record.js';
 import { isoMs } from '../util/time.js';
 import { NAME_SOURCES, type NameRow, type NameSource } from '../names/names.js';
 import type { SeriesRow, TopKind, TopRows } from './store.js';
+import { protoName } from '../util/protocols.js';
 
 export type JsRow = Record<string, unknown>;
 

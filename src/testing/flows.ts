@@ -1,7 +1,7 @@
 /** Test helper: flowmap's per-conversation rows keyed like tshark's (see tshark.ts). */
 import type { ConversationRow } from '../store/store.js';
-import { parseProto } from '../flow/record.js';
 import { convKey, type ConvTotals } from './tshark.js';
+import { parseProto } from '../util/protocols.js';
 
 export function flowmapConversations(rows: ConversationRow[]): Map<string, ConvTotals> {
   const out = new Map<string, ConvTotals>();

@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ExportedFlow } from '../sources/collector/exported.js';
+import type { ExportedFlow } from '../flowexport/model.js';
 
 export const hasNfcapd = (): boolean => existsSync('/usr/bin/nfcapd') && existsSync('/usr/bin/nfdump');
 

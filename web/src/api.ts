@@ -2,7 +2,7 @@
  * Talking to `flowmap serve`: the view state -> the API's filter parameters (the CLI's names), and
  * typed GETs. A 4xx answer's `error` text is thrown as ApiFailure so the page can show it inline.
  */
-import type { ApiError, MetaResponse } from '../../src/server/api-types.js';
+import type { ApiError, MetaResponse } from '../../src/api/types.js';
 import type { ViewState } from './state.js';
 
 export class ApiFailure extends Error {

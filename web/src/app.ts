@@ -2,7 +2,7 @@
  * The page: one view state (in the URL) -> what is fetched and drawn. A change of filters refetches
  * and lays the map out anew; collapsing a group, live data and selections update it in place.
  */
-import type { DepGraph, EdgeDetail, GraphResponse, HostDetail, LiveEvent, MetaResponse, TopServicesResponse } from '../../src/server/api-types.js';
+import type { DepGraph, EdgeDetail, GraphResponse, HostDetail, LiveEvent, MetaResponse, TopServicesResponse } from '../../src/api/types.js';
 import { ApiFailure, drawnTop, exportParams, filterParams, getJson, graphParams, timeWindow } from './api.js';
 import { Controls } from './controls.js';
 import { byId, h } from './dom.js';

@@ -1,5 +1,5 @@
 /** The filter bar: state -> inputs, inputs -> state, presets, suggestions for services and hosts. */
-import type { DepGraph, ServiceRow } from '../../src/server/api-types.js';
+import type { DepGraph, ServiceRow } from '../../src/api/types.js';
 import { serviceLabel } from '../../src/graph/model.js';
 import { parseService } from './api.js';
 import { byId, h } from './dom.js';

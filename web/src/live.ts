@@ -1,5 +1,5 @@
 /** Live updates: the server's event stream (/api/v1/events) and the badge that shows its state. */
-import type { LiveEvent } from '../../src/server/api-types.js';
+import type { LiveEvent } from '../../src/api/types.js';
 import { byId } from './dom.js';
 
 export function startLive(onFlows: (ev: LiveEvent) => void, liveSources: string[] | null): EventSource {

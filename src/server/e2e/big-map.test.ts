@@ -10,10 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { hasChromium, launchChromium } from '../../testing/chromium.js';
-import type { DepGraph } from '../api-types.js';
+import type { DepGraph } from '../../api/types.js';
 import { DEFAULT_WEB_ROOT } from '../static.js';
-import { startApp, waitForDraw, watchedPage, writeStore, type Running } from './harness.js';
-import { scaleData } from './scale-data.js';
+import { startApp, waitForDraw, watchedPage, writeStore, type Running } from '../../testing/web-harness.js';
+import { scaleData } from '../../testing/web-scale-data.js';
 
 const built = existsSync(join(DEFAULT_WEB_ROOT, 'index.html'));
 const skip = !hasChromium() ? 'needs /usr/bin/chromium' : !built ? 'needs the built page (npm run build)' : false;

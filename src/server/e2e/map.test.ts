@@ -14,10 +14,10 @@ import type { Browser, Page } from 'playwright-core';
 import { parseFilter } from '../../filter/parse.js';
 import type { DuckDbStore } from '../../store/duckdb.js';
 import { hasChromium, launchChromium } from '../../testing/chromium.js';
-import type { ApiError, DepGraph } from '../api-types.js';
+import type { ApiError, DepGraph } from '../../api/types.js';
 import { DEFAULT_WEB_ROOT } from '../static.js';
-import { HOSTILE_DNS, HOSTILE_SNI, labDataset } from './dataset.js';
-import { screenshotDir, startApp, waitForDraw, waitIdle, watchedPage, type Running, type Watched } from './harness.js';
+import { HOSTILE_DNS, HOSTILE_SNI, labDataset } from '../../testing/web-dataset.js';
+import { screenshotDir, startApp, waitForDraw, waitIdle, watchedPage, type Running, type Watched } from '../../testing/web-harness.js';
 
 const built = existsSync(join(DEFAULT_WEB_ROOT, 'index.html'));
 const skip = !hasChromium() ? 'needs /usr/bin/chromium' : !built ? 'needs the built page (npm run build)' : false;

@@ -1,5 +1,5 @@
 import type { Hono } from 'hono';
-import type { LiveEvent } from '../api-types.js';
+import type { LiveEvent } from '../../api/types.js';
 import type { ApiDeps } from '../deps.js';
 import type { LiveEventName } from '../live.js';
 import { Query } from '../query.js';

@@ -1,5 +1,5 @@
 import type { Hono } from 'hono';
-import type { ExportersResponse } from '../api-types.js';
+import type { ExportersResponse } from '../../api/types.js';
 import type { ApiDeps } from '../deps.js';
 import { Query } from '../query.js';
 

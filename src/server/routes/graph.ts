@@ -2,7 +2,7 @@ import type { Hono } from 'hono';
 import { parseGroupBy, parseTopEdges } from '../../graph/build.js';
 import { loadGraph } from '../../graph/load.js';
 import type { DepGraph } from '../../graph/model.js';
-import type { GraphResponse } from '../api-types.js';
+import type { GraphResponse } from '../../api/types.js';
 import type { ApiDeps } from '../deps.js';
 import { FILTER_PARAMS, GRAPH_PARAMS, Query, apiWording, choice, filterFromQuery } from '../query.js';
 

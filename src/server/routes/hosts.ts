@@ -6,7 +6,7 @@ import { NameBook } from '../../names/names.js';
 import { runTop } from '../../query/top.js';
 import { UsageError } from '../../util/errors.js';
 import { tryParseIp } from '../../util/ip.js';
-import type { HostDetail } from '../api-types.js';
+import type { HostDetail } from '../../api/types.js';
 import type { ApiDeps } from '../deps.js';
 import { FILTER_PARAMS, Query, filterFromQuery } from '../query.js';
 import { chartSeries, chartWindow } from '../series.js';

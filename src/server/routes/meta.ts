@@ -1,6 +1,6 @@
 import type { Hono } from 'hono';
 import { FORMATS } from '../../export/formats.js';
-import type { MetaResponse } from '../api-types.js';
+import type { MetaResponse } from '../../api/types.js';
 import type { ApiDeps } from '../deps.js';
 import { Query } from '../query.js';
 

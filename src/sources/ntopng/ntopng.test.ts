@@ -11,7 +11,6 @@ import { join } from 'node:path';
 import type { Connection } from 'mariadb';
 import { DEFAULT_FLOWS } from '../../config/config.js';
 import { parseFilter } from '../../filter/parse.js';
-import { protoName } from '../../flow/record.js';
 import { LabGenerator, type LabTruth } from '../../gen/lab.js';
 import { ingestCapture } from '../../pipeline/ingest.js';
 import { ServiceRegistry } from '../../services/registry.js';
@@ -22,6 +21,7 @@ import { dropDatabase, mariadbAdmin, mariadbSpec, uniqueDbName } from '../../tes
 import { createNtopngTables, insertNtopngRows, NTOPNG_EDGES_SQL, ntopngRowsFor } from '../../testing/ntopng.js';
 import { UsageError } from '../../util/errors.js';
 import { importNtopng, parseNtopngSpec } from './import.js';
+import { protoName } from '../../util/protocols.js';
 
 const ALL = parseFilter({ limit: 1_000_000 }, Date.now());
 const edgeKey = (r: { client: string; server: string; port: number; proto: string }) => `${r.proto} ${r.client} > ${r.server}:${r.port}`;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { openCaptureFile, readCapture } from './reader.js';
 import { CaptureFormatError, type CaptureReadStats } from './frame.js';
-import { chunked, chunkedBy, CollectSink, Ng, pcapFile, type SeenFrame } from './captures.fixture.test.js';
+import { chunked, chunkedBy, CollectSink, Ng, pcapFile, type SeenFrame } from '../../testing/captures.js';
 
 async function read(b: Buffer, chunk = b.length || 1): Promise<{ stats: CaptureReadStats; frames: SeenFrame[] }> {
   const sink = new CollectSink();

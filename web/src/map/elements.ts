@@ -4,7 +4,7 @@
  * Collapsed config groups become one node; their members' edges are rerouted to it and summed.
  */
 import type { ElementDefinition } from 'cytoscape';
-import type { DepGraph, GraphEdge, GraphNode } from '../../../src/server/api-types.js';
+import type { DepGraph, GraphEdge, GraphNode } from '../../../src/api/types.js';
 import { addTraffic, serviceLabel } from '../../../src/graph/model.js';
 import { formatBytes } from '../../../src/util/bytes.js';
 import type { Palette } from './palette.js';

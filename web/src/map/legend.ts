@@ -1,5 +1,5 @@
 /** What the map shows, in words: counts, what was folded into "other", the time window, colours. */
-import type { DepGraph } from '../../../src/server/api-types.js';
+import type { DepGraph } from '../../../src/api/types.js';
 import { MAX_DRAWN_EDGES } from '../api.js';
 import { bytesEl, h, linkButton, num } from '../dom.js';
 import { GREY } from '../../../src/export/labels.js';

@@ -3,7 +3,7 @@
  * life of the page: a service keeps its colour when filters or live updates change the ranking; the
  * heaviest services take free colours first, the rest (and folded traffic) are grey.
  */
-import type { DepGraph, GraphEdge } from '../../../src/server/api-types.js';
+import type { DepGraph, GraphEdge } from '../../../src/api/types.js';
 import { GREY, PALETTE } from '../../../src/export/labels.js';
 
 const keyOf = (e: Pick<GraphEdge, 'service' | 'port' | 'proto'>): string => e.service ?? `${e.port}/${e.proto}`;

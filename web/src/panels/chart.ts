@@ -1,7 +1,7 @@
 /** Traffic over time (bytes per bucket, out and in) with uPlot. */
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import type { Series } from '../../../src/server/api-types.js';
+import type { Series } from '../../../src/api/types.js';
 import { formatBytes } from '../../../src/util/bytes.js';
 import { h } from '../dom.js';
 

@@ -1,5 +1,5 @@
 /** The detail panel of one dependency (client -> server per service): totals each way, conversations. */
-import type { ConversationRow, EdgeDetail } from '../../../src/server/api-types.js';
+import type { ConversationRow, EdgeDetail } from '../../../src/api/types.js';
 import { serviceLabel } from '../../../src/graph/model.js';
 import { bytesEl, h, linkButton, num, totalsList, when } from '../dom.js';
 import type { Nav } from '../nav.js';

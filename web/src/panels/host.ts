@@ -1,5 +1,5 @@
 /** The detail panel of one host: names, totals, services it offers, its clients, what it depends on. */
-import type { EdgeRow, HostDetail, ServiceRow } from '../../../src/server/api-types.js';
+import type { EdgeRow, HostDetail, ServiceRow } from '../../../src/api/types.js';
 import { serviceLabel } from '../../../src/graph/model.js';
 import { bytesEl, h, linkButton, num, totalsList, when } from '../dom.js';
 import type { Nav } from '../nav.js';

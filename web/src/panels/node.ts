@@ -2,7 +2,7 @@
  * Panels drawn from the graph itself: groups, subnets, the "other" node, collapsed containers, and
  * edges between such nodes (the API's host and edge details are per host).
  */
-import type { DepGraph } from '../../../src/server/api-types.js';
+import type { DepGraph } from '../../../src/api/types.js';
 import { serviceLabel } from '../../../src/graph/model.js';
 import { bytesEl, h, linkButton, num, when } from '../dom.js';
 import type { EdgeData, NodeData } from '../map/elements.js';

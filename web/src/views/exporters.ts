@@ -1,5 +1,5 @@
 /** The Exporters tab: `flowmap exporters` as a table (health per exporter and observation domain). */
-import type { ExporterHealthRow, ExportersResponse } from '../../../src/server/api-types.js';
+import type { ExporterHealthRow, ExportersResponse } from '../../../src/api/types.js';
 import { getJson } from '../api.js';
 import { h } from '../dom.js';
 import { renderTable, type Col } from '../table.js';

@@ -1,5 +1,5 @@
 /** The Tables tab: top edges, talkers and services under the page's filters, sortable, linked to the map. */
-import type { EdgeRow, ServiceRow, TalkerRow, TopResponse } from '../../../src/server/api-types.js';
+import type { EdgeRow, ServiceRow, TalkerRow, TopResponse } from '../../../src/api/types.js';
 import { serviceLabel } from '../../../src/graph/model.js';
 import { getJson } from '../api.js';
 import { h, linkButton } from '../dom.js';

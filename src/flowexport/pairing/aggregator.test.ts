@@ -1,0 +1,253 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { FlowRecord } from '../../flow/record.js';
+import { ServiceRegistry } from '../../services/registry.js';
+import { FlowAggregator, type AggregatorOptions } from './aggregator.js';
+import type { ExportedFlow } from '../model.js';
+
+const T0 = Date.UTC(2026, 0, 15, 10, 0, 0);
+
+function flow(over: Partial<ExportedFlow>): ExportedFlow {
+  return {
+    src: '10.0.0.1', dst: '10.0.0.2', srcPort: 40000, dstPort: 443, proto: 6, ipVersion: 4, vlan: 0,
+    bytes: 1000, packets: 10, reverseBytes: 0, reversePackets: 0, tcpFlags: 0x1b, reverseTcpFlags: 0,
+    firstSeen: T0, lastSeen: T0 + 1000, samplingRate: 1, initiator: null, exporter: '192.0.2.1', domain: 0,
+    ...over,
+  };
+}
+
+/** The server half of `flow(over)`: addresses and ports swapped. */
+function reply(over: Partial<ExportedFlow>): ExportedFlow {
+  const f = flow(over);
+  return { ...f, src: f.dst, dst: f.src, srcPort: f.dstPort, dstPort: f.srcPort, ...pick(over, ['bytes', 'packets', 'tcpFlags']) };
+}
+
+function pick(o: Partial<ExportedFlow>, keys: (keyof ExportedFlow)[]): Partial<ExportedFlow> {
+  const r: Partial<ExportedFlow> = {};
+  for (const k of keys) if (o[k] !== undefined) (r as Record<string, unknown>)[k] = o[k];
+  return r;
+}
+
+const sample = (over: Partial<ExportedFlow>) => flow({ packets: 1, bytes: 100, tcpFlags: 0x10, samplingRate: 10, ...over });
+
+function setup(opts: Partial<AggregatorOptions> = {}) {
+  const out: FlowRecord[] = [];
+  const agg = new FlowAggregator({
+    services: ServiceRegistry.builtin(),
+    emit: (r) => out.push(r),
+    idleTimeoutMs: 15_000,
+    activeTimeoutMs: 60_000,
+    maxOpen: 1000,
+    ...opts,
+  });
+  return { agg, out };
+}
+
+describe('FlowAggregator: pairing NetFlow/IPFIX halves', () => {
+  it('pairs two halves that come in either order, seconds apart, into one client/server record', () => {
+    const { agg, out } = setup();
+    agg.add(reply({ bytes: 5000, packets: 7, tcpFlags: 0x1b }), 'netflow', T0);
+    assert.equal(out.length, 0, 'the first half waits for its partner');
+    agg.add(flow({ bytes: 600, packets: 6 }), 'netflow', T0 + 4000);
+    assert.equal(out.length, 1);
+    const r = out[0];
+    assert.equal(r.client, '10.0.0.1');
+    assert.equal(r.server, '10.0.0.2');
+    assert.equal(r.clientPort, 40000);
+    assert.equal(r.serverPort, 443);
+    assert.deepEqual([r.bytesC2s, r.bytesS2c, r.packetsC2s, r.packetsS2c], [600, 5000, 6, 7]);
+    assert.equal(r.source, 'netflow:192.0.2.1/0');
+    assert.equal(r.samplingRate, 1);
+    assert.equal(agg.size, 0);
+    assert.equal(agg.stats.paired, 1);
+  });
+
+  it('a half whose partner comes after the window is stored alone, and so is the late partner', () => {
+    const { agg, out } = setup({ pairWindowMs: 5000 });
+    agg.add(flow({}), 'ipfix', T0);
+    agg.add(flow({ src: '10.9.9.9' }), 'ipfix', T0 + 6000); // drives the clock past the window
+    assert.equal(out.length, 1);
+    assert.equal(out[0].bytesC2s, 1000);
+    assert.equal(out[0].bytesS2c, 0);
+    assert.equal(out[0].source, 'ipfix:192.0.2.1/0');
+    agg.add(reply({}), 'ipfix', T0 + 6500);
+    agg.flushAll();
+    assert.equal(out.length, 3);
+    assert.equal(agg.stats.unpaired, 3);
+    const late = out.find((r) => r.bytesS2c === 1000 && r.client === '10.0.0.1');
+    assert.ok(late, 'the reply half alone still has the client on the port-40000 side');
+  });
+
+  it('expire() by the wall clock writes out halves past the window', () => {
+    const { agg, out } = setup({ pairWindowMs: 5000 });
+    agg.add(flow({}), 'netflow', T0);
+    agg.expire(T0 + 4999);
+    assert.equal(out.length, 0);
+    agg.expire(T0 + 5000);
+    assert.equal(out.length, 1);
+  });
+
+  it('halves of different exporters, VLANs or protocols do not pair', () => {
+    const { agg, out } = setup();
+    agg.add(flow({}), 'netflow', T0);
+    agg.add(reply({ exporter: '192.0.2.9' }), 'netflow', T0);
+    agg.add(reply({ vlan: 12 }), 'netflow', T0);
+    agg.add(reply({ proto: 17 }), 'netflow', T0);
+    agg.add(reply({ domain: 3 }), 'netflow', T0);
+    assert.equal(out.length, 0);
+    assert.equal(agg.size, 5);
+  });
+
+  it('same-direction slices join the waiting half; totals are never lost', () => {
+    const { agg, out } = setup();
+    agg.add(flow({ bytes: 100, packets: 1 }), 'netflow', T0);
+    agg.add(flow({ src: '10.9.9.9', bytes: 1, packets: 1 }), 'netflow', T0); // not adjacent any more
+    agg.add(flow({ bytes: 200, packets: 2, firstSeen: T0 + 60_000, lastSeen: T0 + 61_000 }), 'netflow', T0 + 1);
+    agg.add(flow({ src: '10.9.9.8', bytes: 1, packets: 1 }), 'netflow', T0 + 1);
+    agg.add(reply({ bytes: 50, packets: 1 }), 'netflow', T0 + 2);
+    agg.flushAll();
+    const r = out.find((x) => x.client === '10.0.0.1');
+    assert.ok(r);
+    assert.deepEqual([r.bytesC2s, r.packetsC2s, r.bytesS2c, r.packetsS2c], [300, 3, 50, 1]);
+    assert.equal(r.firstSeen, T0);
+    assert.equal(r.lastSeen, T0 + 61_000);
+    assert.equal(agg.stats.paired, 1);
+  });
+
+  it('adjacent halves (as softflowd and pmacct send them) pair without waiting', () => {
+    const { agg, out } = setup();
+    for (let i = 0; i < 100; i++) {
+      agg.add(flow({ srcPort: 40000 + i, bytes: 10 }), 'netflow', T0);
+      agg.add(reply({ srcPort: 40000 + i, bytes: 20 }), 'netflow', T0);
+      assert.equal(out.length, i + 1);
+    }
+    assert.equal(agg.size, 0);
+    assert.ok(out.every((r) => r.client === '10.0.0.1' && r.bytesC2s === 10 && r.bytesS2c === 20));
+  });
+
+  it('a half held for its adjacent partner still leaves on the wall clock', () => {
+    const { agg, out } = setup({ pairWindowMs: 5000 });
+    agg.add(flow({}), 'netflow', T0);
+    assert.equal(agg.size, 1);
+    agg.expire(T0 + 1000);
+    agg.expire(T0 + 5000);
+    assert.equal(out.length, 1);
+    assert.equal(agg.size, 0);
+  });
+});
+
+describe('FlowAggregator: direction', () => {
+  it('a pure SYN half opened the connection, whatever the ports say', () => {
+    const { agg, out } = setup();
+    // 50000 -> 30000: port rank alone would make 30000 the server; the SYN says 30000's end opened.
+    agg.add(flow({ srcPort: 30000, dstPort: 50000, tcpFlags: 0x02 }), 'netflow', T0);
+    agg.add(reply({ srcPort: 30000, dstPort: 50000, tcpFlags: 0x12 }), 'netflow', T0);
+    assert.equal(out[0].direction, 'handshake');
+    assert.equal(out[0].client, '10.0.0.1');
+    assert.equal(out[0].clientPort, 30000);
+    assert.equal(out[0].serverPort, 50000);
+  });
+
+  it('SYN on both halves: the half that starts first sent the SYN', () => {
+    const { agg, out } = setup();
+    agg.add(reply({ srcPort: 30000, dstPort: 50000, tcpFlags: 0x1b, firstSeen: T0 + 1 }), 'netflow', T0);
+    agg.add(flow({ srcPort: 30000, dstPort: 50000, tcpFlags: 0x1b, firstSeen: T0 }), 'netflow', T0);
+    assert.equal(out[0].direction, 'handshake');
+    assert.equal(out[0].client, '10.0.0.1');
+  });
+
+  it('no flags and equal starts: the one inference falls back to ports', () => {
+    const { agg, out } = setup();
+    agg.add(reply({ tcpFlags: 0x18 }), 'netflow', T0);
+    agg.add(flow({ tcpFlags: 0x18 }), 'netflow', T0);
+    assert.equal(out[0].client, '10.0.0.1');
+    assert.equal(out[0].serverPort, 443);
+    assert.equal(out[0].direction, 'service-port');
+  });
+
+  it('an exporter-stated initiator wins over every inference', () => {
+    const { agg, out } = setup();
+    agg.add(flow({ reverseBytes: 70, reversePackets: 1, initiator: 'dst', tcpFlags: 0x02 }), 'ipfix', T0);
+    assert.equal(out.length, 1, 'a biflow is written at once');
+    const r = out[0];
+    assert.equal(r.direction, 'exporter');
+    assert.equal(r.client, '10.0.0.2');
+    assert.equal(r.clientPort, 443);
+    assert.deepEqual([r.bytesC2s, r.bytesS2c], [70, 1000]);
+    assert.equal(agg.stats.biflows, 1);
+  });
+
+  it('ICMP type/code in the destination port: requester is the client, ports 0, halves pair', () => {
+    const { agg, out } = setup();
+    agg.add({ ...reply({}), proto: 1, srcPort: 0, dstPort: 0, bytes: 84, packets: 1, tcpFlags: 0 }, 'netflow', T0);
+    agg.add({ ...flow({}), proto: 1, srcPort: 0, dstPort: 8 << 8, bytes: 84, packets: 1, tcpFlags: 0 }, 'netflow', T0);
+    agg.flushAll();
+    assert.equal(out.length, 1);
+    const r = out[0];
+    assert.equal(r.direction, 'icmp');
+    assert.equal(r.client, '10.0.0.1');
+    assert.deepEqual([r.clientPort, r.serverPort, r.bytesC2s, r.bytesS2c], [0, 0, 84, 84]);
+  });
+});
+
+describe('FlowAggregator: sampling', () => {
+  it('scales by the record rate, else the exporter override, else 1; the rate is kept', () => {
+    const override = (e: string) => (e === '192.0.2.7' ? 512 : undefined);
+    const { agg, out } = setup({ samplingOverride: override });
+    agg.add(flow({ samplingRate: 100, bytes: 10, packets: 2, reverseBytes: 1, reversePackets: 1 }), 'netflow', T0);
+    agg.add(flow({ samplingRate: 0, exporter: '192.0.2.7', bytes: 10, packets: 2, reverseBytes: 1, reversePackets: 1 }), 'netflow', T0);
+    agg.add(flow({ samplingRate: 0, bytes: 10, packets: 2, reverseBytes: 1, reversePackets: 1 }), 'netflow', T0);
+    agg.add(flow({ samplingRate: 1, exporter: '192.0.2.7', bytes: 10, packets: 2, reverseBytes: 1, reversePackets: 1 }), 'netflow', T0);
+    agg.add(flow({ samplingRate: 64, exporter: '192.0.2.7', bytes: 10, packets: 2, reverseBytes: 1, reversePackets: 1 }), 'netflow', T0);
+    assert.deepEqual(out.map((r) => [r.samplingRate, r.bytesC2s, r.packetsC2s, r.bytesS2c]), [
+      [100, 1000, 200, 100],
+      [512, 5120, 1024, 512],
+      [1, 10, 2, 1],
+      [512, 5120, 1024, 512],
+      [64, 640, 128, 64],
+    ]);
+  });
+});
+
+describe('FlowAggregator: sFlow samples', () => {
+  it('sums samples per conversation and writes it out on the idle timeout', () => {
+    const { agg, out } = setup({ idleTimeoutMs: 10_000 });
+    agg.add(sample({ tcpFlags: 0x02 }), 'sflow', T0);
+    agg.add(sample({ src: '10.0.0.2', dst: '10.0.0.1', srcPort: 443, dstPort: 40000, bytes: 1500, tcpFlags: 0x12 }), 'sflow', T0 + 100);
+    agg.add(sample({ bytes: 52 }), 'sflow', T0 + 200);
+    agg.expire(T0 + 10_199);
+    assert.equal(out.length, 0);
+    agg.expire(T0 + 10_200);
+    assert.equal(out.length, 1);
+    const r = out[0];
+    assert.equal(r.direction, 'handshake');
+    assert.equal(r.source, 'sflow:192.0.2.1/0');
+    assert.deepEqual([r.bytesC2s, r.packetsC2s, r.bytesS2c, r.packetsS2c, r.samplingRate], [1520, 20, 15000, 10, 10]);
+    assert.equal(agg.stats.sampled, 1);
+  });
+
+  it('cuts a long conversation on the active timeout and keeps the totals', () => {
+    const { agg, out } = setup({ idleTimeoutMs: 10_000, activeTimeoutMs: 30_000 });
+    for (let t = 0; t <= 60_000; t += 5000) agg.add(sample({ firstSeen: T0 + t, lastSeen: T0 + t }), 'sflow', T0 + t);
+    agg.flushAll();
+    assert.ok(out.length >= 2, `${out.length} records`);
+    assert.equal(out.reduce((s, r) => s + r.bytesC2s, 0), 13 * 1000);
+    assert.equal(agg.size, 0);
+  });
+});
+
+describe('FlowAggregator: bounded memory', () => {
+  it('never holds more than maxOpen conversations and loses no traffic', () => {
+    const { agg, out } = setup({ maxOpen: 100 });
+    let bytes = 0;
+    for (let i = 0; i < 1000; i++) {
+      agg.add(flow({ srcPort: 1024 + i, bytes: i + 1 }), 'netflow', T0);
+      agg.add(sample({ srcPort: 1024 + i, bytes: i + 1 }), 'sflow', T0);
+      bytes += (i + 1) * 11;
+      assert.ok(agg.size <= 100);
+    }
+    agg.flushAll();
+    assert.equal(out.reduce((s, r) => s + r.bytesC2s + r.bytesS2c, 0), bytes);
+    assert.ok(agg.stats.evicted >= 1800);
+  });
+});

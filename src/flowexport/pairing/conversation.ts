@@ -1,0 +1,154 @@
+/**
+ * One conversation being assembled from exported flows: the two sides in a canonical order (side 0 is
+ * the smaller (address, port) end), scaled counters per side, and what tells the client from the server.
+ * Turned into the one FlowRecord by toRecord(), with the one conversation model (flow/conversation.ts)
+ * and the one direction inference (flow/direction.ts).
+ */
+import { applyEvidence, conversationRecord, icmpRole, synEvidence, type ConversationTotals } from '../../flow/conversation.js';
+import { decideDirection, portOnlyEvidence, type EndpointEvidence, type ServiceLookup } from '../../flow/direction.js';
+import type { DirectionEvidence, FlowRecord } from '../../flow/record.js';
+import { Proto, TcpFlag } from '../../util/protocols.js';
+import type { ExportedFlow } from '../model.js';
+
+const SCRATCH_A: EndpointEvidence = portOnlyEvidence(0);
+const SCRATCH_B: EndpointEvidence = portOnlyEvidence(0);
+
+export class ExportConversation implements ConversationTotals {
+  // Per side (0, 1) scalars rather than arrays: a collector makes one of these per flow half, and
+  // small arrays were most of its garbage.
+  bytes0 = 0;
+  bytes1 = 0;
+  packets0 = 0;
+  packets1 = 0;
+  flags0 = 0;
+  flags1 = 0;
+  ev0 = 0;
+  ev1 = 0;
+  /** Earliest flow time per side (Infinity until the side is seen). */
+  first0 = Infinity;
+  first1 = Infinity;
+  first = Infinity;
+  last = -Infinity;
+  /** Side the exporter states opened the conversation, -1 when it does not say. */
+  initiator: -1 | 0 | 1 = -1;
+  /** Receive time (epoch ms) of the latest contribution. */
+  updated: number;
+
+  constructor(
+    readonly key: string,
+    readonly source: string,
+    readonly proto: number,
+    readonly ipVersion: 4 | 6,
+    readonly vlan: number,
+    readonly addr0: string,
+    readonly port0: number,
+    readonly addr1: string,
+    readonly port1: number,
+    /** Side that arrived first (the first-packet fallback). */
+    readonly arrivedFirst: 0 | 1,
+    public samplingRate: number,
+    /** Receive time (epoch ms) of the first contribution. */
+    readonly created: number,
+  ) {
+    this.updated = created;
+  }
+
+  /** True once a side has traffic. */
+  seen(side: 0 | 1): boolean {
+    return (side === 0 ? this.first0 : this.first1) !== Infinity;
+  }
+
+  /**
+   * Add one exported flow (src on `side`) with its counters scaled by `rate`. `perPacket`: the flow is
+   * one sampled packet (sFlow), so its TCP flags are one packet's, not an OR over a flow.
+   */
+  add(f: ExportedFlow, side: 0 | 1, rate: number, icmpType: number, perPacket: boolean, receivedMs: number): void {
+    const reverse = f.reverseBytes > 0 || f.reversePackets > 0;
+    let ev = perPacket && this.proto === Proto.TCP ? synEvidence(f.tcpFlags) : 0;
+    if (icmpType >= 0) ev |= icmpRole(this.proto, icmpType);
+    if (side === 0) {
+      this.bytes0 += f.bytes * rate;
+      this.packets0 += f.packets * rate;
+      this.bytes1 += f.reverseBytes * rate;
+      this.packets1 += f.reversePackets * rate;
+      this.flags0 |= f.tcpFlags;
+      this.flags1 |= f.reverseTcpFlags;
+      this.ev0 |= ev;
+      if (f.firstSeen < this.first0) this.first0 = f.firstSeen;
+      if (reverse && f.firstSeen < this.first1) this.first1 = f.firstSeen;
+    } else {
+      this.bytes1 += f.bytes * rate;
+      this.packets1 += f.packets * rate;
+      this.bytes0 += f.reverseBytes * rate;
+      this.packets0 += f.reversePackets * rate;
+      this.flags1 |= f.tcpFlags;
+      this.flags0 |= f.reverseTcpFlags;
+      this.ev1 |= ev;
+      if (f.firstSeen < this.first1) this.first1 = f.firstSeen;
+      if (reverse && f.firstSeen < this.first0) this.first0 = f.firstSeen;
+    }
+    if (f.firstSeen < this.first) this.first = f.firstSeen;
+    if (f.lastSeen > this.last) this.last = f.lastSeen;
+    if (f.initiator !== null) this.initiator = f.initiator === 'src' ? side : side === 0 ? 1 : 0;
+    this.samplingRate = rate;
+    if (receivedMs > this.updated) this.updated = receivedMs;
+  }
+
+  get firstSeen(): number {
+    return this.first === Infinity ? this.updated : this.first;
+  }
+
+  get lastSeen(): number {
+    return this.last === -Infinity ? this.updated : this.last;
+  }
+
+  /** The one FlowRecord for what has been gathered, the client decided by src/flow/direction.ts. */
+  toRecord(services: ServiceLookup): FlowRecord {
+    const { clientIs0, evidence } = this.decide(services);
+    return conversationRecord(this, clientIs0, evidence);
+  }
+
+  private decide(services: ServiceLookup): { clientIs0: boolean; evidence: DirectionEvidence } {
+    if (this.initiator !== -1) return { clientIs0: this.initiator === 0, evidence: 'exporter' };
+    const a = this.endpoint(this.port0, this.ev0, this.first0, this.first1, 0);
+    const b = this.endpoint(this.port1, this.ev1, this.first1, this.first0, 1);
+    if (this.proto === Proto.TCP) this.flowFlagEvidence(a, b);
+    const d = decideDirection(this.proto, a, b, services);
+    return { clientIs0: d.aIsClient, evidence: d.evidence };
+  }
+
+  private endpoint(port: number, ev: number, first: number, otherFirst: number, side: 0 | 1): EndpointEvidence {
+    // Two scratch objects serve every decision: one conversation is decided at a time.
+    const e = side === 0 ? SCRATCH_A : SCRATCH_B;
+    e.port = port;
+    e.listener = false;
+    e.fanIn = 0;
+    applyEvidence(e, ev);
+    e.sentFirst = first < otherFirst || (first === otherFirst && this.arrivedFirst === side);
+    return e;
+  }
+
+  /**
+   * Flow records OR the flags of all their packets, so a client's SYN and a server's SYN-ACK both
+   * read SYN|ACK. What still tells: a side whose flags have SYN but no ACK only opened; a side with
+   * SYN facing a side without it opened; with SYN on both, the side whose record starts first sent
+   * the SYN (the SYN-ACK answers it). Equal start times tell nothing.
+   */
+  private flowFlagEvidence(a: EndpointEvidence, b: EndpointEvidence): void {
+    if (a.synSent || b.synSent || a.synAckSent || b.synAckSent) return;
+    const sa = (this.flags0 & TcpFlag.SYN) !== 0;
+    const sb = (this.flags1 & TcpFlag.SYN) !== 0;
+    const pureA = sa && (this.flags0 & TcpFlag.ACK) === 0;
+    const pureB = sb && (this.flags1 & TcpFlag.ACK) === 0;
+    if (pureA !== pureB) {
+      (pureA ? a : b).synSent = true;
+      return;
+    }
+    if (!this.seen(0) || !this.seen(1)) return;
+    if (sa !== sb) {
+      (sa ? a : b).synSent = true;
+    } else if (sa && this.first0 !== this.first1) {
+      (this.first0 < this.first1 ? a : b).synSent = true;
+    }
+  }
+}
