@@ -24,11 +24,10 @@ export const F_FIRST = 12;
 export const F_LAST = 13;
 export const F_WORDS = 16;
 
-/** Bits of ev (R_BITS >> 16): who sent which handshake / ICMP role. Bit << 1 is the same for side 1. */
-export const EV_SYN = 1;
-export const EV_SYNACK = 4;
-export const EV_REQUEST = 16;
-export const EV_REPLY = 64;
+/*
+ * ev (R_BITS >> 16 & 0xff): who sent which handshake / ICMP role, as the evidence bits of
+ * conversation.ts: side 0's in the low EV_SIDE_SHIFT bits, side 1's above them.
+ */
 
 /** Bits of state (R_BITS >> 24). */
 export const ST_SIDE1_FIRST = 1; // side 1 sent the first packet of the current record

@@ -1,0 +1,92 @@
+/**
+ * Record emission for the flow table: a pooled conversation (slots.ts) becomes the one FlowRecord.
+ * The client side is decided once, at the first record of a conversation, and kept in the record's
+ * state so that later records (active-timeout splits) keep the same sides.
+ */
+import { formatAddr } from '../util/ip.js';
+import { conversationRecord, type ConversationTotals } from './conversation.js';
+import type { ServiceLookup } from './direction.js';
+import type { EndpointMemory } from './endpoint-memory.js';
+import { DIRECTION_EVIDENCE, type FlowRecord } from './record.js';
+import {
+  F_BYTES,
+  F_FIRST,
+  F_LAST,
+  F_PKTS,
+  F_WORDS,
+  R_ADDR,
+  R_BITS,
+  R_META,
+  R_PORTS,
+  R_USED,
+  R_WORDS,
+  ST_CLIENT_SIDE1,
+  ST_DECIDED,
+  type RecordPool,
+} from './slots.js';
+
+export class RecordWriter {
+  private readonly scratch = new Uint32Array(4);
+
+  constructor(
+    private readonly memory: EndpointMemory,
+    private readonly services: ServiceLookup,
+    /** Provenance stamped on every record. */
+    private readonly source: string,
+    private readonly emit: (record: FlowRecord) => void,
+  ) {}
+
+  /** Emit record i's conversation as it stands (deciding its sides if not yet done). */
+  write(pool: RecordPool, i: number): void {
+    const r = pool.r;
+    const f = pool.f;
+    const o = i * R_WORDS;
+    const fo = i * F_WORDS;
+    const bits = r[o + R_BITS];
+    const st = bits >>> 24;
+    let clientIs1: boolean;
+    let evidenceIdx: number;
+    if ((st & ST_DECIDED) !== 0) {
+      clientIs1 = (st & ST_CLIENT_SIDE1) !== 0;
+      evidenceIdx = r[o + R_USED] >>> 8;
+    } else {
+      const d = this.memory.decide(pool, i, this.services);
+      clientIs1 = !d.aIsClient;
+      evidenceIdx = DIRECTION_EVIDENCE.indexOf(d.evidence);
+      r[o + R_BITS] = bits | ((ST_DECIDED | (clientIs1 ? ST_CLIENT_SIDE1 : 0)) << 24);
+      r[o + R_USED] = (r[o + R_USED] & 0xff) | (evidenceIdx << 8);
+      this.memory.remember(pool, i, clientIs1);
+    }
+    const meta = r[o + R_META];
+    const ports = r[o + R_PORTS];
+    const totals: ConversationTotals = {
+      proto: meta & 0xff,
+      ipVersion: (meta >>> 20) & 1 ? 6 : 4,
+      vlan: (meta >>> 8) & 0xfff,
+      addr0: this.addrText(r, o, 0),
+      port0: ports >>> 16,
+      addr1: this.addrText(r, o, 1),
+      port1: ports & 0xffff,
+      bytes0: f[fo + F_BYTES],
+      bytes1: f[fo + F_BYTES + 1],
+      packets0: f[fo + F_PKTS],
+      packets1: f[fo + F_PKTS + 1],
+      flags0: bits & 0xff,
+      flags1: (bits >>> 8) & 0xff,
+      firstSeen: f[fo + F_FIRST],
+      lastSeen: f[fo + F_LAST],
+      samplingRate: 1,
+      source: this.source,
+    };
+    this.emit(conversationRecord(totals, !clientIs1, DIRECTION_EVIDENCE[evidenceIdx]));
+  }
+
+  private addrText(r: Int32Array, o: number, side: number): string {
+    const a = o + R_ADDR + side * 4;
+    this.scratch[0] = r[a];
+    this.scratch[1] = r[a + 1];
+    this.scratch[2] = r[a + 2];
+    this.scratch[3] = r[a + 3];
+    return formatAddr(this.scratch);
+  }
+}
