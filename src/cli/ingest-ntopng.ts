@@ -1,5 +1,5 @@
 /** `flowmap ingest ntopng+mariadb://...`: import ntopng's flow dump (once, or --follow). */
-import type { NtopngTableSummary } from '../sources/ntopng/import.js';
+import type { NtopngTableSummary } from '../pipeline/ntopng-import.js';
 import { parseDuration } from '../util/duration.js';
 import { applyRetention, withManagedStore, type CliContext } from './context.js';
 import { EXIT_OK, say } from './exit.js';
@@ -19,7 +19,7 @@ function line(s: NtopngTableSummary): string {
 }
 
 export async function ingestNtopng(spec: string, ctx: CliContext, opts: NtopngCliOptions): Promise<number> {
-  const { importNtopng, parseNtopngSpec } = await import('../sources/ntopng/import.js');
+  const [{ importNtopng }, { parseNtopngSpec }] = await Promise.all([import('../pipeline/ntopng-import.js'), import('../sources/ntopng/tables.js')]);
   const source = parseNtopngSpec(spec);
   const pollMs = opts.poll === undefined ? 2000 : parseDuration(opts.poll, '--poll');
   const abort = new AbortController();
