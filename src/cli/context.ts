@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { loadConfig, type FlowmapConfig } from '../config/config.js';
+import { loadConfig } from '../config/config.js';
+import { type FlowmapConfig } from '../config/model.js';
 import { ServiceRegistry } from '../services/registry.js';
 import { resolveStoreSpec } from '../store/resolve.js';
 import type { ManagedStore, Store } from '../store/store.js';

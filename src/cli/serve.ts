@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import type { Command } from 'commander';
-import { TOKEN_PATTERN, TOKEN_RULE } from '../config/config.js';
+import { TOKEN_PATTERN, TOKEN_RULE } from '../config/model.js';
 import type { ListenSpec } from '../pipeline/collect.js';
 import { UsageError } from '../util/errors.js';
 import { announceListening, DEFAULT_COLLECT_PORTS, listenSpecs, statusLine } from './collect.js';

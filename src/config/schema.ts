@@ -5,7 +5,7 @@ import { parseCidr } from '../filter/cidr.js';
 import { canonicalAddr, tryParseIp } from '../util/ip.js';
 import { parseDuration } from '../util/duration.js';
 import { UsageError } from '../util/errors.js';
-import { DEFAULT_FLOWS, TOKEN_PATTERN, TOKEN_RULE, type FlowmapConfig } from './config.js';
+import { DEFAULT_FLOWS, TOKEN_PATTERN, TOKEN_RULE, type FlowmapConfig } from './model.js';
 import { parseProto, protoName } from '../util/protocols.js';
 
 const PORT_MSG = 'expected a number 0-65535';

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_FLOWS } from '../config/config.js';
+import { DEFAULT_FLOWS } from '../config/model.js';
 import { ingestCapture } from '../pipeline/ingest.js';
 import { ServiceRegistry } from '../services/registry.js';
 import { openStore } from '../store/open.js';

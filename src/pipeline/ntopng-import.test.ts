@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Connection } from 'mariadb';
-import { DEFAULT_FLOWS } from '../config/config.js';
+import { DEFAULT_FLOWS } from '../config/model.js';
 import { parseFilter } from '../filter/parse.js';
 import { LabGenerator, type LabTruth } from '../gen/lab.js';
 import { ingestCapture } from './ingest.js';

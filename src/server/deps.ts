@@ -1,5 +1,5 @@
 /** What the API's routes need, built once by `flowmap serve` (or a test) and shared by every route. */
-import type { FlowmapConfig } from '../config/config.js';
+import type { FlowmapConfig } from '../config/model.js';
 import { GroupRules } from '../graph/groups.js';
 import { configNameRows } from '../graph/load.js';
 import type { NameRow } from '../names/names.js';

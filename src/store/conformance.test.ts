@@ -6,7 +6,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DEFAULT_FLOWS } from '../config/config.js';
+import { DEFAULT_FLOWS } from '../config/model.js';
 import type { FlowRecord } from '../flow/record.js';
 import { parseFilter, type RawFilter } from '../filter/parse.js';
 import { conversationKey, LabGenerator, type LabTruth } from '../gen/lab.js';

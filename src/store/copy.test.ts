@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import assert from 'node:assert/strict';
-import { DEFAULT_FLOWS } from '../config/config.js';
+import { DEFAULT_FLOWS } from '../config/model.js';
 import { parseFilter } from '../filter/parse.js';
 import { LabGenerator, writeLabCapture } from '../gen/lab.js';
 import { ingestCapture } from '../pipeline/ingest.js';

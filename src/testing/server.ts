@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { request } from 'node:http';
 import { join } from 'node:path';
-import type { FlowmapConfig } from '../config/config.js';
+import type { FlowmapConfig } from '../config/model.js';
 import { parseConfig } from '../config/schema.js';
 import { writeLabCapture } from '../gen/lab.js';
 import { apiDeps, type ApiDeps } from '../server/deps.js';

@@ -5,7 +5,7 @@ import { Decoded, newSkipCounters, PacketInfo, SkipReason } from '../../../decod
 import { v4Text, v6Text } from '../common/addr.js';
 import { sampledFrameFlow } from '../common/sampled.js';
 import { F } from './fields.js';
-import type { DomainState } from './state.js';
+import type { DomainState, PacketContext } from './state.js';
 import { VARIABLE, type Template } from './template.js';
 import { uptimeAgo } from './v5.js';
 
@@ -14,15 +14,6 @@ const NTP_UNIX = 2_208_988_800;
 const noop = (): void => {};
 
 /** What the records of one export packet share (a held copy keeps its own). */
-export interface PacketContext {
-  exporter: string;
-  domain: DomainState;
-  /** Export time from the header, epoch ms. */
-  exportMs: number;
-  /** v9 header sysUptime (ms); -1 for IPFIX. */
-  sysUptime: number;
-}
-
 function uint(buf: Buffer, p: number, l: number): number {
   switch (l) {
     case 1:

@@ -1,7 +1,16 @@
 import type { ExporterHealth } from '../../model.js';
-import type { PacketContext } from './records.js';
 import { SequenceTracker } from '../common/sequence.js';
 import type { Template } from './template.js';
+
+/** What the record decoder needs of the export packet it reads. */
+export interface PacketContext {
+  exporter: string;
+  domain: DomainState;
+  /** Export time from the header, epoch ms. */
+  exportMs: number;
+  /** v9 header sysUptime (ms); -1 for IPFIX. */
+  sysUptime: number;
+}
 
 /** Bounds that keep memory finite whatever the exporters send. */
 export interface NetflowLimits {

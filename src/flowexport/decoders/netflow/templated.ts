@@ -1,8 +1,8 @@
 import type { ExportedFlow, ExporterHealth, HealthBook } from '../../model.js';
 import { SKIP_REASON_NAMES } from '../../../decode/packet.js';
 import { kindFor } from './fields.js';
-import { RecordDecoder, type PacketContext } from './records.js';
-import { DEFAULT_LIMITS, DomainState, ExporterState, type HeldSet, type NetflowLimits, type TemplateEntry } from './state.js';
+import { RecordDecoder } from './records.js';
+import { DEFAULT_LIMITS, DomainState, ExporterState, type HeldSet, type NetflowLimits, type PacketContext, type TemplateEntry } from './state.js';
 import { compileTemplate, VARIABLE, type Template } from './template.js';
 
 const V9_HEADER = 20;
