@@ -39,10 +39,6 @@ export function parseNtopngSpec(text: string): NtopngSource {
   };
 }
 
-export function isNtopngSpec(text: string): boolean {
-  return /^ntopng\+/i.test(text.trim());
-}
-
 export interface NtopngOptions {
   /** Table prefix (ntopng's --dump-flows prefix): tables PREFIXv4 and PREFIXv6. Default `flows`. */
   prefix?: string;
