@@ -1,4 +1,3 @@
-import { Proto } from '../util/protocols.js';
 import type { PacketInfo } from './packet.js';
 
 /** Protocols whose flows are told apart by ports (or, for ICMP echo, by the identifier). */
