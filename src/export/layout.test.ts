@@ -5,7 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { labScale } from '../testing/lab-scale.js';
-import { chooseEffort, EFFORT_LIMITS, layoutGraph, overlaps, type Box, type LayoutEffort } from './layout.js';
+import { chooseEffort, EFFORT_LIMITS, layoutGraph, type Box, type LayoutEffort } from './layout.js';
+import { overlaps } from './layout-geometry.js';
 import type { DepGraph } from '../graph/model.js';
 
 test('effort by size: full up to 150 dependencies, fast up to 500, fastest beyond', () => {

@@ -27,7 +27,7 @@ function logUniform(rng: Prng, r: readonly [number, number]): number {
   return Math.round(r[0] * Math.exp(rng.next() * Math.log(r[1] / r[0])));
 }
 
-export class Conversation {
+export class LabConversationSim {
   // Identity (the ground-truth key).
   readonly v6: boolean;
   readonly proto: number;

@@ -3,7 +3,7 @@
  * generator live in a heap context, so every per-packet number would be boxed (slow, GC-heavy).
  * pump() runs until the writer has output waiting, then returns; state stays in fields between calls.
  */
-import { Conversation } from './lab-conv.js';
+import { LabConversationSim } from './lab-conv.js';
 import { ALL_HOSTS, ROUTER, TEMPLATES, type Template } from './lab-hosts.js';
 import { conversationKey, type LabConversation, type LabTruth } from './lab-truth.js';
 import { FrameBuilder, PacketSpec } from './frames.js';
@@ -29,8 +29,8 @@ export class LabRun {
   private readonly fb = new FrameBuilder();
   private readonly weights: number[];
   private readonly totalWeight: number;
-  private readonly finished: Conversation[] = [];
-  private readonly slots: Conversation[] = [];
+  private readonly finished: LabConversationSim[] = [];
+  private readonly slots: LabConversationSim[] = [];
   private readonly arpIfs: number[];
   private readonly startSec: number;
   private readonly startNs: number;
@@ -43,7 +43,7 @@ export class LabRun {
   private firstMs = -1;
   private lastMs = 0;
   /** Set while a fragment burst is in progress (its fragments are written back to back). */
-  private cur: Conversation | null = null;
+  private cur: LabConversationSim | null = null;
   private done = false;
 
   constructor(
@@ -59,14 +59,14 @@ export class LabRun {
     for (let i = 0; i < o.concurrency; i++) this.slots.push(this.spawn(true));
   }
 
-  private spawn(pre: boolean): Conversation {
+  private spawn(pre: boolean): LabConversationSim {
     const rng = this.rng;
     const tpl: Template = TEMPLATES[rng.weighted(this.weights, this.totalWeight)];
     const client = rng.pick(tpl.clients);
     let server = rng.pick(tpl.servers);
     if (server === client) server = tpl.servers.find((s) => s !== client) ?? ROUTER;
     const ifIndex = rng.int(this.o.linkTypes.length);
-    return new Conversation(tpl, client, server, ifIndex, this.o.linkTypes[ifIndex], pre, rng);
+    return new LabConversationSim(tpl, client, server, ifIndex, this.o.linkTypes[ifIndex], pre, rng);
   }
 
   /** Generate until `ready()` (checked after each packet) or the end; true when the capture is complete. */
@@ -109,7 +109,7 @@ export class LabRun {
         this.nonIp++;
         continue;
       }
-      let conv: Conversation;
+      let conv: LabConversationSim;
       if (cur !== null) {
         conv = cur;
         if (!conv.next(spec)) throw new Error('lab: fragment burst ended early');
@@ -178,7 +178,7 @@ export class LabRun {
   }
 }
 
-function collectTruth(convs: Conversation[]): LabConversation[] {
+function collectTruth(convs: LabConversationSim[]): LabConversation[] {
   const byKey = new Map<string, LabConversation>();
   for (const c of convs) {
     if (c.firstMs < 0) continue; // never produced a packet

@@ -12,7 +12,7 @@ import { NOW, RECORDS } from '../testing/records.js';
 import { chIdent, chLiteral, chString, clickhouseDialect, tsvField } from './clickhouse-sql.js';
 import { toRow, type JsRow } from './rows.js';
 import { edgeSumsQuery, type BuiltQuery } from './sql.js';
-import { runTop } from './sql-top.js';
+import { runSqlTop } from './sql-top.js';
 import { ClickHouseHttp } from './clickhouse-http.js';
 import { openStore } from './open.js';
 import { MIGRATIONS } from './schema.js';
@@ -104,9 +104,9 @@ describe('ClickHouse 18.16', () => {
       assert.ok(mixed.some((r) => Number(r.one_edge) === 0), 'the test data has colliding edges in the top N');
       const want = (await s.top('edges', f)).map((r) => JSON.stringify(r));
       assert.ok(want.length > 1);
-      assert.deepEqual((await runTop('edges', f, colliding, run)).map((r) => JSON.stringify(toRow('edges', r))), want);
+      assert.deepEqual((await runSqlTop('edges', f, colliding, run)).map((r) => JSON.stringify(toRow('edges', r))), want);
       // Pass 2 in several queries (as for --limit beyond 1000 edges): the same answer.
-      assert.deepEqual((await runTop('edges', f, clickhouseDialect, run, 2)).map((r) => JSON.stringify(toRow('edges', r))), want);
+      assert.deepEqual((await runSqlTop('edges', f, clickhouseDialect, run, 2)).map((r) => JSON.stringify(toRow('edges', r))), want);
     } finally {
       await s.close();
     }

@@ -16,7 +16,7 @@ import { NAME_BATCH, nameFromRow, rawCounter, recordFromRow, num, seriesFromRow,
 import { FLOW_COLUMNS, MIGRATIONS, NAME_COLUMNS, SCHEMA_VERSION, createVersionTableSql } from './schema.js';
 import type { ClickHouseSpec } from './spec.js';
 import { ParamList, namesQuery, purgeWhere, scanQuery, seriesQuery } from './sql.js';
-import { runTop } from './sql-top.js';
+import { runSqlTop } from './sql-top.js';
 import type { ExporterHealthRow, ManagedStore, SeriesRow, StoreMark, StoreStats, TopKind, TopRows } from './store.js';
 import { EXPORTER_COLUMNS, counter, lastSeenMs, mergeHealthRuns, savedFromRow, savedHealthSql } from './exporters.js';
 
@@ -196,7 +196,7 @@ export class ClickHouseStore implements ManagedStore {
   }
 
   async top<K extends TopKind>(kind: K, filter: FlowFilter): Promise<TopRows[K]> {
-    const rows = await runTop(kind, filter, clickhouseDialect, (q) => this.http.rows<JsRow>(q.sql));
+    const rows = await runSqlTop(kind, filter, clickhouseDialect, (q) => this.http.rows<JsRow>(q.sql));
     return rows.map((r) => toRow(kind, r)) as TopRows[K];
   }
 

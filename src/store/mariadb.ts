@@ -12,7 +12,7 @@ import { NAME_BATCH, nameFromRow, rawCounter, recordFromRow, num, seriesFromRow,
 import { FLOW_COLUMNS, MIGRATIONS, NAME_COLUMNS, SCHEMA_VERSION, createVersionTableSql } from './schema.js';
 import type { MariaDbSpec } from './spec.js';
 import { ParamList, namesQuery, purgeWhere, scanQuery, seriesQuery, type SqlDialect, type SqlParam } from './sql.js';
-import { runTop } from './sql-top.js';
+import { runSqlTop } from './sql-top.js';
 import type { ExporterHealthRow, ManagedStore, SeriesRow, StoreMark, StoreStats, TopKind, TopRows } from './store.js';
 import { EXPORTER_COLUMNS, counter, lastSeenMs, mergeHealthRuns, savedFromRow, savedHealthSql } from './exporters.js';
 
@@ -210,7 +210,7 @@ export class MariaDbStore implements ManagedStore {
   }
 
   async top<K extends TopKind>(kind: K, filter: FlowFilter): Promise<TopRows[K]> {
-    const rows = await runTop(kind, filter, mariadbDialect, (q) => this.rows(q.sql, q.params));
+    const rows = await runSqlTop(kind, filter, mariadbDialect, (q) => this.rows(q.sql, q.params));
     return rows.map((r) => toRow(kind, r)) as TopRows[K];
   }
 

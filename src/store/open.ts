@@ -1,10 +1,10 @@
 import type { DuckDbStore } from './duckdb.js';
-import { BACKEND_HELP, parseStoreSpec, type StoreSpec } from './spec.js';
+import { parseStoreSpec, type StoreSpec } from './spec.js';
 import { resolveStoreSpec } from './resolve.js';
 import type { ManagedStore } from './store.js';
 
 export { DEFAULT_DB, resolveStoreSpec } from './resolve.js';
-export { BACKEND_HELP as BACKENDS, parseStoreSpec } from './spec.js';
+export { parseStoreSpec } from './spec.js';
 
 export interface OpenOptions {
   readOnly?: boolean;
@@ -60,6 +60,3 @@ async function openDuckDb(path: string, opts: OpenOptions): Promise<DuckDbStore>
     }
   }
 }
-
-/** For messages: which stores exist. */
-export const STORE_HELP = BACKEND_HELP.join('; ');

@@ -14,7 +14,7 @@ import type { TopKind } from './store.js';
 const EDGES_PER_QUERY = 1000;
 
 /** Rows of topQuery(kind) (same columns, same order), whatever the engine. */
-export async function runTop(
+export async function runSqlTop(
   kind: TopKind,
   f: FlowFilter,
   d: SqlDialect,

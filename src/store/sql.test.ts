@@ -70,7 +70,7 @@ test('a literal dialect (ClickHouse style) inlines only typed numbers; time wind
   const c = edgeConnectionsQuery(f, [edge], clickhouseDialect);
   assert.match(c.sql, /uniqExact\(client_port, vlan\)/);
   assert.match(c.sql, /\(client_hi, client_lo, server_hi, server_lo, server_port, proto\) IN \(\(toUInt64\(0\), toUInt64\(281473913979148\), toUInt64\(0\), toUInt64\(281473913979149\), 902, 6\)\)/);
-  assert.throws(() => topQuery('edges', f, clickhouseDialect), /runTop/);
+  assert.throws(() => topQuery('edges', f, clickhouseDialect), /runSqlTop/);
 });
 
 test('two-query top edges with ? placeholders: the filter values first, then the edges, one per placeholder', () => {

@@ -145,7 +145,7 @@ const BYTES = (d: SqlDialect): string => sumOf(d, 'bytes_c2s', 'bytes_s2c');
 const PACKETS = (d: SqlDialect): string => sumOf(d, 'packets_c2s', 'packets_s2c');
 
 /**
- * Top-N query for a kind (top edges: engines with SEMI JOIN only; runTop serves every engine).
+ * Top-N query for a kind (top edges: engines with SEMI JOIN only; runSqlTop serves every engine).
  * Column aliases match the row types in store.ts, except times, which come back as `first_ms` /
  * `last_ms` epoch milliseconds for the store to format, and per-direction sums (`c2s_bytes`, ...),
  * which must not reuse a column's name (ClickHouse resolves aliases everywhere).
@@ -156,8 +156,8 @@ export function topQuery(kind: TopKind, f: FlowFilter, d: SqlDialect): BuiltQuer
   let sql: string;
   switch (kind) {
     case 'edges': {
-      // Engines without SEMI JOIN take two queries (edgeSumsQuery, edgeConnectionsQuery: see runTop).
-      if (!d.semiJoin) throw new Error(`top edges on ${d.name}: use runTop (two queries)`);
+      // Engines without SEMI JOIN take two queries (edgeSumsQuery, edgeConnectionsQuery: see runSqlTop).
+      if (!d.semiJoin) throw new Error(`top edges on ${d.name}: use runSqlTop (two queries)`);
       return topEdgesTwoPhase(f, d, p);
     }
     case 'services': {

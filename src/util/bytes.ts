@@ -37,12 +37,3 @@ export function formatBytes(n: number): string {
   }
   return i === 0 ? `${sign}${Math.round(v)} B` : `${sign}${v.toFixed(1)} ${SI[i]}`;
 }
-
-/** Human count: `950`, `12.3k`, `4.5M`. */
-export function formatCount(n: number): string {
-  const abs = Math.abs(n);
-  if (abs < 10_000) return String(n);
-  const units: Array<[number, string]> = [[1e12, 'T'], [1e9, 'G'], [1e6, 'M'], [1e3, 'k']];
-  for (const [d, u] of units) if (abs >= d * 0.99995) return `${(n / d).toFixed(1)}${u}`;
-  return String(n);
-}

@@ -18,8 +18,3 @@ export class FlowmapError extends Error {
     this.name = 'FlowmapError';
   }
 }
-
-/** Exit code for any thrown value: 2 usage, 1 everything else. */
-export function exitCodeFor(err: unknown): 1 | 2 {
-  return err instanceof UsageError ? 2 : 1;
-}
