@@ -4,7 +4,20 @@
  */
 import type { ElkNode, ElkPoint } from 'elkjs/lib/elk-api.js';
 import type { DepGraph, GraphEdge } from '../graph/model.js';
-import type { Box, EdgeRoute } from './layout.js';
+
+export interface Box {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+export interface EdgeRoute {
+  /** Start, bends, end: the line runs through these points. */
+  points: ElkPoint[];
+  /** Where the caption goes (its box); null when no free place was found (force and fastest layouts). */
+  label: Box | null;
+}
 
 /** Room above a group's members for its name (ELK's group padding and separateForce keep it free). */
 export const GROUP_PAD_TOP = 30;

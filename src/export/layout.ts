@@ -6,24 +6,12 @@
  */
 import type { ElkExtendedEdge, ElkLabel, ElkNode, ElkPoint } from 'elkjs/lib/elk-api.js';
 import { edgeLines, nodeLines } from './labels.js';
-import { border, BoxGrid, center, GROUP_PAD_TOP, placeForceTags, pointAt, selfLoop, separateForce } from './layout-geometry.js';
+import { border, BoxGrid, center, GROUP_PAD_TOP, placeForceTags, pointAt, selfLoop, separateForce, type Box, type EdgeRoute } from './layout-geometry.js';
 import type { DepGraph } from '../graph/model.js';
 
 export type LayoutKind = 'layered' | 'force';
 
-export interface Box {
-  x: number;
-  y: number;
-  w: number;
-  h: number;
-}
-
-export interface EdgeRoute {
-  /** Start, bends, end: the line runs through these points. */
-  points: ElkPoint[];
-  /** Where the caption goes (its box); null when no free place was found (force and fastest layouts). */
-  label: Box | null;
-}
+export type { Box, EdgeRoute } from './layout-geometry.js';
 
 export interface Layout {
   kind: LayoutKind;
