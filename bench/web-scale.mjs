@@ -1,5 +1,5 @@
 // Section `web`: the map page at scale. A DuckDB store of 2,000 hosts and 10,000 dependencies
-// (src/server/e2e/scale-data.ts), served by the real app over HTTP, opened in headless Debian
+// (src/testing/web-scale-data.ts), served by the real app over HTTP, opened in headless Debian
 // Chromium with every dependency in view (top=0). Measures:
 //   - time to first draw: navigation start -> graph fetched, laid out and painted (best of N loads);
 //   - pan/zoom smoothness: frame times (requestAnimationFrame) during mouse-drag pans and wheel

@@ -16,7 +16,7 @@ export type ExportProtocol = 'netflow-v5' | 'netflow-v9' | 'ipfix' | 'sflow';
 /**
  * One flow as an exporter reported it: one direction, src -> dst as the exporter saw it, raw counters.
  * Bytes are IP-layer octets (as NetFlow/IPFIX count them); for sFlow a sampled packet is one record with
- * packets 1 and bytes = its IP length. Counters are NOT scaled by the sampling rate: the collector does that.
+ * packets 1 and bytes = its IP length. Counters are NOT scaled by the sampling rate: the pairing (pairing/) does that.
  */
 export interface ExportedFlow {
   /** Canonical address text (IPv4 dotted quad, IPv6 RFC 5952). */
@@ -44,7 +44,7 @@ export interface ExportedFlow {
   samplingRate: number;
   /**
    * Which side the exporter states opened the flow: IPFIX biflowDirection, initiator/responder octets,
-   * or null when it does not say (the collector then infers it with src/flow/direction.ts).
+   * or null when it does not say (the pairing then infers it with src/flow/direction.ts).
    */
   initiator: 'src' | 'dst' | null;
   /** Exporter address (the datagram's source, or the sFlow agent address) and source id / observation domain. */

@@ -1,7 +1,7 @@
 /**
  * The web API's answers as zod schemas: the OpenAPI document is generated from them, and the tests
  * check real answers against them. The compile-time checks at the end keep each schema equal to its
- * type in api-types.ts (a field added to one and not the other fails the build).
+ * type in src/api/types.ts (a field added to one and not the other fails the build).
  */
 import { z } from 'zod';
 import { NAME_SOURCES } from '../names/names.js';

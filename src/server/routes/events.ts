@@ -10,7 +10,7 @@ export const KEEPALIVE_MS = 15_000;
 const encoder = new TextEncoder();
 const frame = (event: LiveEventName | 'hello', data: LiveEvent): Uint8Array => encoder.encode(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
 
-/** GET /api/v1/events: server-sent events `hello`, `flows`, `health` (see api-types.ts). */
+/** GET /api/v1/events: server-sent events `hello`, `flows`, `health` (see src/api/types.ts). */
 export function registerEvents(app: Hono, deps: ApiDeps): void {
   app.get('/api/v1/events', (c) => {
     Query.parse(c.req.url, []);

@@ -6,7 +6,7 @@
  *   socket.on('message', (msg, rinfo) => sflow.decode(msg, rinfo.address, Date.now(), onFlow));
  *
  * Each flow sample becomes one ExportedFlow: packets 1, bytes = the sampled packet's IP length,
- * samplingRate = the sample's rate (the collector scales), times = `receivedMs`. The exporter and
+ * samplingRate = the sample's rate (the pairing scales), times = `receivedMs`. The exporter and
  * domain are the datagram's agent address and sub-agent id (not the UDP source). decode() never
  * throws on datagram content: problems are counted per agent in the HealthBook.
  */
