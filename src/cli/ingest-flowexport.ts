@@ -9,7 +9,7 @@ import { flowExportContext } from './flowexport-context.js';
 import { say } from './exit.js';
 import { stopOnSignals } from './signals.js';
 
-export interface ExportsIngestResult {
+export interface FlowExportIngestResult {
   files: FlowExportReplaySummary[];
   totals: FlowExportStats;
   failed: number;
@@ -20,7 +20,7 @@ export interface ExportsIngestResult {
  * `flowmap ingest --exports FILE...`: the files' export datagrams go through one pipeline, in the
  * order given (templates in one file serve data in the next), into the store with exporter health.
  */
-export async function ingestExportFiles(files: string[], ctx: CliContext, store: Store, quiet: boolean, storeReady: Promise<void>): Promise<ExportsIngestResult> {
+export async function ingestFlowExportFiles(files: string[], ctx: CliContext, store: Store, quiet: boolean, storeReady: Promise<void>): Promise<FlowExportIngestResult> {
   const [{ FlowExportPipeline }, { replayFlowExports }, { createDecoders }, { openCaptureFile }] = await Promise.all([
     import('../pipeline/flowexport.js'),
     import('../pipeline/flowexport-replay.js'),

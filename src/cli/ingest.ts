@@ -37,8 +37,8 @@ export function registerIngest(program: Command): void {
         }
         if (opts.follow) throw new UsageError('--follow is for an ntopng+mariadb:// source (capture files are read once; live traffic: flowmap capture)');
         if (opts.exports) {
-          const { ingestExportFiles } = await import('./ingest-flowexport.js');
-          const r = await withStore(ctx, (store, ready) => ingestExportFiles(files, ctx, store, opts.quiet === true, ready), { worker: true });
+          const { ingestFlowExportFiles } = await import('./ingest-flowexport.js');
+          const r = await withStore(ctx, (store, ready) => ingestFlowExportFiles(files, ctx, store, opts.quiet === true, ready), { worker: true });
           if (opts.json) process.stdout.write(JSON.stringify({ files: r.files, ...r.totals }, null, 2) + '\n');
           if (r.interrupted) {
             say('interrupted: the flows read so far are stored; the rest of the input was not read');

@@ -3,10 +3,10 @@
  * accepting a handshake (listeners), and how many conversations each endpoint served (fan-in). With
  * it, a conversation that shows no handshake of its own is still turned the right way round.
  */
-import { EV_MASK, EV_SIDE_SHIFT, EV_SYNACK, applyEvidence, isIcmp } from './conversation.js';
+import { EV_MASK, EV_SYNACK, applyEvidence, isIcmp } from './conversation.js';
 import { decideDirection, portOnlyEvidence, type DirectionDecision, type ServiceLookup } from './direction.js';
 import { mix } from './table-index.js';
-import { R_ADDR, R_BITS, R_META, R_PORTS, R_WORDS, ST_SIDE1_FIRST, type RecordPool } from './slots.js';
+import { R_ADDR, R_BITS, R_META, R_PORTS, R_WORDS, ST_SIDE1_FIRST, evidenceShift, type RecordPool } from './slots.js';
 
 /** Remembered listening endpoints and conversation counts per endpoint (bounded maps). */
 const ENDPOINT_MEMORY = 200_000;
@@ -30,12 +30,11 @@ export class EndpointMemory {
     const o = i * R_WORDS;
     const proto = r[o + R_META] & 0xff;
     const bits = r[o + R_BITS];
-    const ev = (bits >>> 16) & 0xff;
     const side1First = ((bits >>> 24) & ST_SIDE1_FIRST) !== 0;
     const key0 = endpointKey(r, i, 0);
     const key1 = endpointKey(r, i, 1);
-    const a = applyEvidence(this.a, ev & EV_MASK);
-    const b = applyEvidence(this.b, (ev >>> EV_SIDE_SHIFT) & EV_MASK);
+    const a = applyEvidence(this.a, (bits >>> evidenceShift(0)) & EV_MASK);
+    const b = applyEvidence(this.b, (bits >>> evidenceShift(1)) & EV_MASK);
     a.port = r[o + R_PORTS] >>> 16;
     b.port = r[o + R_PORTS] & 0xffff;
     a.listener = this.listeners.has(key0);
@@ -59,7 +58,7 @@ export class EndpointMemory {
     const o = i * R_WORDS;
     const serverSide = clientIs1 ? 0 : 1;
     const serverKey = endpointKey(r, i, serverSide);
-    const serverEv = (r[o + R_BITS] >>> (16 + serverSide * EV_SIDE_SHIFT)) & EV_MASK;
+    const serverEv = (r[o + R_BITS] >>> evidenceShift(serverSide)) & EV_MASK;
     if ((serverEv & EV_SYNACK) !== 0) boundedSet(this.listeners, serverKey, true);
     if (!isIcmp(r[o + R_META] & 0xff)) {
       boundedSet(this.endpointConvs, serverKey, (this.endpointConvs.get(serverKey) ?? 0) + 1);

@@ -1,3 +1,5 @@
+import { EV_SIDE_SHIFT } from './conversation.js';
+
 /**
  * Storage for the flow table, laid out for the cache: the per-packet path touches one line of the
  * index and two lines of one record, and allocates nothing.
@@ -28,6 +30,10 @@ export const F_WORDS = 16;
  * ev (R_BITS >> 16 & 0xff): who sent which handshake / ICMP role, as the evidence bits of
  * conversation.ts: side 0's in the low EV_SIDE_SHIFT bits, side 1's above them.
  */
+/** Bit offset in R_BITS of one side's evidence bits. */
+export function evidenceShift(side: number): number {
+  return 16 + side * EV_SIDE_SHIFT;
+}
 
 /** Bits of state (R_BITS >> 24). */
 export const ST_SIDE1_FIRST = 1; // side 1 sent the first packet of the current record

@@ -6,7 +6,7 @@
  */
 import type { PacketInfo } from '../decode/packet.js';
 import { Proto, TcpFlag } from '../util/protocols.js';
-import { EV_SIDE_SHIFT, icmpRole, isIcmp, synEvidence } from './conversation.js';
+import { icmpRole, isIcmp, synEvidence } from './conversation.js';
 import type { ServiceLookup } from './direction.js';
 import { EndpointMemory } from './endpoint-memory.js';
 import type { FlowRecord } from './record.js';
@@ -30,6 +30,7 @@ import {
   ST_DECIDED,
   ST_EMPTY,
   ST_SIDE1_FIRST,
+  evidenceShift,
 } from './slots.js';
 
 export interface FlowTableOptions {
@@ -170,7 +171,7 @@ export class FlowTable {
     if (isIcmp(proto)) {
       const role = icmpRole(proto, p.icmpType);
       const ro = i * R_WORDS + R_BITS;
-      if (role !== 0) this.pool.r[ro] = this.pool.r[ro] | (role << (16 + side * EV_SIDE_SHIFT));
+      if (role !== 0) this.pool.r[ro] = this.pool.r[ro] | (role << evidenceShift(side));
     }
     return i;
   }
@@ -279,7 +280,7 @@ export class FlowTable {
 
 /** Handshake and close evidence from a TCP packet's flags (SYN, SYN-ACK, FIN/RST). */
 function tcpEvidence(bits: number, fl: number, side: number): number {
-  bits |= synEvidence(fl) << (16 + side * EV_SIDE_SHIFT);
+  bits |= synEvidence(fl) << evidenceShift(side);
   if ((fl & (TCP_FIN | TCP_RST)) !== 0) bits |= ST_CLOSED << 24;
   return bits;
 }

@@ -13,7 +13,6 @@ import { uptimeAgo } from './v5.js';
 const NTP_UNIX = 2_208_988_800;
 const noop = (): void => {};
 
-/** What the records of one export packet share (a held copy keeps its own). */
 function uint(buf: Buffer, p: number, l: number): number {
   switch (l) {
     case 1:

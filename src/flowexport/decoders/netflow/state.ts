@@ -2,7 +2,7 @@ import type { ExporterHealth } from '../../model.js';
 import { SequenceTracker } from '../common/sequence.js';
 import type { Template } from './template.js';
 
-/** What the record decoder needs of the export packet it reads. */
+/** What the records of one export packet share (a held copy keeps its own). */
 export interface PacketContext {
   exporter: string;
   domain: DomainState;
