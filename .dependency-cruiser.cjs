@@ -16,6 +16,7 @@ const STAGES = [
   ['store'],
   ['pipeline', 'query'],
   ['graph'],
+  ['analysis'],
   ['export'],
   ['config'],
   ['api'],

@@ -60,7 +60,8 @@ interface Agg extends Omit<GraphEdge, 'id' | 'source' | 'target'> {
   dst: string;
 }
 
-interface HostInfo {
+/** What the rows and the config say about one host. */
+export interface HostInfo {
   name?: string;
   nameSource?: GraphNode['nameSource'];
   group?: string;
@@ -221,7 +222,7 @@ function makeNode(id: string, key: string, addresses: string[], hosts: Map<strin
 }
 
 /** Names and groups of every host in the rows (a host's services decide "serves" rules). */
-function describeHosts(rows: readonly EdgeRow[], opts: BuildOptions): Map<string, HostInfo> {
+export function describeHosts(rows: readonly EdgeRow[], opts: Pick<BuildOptions, 'names' | 'groups'>): Map<string, HostInfo> {
   const served = new Map<string, Array<{ port: number; proto: string }>>();
   const all = new Set<string>();
   for (const r of rows) {

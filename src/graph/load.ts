@@ -8,7 +8,7 @@ import { MAX_LIMIT } from '../filter/parse.js';
 import { NameBook, type NameRow } from '../names/names.js';
 import { runTop } from '../query/top.js';
 import type { ServiceRegistry } from '../services/registry.js';
-import type { Store } from '../store/store.js';
+import type { EdgeRow, Store } from '../store/store.js';
 import { buildGraph, type BuildOptions } from './build.js';
 import type { DepGraph } from './model.js';
 
@@ -27,13 +27,21 @@ export function configNameRows(names: ReadonlyArray<{ address: string; name: str
   return names.map((n) => ({ ...n, source: 'config' as const, first_seen: '', last_seen: '' }));
 }
 
-export async function loadGraph(store: Store, filter: FlowFilter, services: ServiceRegistry, opts: LoadOptions): Promise<DepGraph> {
-  const { minBytes, ...rest } = filter;
-  const rows = await runTop(store, 'edges', { ...rest, limit: MAX_LIMIT }, services);
+/**
+ * Every host-to-host edge that passes the filter (all of them: no --limit), with the names known
+ * for their hosts: what the map and the analyses (deps, plan) start from.
+ */
+export async function loadEdges(store: Store, filter: FlowFilter, services: ServiceRegistry, configNames: readonly NameRow[]): Promise<{ rows: EdgeRow[]; names: NameBook }> {
+  const rows = await runTop(store, 'edges', { ...filter, limit: MAX_LIMIT }, services);
   const addresses = new Set<string>();
   for (const r of rows) addresses.add(r.client).add(r.server);
   const seen = addresses.size ? await store.names([...addresses]) : [];
-  const names = new NameBook([...opts.configNames, ...seen]);
+  return { rows, names: new NameBook([...configNames, ...seen]) };
+}
+
+export async function loadGraph(store: Store, filter: FlowFilter, services: ServiceRegistry, opts: LoadOptions): Promise<DepGraph> {
+  const { minBytes, ...rest } = filter;
+  const { rows, names } = await loadEdges(store, rest, services, opts.configNames);
   const graph = buildGraph(rows, { ...opts, names, minBytes });
   if (!opts.resolve) return graph;
   const unnamed = graph.nodes.filter((n) => n.kind === 'host' && n.name === undefined).map((n) => n.key);

@@ -27,3 +27,12 @@ export function parseDuration(value: string | number, what = 'duration'): number
   if (!Number.isFinite(ms) || ms > Number.MAX_SAFE_INTEGER) throw new UsageError(`${what}: ${JSON.stringify(value)} is too large`);
   return Math.round(ms);
 }
+
+/** Milliseconds as the largest whole unit that divides them: `5m`, `90s`, `1d`, `1500ms`. */
+export function formatDurationMs(ms: number): string {
+  for (const unit of ['w', 'd', 'h', 'm', 's'] as const) {
+    const u = UNIT_MS[unit];
+    if (ms >= u && ms % u === 0) return `${ms / u}${unit}`;
+  }
+  return `${ms}ms`;
+}

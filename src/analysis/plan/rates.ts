@@ -1,0 +1,42 @@
+/**
+ * The 95th-percentile rate of each cross-wave dependency, so the user can size the link between old
+ * and new site while a wave is in flight. One grouped store query per chunk of dependencies
+ * (Store.edgeSeries), the window's empty buckets counted as zero, and the one p95 (percentile.ts).
+ */
+import type { FlowFilter } from '../../filter/filter.js';
+import type { EdgeRef, EdgeSeriesRow, Store } from '../../store/store.js';
+import { bitsPerSecond, bucketBytes, bucketWindow, chooseBucket } from '../buckets.js';
+import { p95 } from '../percentile.js';
+import type { Scope } from '../scope.js';
+import type { PlanResult } from './plan.js';
+
+const keyOf = (e: EdgeRef): string => `${e.client}\u0001${e.server}\u0001${e.port}\u0001${e.proto}`;
+
+/**
+ * Fill in p95_bps of every cross dependency and the plan's bucket_s. `bucketMs` null: 5 minutes (the
+ * usual billing sample), widened when the window would need more buckets than allowed.
+ */
+export async function addCrossRates(store: Store, filter: FlowFilter, scope: Scope, plan: PlanResult, bucketMs: number | null): Promise<void> {
+  if (!scope.window) return;
+  const { fromMs, toMs } = scope.window;
+  const w = bucketWindow(fromMs, toMs, bucketMs ?? chooseBucket(fromMs, toMs));
+  plan.bucket_s = w.bucketMs / 1000;
+  const edges = new Map<string, EdgeRef>();
+  for (const wave of plan.waves) for (const e of wave.cross) edges.set(keyOf(e), { client: e.client, server: e.server, port: e.port, proto: e.proto });
+  if (edges.size === 0) return;
+  const { minBytes: _minBytes, ...rest } = filter;
+  const rows = await store.edgeSeries(rest, w.bucketMs, [...edges.values()]);
+  const byEdge = new Map<string, EdgeSeriesRow[]>();
+  for (const r of rows) {
+    const k = keyOf(r);
+    const list = byEdge.get(k);
+    if (list) list.push(r);
+    else byEdge.set(k, [r]);
+  }
+  const rate = new Map<string, number>();
+  for (const [k] of edges) {
+    const bytes = bucketBytes(w, byEdge.get(k) ?? []);
+    rate.set(k, p95(Array.from(bytes, (b) => bitsPerSecond(b, w.bucketMs))));
+  }
+  for (const wave of plan.waves) for (const e of wave.cross) e.p95_bps = rate.get(keyOf(e)) ?? 0;
+}
