@@ -13,6 +13,7 @@ import { chIdent, chLiteral, chString, clickhouseDialect, tsvField } from './cli
 import { toRow, type JsRow } from './rows.js';
 import { edgeSumsQuery, type BuiltQuery } from './sql.js';
 import { runSqlTop } from './sql-top.js';
+import { runEdgeSeries } from './sql-edge-series.js';
 import { ClickHouseHttp } from './clickhouse-http.js';
 import { openStore } from './open.js';
 import { MIGRATIONS } from './schema.js';
@@ -107,6 +108,11 @@ describe('ClickHouse 18.16', () => {
       assert.deepEqual((await runSqlTop('edges', f, colliding, run)).map((r) => JSON.stringify(toRow('edges', r))), want);
       // Pass 2 in several queries (as for --limit beyond 1000 edges): the same answer.
       assert.deepEqual((await runSqlTop('edges', f, clickhouseDialect, run, 2)).map((r) => JSON.stringify(toRow('edges', r))), want);
+      // Edge series in chunks of two edges: the same rows as in one query.
+      const edges = await s.top('edges', parseFilter({ limit: 100 }, NOW));
+      const series = await s.edgeSeries(f, 60_000, edges);
+      assert.ok(edges.length > 4 && series.length > edges.length);
+      assert.deepEqual(await runEdgeSeries(f, 60_000, edges, clickhouseDialect, run, 2), series);
     } finally {
       await s.close();
     }

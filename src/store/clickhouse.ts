@@ -17,7 +17,8 @@ import { FLOW_COLUMNS, MIGRATIONS, NAME_COLUMNS, SCHEMA_VERSION, createVersionTa
 import type { ClickHouseSpec } from './spec.js';
 import { ParamList, namesQuery, purgeWhere, scanQuery, seriesQuery } from './sql.js';
 import { runSqlTop } from './sql-top.js';
-import type { ExporterHealthRow, ManagedStore, SeriesRow, StoreMark, StoreStats, TopKind, TopRows } from './store.js';
+import { runEdgeSeries } from './sql-edge-series.js';
+import type { EdgeRef, EdgeSeriesRow, ExporterHealthRow, ManagedStore, SeriesRow, StoreMark, StoreStats, TopKind, TopRows } from './store.js';
 import { EXPORTER_COLUMNS, counter, lastSeenMs, mergeHealthRuns, savedFromRow, savedHealthSql } from './exporters.js';
 
 const COLUMNS = FLOW_COLUMNS.map((c) => c.name);
@@ -202,6 +203,10 @@ export class ClickHouseStore implements ManagedStore {
 
   async series(filter: FlowFilter, bucketMs: number): Promise<SeriesRow[]> {
     return (await this.http.rows<JsRow>(seriesQuery(filter, bucketMs, clickhouseDialect).sql)).map(seriesFromRow);
+  }
+
+  edgeSeries(filter: FlowFilter, bucketMs: number, edges: readonly EdgeRef[]): Promise<EdgeSeriesRow[]> {
+    return runEdgeSeries(filter, bucketMs, edges, clickhouseDialect, (q) => this.http.rows<JsRow>(q.sql));
   }
 
   async scan(fromMs: number, toMs: number, limit: number): Promise<FlowRecord[]> {

@@ -15,7 +15,7 @@ import { ServiceRegistry } from '../services/registry.js';
 import { startBackends, type BackendName, type Backends } from '../testing/backends.js';
 import { NOW, RECORDS, T, S } from '../testing/records.js';
 import { openStore } from './open.js';
-import type { ManagedStore, TopKind } from './store.js';
+import type { EdgeRef, EdgeRow, EdgeSeriesRow, ManagedStore, SeriesRow, TopKind } from './store.js';
 import { parseProto } from '../util/protocols.js';
 
 const KINDS: TopKind[] = ['edges', 'talkers', 'services', 'flows'];
@@ -54,6 +54,36 @@ const FILTERS: RawFilter[] = [
 
 function sortRecords(rs: FlowRecord[]): FlowRecord[] {
   return [...rs].sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+}
+
+const edgeText = (e: EdgeRef): string => `${e.client} > ${e.server} ${e.port}/${e.proto}`;
+
+/** A SeriesRow's own fields of an EdgeSeriesRow (to compare with Store.series). */
+function seriesPart(r: EdgeSeriesRow): SeriesRow {
+  return { t: r.t, bytes_c2s: r.bytes_c2s, bytes_s2c: r.bytes_s2c, packets_c2s: r.packets_c2s, packets_s2c: r.packets_s2c, records: r.records };
+}
+
+/** Rows per edge, edges in order of first appearance; each edge's rows must be contiguous. */
+function seriesByEdge(rows: readonly EdgeSeriesRow[]): Map<string, EdgeSeriesRow[]> {
+  const out = new Map<string, EdgeSeriesRow[]>();
+  let last = '';
+  for (const r of rows) {
+    const k = edgeText(r);
+    assert.ok(k === last || !out.has(k), `${k}: rows of one edge are together`);
+    out.set(k, [...(out.get(k) ?? []), r]);
+    last = k;
+  }
+  return out;
+}
+
+/** An edge's buckets: aligned, oldest first, adding up to the edge's totals in top('edges'). */
+function checkEdgeBuckets(e: EdgeRow, rows: readonly EdgeSeriesRow[], bucket: number, tag: string): void {
+  const k = `${tag}: ${edgeText(e)}`;
+  assert.ok(rows.length > 0, `${k}: has rows`);
+  const times = rows.map((r) => Date.parse(r.t));
+  assert.ok(times.every((t, i) => t % bucket === 0 && (i === 0 || t > times[i - 1])), `${k}: aligned buckets, ascending`);
+  const sum = (pick: (r: EdgeSeriesRow) => number): number => rows.reduce((a, r) => a + pick(r), 0);
+  assert.deepEqual([sum((r) => r.bytes_c2s), sum((r) => r.bytes_s2c), sum((r) => r.packets_c2s + r.packets_s2c)], [e.bytes_c2s, e.bytes_s2c, e.packets], k);
 }
 
 describe('store conformance: DuckDB, MariaDB, ClickHouse single node, ClickHouse cluster', () => {
@@ -173,6 +203,62 @@ describe('store conformance: DuckDB, MariaDB, ClickHouse single node, ClickHouse
         ['2026-11-28T07:04:00.000Z', 10, 90, 1, 1, 1],
       ],
     );
+  });
+
+  test('edge series: buckets add up to top edges, equal series() of the one edge, identical everywhere', async () => {
+    const cases: Array<[RawFilter, number]> = [
+      [{}, 60_000],
+      [LAB, 120_000],
+      [{ since: '2026-11-28T07:01:00Z', until: '2026-11-28T07:02:10Z' }, 1000],
+      [{ subnet: ['2001:db8::/32'] }, 3_600_000],
+      [{ host: ['192.168.1.66'], exclude: ['192.168.1.151'] }, 60_000],
+      [{ port: ['443', '53'], proto: ['tcp', 'udp'], since: '2026-11-28T00:00:00Z' }, 10_000],
+      [{ since: '2026-01-01', until: '2026-02-01' }, 10_000],
+    ];
+    const ref = stores.get('duckdb') as ManagedStore;
+    for (const [raw, bucket] of cases) {
+      const tag = `${JSON.stringify(raw)} / ${bucket}`;
+      const edges = await ref.top('edges', f({ ...raw, limit: 1_000_000 }));
+      assert.ok(edges.length > 0, tag);
+      // minBytes and limit do not apply to edgeSeries.
+      const want = await ref.edgeSeries(f({ ...raw, minBytes: '1G', limit: 1 }), bucket, edges);
+      assert.deepEqual(await ref.edgeSeries(f(raw), bucket, edges), want, tag);
+      const per = seriesByEdge(want);
+      assert.deepEqual([...per.keys()], edges.map(edgeText), `${tag}: grouped by edge in the order given`);
+      for (const e of edges) checkEdgeBuckets(e, per.get(edgeText(e)) ?? [], bucket, tag);
+      // A few edges against series() filtered down to that edge alone.
+      for (const e of edges.filter((_, i) => i % Math.ceil(edges.length / 6) === 0)) {
+        const alone = await ref.series(f({ ...raw, client: [e.client], server: [e.server], port: [String(e.port)], proto: [e.proto] }), bucket);
+        assert.deepEqual(per.get(edgeText(e))?.map(seriesPart), alone, `${tag}: ${edgeText(e)}`);
+      }
+      for (const [name, s] of stores) assert.deepEqual(await s.edgeSeries(f(raw), bucket, edges), want, `${name}: ${tag}`);
+    }
+  });
+
+  test('edge series: IPv6, absent edges, duplicates, more edges than one query takes', async () => {
+    const ref = stores.get('duckdb') as ManagedStore;
+    const raw = { since: '2026-01-01' };
+    const edges = await ref.top('edges', f({ ...raw, limit: 1_000_000 }));
+    assert.ok(edges.some((e) => e.client.includes(':')), 'IPv6 edges in the data');
+    // 1500 edges that have no records, interleaved with the real ones: two queries of 1000 edges.
+    const absent = Array.from({ length: 1500 }, (_, i): EdgeRef => (i % 2 ? { client: `2001:db8:ffff::${i.toString(16)}`, server: '2001:db8::20', port: 443, proto: 'tcp' } : { client: '10.255.0.1', server: '10.255.0.2', port: i, proto: 'udp' }));
+    assert.ok(edges.length < absent.length);
+    const mixed = absent.flatMap((a, i) => (i < edges.length ? [a, edges[edges.length - 1 - i]] : [a]));
+    const backup: EdgeRef = { client: '::FFFF:192.168.1.69', server: '192.168.1.240', port: 902, proto: '6' };
+    mixed.push(edges[0], backup);
+    const bucket = 60_000;
+    const want = (await Promise.all([...edges].reverse().map((e) => ref.edgeSeries(f(raw), bucket, [e])))).flat();
+    for (const [name, s] of stores) {
+      const got = await s.edgeSeries(f(raw), bucket, mixed);
+      assert.deepEqual(got, want, `${name}: the real edges' rows, in the order given, each edge once`);
+      assert.deepEqual(await s.edgeSeries(f(raw), bucket, []), [], `${name}: no edges`);
+      const byValue = await s.edgeSeries(f(raw), bucket, [backup]);
+      assert.deepEqual(byValue.map(seriesPart), (await s.edgeSeries(f(raw), bucket, [{ client: '192.168.1.69', server: '192.168.1.240', port: 902, proto: 'tcp' }])).map(seriesPart), `${name}: matched by address value`);
+      assert.equal(byValue[0]?.client, backup.client, `${name}: rows name the edge as the caller did`);
+      const v6 = edges.find((e) => e.server === '2001:db8::20');
+      assert.ok(v6, 'the IPv6 fixture edge');
+      assert.deepEqual((await s.edgeSeries(f(raw), 3_600_000, [v6])).map((r) => [r.t, r.bytes_c2s, r.bytes_s2c, r.records]), [['2026-11-28T07:00:00.000Z', 300, 700, 1]], name);
+    }
   });
 
   test('names: captured by the lab ingest and appended by hand, read back identically everywhere', async () => {

@@ -15,7 +15,8 @@ import { F, toColumns, type RecordColumns } from './record-columns.js';
 import { FLOW_COLUMNS, MIGRATIONS, SCHEMA_VERSION, createVersionTableSql } from './schema.js';
 import { NAME_BATCH, nameFromRow, recordFromRow, num, seriesFromRow, str, toRow, type JsRow } from './rows.js';
 import { ParamList, duckdbDialect, namesQuery, purgeWhere, scanQuery, seriesQuery, topQuery, type SqlParam } from './sql.js';
-import type { ExporterHealthRow, ManagedStore, SeriesRow, StoreMark, StoreStats, TopKind, TopRows } from './store.js';
+import { runEdgeSeries } from './sql-edge-series.js';
+import type { EdgeRef, EdgeSeriesRow, ExporterHealthRow, ManagedStore, SeriesRow, StoreMark, StoreStats, TopKind, TopRows } from './store.js';
 import type { NameRow } from '../names/names.js';
 import { exporterHealthDuckdb, saveExporterHealthDuckdb } from './duckdb-exporters.js';
 
@@ -144,6 +145,10 @@ export class DuckDbStore implements ManagedStore {
   async series(filter: FlowFilter, bucketMs: number): Promise<SeriesRow[]> {
     const q = seriesQuery(filter, bucketMs, duckdbDialect);
     return (await this.rows(q.sql, q.params)).map(seriesFromRow);
+  }
+
+  edgeSeries(filter: FlowFilter, bucketMs: number, edges: readonly EdgeRef[]): Promise<EdgeSeriesRow[]> {
+    return runEdgeSeries(filter, bucketMs, edges, duckdbDialect, (q) => this.rows(q.sql, q.params));
   }
 
   async stats(): Promise<StoreStats> {

@@ -13,7 +13,8 @@ import { FLOW_COLUMNS, MIGRATIONS, NAME_COLUMNS, SCHEMA_VERSION, createVersionTa
 import type { MariaDbSpec } from './spec.js';
 import { ParamList, namesQuery, purgeWhere, scanQuery, seriesQuery, type SqlDialect, type SqlParam } from './sql.js';
 import { runSqlTop } from './sql-top.js';
-import type { ExporterHealthRow, ManagedStore, SeriesRow, StoreMark, StoreStats, TopKind, TopRows } from './store.js';
+import { runEdgeSeries } from './sql-edge-series.js';
+import type { EdgeRef, EdgeSeriesRow, ExporterHealthRow, ManagedStore, SeriesRow, StoreMark, StoreStats, TopKind, TopRows } from './store.js';
 import { EXPORTER_COLUMNS, counter, lastSeenMs, mergeHealthRuns, savedFromRow, savedHealthSql } from './exporters.js';
 
 /** DATETIME(3) text of epoch ms, UTC (the column has no zone; flowmap stores UTC). */
@@ -217,6 +218,10 @@ export class MariaDbStore implements ManagedStore {
   async series(filter: FlowFilter, bucketMs: number): Promise<SeriesRow[]> {
     const q = seriesQuery(filter, bucketMs, mariadbDialect);
     return (await this.rows(q.sql, q.params)).map(seriesFromRow);
+  }
+
+  edgeSeries(filter: FlowFilter, bucketMs: number, edges: readonly EdgeRef[]): Promise<EdgeSeriesRow[]> {
+    return runEdgeSeries(filter, bucketMs, edges, mariadbDialect, (q) => this.rows(q.sql, q.params));
   }
 
   async scan(fromMs: number, toMs: number, limit: number): Promise<FlowRecord[]> {

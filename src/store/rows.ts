@@ -5,7 +5,7 @@
 import { DIRECTION_EVIDENCE, type DirectionEvidence, type FlowRecord } from '../flow/record.js';
 import { isoMs } from '../util/time.js';
 import { NAME_SOURCES, type NameRow, type NameSource } from '../names/names.js';
-import type { SeriesRow, TopKind, TopRows } from './store.js';
+import type { EdgeRef, EdgeSeriesRow, SeriesRow, TopKind, TopRows } from './store.js';
 import { protoName } from '../util/protocols.js';
 
 export type JsRow = Record<string, unknown>;
@@ -63,6 +63,11 @@ export function seriesFromRow(r: JsRow): SeriesRow {
     bytes_c2s: num(r.c2s_bytes), bytes_s2c: num(r.s2c_bytes),
     packets_c2s: num(r.c2s_packets), packets_s2c: num(r.s2c_packets), records: num(r.records),
   };
+}
+
+/** A row of edgeSeriesQuery (sql.ts) -> EdgeSeriesRow of the edge the caller named. */
+export function edgeSeriesFromRow(edge: EdgeRef, r: JsRow): EdgeSeriesRow {
+  return { client: edge.client, server: edge.server, port: edge.port, proto: edge.proto, ...seriesFromRow(r) };
 }
 
 /** A row of scanQuery back into the record it was stored from. */

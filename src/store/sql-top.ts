@@ -7,11 +7,8 @@
  */
 import type { FlowFilter } from '../filter/filter.js';
 import { num, type JsRow } from './rows.js';
-import { edgeConnectionsQuery, edgeKeyText, edgeSumsQuery, topQuery, type BuiltQuery, type EdgeKey, type SqlDialect } from './sql.js';
+import { EDGES_PER_QUERY, edgeConnectionsQuery, edgeKeyText, edgeSumsQuery, topQuery, type BuiltQuery, type EdgeKey, type SqlDialect } from './sql.js';
 import type { TopKind } from './store.js';
-
-/** Edges per pass-2 query: keeps the IN list (6 parameters an edge) well inside every engine's limits. */
-const EDGES_PER_QUERY = 1000;
 
 /** Rows of topQuery(kind) (same columns, same order), whatever the engine. */
 export async function runSqlTop(

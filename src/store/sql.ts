@@ -219,21 +219,42 @@ export function checkBucket(bucketMs: number): void {
   }
 }
 
+/** Bucket start (`t_ms`) and the per-direction sums of a series row (see seriesFromRow). */
+function seriesColumns(bucketMs: number, d: SqlDialect): string {
+  const start = d.epochMs('first_seen');
+  // The width is an integer checked by checkBucket, written as a literal: a placeholder in the SELECT
+  // list would be numbered before the filter's (text order) and GROUP BY an expression with it fails
+  // on some engines.
+  return `${start} - ${start} % ${bucketMs} AS t_ms,
+  ${sumOf(d, 'bytes_c2s')} AS c2s_bytes, ${sumOf(d, 'bytes_s2c')} AS s2c_bytes,
+  ${sumOf(d, 'packets_c2s')} AS c2s_packets, ${sumOf(d, 'packets_s2c')} AS s2c_packets, count(*) AS records`;
+}
+
 /** Traffic per time bucket (see Store.series): bucket start as `t_ms`, per-direction sums. */
 export function seriesQuery(f: FlowFilter, bucketMs: number, d: SqlDialect): BuiltQuery {
   checkBucket(bucketMs);
   const p = new ParamList(d);
-  const start = d.epochMs('first_seen');
   const from = fromFlows(f, p, d);
-  // The width is an integer checked above, written as a literal: a placeholder in the SELECT list
-  // would be numbered before the filter's (text order) and GROUP BY an expression with it fails on
-  // some engines.
-  const sql = `SELECT ${start} - ${start} % ${bucketMs} AS t_ms,
-  ${sumOf(d, 'bytes_c2s')} AS c2s_bytes, ${sumOf(d, 'bytes_s2c')} AS s2c_bytes,
-  ${sumOf(d, 'packets_c2s')} AS c2s_packets, ${sumOf(d, 'packets_s2c')} AS s2c_packets, count(*) AS records
+  const sql = `SELECT ${seriesColumns(bucketMs, d)}
 ${from}
 GROUP BY t_ms
 ORDER BY t_ms`;
+  return { sql, params: p.params };
+}
+
+/**
+ * Traffic per time bucket of each of some edges (see Store.edgeSeries), in one grouped query: the
+ * edge's key columns, then the columns of seriesQuery; ordered by key, then time.
+ */
+export function edgeSeriesQuery(f: FlowFilter, bucketMs: number, edges: readonly EdgeKey[], d: SqlDialect): BuiltQuery {
+  checkBucket(bucketMs);
+  if (edges.length === 0) throw new RangeError('edge series: no edges (an empty IN list is not SQL)');
+  const p = new ParamList(d);
+  const from = fromFlows(f, p, d, (q) => edgeInList(edges, q));
+  const sql = `SELECT ${EDGE_KEY}, ${seriesColumns(bucketMs, d)}
+${from}
+GROUP BY ${EDGE_KEY}, t_ms
+ORDER BY ${EDGE_KEY}, t_ms`;
   return { sql, params: p.params };
 }
 
@@ -383,20 +404,25 @@ export function edgeKeyText(k: EdgeKey): string {
   return [k.client_hi, k.client_lo, k.server_hi, k.server_lo, k.server_port, k.proto].map(String).join('/');
 }
 
+/** Edges per query that lists edges (pass 2 of top edges, edge series): keeps the IN list (6 parameters an edge) well inside every engine's limits. */
+export const EDGES_PER_QUERY = 1000;
+
+/** `(key columns) IN ((...), ...)`: the edges as typed parameters (a row-value IN list), never as SQL text. */
+function edgeInList(edges: readonly EdgeKey[], p: ParamList): string {
+  const u = (v: unknown) => p.u64(BigInt(String(v)));
+  const i = (v: unknown) => p.bind({ type: 'int', value: Number(v) });
+  const list = edges.map((e) => `(${[u(e.client_hi), u(e.client_lo), u(e.server_hi), u(e.server_lo), i(e.server_port), i(e.proto)].join(', ')})`);
+  return `(${EDGE_KEY}) IN (${list.join(', ')})`;
+}
+
 /**
  * Pass 2 of the two-query form: distinct conversations (client port, VLAN) of the given edges under
- * the same filter. The edges travel as typed parameters (a row-value IN list), never as SQL text.
+ * the same filter.
  */
 export function edgeConnectionsQuery(f: FlowFilter, edges: readonly EdgeKey[], d: SqlDialect): BuiltQuery {
   const p = new ParamList(d);
-  const inList = (q: ParamList): string => {
-    const u = (v: unknown) => q.u64(BigInt(String(v)));
-    const i = (v: unknown) => q.bind({ type: 'int', value: Number(v) });
-    const list = edges.map((e) => `(${[u(e.client_hi), u(e.client_lo), u(e.server_hi), u(e.server_lo), i(e.server_port), i(e.proto)].join(', ')})`);
-    return `(${EDGE_KEY}) IN (${list.join(', ')})`;
-  };
   const sql = `SELECT ${EDGE_KEY}, ${d.countDistinct(['client_port', 'vlan'])} AS connections
-${fromFlows(f, p, d, inList)}
+${fromFlows(f, p, d, (q) => edgeInList(edges, q))}
 GROUP BY ${EDGE_KEY}`;
   return { sql, params: p.params };
 }

@@ -78,6 +78,22 @@ export interface SeriesRow {
   records: number;
 }
 
+/** One edge's identity, as EdgeRow names it (proto as its name, e.g. 'tcp'). */
+export interface EdgeRef {
+  client: string;
+  server: string;
+  port: number;
+  proto: string;
+}
+
+/** Traffic of one edge in one bucket (the edge as the caller named it in its EdgeRef). */
+export interface EdgeSeriesRow extends SeriesRow {
+  client: string;
+  server: string;
+  port: number;
+  proto: string;
+}
+
 export interface TopRows {
   edges: EdgeRow[];
   talkers: TalkerRow[];
@@ -139,6 +155,15 @@ export interface Store {
    * first, empty buckets left out. The filter's minBytes and limit do not apply.
    */
   series(filter: FlowFilter, bucketMs: number): Promise<SeriesRow[]>;
+  /**
+   * Traffic per bucket of `bucketMs` of each of these edges (filtered records): grouped by edge in
+   * the order given, then oldest bucket first, empty buckets left out. Same bucket rule as series():
+   * a record counts in the bucket where it starts, bucket = multiple of bucketMs since the epoch
+   * (UTC). Edges are matched by address value, not text; an edge without records has no rows, an
+   * edge named twice is answered once (at its first place). minBytes/limit do not apply. A few
+   * grouped queries whatever the number of edges (one per 1000), never one per edge.
+   */
+  edgeSeries(filter: FlowFilter, bucketMs: number, edges: readonly EdgeRef[]): Promise<EdgeSeriesRow[]>;
   stats(): Promise<StoreStats>;
   /** Add host-name observations to the `names` table (append-only; duplicates are harmless). */
   appendNames(rows: readonly NameRow[]): Promise<void>;

@@ -45,6 +45,9 @@ test('worker store: coalesced appends are all visible to the next query and stor
   const series = await w.series(parseFilter({}, T), 3_600_000);
   assert.equal(series.reduce((a, r) => a + r.records, 0), n);
   assert.equal(series.reduce((a, r) => a + r.bytes_c2s, 0), n * 100);
+  const edgeSeries = await w.edgeSeries(parseFilter({}, T), 3_600_000, [top[0]]);
+  assert.deepEqual(edgeSeries.map((r) => ({ t: r.t, bytes_c2s: r.bytes_c2s, bytes_s2c: r.bytes_s2c, packets_c2s: r.packets_c2s, packets_s2c: r.packets_s2c, records: r.records })), series);
+  assert.equal(edgeSeries[0]?.client, top[0].client);
   await w.close();
   const r = await DuckDbStore.open(path, { readOnly: true });
   await r.init();
