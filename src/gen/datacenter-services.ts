@@ -26,13 +26,14 @@ export const SERVICES = {
   syslog: { ...udp, port: 514, rate: 0.5, rounds: [1, 10], req: [80, 600], resp: [0, 0] },
   // Shared clients: node-exporter scrapes, and backup pulls (bulk server -> client, Bacula's 9102).
   scrape: { ...tcp, port: 9100, rate: 0.5, rounds: [1, 2], req: [180, 260], resp: [8_000, 60_000] },
-  backup: { ...tcp, port: 9102, rate: 1, rounds: [1, 1], req: [100, 300], resp: [60_000, 250_000] },
+  backup: { ...tcp, port: 9102, rate: 1, rounds: [1, 1], req: [100, 300], resp: [30_000, 120_000] },
 } satisfies Record<string, ServiceProfile>;
 
 /** A template of `profile` between these hosts; `rate` overrides the profile's. */
 export function serviceTemplate(name: string, profile: ServiceProfile, clients: readonly LabHost[], servers: readonly LabHost[], rate = profile.rate): Template {
-  const { rate: _rate, ...shape } = profile;
-  return { name, ...shape, clients, servers, weight: rate * clients.length * servers.length, v6: 0, vlan: 0, qinq: 0 };
+  const shape: Partial<ServiceProfile> = { ...profile };
+  delete shape.rate;
+  return { name, ...(shape as Omit<ServiceProfile, 'rate'>), clients, servers, weight: rate * clients.length * servers.length, v6: 0, vlan: 0, qinq: 0 };
 }
 
 /** Clients spread over servers round-robin (a resolver, time source or directory per client group). */

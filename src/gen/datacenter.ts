@@ -29,7 +29,7 @@ export interface DatacenterOptions {
   shape?: Partial<AppShape>;
   /** Application i calls application i+1 when i % callEvery === 0 (0: no calls). Default 1, a chain. */
   callEvery?: number;
-  /** Expected bytes each database sends to backup over its application's internal bytes. Default 4. */
+  /** Expected bytes each database sends to backup over its application's internal bytes. Default 5. */
   backupRatio?: number;
 }
 
@@ -83,7 +83,7 @@ export function datacenterSite(opts: DatacenterOptions): Datacenter {
   if (callEvery > 0) for (let a = 0; a + 1 < apps.length; a += callEvery) calls.push([apps[a], apps[a + 1]]);
 
   const templates: Template[] = [
-    ...apps.flatMap((app, a) => appTemplates(app, a, engines[a], infra, opts.backupRatio ?? 4)),
+    ...apps.flatMap((app, a) => appTemplates(app, a, engines[a], infra, opts.backupRatio ?? 5)),
     ...calls.map(([from, to]) => serviceTemplate(`${from.name}>${to.name}/api`, SERVICES.api, from.tiers.app, to.tiers.web)),
     ...infraTemplates(infra),
   ];
