@@ -14,7 +14,7 @@
 import { coveragePackets, expectedConversation } from './lab-budget.js';
 import type { LabHost, LabSite, Template } from './lab-site.js';
 import { infraHosts, placeApps, TIERS, type AppShape, type DcApp, type DcInfra, type Tier } from './datacenter-hosts.js';
-import { SERVICES, serviceTemplate, spread } from './datacenter-services.js';
+import { SERVICES, serviceTemplate, spread, type ServiceProfile } from './datacenter-services.js';
 import { Prng } from './prng.js';
 import { Proto } from '../util/protocols.js';
 
@@ -120,7 +120,7 @@ function infraList(infra: DcInfra): LabHost[] {
 }
 
 /** One template per (application, service): its own clients and servers, so every pair is intended. */
-function appTemplates(app: DcApp, a: number, engine: typeof SERVICES.postgres, infra: DcInfra, backupRatio: number): Template[] {
+function appTemplates(app: DcApp, a: number, engine: ServiceProfile, infra: DcInfra, backupRatio: number): Template[] {
   const { web, app: mid, db, cache } = app.tiers;
   const all = members(app);
   const n = app.name;
