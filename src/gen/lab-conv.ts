@@ -4,8 +4,7 @@
  * fragmentation; ICMP echo) and keeps its own ground-truth counters.
  */
 import type { Prng } from './prng.js';
-import type { LabHost, Template } from './lab-hosts.js';
-import { DNS_NAMES } from './lab-hosts.js';
+import type { LabDnsZone, LabHost, Template } from './lab-site.js';
 import { LINKTYPE } from './pcap-writer.js';
 import type { PacketSpec } from './frames.js';
 import { Proto, TcpFlag } from '../util/protocols.js';
@@ -76,6 +75,7 @@ export class LabConversationSim {
     readonly linkType: number,
     readonly preExisting: boolean,
     private readonly rng: Prng,
+    private readonly zone: LabDnsZone,
   ) {
     this.v6 = client.v6 !== null && server.v6 !== null && rng.chance(tpl.v6);
     this.proto = tpl.proto === Proto.ICMP && this.v6 ? Proto.ICMPV6 : tpl.proto;
@@ -254,7 +254,7 @@ export class LabConversationSim {
   private prepareRequest(): void {
     this.payload = null;
     if (this.isDns()) {
-      this.payload = dnsMessage(this.rng, false, this.v6, 0);
+      this.payload = dnsMessage(this.rng, this.zone, false, this.v6, 0);
       this.datagramLen = this.payload.length;
     } else {
       this.datagramLen = logUniform(this.rng, this.tpl.req);
@@ -265,7 +265,7 @@ export class LabConversationSim {
     this.payload = null;
     const big = this.tpl.bigResp !== undefined && this.rng.chance(this.tpl.bigResp);
     if (this.isDns()) {
-      this.payload = dnsMessage(this.rng, true, this.v6, big ? this.rng.range(1800, 4000) : 0);
+      this.payload = dnsMessage(this.rng, this.zone, true, this.v6, big ? this.rng.range(1800, 4000) : 0);
       this.datagramLen = this.payload.length;
     } else {
       this.datagramLen = logUniform(this.rng, this.tpl.resp);
@@ -379,9 +379,13 @@ export class LabConversationSim {
   }
 }
 
-/** A plausible DNS query or answer (A or AAAA), optionally padded to `padTo` bytes (big EDNS answers). */
-function dnsMessage(rng: Prng, response: boolean, aaaa: boolean, padTo: number): Buffer {
-  const name = rng.pick(DNS_NAMES);
+/**
+ * A plausible DNS query or answer (A or AAAA) for a name of the zone, optionally padded to `padTo`
+ * bytes (big EDNS answers). The answer is the zone's address when it has one, else random.
+ */
+function dnsMessage(rng: Prng, zone: LabDnsZone, response: boolean, aaaa: boolean, padTo: number): Buffer {
+  const which = rng.int(zone.names.length);
+  const name = zone.names[which];
   const labels = name.split('.');
   const qlen = labels.reduce((n, l) => n + 1 + l.length, 1) + 4;
   const alen = response ? 12 + (aaaa ? 16 : 4) : 0;
@@ -407,7 +411,9 @@ function dnsMessage(rng: Prng, response: boolean, aaaa: boolean, padTo: number):
     b.writeUInt32BE(300, o + 6);
     b.writeUInt16BE(aaaa ? 16 : 4, o + 10);
     o += 12;
-    for (let i = 0; i < (aaaa ? 16 : 4); i++) b[o + i] = rng.int(256);
+    const known = aaaa ? undefined : zone.v4?.[which];
+    if (known) known.copy(b, o);
+    else for (let i = 0; i < (aaaa ? 16 : 4); i++) b[o + i] = rng.int(256);
   }
   return b;
 }

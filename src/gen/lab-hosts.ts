@@ -1,20 +1,13 @@
 /**
  * The synthetic home lab / small data centre: who exists and which services they use.
  * 192.168.1.0/24 (+ 2001:db8:1::/64), a few Internet hosts, and 192.168.1.151, the noisy WiFi host.
+ * It is the generator's default site (HOME_LAB); its output is pinned (LAB_VERSION, lab-site.test.ts).
  */
 import { addrText, ipv4Bytes, ipv6Bytes } from './addr.js';
+import type { LabHost, LabSite, Template } from './lab-site.js';
 import { Proto } from '../util/protocols.js';
 
-export interface LabHost {
-  name: string;
-  v4: Buffer;
-  v6: Buffer | null;
-  text4: string;
-  text6: string | null;
-  mac: Buffer;
-  /** Inside 192.168.1.0/24 (else reached through the router's MAC). */
-  local: boolean;
-}
+export type { LabHost, LabSite, Template } from './lab-site.js';
 
 const ROUTER_MAC = Buffer.from([0x02, 0x00, 0x5e, 0x00, 0x01, 0x01]);
 
@@ -73,35 +66,6 @@ export const H = {
 export const ALL_HOSTS: readonly LabHost[] = Object.values(H);
 export const ROUTER = H.router;
 
-/** Size ranges are [lo, hi] bytes, drawn log-uniformly. */
-export interface Template {
-  name: string;
-  proto: number;
-  /** Server port (0 for ICMP). */
-  port: number;
-  clients: readonly LabHost[];
-  servers: readonly LabHost[];
-  /** Relative spawn weight. */
-  weight: number;
-  /** Probability the conversation runs over IPv6 (when both ends have an address). */
-  v6: number;
-  /** 802.1Q id (0 = untagged) and probability of an extra QinQ outer tag. */
-  vlan: number;
-  qinq: number;
-  /** Request/response rounds per conversation. */
-  rounds: readonly [number, number];
-  req: readonly [number, number];
-  resp: readonly [number, number];
-  /** Bytes the server sends before the first request (e.g. MySQL greeting). */
-  greeting?: number;
-  /** Client port: a fixed value, or a [lo, hi] range; default Linux ephemeral range. */
-  clientPort?: number | readonly [number, number];
-  /** UDP: probability that a response is a big datagram (fragmented). */
-  bigResp?: number;
-  /** UDP: probability a request gets no answer. ICMP: unanswered probability. */
-  lossy?: number;
-}
-
 const LAN_SERVERS = [H.esxi1, H.esxi2, H.vcenter, H.prometheus, H.influx, H.plex, H.nas, H.db, H.redis, H.app1, H.app2];
 const LAN_CLIENTS = [H.ws1, H.laptop, H.app1, H.app2, H.grafana, H.backup];
 
@@ -140,7 +104,7 @@ export const TEMPLATES: readonly Template[] = [
   { name: 'wifi-ping', proto: Proto.ICMP, port: 0, clients: [H.wifi], servers: [H.router, H.google], weight: 3, v6: 0.3, vlan: 20, qinq: 0, rounds: [3, 20], req: [56, 56], resp: [56, 56] },
 ];
 
-export const DNS_NAMES = [
+export const DNS_NAMES: readonly string[] = [
   'esxi01.lab.home',
   'vcenter.lab.home',
   'nas.lab.home',
@@ -152,3 +116,6 @@ export const DNS_NAMES = [
   'www.google.com',
   'updates.vmware.com',
 ];
+
+/** The home lab as a site: DNS answers are random addresses (no zone addresses). */
+export const HOME_LAB: LabSite = { hosts: ALL_HOSTS, router: ROUTER, templates: TEMPLATES, dns: { names: DNS_NAMES } };

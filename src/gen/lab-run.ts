@@ -4,13 +4,15 @@
  * pump() runs until the writer has output waiting, then returns; state stays in fields between calls.
  */
 import { LabConversationSim } from './lab-conv.js';
-import { ALL_HOSTS, ROUTER, TEMPLATES, type Template } from './lab-hosts.js';
+import type { LabSite } from './lab-site.js';
+import { SpawnPicker } from './lab-spawn.js';
 import { conversationKey, type LabConversation, type LabTruth } from './lab-truth.js';
 import { FrameBuilder, PacketSpec } from './frames.js';
 import { LINKTYPE, type CaptureWriter } from './pcap-writer.js';
 import { Prng } from './prng.js';
 
 export interface LabRunParams {
+  site: LabSite;
   packets: number;
   startMs: number;
   seed: number;
@@ -27,8 +29,7 @@ export class LabRun {
   private readonly rng: Prng;
   private readonly spec = new PacketSpec();
   private readonly fb = new FrameBuilder();
-  private readonly weights: number[];
-  private readonly totalWeight: number;
+  private readonly picker: SpawnPicker;
   private readonly finished: LabConversationSim[] = [];
   private readonly slots: LabConversationSim[] = [];
   private readonly arpIfs: number[];
@@ -51,8 +52,7 @@ export class LabRun {
     private readonly o: LabRunParams,
   ) {
     this.rng = new Prng(o.seed);
-    this.weights = TEMPLATES.map((t) => t.weight);
-    this.totalWeight = this.weights.reduce((a, b) => a + b, 0);
+    this.picker = new SpawnPicker(o.site, this.rng);
     this.arpIfs = o.linkTypes.map((l, i) => (l === LINKTYPE.ETHERNET ? i : -1)).filter((i) => i >= 0);
     this.startSec = Math.floor(o.startMs / 1000);
     this.startNs = (o.startMs - this.startSec * 1000) * 1e6;
@@ -61,12 +61,10 @@ export class LabRun {
 
   private spawn(pre: boolean): LabConversationSim {
     const rng = this.rng;
-    const tpl: Template = TEMPLATES[rng.weighted(this.weights, this.totalWeight)];
-    const client = rng.pick(tpl.clients);
-    let server = rng.pick(tpl.servers);
-    if (server === client) server = tpl.servers.find((s) => s !== client) ?? ROUTER;
+    const p = this.picker;
+    p.next();
     const ifIndex = rng.int(this.o.linkTypes.length);
-    return new LabConversationSim(tpl, client, server, ifIndex, this.o.linkTypes[ifIndex], pre, rng);
+    return new LabConversationSim(p.tpl, p.client, p.server, ifIndex, this.o.linkTypes[ifIndex], pre, rng, this.o.site.dns);
   }
 
   /** Generate until `ready()` (checked after each packet) or the end; true when the capture is complete. */
@@ -91,6 +89,8 @@ export class LabRun {
     let ms = this.lastMs;
     let paused = false;
     const room = Math.min(o.snaplen, 65535) + 128;
+    const hosts = o.site.hosts;
+    const routerMac = o.site.router.mac;
 
     while (cur !== null || (frames < o.packets && tNs < o.stopAtNs)) {
       tNs += cur !== null ? 2000 + rng.int(20_000) : Math.max(1, Math.round(rng.exp(o.meanGapNs)));
@@ -102,8 +102,8 @@ export class LabRun {
       if (firstMs < 0) firstMs = ms;
 
       if (cur === null && arpIfs.length > 0 && rng.chance(o.arpShare)) {
-        const h = rng.pick(ALL_HOSTS);
-        const frameLen = fb.buildArp(h.local ? h.mac : ROUTER.mac, h.v4, rng.pick(ALL_HOSTS).v4);
+        const h = rng.pick(hosts);
+        const frameLen = fb.buildArp(h.local ? h.mac : routerMac, h.v4, rng.pick(hosts).v4);
         writer.packet(fb.buf, 0, fb.capLen, frameLen, sec, nsec, rng.pick(arpIfs));
         frames++;
         this.nonIp++;

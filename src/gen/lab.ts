@@ -8,7 +8,9 @@
  * seed => byte-identical output and truth.
  */
 import { Readable } from 'node:stream';
+import { HOME_LAB } from './lab-hosts.js';
 import { LabRun } from './lab-run.js';
+import type { LabSite } from './lab-site.js';
 import type { LabTruth } from './lab-truth.js';
 import { CaptureFileWriter, CaptureWriter, LINKTYPE, type CaptureFormat, type CaptureWriterOptions, type TsPrecision } from './pcap-writer.js';
 
@@ -16,6 +18,8 @@ import { CaptureFileWriter, CaptureWriter, LINKTYPE, type CaptureFormat, type Ca
 export const LAB_VERSION = 1;
 
 export interface LabOptions {
+  /** Who exists and which services they use. Default the home lab (HOME_LAB). */
+  site?: LabSite;
   /** Stop after this many frames (a fragment train in progress is completed). Default 10,000. */
   packets?: number;
   /**
@@ -42,6 +46,7 @@ export interface LabOptions {
 }
 
 export { conversationKey, type LabConversation, type LabTruth } from './lab-truth.js';
+export type { LabSite } from './lab-site.js';
 
 const DEFAULT_START = Date.UTC(2026, 0, 15, 10, 0, 0);
 
@@ -57,6 +62,7 @@ export class LabGenerator {
     const format = opts.format ?? 'pcap';
     if (format === 'pcap' && linkTypes.length !== 1) throw new Error('lab: several link types need format pcapng');
     this.opts = {
+      site: opts.site ?? HOME_LAB,
       packets,
       durationSec: opts.durationSec ?? packets / 2000,
       startMs: opts.startMs ?? DEFAULT_START,

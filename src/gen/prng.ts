@@ -54,6 +54,22 @@ export class Prng {
     }
     return weights.length - 1;
   }
+
+  /**
+   * Index chosen with probability proportional to its weight, given the running sums of the weights
+   * (cumulative[i] = weights[0] + ... + weights[i]): a binary search, for thousands of choices.
+   */
+  weightedCumulative(cumulative: Float64Array): number {
+    const r = this.next() * cumulative[cumulative.length - 1];
+    let lo = 0;
+    let hi = cumulative.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (cumulative[mid] > r) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  }
 }
 
 /** mulberry32's output function of its state. */
