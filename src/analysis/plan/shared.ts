@@ -5,12 +5,14 @@
  * applications move together: a backup server moves more bytes to each database than the application
  * itself, and would glue every database into one wave.
  *
- * A host is shared when, against communities found on the dependency structure alone (one per
- * dependency, bytes ignored, so a backup stream cannot glue its databases together), its peers sit in
- * at least three communities and no community holds more than half of its bytes. Hosts found shared
- * are taken out and the communities recomputed, until no more are found. Small applications can be
- * split oddly by one Louvain run, so a host must pass the test against the communities of each of
- * three seeded runs.
+ * The test, for a host H against Louvain communities of the dependency structure: H is shared when
+ * its peers sit in at least three communities and none of them holds more than half of H's bytes.
+ * The communities weigh each pair of hosts by 1 / the larger of their two peer counts, so the many
+ * thin edges of a hub (every host asks DNS; the scraper calls every host) hardly pull, and bytes do
+ * not count at all (a backup stream cannot glue its databases together). Hosts found shared are
+ * taken out and the communities recomputed, until no more are found; a host must pass against each
+ * of three seeded Louvain runs, as one run can split small applications oddly. It needs three
+ * applications to tell: with two, a host used by both is not told apart from their link.
  */
 import type { EdgeRow } from '../../store/store.js';
 import { communities, pairGraph, type PairGraph } from './pairs.js';
@@ -27,7 +29,7 @@ export function detectShared(hosts: readonly string[], rows: readonly EdgeRow[],
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const rest = hosts.filter((h) => !shared.has(h));
     const g = pairGraph(rest, rows);
-    const structure = Float64Array.from(g.pairs, (p) => p.deps);
+    const structure = Float64Array.from(g.pairs, (p) => 1 / Math.max(g.adj[p.a].length, g.adj[p.b].length));
     const runs = SEEDS.map((seed) => communities(g, structure, seed));
     let found = 0;
     for (let i = 0; i < rest.length; i++) {
@@ -42,13 +44,13 @@ export function detectShared(hosts: readonly string[], rows: readonly EdgeRow[],
   return shared;
 }
 
-/** Host i's peers sit in enough communities, and none holds more than its share of i's bytes. */
-function spreadOver(g: PairGraph, i: number, comm: Int32Array): boolean {
+/** Host h's peers sit in enough communities, and none holds more than its share of h's bytes. */
+function spreadOver(g: PairGraph, h: number, comm: Int32Array): boolean {
   const bytesIn = new Map<number, number>();
   let total = 0;
-  for (const [j, pi] of g.adj[i]) {
+  for (const [p, pi] of g.adj[h]) {
     const b = g.pairs[pi].bytes;
-    bytesIn.set(comm[j], (bytesIn.get(comm[j]) ?? 0) + b);
+    bytesIn.set(comm[p], (bytesIn.get(comm[p]) ?? 0) + b);
     total += b;
   }
   if (bytesIn.size < SHARED_MIN_COMMUNITIES || total === 0) return false;
