@@ -24,8 +24,8 @@ export async function addCrossRates(store: Store, filter: FlowFilter, scope: Sco
   const edges = new Map<string, EdgeRef>();
   for (const wave of plan.waves) for (const e of wave.cross) edges.set(keyOf(e), { client: e.client, server: e.server, port: e.port, proto: e.proto });
   if (edges.size === 0) return;
-  const { minBytes: _minBytes, ...rest } = filter;
-  const rows = await store.edgeSeries(rest, w.bucketMs, [...edges.values()]);
+  // edgeSeries ignores minBytes and limit: every listed dependency's traffic counts.
+  const rows = await store.edgeSeries(filter, w.bucketMs, [...edges.values()]);
   const byEdge = new Map<string, EdgeSeriesRow[]>();
   for (const r of rows) {
     const k = keyOf(r);
