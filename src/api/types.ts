@@ -136,3 +136,27 @@ export interface LiveEvent {
  * GET /api/v1/openapi.json: the OpenAPI 3.1 description of all of the above.
  */
 export type ExportFormatName = 'lucid-csv' | 'lucid' | 'drawio' | 'drawio-csv' | 'dot' | 'svg' | 'mermaid' | 'graphml' | 'json' | 'csv';
+
+export type { HostRef } from '../analysis/scope.js';
+export type { DepsDirection, DepsEdge, DepsHost, DepsResult } from '../analysis/deps.js';
+export type { CriticalHost } from '../analysis/critical.js';
+export type { CrossEdge, PlanCut, PlanResult, PlanWave, SharedHost } from '../analysis/plan/plan.js';
+
+/**
+ * GET /api/v1/deps: `flowmap deps TARGET --json`. Parameters: target (address, CIDR, host name or
+ * config group; required), direction (down | up | both), depth (hops; absent = all), and the filter
+ * (limit does not apply).
+ */
+export type DepsResponse = import('../analysis/deps.js').DepsResult;
+
+/** GET /api/v1/deps/critical: `flowmap deps --critical --json` rows (limit = rows, default 10). */
+export interface CriticalResponse {
+  rows: Array<import('../analysis/critical.js').CriticalHost>;
+}
+
+/**
+ * GET /api/v1/plan: `flowmap plan --json`. Parameters: waves (required), maxHosts, pin (HOST=W,
+ * repeatable), together (A,B,…; repeatable), apart (A,B; repeatable), shared (auto | none | HOST,…),
+ * bucket (p95 bucket, e.g. 5m), and the filter (limit does not apply).
+ */
+export type PlanResponse = import('../analysis/plan/plan.js').PlanResult;

@@ -7,6 +7,7 @@ import { Hono } from 'hono';
 import { compress } from 'hono/compress';
 import { FlowmapError, UsageError } from '../util/errors.js';
 import type { ApiDeps } from './deps.js';
+import { registerAnalysis } from './routes/analysis.js';
 import { registerEdge } from './routes/edge.js';
 import { registerEvents } from './routes/events.js';
 import { registerExport } from './routes/export.js';
@@ -41,6 +42,7 @@ export function createApp(deps: ApiDeps, opts: AppOptions): Hono {
   registerEdge(app, deps);
   registerExporters(app, deps);
   registerExport(app, deps);
+  registerAnalysis(app, deps);
   registerEvents(app, deps);
   registerOpenApi(app);
   app.all('/api/*', (c) => c.json({ error: `no such endpoint: ${c.req.method} ${new URL(c.req.url).pathname} (see /api/v1/openapi.json)` }, 404));

@@ -31,6 +31,9 @@ const VALID: Record<string, string> = {
   subnet: '192.168.1.0/24', exclude: '192.168.1.151', host: '192.168.1.10', client: '192.168.1.30', server: '192.168.1.10',
   port: '902', proto: 'tcp', since: '2026-01-15T10:00:00Z', until: '2026-01-15T10:10:00Z', minBytes: '1', limit: '5',
   groupBy: 'host', top: '3', other: 'drop', layout: 'layered',
+  target: '192.168.1.10', direction: 'up', depth: '2',
+  // The filter leaves two hosts, .30 -> .10: two waves, .10 pinned, the two apart.
+  waves: '2', maxHosts: '5', pin: '192.168.1.10=1', together: '192.168.1.10,192.168.1.10/32', apart: '192.168.1.10,192.168.1.30', shared: 'none', bucket: '1m',
 };
 const PATH_VALUES: Record<string, string> = { address: '192.168.1.10', format: 'csv' };
 

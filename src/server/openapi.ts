@@ -11,6 +11,8 @@ import { registry } from './schemas.js';
 import { FILTER_PARAMS } from './query.js';
 import { EXPORT_QUERY_PARAMS, FORMAT_FILES } from './routes/export.js';
 import { DEFAULT_GRAPH_TOP, GRAPH_QUERY_PARAMS } from './routes/graph.js';
+import { CRITICAL_QUERY_PARAMS, DEPS_QUERY_PARAMS, PLAN_QUERY_PARAMS } from './routes/analysis.js';
+import { MAX_WAVES } from '../analysis/options.js';
 import { KEEPALIVE_MS } from './routes/events.js';
 
 type Json = Record<string, unknown>;
@@ -35,6 +37,16 @@ const PARAMS: Record<string, Json> = {
   top: text('Keep the N heaviest dependencies (0 = all)', { type: 'integer', minimum: 0, maximum: MAX_TOP_EDGES, default: DEFAULT_GRAPH_TOP }),
   other: text('Dependencies beyond top / minBytes: folded into one "other" node, or dropped', { type: 'string', enum: ['fold', 'drop'], default: 'fold' }),
   layout: text('Layout of positioned formats (svg, drawio, lucid, graphml)', { type: 'string', enum: ['layered', 'force'], default: 'layered' }),
+  target: text('An address, a CIDR, a host name known to flowmap (wildcards * ?), or a config group'),
+  direction: text('down: what the target depends on; up: what depends on it (blast radius); both', { type: 'string', enum: ['down', 'up', 'both'], default: 'down' }),
+  depth: text('Hops to follow (absent: all)', { type: 'integer', minimum: 1 }),
+  waves: text('Number of waves (move groups)', { type: 'integer', minimum: 1, maximum: MAX_WAVES }),
+  maxHosts: text('No wave holds more than this many hosts (default: a quarter over an even share, at least the largest application)', { type: 'integer', minimum: 1 }),
+  pin: list('HOST=W: the host goes in wave W (repeatable)'),
+  together: list('A,B,...: these hosts move in the same wave (repeat for more groups)'),
+  apart: list('A,B: these two hosts move in different waves (repeat for more pairs)'),
+  shared: text('Shared services kept out of the waves: auto, none, or HOST,HOST,...', { type: 'string', default: 'auto' }),
+  bucket: text('Bucket of the p95 rates, 1s to 1d, e.g. 5m (default 5m, wider for long windows)'),
 };
 
 const FILTER = FILTER_PARAMS;
@@ -80,6 +92,14 @@ function build(): Json {
         ['client', 'server', 'port', 'proto'].includes(p.name as string) ? { ...p, description: `The edge's ${p.name} (exactly one)`, schema: { type: 'string' }, style: undefined, explode: undefined } : p,
       ),
       jsonAnswer('EdgeDetail', 'Edge detail'),
+    ),
+    '/api/v1/deps': get('What a host depends on, or its blast radius (as `flowmap deps TARGET --json`)', query(DEPS_QUERY_PARAMS, ['target']), jsonAnswer('DepsResponse', 'Dependencies')),
+    '/api/v1/deps/critical': get('Hosts ranked by blast radius (as `flowmap deps --critical --json`)', query(CRITICAL_QUERY_PARAMS), jsonAnswer('CriticalResponse', 'Ranking')),
+    '/api/v1/plan': get(
+      'Migration waves (as `flowmap plan --json`)',
+      query(PLAN_QUERY_PARAMS, ['waves']),
+      jsonAnswer('PlanResponse', 'The plan'),
+      'Impossible constraints are answered with 400 and the conflict named.',
     ),
     '/api/v1/exporters': get('Exporter health (as `flowmap exporters --json`)', [], jsonAnswer('ExportersResponse', 'Exporters')),
     '/api/v1/export/{format}': get(

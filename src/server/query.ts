@@ -80,16 +80,31 @@ const OPTION_TO_PARAM: Record<string, string> = {
   '--limit': 'limit',
   '--top': 'top',
   '--group-by': 'groupBy',
+  '--direction': 'direction',
+  '--depth': 'depth',
+  '--waves': 'waves',
+  '--max-hosts': 'maxHosts',
+  '--pin': 'pin',
+  '--together': 'together',
+  '--apart': 'apart',
+  '--shared': 'shared',
+  '--bucket': 'bucket',
 };
 
-/** Run a parser shared with the CLI; its messages name the API's parameters instead of options. */
+/** Run a parser (or an analysis) shared with the CLI; its messages name the API's parameters instead of options. */
 export function apiWording<T>(fn: () => T): T {
   try {
-    return fn();
+    const v = fn();
+    if (v instanceof Promise) return v.catch((e: unknown) => Promise.reject(reworded(e))) as T;
+    return v;
   } catch (e) {
-    if (e instanceof UsageError) throw new UsageError(e.message.replace(/--[a-z][a-z-]*/g, (m) => OPTION_TO_PARAM[m] ?? m));
-    throw e;
+    throw reworded(e);
   }
+}
+
+function reworded(e: unknown): unknown {
+  if (e instanceof UsageError) return new UsageError(e.message.replace(/--[a-z][a-z-]*/g, (m) => OPTION_TO_PARAM[m] ?? m).replace(/^TARGET/, 'target'));
+  return e;
 }
 
 /** One of a fixed set of words, or the default. */

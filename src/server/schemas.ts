@@ -181,6 +181,67 @@ export const liveEvent = z
   .object({ stored: count.describe('records stored by this process since it started'), lastSeen: iso.nullable() })
   .register(registry, { id: 'LiveEvent' });
 
+const hostRefFields = { address, name: z.string().nullable(), group: z.string().nullable() };
+export const hostRef = z.object(hostRefFields).register(registry, { id: 'HostRef', description: 'A host: address, best known name, config group' });
+
+export const depsHost = z
+  .object({
+    ...hostRefFields,
+    distance: z.number().int().min(1).describe('fewest client -> server hops from the target'),
+    relation: z.enum(['down', 'up', 'both']).describe('down: the target depends on it; up: it depends on the target'),
+  })
+  .register(registry, { id: 'DepsHost' });
+export const depsEdge = edgeRow.extend({ distance: z.number().int().min(1).describe('the hop at which this dependency is taken') }).register(registry, { id: 'DepsEdge' });
+export const depsResponse = z
+  .object({
+    target: z.string(),
+    targets: z.array(hostRef),
+    direction: z.enum(['down', 'up', 'both']),
+    depth: z.number().int().min(1).nullable(),
+    hosts: z.array(depsHost),
+    edges: z.array(depsEdge),
+  })
+  .register(registry, { id: 'DepsResponse', description: '`flowmap deps TARGET --json`' });
+
+export const criticalHost = z
+  .object({ ...hostRefFields, dependents_direct: count, dependents_total: count, services: z.array(z.string()), bytes: count })
+  .register(registry, { id: 'CriticalHost', description: 'A host ranked by blast radius' });
+export const criticalResponse = rowsOf(criticalHost).register(registry, { id: 'CriticalResponse' });
+
+export const crossEdge = edgeRow
+  .extend({
+    other_wave: z.number().int().min(1).nullable().describe("the other end's wave; null for a shared service"),
+    p95_bps: z.number().min(0).nullable().describe('95th percentile rate over the window, bits per second (nearest rank)'),
+  })
+  .register(registry, { id: 'CrossEdge' });
+export const planWave = z
+  .object({ wave: z.number().int().min(1), hosts: z.array(hostRef), bytes_internal: count, bytes_cross: count, cross: z.array(crossEdge) })
+  .register(registry, { id: 'PlanWave' });
+export const sharedHost = z
+  .object({
+    ...hostRefFields,
+    role: z.enum(['server', 'client']),
+    services: z.array(z.string()),
+    waves: z.array(z.number().int().min(1)),
+    per_wave: z.array(z.object({ wave: z.number().int().min(1), bytes: count })),
+    bytes: count,
+    found: z.enum(['auto', 'listed']),
+  })
+  .register(registry, { id: 'SharedHost' });
+export const planCut = z.object({ bytes: count, dependencies: count }).register(registry, { id: 'PlanCut' });
+export const planResponse = z
+  .object({
+    waves: z.array(planWave),
+    shared: z.array(sharedHost),
+    cut: planCut,
+    baseline: z.object({ method: z.string(), cut: planCut }),
+    max_hosts: z.number().int().min(1),
+    max_hosts_given: z.boolean(),
+    communities: count,
+    bucket_s: z.number().int().min(1).nullable(),
+  })
+  .register(registry, { id: 'PlanResponse', description: '`flowmap plan --json`' });
+
 // Compile-time: each schema's type is exactly the contract's type.
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 type Same<S extends z.ZodType, T> = Equal<z.infer<S>, T>;
@@ -211,3 +272,14 @@ same<Same<typeof topServices, Api.TopServicesResponse>>();
 same<Same<typeof topFlows, Api.TopFlowsResponse>>();
 same<Same<typeof exportersResponse, Api.ExportersResponse>>();
 same<Same<typeof liveEvent, Api.LiveEvent>>();
+same<Same<typeof hostRef, Api.HostRef>>();
+same<Same<typeof depsHost, Api.DepsHost>>();
+same<Same<typeof depsEdge, Api.DepsEdge>>();
+same<Same<typeof depsResponse, Api.DepsResponse>>();
+same<Same<typeof criticalHost, Api.CriticalHost>>();
+same<Same<typeof criticalResponse, Api.CriticalResponse>>();
+same<Same<typeof crossEdge, Api.CrossEdge>>();
+same<Same<typeof planWave, Api.PlanWave>>();
+same<Same<typeof sharedHost, Api.SharedHost>>();
+same<Same<typeof planCut, Api.PlanCut>>();
+same<Same<typeof planResponse, Api.PlanResponse>>();

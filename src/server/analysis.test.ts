@@ -1,0 +1,72 @@
+/**
+ * deps and plan over the web API answer what the CLI answers, match their published schemas, and
+ * refuse bad parameters and impossible constraints with 400 naming the parameter.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { z } from 'zod';
+import type { CriticalResponse, DepsResponse, PlanResponse } from '../api/types.js';
+import { labDcStore, type LabDc } from '../testing/lab-dc.js';
+import { cliJson, fetchRaw, getJson, startTestServer, type TestServer } from '../testing/server.js';
+import * as S from './schemas.js';
+
+let dir: string;
+let lab: LabDc;
+let srv: TestServer;
+
+async function api<T>(path: string, schema: z.ZodType): Promise<T> {
+  const body = await getJson<T>(srv.url, path);
+  schema.parse(body);
+  return body;
+}
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'flowmap-api-analysis-'));
+  lab = labDcStore(dir, 6, 3);
+  srv = await startTestServer(lab.db, { config: { names: Object.fromEntries(lab.truth.names.map((n) => [n.address, n.name])) } });
+});
+after(async () => {
+  await srv?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('GET /api/v1/deps, /deps/critical, /plan', () => {
+  it('plan: the CLI JSON, constraints as repeated parameters', async () => {
+    const [a1, a2] = lab.truth.apps;
+    const q = `waves=6&maxHosts=10&pin=${a1.databases[0]}%3D2&together=${a1.hosts[0]},${a2.hosts[0]}&bucket=10m`;
+    const body = await api<PlanResponse>(`/api/v1/plan?${q}`, S.planResponse);
+    const cli = cliJson<PlanResponse>(lab.db, ['plan', '--waves', '6', '--max-hosts', '10', '--pin', `${a1.databases[0]}=2`, '--together', `${a1.hosts[0]},${a2.hosts[0]}`, '--bucket', '10m', '--json'], lab.config);
+    assert.deepEqual(body, cli);
+    assert.equal(body.bucket_s, 600);
+    assert.equal(body.waves[1].hosts.some((h) => h.address === a1.databases[0]), true);
+    for (const h of lab.truth.sharedClients) assert.ok(body.shared.some((x) => x.address === h && x.role === 'client'), h);
+  });
+
+  it('deps and critical: the CLI JSON', async () => {
+    const db = lab.truth.apps[0].databases[0];
+    const body = await api<DepsResponse>(`/api/v1/deps?target=${db}&direction=up&depth=2`, S.depsResponse);
+    assert.deepEqual(body, cliJson<DepsResponse>(lab.db, ['deps', db, '--direction', 'up', '--depth', '2', '--json'], lab.config));
+    assert.ok(body.hosts.length > 0 && body.edges.length > 0);
+    const crit = await api<CriticalResponse>('/api/v1/deps/critical?limit=3', S.criticalResponse);
+    assert.deepEqual(crit.rows, cliJson(lab.db, ['deps', '--critical', '--limit', '3', '--json'], lab.config));
+  });
+
+  it('400 with the parameter named', async () => {
+    const bad = async (path: string, re: RegExp) => {
+      const a = await fetchRaw(srv.url, path);
+      assert.equal(a.status, 400, path);
+      assert.match(a.json<{ error: string }>().error, re, path);
+    };
+    await bad('/api/v1/deps', /^target: required/);
+    await bad('/api/v1/deps?target=10.21.0.10&direction=sideways', /^direction:/);
+    await bad('/api/v1/deps?target=nosuch.example', /^target:/);
+    await bad('/api/v1/plan', /^waves: required/);
+    await bad('/api/v1/plan?waves=3&limit=5', /unknown parameter "limit"/);
+    await bad('/api/v1/plan?waves=2&pin=10.21.0.10%3D7', /^pin: .* not between 1 and waves 2/);
+    const [a1] = lab.truth.apps;
+    await bad(`/api/v1/plan?waves=3&together=${a1.hosts[0]},${a1.hosts[1]}&apart=${a1.hosts[0]},${a1.hosts[1]}`, /constraints conflict: apart .* must move together/);
+  });
+});
