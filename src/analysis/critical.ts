@@ -8,18 +8,11 @@
 import { stronglyConnectedComponents } from 'graphology-components';
 import { serviceLabel } from '../graph/model.js';
 import { hostGraph } from './host-graph.js';
-import { compareAddresses, hostRef, type HostRef, type Scope } from './scope.js';
+import { compareAddresses, hostRef, type Scope } from './scope.js';
+import type { CriticalHost } from './types.js';
 
-export interface CriticalHost extends HostRef {
-  /** Hosts that are its clients. */
-  dependents_direct: number;
-  /** Hosts that depend on it directly or through others. */
-  dependents_total: number;
-  /** The services it serves them, heaviest first (`ldap 389/tcp`). */
-  services: string[];
-  /** Bytes of the traffic it serves. */
-  bytes: number;
-}
+export type { CriticalHost } from './types.js';
+
 
 export function criticalHosts(scope: Scope, limit: number): CriticalHost[] {
   const g = hostGraph(scope.rows);

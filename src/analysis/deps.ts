@@ -4,33 +4,13 @@
  */
 import type { EdgeRow } from '../store/store.js';
 import { hopDistances, hostGraph } from './host-graph.js';
-import { compareAddresses, hostRef, type HostRef, type Scope } from './scope.js';
+import { compareAddresses, hostRef, type Scope } from './scope.js';
 import type { ResolvedTarget } from './target.js';
+import type { DepsDirection, DepsEdge, DepsHost, DepsResult } from './types.js';
 
-export type DepsDirection = 'down' | 'up' | 'both';
+export type { DepsDirection, DepsEdge, DepsHost, DepsResult } from './types.js';
 export const DEPS_DIRECTIONS: readonly DepsDirection[] = ['down', 'up', 'both'];
 
-export interface DepsHost extends HostRef {
-  /** Fewest client -> server hops from TARGET in the chosen direction. */
-  distance: number;
-  /** `down`: TARGET depends on it; `up`: it depends on TARGET; `both` (only with --direction both). */
-  relation: 'down' | 'up' | 'both';
-}
-
-/** A dependency on the way, with the hop at which it is taken. */
-export interface DepsEdge extends EdgeRow {
-  distance: number;
-}
-
-export interface DepsResult {
-  target: string;
-  /** The hosts TARGET stands for (one for an address; several for a CIDR, group or name pattern). */
-  targets: HostRef[];
-  direction: DepsDirection;
-  depth: number | null;
-  hosts: DepsHost[];
-  edges: DepsEdge[];
-}
 
 export function dependencies(scope: Scope, target: ResolvedTarget, direction: DepsDirection, depth: number | null): DepsResult {
   const g = hostGraph(scope.rows);

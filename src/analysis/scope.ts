@@ -11,15 +11,10 @@ import { loadEdges } from '../graph/load.js';
 import type { NameBook, NameRow } from '../names/names.js';
 import type { ServiceRegistry } from '../services/registry.js';
 import type { EdgeRow, Store } from '../store/store.js';
+import type { HostRef } from './types.js';
 
-/** A host as every analysis answer names it. */
-export interface HostRef {
-  address: string;
-  /** Best known name (config, DNS, SNI, HTTP, reverse DNS), else null. */
-  name: string | null;
-  /** Config group, else null. */
-  group: string | null;
-}
+export type { HostRef } from './types.js';
+
 
 export interface Scope {
   rows: EdgeRow[];

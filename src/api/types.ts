@@ -137,21 +137,18 @@ export interface LiveEvent {
  */
 export type ExportFormatName = 'lucid-csv' | 'lucid' | 'drawio' | 'drawio-csv' | 'dot' | 'svg' | 'mermaid' | 'graphml' | 'json' | 'csv';
 
-export type { HostRef } from '../analysis/scope.js';
-export type { DepsDirection, DepsEdge, DepsHost, DepsResult } from '../analysis/deps.js';
-export type { CriticalHost } from '../analysis/critical.js';
-export type { CrossEdge, PlanCut, PlanResult, PlanWave, SharedHost } from '../analysis/plan/plan.js';
+export type { CriticalHost, CrossEdge, DepsDirection, DepsEdge, DepsHost, DepsResult, HostRef, PlanCut, PlanResult, PlanWave, SharedHost } from '../analysis/types.js';
 
 /**
  * GET /api/v1/deps: `flowmap deps TARGET --json`. Parameters: target (address, CIDR, host name or
  * config group; required), direction (down | up | both), depth (hops; absent = all), and the filter
  * (limit does not apply).
  */
-export type DepsResponse = import('../analysis/deps.js').DepsResult;
+export type DepsResponse = import('../analysis/types.js').DepsResult;
 
 /** GET /api/v1/deps/critical: `flowmap deps --critical --json` rows (limit = rows, default 10). */
 export interface CriticalResponse {
-  rows: Array<import('../analysis/critical.js').CriticalHost>;
+  rows: Array<import('../analysis/types.js').CriticalHost>;
 }
 
 /**
@@ -159,4 +156,4 @@ export interface CriticalResponse {
  * repeatable), together (A,B,…; repeatable), apart (A,B; repeatable), shared (auto | none | HOST,…),
  * bucket (p95 bucket, e.g. 5m), and the filter (limit does not apply).
  */
-export type PlanResponse = import('../analysis/plan/plan.js').PlanResult;
+export type PlanResponse = import('../analysis/types.js').PlanResult;

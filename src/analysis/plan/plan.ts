@@ -6,13 +6,16 @@
 import { serviceLabel } from '../../graph/model.js';
 import type { EdgeRow } from '../../store/store.js';
 import { UsageError } from '../../util/errors.js';
-import { compareAddresses, hostRef, type HostRef, type Scope } from '../scope.js';
+import { compareAddresses, hostRef, type Scope } from '../scope.js';
+import type { PlanCut, PlanResult, PlanWave, SharedHost } from '../types.js';
 import { resolveTarget } from '../target.js';
 import { BASELINE_METHOD, baselineWaves } from './baseline.js';
 import { resolveConstraints, type PlanConstraints } from './constraints.js';
 import { communities, pairGraph, planWeights } from './pairs.js';
 import { partition } from './partition.js';
 import { detectShared } from './shared.js';
+
+export type { CrossEdge, PlanCut, PlanResult, PlanWave, SharedHost } from '../types.js';
 
 export type SharedMode = { mode: 'auto' } | { mode: 'none' } | { mode: 'list'; hosts: string[] };
 
@@ -24,55 +27,6 @@ export interface PlanOptions {
   shared: SharedMode;
 }
 
-/** A dependency that must stay reachable across the link while its wave is in flight. */
-export interface CrossEdge extends EdgeRow {
-  /** The other end's wave, or null when the other end is a shared service. */
-  other_wave: number | null;
-  /** 95th percentile of this dependency's rate over the window, bits per second (null until rates are added). */
-  p95_bps: number | null;
-}
-
-export interface PlanWave {
-  wave: number;
-  hosts: HostRef[];
-  /** Bytes between hosts of this wave. */
-  bytes_internal: number;
-  /** Bytes of its cross dependencies (to other waves and to shared services). */
-  bytes_cross: number;
-  cross: CrossEdge[];
-}
-
-export interface SharedHost extends HostRef {
-  /** `server`: used by clients of many applications (DNS, LDAP); `client`: reaches into them (monitoring, backup). */
-  role: 'server' | 'client';
-  /** The services it serves (server) or uses (client), heaviest first. */
-  services: string[];
-  waves: number[];
-  /** Its bytes with each wave. */
-  per_wave: Array<{ wave: number; bytes: number }>;
-  bytes: number;
-  /** How it became shared: found in the traffic (`auto`) or named with --shared. */
-  found: 'auto' | 'listed';
-}
-
-export interface PlanCut {
-  bytes: number;
-  dependencies: number;
-}
-
-export interface PlanResult {
-  waves: PlanWave[];
-  shared: SharedHost[];
-  cut: PlanCut;
-  baseline: { method: string; cut: PlanCut };
-  /** Most hosts a wave may hold, and whether the user set it. */
-  max_hosts: number;
-  max_hosts_given: boolean;
-  /** Communities the traffic falls into (applications, as Louvain finds them). */
-  communities: number;
-  /** Width of the buckets behind p95_bps, seconds (null until rates are added). */
-  bucket_s: number | null;
-}
 
 /**
  * Without --max-hosts a wave may hold a quarter more than an even share, and at least the largest

@@ -1,0 +1,99 @@
+/**
+ * The analyses' answers (deps, deps --critical, plan), as the CLI prints them with --json and the
+ * web API sends them. Type-only and free of run-time imports, so the web page can use them.
+ */
+import type { EdgeRow } from '../store/store.js';
+
+/** A host as every analysis answer names it. */
+export interface HostRef {
+  address: string;
+  /** Best known name (config, DNS, SNI, HTTP, reverse DNS), else null. */
+  name: string | null;
+  /** Config group, else null. */
+  group: string | null;
+}
+
+export type DepsDirection = 'down' | 'up' | 'both';
+
+export interface DepsHost extends HostRef {
+  /** Fewest client -> server hops from TARGET in the chosen direction. */
+  distance: number;
+  /** `down`: TARGET depends on it; `up`: it depends on TARGET; `both` (only with --direction both). */
+  relation: 'down' | 'up' | 'both';
+}
+
+/** A dependency on the way, with the hop at which it is taken. */
+export interface DepsEdge extends EdgeRow {
+  distance: number;
+}
+
+export interface DepsResult {
+  target: string;
+  /** The hosts TARGET stands for (one for an address; several for a CIDR, group or name pattern). */
+  targets: HostRef[];
+  direction: DepsDirection;
+  depth: number | null;
+  hosts: DepsHost[];
+  edges: DepsEdge[];
+}
+
+export interface CriticalHost extends HostRef {
+  /** Hosts that are its clients. */
+  dependents_direct: number;
+  /** Hosts that depend on it directly or through others. */
+  dependents_total: number;
+  /** The services it serves them, heaviest first (`ldap 389/tcp`). */
+  services: string[];
+  /** Bytes of the traffic it serves. */
+  bytes: number;
+}
+
+/** A dependency that must stay reachable across the link while its wave is in flight. */
+export interface CrossEdge extends EdgeRow {
+  /** The other end's wave, or null when the other end is a shared service. */
+  other_wave: number | null;
+  /** 95th percentile of this dependency's rate over the window, bits per second (null until rates are added). */
+  p95_bps: number | null;
+}
+
+export interface PlanWave {
+  wave: number;
+  hosts: HostRef[];
+  /** Bytes between hosts of this wave. */
+  bytes_internal: number;
+  /** Bytes of its cross dependencies (to other waves and to shared services). */
+  bytes_cross: number;
+  cross: CrossEdge[];
+}
+
+export interface SharedHost extends HostRef {
+  /** `server`: used by clients of many applications (DNS, LDAP); `client`: reaches into them (monitoring, backup). */
+  role: 'server' | 'client';
+  /** The services it serves (server) or uses (client), heaviest first. */
+  services: string[];
+  waves: number[];
+  /** Its bytes with each wave. */
+  per_wave: Array<{ wave: number; bytes: number }>;
+  bytes: number;
+  /** How it became shared: found in the traffic (`auto`) or named with --shared. */
+  found: 'auto' | 'listed';
+}
+
+export interface PlanCut {
+  bytes: number;
+  dependencies: number;
+}
+
+export interface PlanResult {
+  waves: PlanWave[];
+  shared: SharedHost[];
+  cut: PlanCut;
+  baseline: { method: string; cut: PlanCut };
+  /** Most hosts a wave may hold, and whether the user set it. */
+  max_hosts: number;
+  max_hosts_given: boolean;
+  /** Communities the traffic falls into (applications, as Louvain finds them). */
+  communities: number;
+  /** Width of the buckets behind p95_bps, seconds (null until rates are added). */
+  bucket_s: number | null;
+}
