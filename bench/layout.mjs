@@ -5,23 +5,11 @@
 // dependencies the `full` settings (what every size used before) are timed too, for the gain.
 import { mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { URL } from 'node:url';
 import { OUT_DIR } from './gen.mjs';
-import { have, printTable, runProcess } from './lib.mjs';
+import { best, have, printTable, runProcess } from './lib.mjs';
 
 const dist = (p) => new URL(`../dist/${p}`, import.meta.url).href;
-
-async function best(reps, fn) {
-  const runs = [];
-  let out;
-  for (let i = 0; i < reps; i++) {
-    const t0 = performance.now();
-    out = await fn();
-    runs.push(performance.now() - t0);
-  }
-  return { ms: Math.min(...runs), out };
-}
 
 export async function layoutBench({ sizes, reps, log, dotTimeoutMs = 120_000 }) {
   const [{ labScale }, { layoutGraph, chooseEffort }, { renderDot }] = await Promise.all([

@@ -42,3 +42,15 @@ export function printTable(rows, out = process.stdout) {
     if (n === 0) out.write(widths.map((w) => '-'.repeat(w)).join('  ') + '\n');
   }
 }
+
+/** Best (shortest) time of `reps` runs of fn, in one process, and the last run's result. */
+export async function best(reps, fn) {
+  const runs = [];
+  let out;
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now();
+    out = await fn();
+    runs.push(performance.now() - t0);
+  }
+  return { ms: Math.min(...runs), out };
+}

@@ -7,6 +7,7 @@
 //   BENCH_RECORDS=10000000 node bench/run.mjs --sections stores   # the stores section at 10 M records
 //   node bench/run.mjs --sections layout --layout-sizes 50,300,1000   # diagram layout time by map size
 //   node bench/run.mjs --sections web   # the web map at 2,000 hosts / 10,000 edges in headless Chromium
+//   node bench/run.mjs --sections plan --plan-apps 40,400,2000   # flowmap plan at ~200, 2,000, 10,000 hosts
 import { ensureCapture } from './gen.mjs';
 import { fmt, printTable } from './lib.mjs';
 import { flowmapIngest } from './flowmap.mjs';
@@ -18,6 +19,7 @@ import { flowExportDecode } from './flowexport-decode.mjs';
 import { sinkNames, sinkOnly } from './names.mjs';
 import { collect } from './collect.mjs';
 import { printWebScale, webScaleBench } from './web-scale.mjs';
+import { planBench } from './plan.mjs';
 
 /** Sections by key; a later stage adds its own module here. */
 const SECTIONS = { flowmap: flowmapIngest, softflowd, argus, decode: decodeOnly, sink: sinkOnly, names: sinkNames, 'flowexport-decode': flowExportDecode, collect };
@@ -41,8 +43,11 @@ const allKeys = String(arg('sections', 'BENCH_SECTIONS', 'flowmap,softflowd,argu
 const withStores = allKeys.includes('stores');
 const withLayout = allKeys.includes('layout');
 const withWeb = allKeys.includes('web');
-const keys = allKeys.filter((k) => k !== 'stores' && k !== 'layout' && k !== 'web');
+const withPlan = allKeys.includes('plan');
+const keys = allKeys.filter((k) => k !== 'stores' && k !== 'layout' && k !== 'web' && k !== 'plan');
 const records = Number(arg('records', 'BENCH_RECORDS', 1_000_000));
+const planApps = String(arg('plan-apps', 'BENCH_PLAN_APPS', '40,400,2000')).split(',').map(Number).filter((n) => n > 0);
+const planWavesN = Number(arg('plan-waves', 'BENCH_PLAN_WAVES', 10));
 const layoutSizes = String(arg('layout-sizes', 'BENCH_LAYOUT_SIZES', '50,150,300,1000')).split(',').map(Number).filter((n) => n > 0);
 
 const log = (s) => process.stderr.write(s + '\n');
@@ -51,6 +56,7 @@ if (keys.length === 0) {
   if (withStores) await storesBench({ count: records, reps, log });
   if (withLayout) await layoutBench({ sizes: layoutSizes, reps, log });
   if (withWeb) printWebScale(await webScaleBench({ reps, log }));
+  if (withPlan) await planBench({ appsList: planApps, waves: planWavesN, reps, log });
   process.exit(0);
 }
 
@@ -127,3 +133,4 @@ process.stdout.write(
 if (withStores) await storesBench({ count: records, reps, log });
 if (withLayout) await layoutBench({ sizes: layoutSizes, reps, log });
 if (withWeb) printWebScale(await webScaleBench({ reps, log }));
+if (withPlan) await planBench({ appsList: planApps, waves: planWavesN, reps, log });

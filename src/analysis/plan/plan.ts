@@ -142,16 +142,15 @@ function describeShared(scope: Scope, shared: ReadonlySet<string>, waveOf: Reado
     for (const r of scope.rows) {
       if (r.server !== h && r.client !== h) continue;
       const other = r.server === h ? r.client : r.server;
-      const label = serviceLabel(r);
-      if (r.server === h) {
-        asServer += r.bytes;
-        serves.set(label, (serves.get(label) ?? 0) + r.bytes);
-      } else {
-        asClient += r.bytes;
-        uses.set(label, (uses.get(label) ?? 0) + r.bytes);
-      }
       const w = waveOf.get(other);
-      if (w !== undefined) perWave.set(w + 1, (perWave.get(w + 1) ?? 0) + r.bytes);
+      if (r.server === h) asServer += r.bytes;
+      else asClient += r.bytes;
+      if (w === undefined) continue;
+      // Services named are those the waves use (a DNS server also answers the monitoring scraper).
+      const label = serviceLabel(r);
+      const tally = r.server === h ? serves : uses;
+      tally.set(label, (tally.get(label) ?? 0) + r.bytes);
+      perWave.set(w + 1, (perWave.get(w + 1) ?? 0) + r.bytes);
     }
     // The side with more peers decides: a DNS server also resolves upstream, a scraper also answers DNS.
     const clients = new Set(scope.rows.filter((r) => r.server === h).map((r) => r.client)).size;
