@@ -176,6 +176,20 @@ describe('dependency view and wave plan (headless Chromium, lab data centre)', {
     assert.deepEqual(drawn, apiWaves(p));
     // Shared services are the lab's shared servers and clients.
     assert.deepEqual(drawn.shared, [...dc.truth.sharedServers, ...dc.truth.sharedClients].sort());
+    // Edges: every cross dependency once; the rest drawn only inside one wave.
+    const edges = await page.evaluate(() => {
+      const cy = window.__flowmap?.planCy;
+      if (!cy) throw new Error('no plan map');
+      const key = (e: import('cytoscape').EdgeSingular): string => `${e.data('client')}>${e.data('server')} ${e.data('port')}/${e.data('proto')}`;
+      return {
+        cross: cy.edges().filter((e) => !e.data('inside')).map(key),
+        insideSplit: cy.edges('[?inside]').filter((e) => e.source().data('parent') !== e.target().data('parent')).length,
+        inside: cy.edges('[?inside]').length,
+      };
+    });
+    assert.deepEqual(edges.cross.sort(), [...new Set(p.waves.flatMap((wv) => wv.cross.map((e) => `${e.client}>${e.server} ${e.port}/${e.proto}`)))].sort());
+    assert.ok(edges.inside > 0);
+    assert.equal(edges.insideSplit, 0);
 
     for (const wave of p.waves) {
       const sel = `[data-testid=wave-list][data-wave="${wave.wave}"]`;

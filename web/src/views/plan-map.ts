@@ -1,11 +1,12 @@
 /**
  * The wave plan as a map: one coloured compound node per wave holding its hosts, one "shared
- * services" container drawn apart below, and the cross dependencies between them. Positions are
+ * services" container drawn apart below, the cross dependencies between them, and (thin, in the
+ * wave's colour) the dependencies inside each wave. Positions are
  * computed here (a grid of waves, a grid of hosts in each), so the same plan always looks the same
  * and no force layout can pull a host out of its wave's box.
  */
 import cytoscape, { type Core, type ElementDefinition, type StylesheetJson } from 'cytoscape';
-import type { HostRef, PlanResponse } from '../../../src/api/types.js';
+import type { EdgeRow, HostRef, PlanResponse } from '../../../src/api/types.js';
 import { serviceLabel } from '../../../src/graph/model.js';
 import { PALETTE } from '../../../src/export/labels.js';
 import { formatBytes } from '../../../src/util/bytes.js';
@@ -44,6 +45,7 @@ const STYLE: StylesheetJson = [
       'curve-style': 'bezier', width: 'data(width)', 'line-color': '#d55e00', 'target-arrow-shape': 'triangle', 'target-arrow-color': '#d55e00', 'arrow-scale': 0.8, opacity: 0.8,
     },
   },
+  { selector: 'edge[?inside]', style: { 'line-color': 'data(color)', 'target-arrow-color': 'data(color)', width: 1.5, opacity: 0.6 } },
   // Dependencies on shared services cross every wave: drawn faint so the waves' own cut stands out.
   { selector: 'edge[?toShared]', style: { 'line-color': '#8a96a3', 'target-arrow-color': '#8a96a3', 'line-style': 'dashed', opacity: 0.3 } },
   {
@@ -60,7 +62,8 @@ function gridOf(hosts: readonly HostRef[], cols: number, x0: number, y0: number)
   return at;
 }
 
-export function planElements(plan: PlanResponse): ElementDefinition[] {
+/** `edges`: the traffic's dependencies; those inside one wave are drawn (the plan lists only the cut). */
+export function planElements(plan: PlanResponse, edges: readonly EdgeRow[] = []): ElementDefinition[] {
   const els: ElementDefinition[] = [];
   const inner = Math.max(1, Math.ceil(Math.sqrt(Math.max(1, ...plan.waves.map((w) => w.hosts.length)))));
   const cellW = inner * HOST_DX + WAVE_GAP;
@@ -106,6 +109,19 @@ export function planElements(plan: PlanResponse): ElementDefinition[] {
       },
     });
   }
+  const waveOf = new Map(plan.waves.flatMap((w) => w.hosts.map((x) => [x.address, w.wave] as const)));
+  for (const e of edges) {
+    const wave = waveOf.get(e.client);
+    if (wave === undefined || wave !== waveOf.get(e.server) || e.client === e.server) continue;
+    els.push({
+      group: 'edges',
+      data: {
+        id: `I:${e.client}>${e.server}>${e.port}/${e.proto}`, source: planHostId(e.client), target: planHostId(e.server),
+        client: e.client, server: e.server, port: e.port, proto: e.proto, bytes: e.bytes, inside: true, color: waveColor(wave),
+        label: `${serviceLabel(e)} · ${formatBytes(e.bytes)}`,
+      },
+    });
+  }
   return els;
 }
 
@@ -113,21 +129,23 @@ export function planElements(plan: PlanResponse): ElementDefinition[] {
 export class PlanMap {
   cy: Core | null = null;
 
-  constructor(private readonly container: HTMLElement) {
+  /** `open`: a host was double-clicked (the page shows it on the main map). */
+  constructor(private readonly container: HTMLElement, private readonly open: (address: string) => void) {
     new ResizeObserver(() => this.cy?.resize()).observe(container);
   }
 
-  draw(plan: PlanResponse): void {
+  draw(plan: PlanResponse, edges: readonly EdgeRow[]): void {
     if (!this.cy) {
       const cy = cytoscape({ container: this.container, style: STYLE, minZoom: 0.05, maxZoom: 4, boxSelectionEnabled: false, selectionType: 'single', autoungrabify: false });
       cy.on('mouseover', 'edge', (ev) => ev.target.addClass('hover'));
       cy.on('mouseout', 'edge', (ev) => ev.target.removeClass('hover'));
+      cy.on('dbltap', 'node[kind = "host"]', (ev) => this.open(ev.target.data('address') as string));
       this.cy = cy;
     }
     const cy = this.cy;
     cy.batch(() => {
       cy.elements().remove();
-      cy.add(planElements(plan));
+      cy.add(planElements(plan, edges));
     });
     cy.resize();
     cy.fit(undefined, 30);

@@ -3,8 +3,8 @@
  * as waves on their own map and listed below. A refused plan (bad value, conflicting constraints)
  * shows the API's message and nothing else, so no stale plan is mistaken for the answer.
  */
-import type { PlanResponse } from '../../../src/api/types.js';
-import { getJson } from '../api.js';
+import type { EdgeRow, PlanResponse, TopResponse } from '../../../src/api/types.js';
+import { getJson, MAX_DRAWN_EDGES } from '../api.js';
 import { h } from '../dom.js';
 import type { Nav } from '../nav.js';
 import { PlanForm } from './plan-form.js';
@@ -29,7 +29,7 @@ export class PlanView {
   constructor(into: HTMLElement, private readonly page: PlanPage, private readonly nav: Nav) {
     this.form = new PlanForm(() => void this.run());
     const cy = h('div', { class: 'plan-cy', id: 'plan-cy', 'data-testid': 'plan-map' });
-    this.map = new PlanMap(cy);
+    this.map = new PlanMap(cy, (address) => nav.focusNode(address));
     into.replaceChildren(this.form.el, h('div', { class: 'plan-status' }, this.status, this.error), cy, this.lists);
   }
 
@@ -39,11 +39,16 @@ export class PlanView {
     for (const [k, v] of this.form.params()) q.append(k, v);
     this.status.textContent = 'planning…';
     try {
-      const plan = await this.page.track(getJson<PlanResponse>('/api/v1/plan', q));
+      // The dependencies inside each wave come from the same filter's top edges (drawn, not listed).
+      const top = this.page.filter();
+      top.set('limit', String(MAX_DRAWN_EDGES));
+      const [plan, edges] = await this.page.track(
+        Promise.all([getJson<PlanResponse>('/api/v1/plan', q), getJson<TopResponse<EdgeRow>>('/api/v1/top/edges', top).then((r) => r.rows, () => [])]),
+      );
       if (gen !== this.gen) return;
       this.error.textContent = '';
-      this.status.textContent = `${plan.waves.length} waves, ${plan.shared.length} shared services.`;
-      this.map.draw(plan);
+      this.status.textContent = `${plan.waves.length} waves, ${plan.shared.length} shared services. Double-click a host to show it on the map.`;
+      this.map.draw(plan, edges);
       renderPlanLists(this.lists, plan, this.nav);
       this.page.planned(plan);
     } catch (e) {
