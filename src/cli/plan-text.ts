@@ -6,6 +6,7 @@ import type { PlanResult } from '../analysis/plan/plan.js';
 import { serviceLabel } from '../graph/model.js';
 import { formatTable, sanitize, type Column } from '../query/format.js';
 import { formatBytes } from '../util/bytes.js';
+import { formatBps } from '../util/rate.js';
 
 interface CrossLine {
   client: string;
@@ -19,17 +20,6 @@ interface CrossLine {
 const CROSS_COLUMNS: Column<CrossLine>[] = [
   { key: 'client' }, { key: 'server' }, { key: 'service' }, { key: 'other', header: 'other wave' }, { key: 'bytes', kind: 'bytes' }, { key: 'p95', header: 'p95', kind: 'number' },
 ];
-
-export function formatBps(bps: number): string {
-  const units = ['bit/s', 'kbit/s', 'Mbit/s', 'Gbit/s', 'Tbit/s'];
-  let v = bps;
-  let u = 0;
-  while (v >= 1000 && u < units.length - 1) {
-    v /= 1000;
-    u++;
-  }
-  return `${u === 0 ? Math.round(v) : v.toFixed(v >= 100 ? 0 : v >= 10 ? 1 : 2)} ${units[u]}`;
-}
 
 export function formatPlanText(plan: PlanResult, tty: boolean, maxCross = 20): string {
   const bytes = (n: number): string => (tty ? formatBytes(n) : `${n} bytes`);

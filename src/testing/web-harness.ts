@@ -26,6 +26,11 @@ export interface PageHooks {
   lastDraw: { nodes: number; edges: number; addMs: number; layoutMs: number; layout: 'default' | 'draft' | 'cluster'; big: boolean } | null;
   drawnAt: number;
   busy: number;
+  /** The dependency view's answer while the map is dimmed to it. */
+  deps: import('../api/types.js').DepsResponse | null;
+  /** The Plan tab's own map and the plan it draws. */
+  planCy: import('cytoscape').Core | null;
+  plan: import('../api/types.js').PlanResponse | null;
 }
 
 declare global {

@@ -2,9 +2,10 @@
  * The page: one view state (in the URL) -> what is fetched and drawn. A change of filters refetches
  * and lays the map out anew; collapsing a group, live data and selections update it in place.
  */
-import type { DepGraph, EdgeDetail, GraphResponse, HostDetail, LiveEvent, MetaResponse, TopServicesResponse } from '../../src/api/types.js';
+import type { DepGraph, DepsResponse, EdgeDetail, GraphResponse, HostDetail, LiveEvent, MetaResponse, PlanResponse, TopServicesResponse } from '../../src/api/types.js';
 import { ApiFailure, drawnTop, exportParams, filterParams, getJson, graphParams, timeWindow } from './api.js';
 import { Controls } from './controls.js';
+import { DepsView } from './deps-view.js';
 import { byId, h } from './dom.js';
 import { startLive } from './live.js';
 import { buildElements, groupId, nodeId, type EdgeData, type NodeData } from './map/elements.js';
@@ -19,6 +20,7 @@ import { graphEdgePanel, nodePanel } from './panels/node.js';
 import { edgeSel, parseState, selectedEdge, selectedNode, stateQuery, TABS, TABLES, type EdgeSel, type ViewState } from './state.js';
 import { renderExporters } from './views/exporters.js';
 import { renderExportLinks } from './views/exports.js';
+import { PlanView } from './views/plan.js';
 import { renderTables } from './views/tables.js';
 
 /** What the e2e tests and the bench read (window.__flowmap). */
@@ -36,6 +38,11 @@ export interface TestHooks {
   busy: number;
   /** performance.now() marks of the last graph load: request sent, answer parsed, elements built. */
   timings: { fetchStart: number; fetchEnd: number; built: number };
+  /** The dependency view's answer while the map is dimmed to it. */
+  deps: DepsResponse | null;
+  /** The Plan tab's map and the plan it draws. */
+  readonly planCy: MapView['cy'];
+  plan: PlanResponse | null;
 }
 
 declare global {
@@ -61,6 +68,8 @@ export class App implements Nav {
   private readonly palette = new Palette();
   private readonly controls: Controls;
   private readonly map: MapView;
+  private readonly deps: DepsView;
+  private plan: PlanView | null = null;
   readonly hooks: TestHooks;
 
   constructor() {
@@ -73,13 +82,30 @@ export class App implements Nav {
       hover: (t, at) => showTooltip(tooltip, t, at),
     });
     const map = this.map;
+    const planCy = (): MapView['cy'] => this.plan?.map.cy ?? null;
     this.hooks = {
       get cy() {
         return map.cy;
       },
+      get planCy() {
+        return planCy();
+      },
+      plan: null,
       graph: null, state: this.state, draws: 0, updates: 0, lastDraw: null, drawnAt: 0, busy: 0, timings: { fetchStart: 0, fetchEnd: 0, built: 0 },
+      deps: null,
     };
     window.__flowmap = this.hooks;
+    this.deps = new DepsView(map, {
+      filter: () => filterParams(this.state, this.meta),
+      drawnId: (key) => this.drawnId.get(key),
+      track: (p) => this.track(p),
+      answered: (r) => {
+        this.hooks.deps = r;
+      },
+    });
+    document.addEventListener('keydown', (ev) => {
+      if (ev.key === 'Escape' && this.deps.active) this.deps.clearDeps();
+    });
     for (const b of document.querySelectorAll<HTMLButtonElement>('nav.tabs button')) {
       b.addEventListener('click', () => this.apply({ tab: TABS.find((t) => t === b.dataset.tab) ?? 'map' }));
     }
@@ -198,6 +224,9 @@ export class App implements Nav {
       this.hooks.lastDraw = stats;
       this.panelKey = '';
     } else this.map.update(els, markNew);
+    // A new layout is a new query (the answer was for the old one); in place, the answer still holds.
+    if (full) this.deps.drop();
+    else this.deps.reapply();
     this.controls.setHosts(g);
     // Count the draw once the browser has painted it: the frame after the one Cytoscape draws in.
     requestAnimationFrame(() =>
@@ -273,6 +302,7 @@ export class App implements Nav {
     if (!s.sel) {
       panel.hidden = true;
       this.panelKey = '';
+      this.deps.drop();
       this.map.unselect();
       return;
     }
@@ -293,16 +323,19 @@ export class App implements Nav {
     const node = nk !== null ? this.graph?.nodes.find((n) => n.key === nk && n.kind !== 'other') ?? this.graph?.nodes.find((n) => n.key === nk) : undefined;
     const drawnNode = id ? (this.map.cy?.getElementById(id).data() as NodeData | undefined) : undefined;
     if (nk !== null && drawnNode && drawnNode.kind !== 'host' && drawnNode.key === nk) {
+      this.deps.drop();
       body.replaceChildren(nodePanel(drawnNode, this.graph as DepGraph, this));
       return;
     }
     if (nk !== null && (node === undefined || node.kind === 'host')) {
+      const deps = this.deps.sectionFor(nk, this);
       this.loadPanel(ctl, async () => {
         const d = await getJson<HostDetail>(`/api/v1/hosts/${encodeURIComponent(nk)}`, filterParams(s, this.meta), ctl.signal);
-        return hostPanel(d, this, width);
+        return hostPanel(d, this, width, deps);
       }, note);
       return;
     }
+    this.deps.drop();
     if (ek) {
       const drawnEdge = id ? (this.map.cy?.getElementById(id).data() as EdgeData | undefined) : undefined;
       if (drawnEdge && (drawnEdge.clientKind !== 'host' || drawnEdge.serverKind !== 'host' || drawnEdge.parts > 1)) {
@@ -321,6 +354,16 @@ export class App implements Nav {
       return;
     }
     body.replaceChildren(h('p', { class: 'muted' }, 'Nothing selected.'));
+  }
+
+  /** A request the tests should wait for (hooks.busy). */
+  private async track<T>(p: Promise<T>): Promise<T> {
+    this.hooks.busy++;
+    try {
+      return await p;
+    } finally {
+      this.hooks.busy--;
+    }
   }
 
   private loadPanel(ctl: AbortController, load: () => Promise<HTMLElement>, note: HTMLElement | null): void {
@@ -343,6 +386,18 @@ export class App implements Nav {
     const s = this.state;
     if (s.tab === 'map') {
       this.tabKey = '';
+      return;
+    }
+    if (s.tab === 'plan') {
+      // Planning waits for the user's Plan: it is the heaviest question the server answers.
+      this.tabKey = '';
+      this.plan ??= new PlanView(byId('view-plan'), {
+        filter: () => filterParams(this.state, this.meta),
+        track: (p) => this.track(p),
+        planned: (p) => {
+          this.hooks.plan = p;
+        },
+      }, this);
       return;
     }
     const key = s.tab === 'tables' ? `t\u0001${s.table}\u0001${s.sort}\u0001${filterParams(s, this.meta).toString()}` : `x\u0001${s.sort}`;

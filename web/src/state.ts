@@ -3,7 +3,7 @@
  * the URL's query string, so a reload or a shared link restores it and back/forward walk through it.
  */
 
-export const TABS = ['map', 'tables', 'exporters'] as const;
+export const TABS = ['map', 'tables', 'plan', 'exporters'] as const;
 export type Tab = (typeof TABS)[number];
 export const TABLES = ['edges', 'talkers', 'services'] as const;
 export type TableKind = (typeof TABLES)[number];

@@ -87,6 +87,9 @@ export function mapStyle(big: boolean): StylesheetJson {
     { selector: 'node:selected', style: { 'border-width': 4, 'border-color': '#e69f00' } },
     { selector: 'edge:selected', style: { 'line-color': '#e69f00', 'target-arrow-color': '#e69f00', 'mid-target-arrow-color': '#e69f00' } },
     { selector: '.faded', style: { opacity: 0.12 } },
+    // The dependency view (highlight.ts): the answer's dependencies drawn fully, the target ringed.
+    { selector: 'edge.dep-kept', style: { opacity: 1, 'z-index': 15 } },
+    { selector: 'node.dep-target', style: { 'border-width': 5, 'border-color': '#cc79a7', 'z-index': 25 } },
     { selector: 'node.found', style: { 'border-width': 6, 'border-color': '#d55e00', 'z-index': 30 } },
     { selector: '.fresh', style: { 'overlay-color': '#009e73', 'overlay-opacity': 0.25, 'overlay-padding': 6 } },
   ];

@@ -5,6 +5,7 @@ import { bytesEl, h, linkButton, num, totalsList, when } from '../dom.js';
 import type { Nav } from '../nav.js';
 import { renderTable, type Col } from '../table.js';
 import { trafficChart } from './chart.js';
+import type { DepsSection } from './deps.js';
 
 const svc = serviceLabel;
 
@@ -26,7 +27,8 @@ const serviceCols: Col<ServiceRow>[] = [
   { key: 'connections', header: 'conns', kind: 'number', value: (r) => r.connections },
 ];
 
-export function hostPanel(d: HostDetail, nav: Nav, width: number): HTMLElement {
+/** `deps`: the dependency view's controls for this host (kept by the page across panel refreshes). */
+export function hostPanel(d: HostDetail, nav: Nav, width: number, deps: DepsSection): HTMLElement {
   const box = h('div', { class: 'detail', 'data-testid': 'host-detail' });
   box.append(h('h2', {}, h('span', { 'data-testid': 'title' }, d.name ?? d.address)));
   if (d.name) box.append(h('div', { class: 'mono', 'data-testid': 'address' }, d.address));
@@ -51,6 +53,7 @@ export function hostPanel(d: HostDetail, nav: Nav, width: number): HTMLElement {
       ]),
     );
   }
+  box.append(deps.el);
   box.append(trafficChart(d.series, { out: 'sent', in: 'received' }, width));
   if (d.services.length) box.append(h('h3', {}, 'Services offered'), renderTable(d.services, serviceCols, { testId: 'services' }));
   box.append(h('h3', {}, `Clients (${d.clients.length})`), renderTable(d.clients, edgeCols('client', nav), { testId: 'clients' }));
