@@ -66,6 +66,24 @@ export function bucketBytes(w: BucketWindow, rows: readonly Pick<SeriesRow, 't' 
   return out;
 }
 
+/** Bytes each way and packets per bucket of the window (empty buckets 0; earlier starts in the first). */
+export interface FilledBuckets {
+  c2s: Float64Array;
+  s2c: Float64Array;
+  packets: Float64Array;
+}
+
+export function fillBuckets(w: BucketWindow, rows: readonly SeriesRow[]): FilledBuckets {
+  const out = { c2s: new Float64Array(w.count), s2c: new Float64Array(w.count), packets: new Float64Array(w.count) };
+  for (const r of rows) {
+    const i = Math.min(w.count - 1, Math.max(0, (Date.parse(r.t) - w.firstMs) / w.bucketMs));
+    out.c2s[i] += r.bytes_c2s;
+    out.s2c[i] += r.bytes_s2c;
+    out.packets[i] += r.packets_c2s + r.packets_s2c;
+  }
+  return out;
+}
+
 /** Bits per second of a bucket's bytes. */
 export function bitsPerSecond(bytes: number, bucketMs: number): number {
   return (bytes * 8 * 1000) / bucketMs;

@@ -97,3 +97,62 @@ export interface PlanResult {
   /** Width of the buckets behind p95_bps, seconds (null until rates are added). */
   bucket_s: number | null;
 }
+
+/** What `flowmap timeseries --by` ranks. */
+export type SeriesBy = 'edges' | 'talkers' | 'services' | 'total';
+
+/** One bucket of a series: start (ISO 8601 UTC), bytes in total and each way, packets. */
+export interface SeriesBucket {
+  t: string;
+  bytes: number;
+  bytes_c2s: number;
+  bytes_s2c: number;
+  packets: number;
+}
+
+/** Peak, p95 and average rate over the window in bits per second, in total and each way. */
+export interface RateStats {
+  peak_bps: number;
+  p95_bps: number;
+  avg_bps: number;
+  peak_bps_c2s: number;
+  p95_bps_c2s: number;
+  avg_bps_c2s: number;
+  peak_bps_s2c: number;
+  p95_bps_s2c: number;
+  avg_bps_s2c: number;
+}
+
+interface SeriesBody extends RateStats {
+  bucket_s: number;
+  buckets: SeriesBucket[];
+}
+
+export interface EdgeSeries extends SeriesBody {
+  key: 'edge';
+  client: string;
+  server: string;
+  port: number;
+  proto: string;
+  service: string | null;
+}
+
+/** A host's series: `_c2s` is what it sent, `_s2c` what it received. */
+export interface TalkerSeries extends SeriesBody {
+  key: 'talker';
+  host: string;
+}
+
+export interface ServiceSeries extends SeriesBody {
+  key: 'service';
+  port: number;
+  proto: string;
+  service: string | null;
+}
+
+export interface TotalSeries extends SeriesBody {
+  key: 'total';
+}
+
+/** One row of `flowmap timeseries --json`: the key (`key` says which kind), the statistics, the buckets. */
+export type TimeseriesRow = EdgeSeries | TalkerSeries | ServiceSeries | TotalSeries;

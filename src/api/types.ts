@@ -137,6 +137,7 @@ export interface LiveEvent {
  */
 export type ExportFormatName = 'lucid-csv' | 'lucid' | 'drawio' | 'drawio-csv' | 'dot' | 'svg' | 'mermaid' | 'graphml' | 'json' | 'csv';
 
+export type { RateStats, SeriesBucket, SeriesBy, TimeseriesRow } from '../analysis/types.js';
 export type { CriticalHost, CrossEdge, DepsDirection, DepsEdge, DepsHost, DepsResult, HostRef, PlanCut, PlanResult, PlanWave, SharedHost } from '../analysis/types.js';
 
 /**
@@ -157,3 +158,11 @@ export interface CriticalResponse {
  * bucket (p95 bucket, e.g. 5m), and the filter (limit does not apply).
  */
 export type PlanResponse = import('../analysis/types.js').PlanResult;
+
+/**
+ * GET /api/v1/timeseries: `flowmap timeseries --json` rows. Parameters: by (edges | talkers |
+ * services | total), bucket (1s to 1d; absent: at most 500 buckets), and the filter (limit = keys).
+ */
+export interface TimeseriesResponse {
+  rows: Array<import('../analysis/types.js').TimeseriesRow>;
+}

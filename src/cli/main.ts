@@ -14,6 +14,7 @@ import { registerExport } from './export.js';
 import { registerIngest } from './ingest.js';
 import { registerPlan } from './plan.js';
 import { registerServe } from './serve.js';
+import { registerTimeseries } from './timeseries.js';
 import { registerTop } from './top.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -33,6 +34,7 @@ registerIngest(program);
 registerCapture(program);
 registerCollect(program);
 registerTop(program);
+registerTimeseries(program);
 registerExport(program);
 registerDeps(program);
 registerPlan(program);

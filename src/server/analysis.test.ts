@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { z } from 'zod';
-import type { CriticalResponse, DepsResponse, PlanResponse } from '../api/types.js';
+import type { CriticalResponse, DepsResponse, PlanResponse, TimeseriesResponse, TimeseriesRow } from '../api/types.js';
+import { runCli } from '../testing/cli.js';
 import { labDcStore, type LabDc } from '../testing/lab-dc.js';
 import { cliJson, fetchRaw, getJson, startTestServer, type TestServer } from '../testing/server.js';
 import * as S from './schemas.js';
@@ -52,6 +53,24 @@ describe('GET /api/v1/deps, /deps/critical, /plan', () => {
     assert.ok(body.hosts.length > 0 && body.edges.length > 0);
     const crit = await api<CriticalResponse>('/api/v1/deps/critical?limit=3', S.criticalResponse);
     assert.deepEqual(crit.rows, cliJson(lab.db, ['deps', '--critical', '--limit', '3', '--json'], lab.config));
+  });
+
+  it('timeseries: the CLI JSON; the series add up to top; a week at 1 s is refused', async () => {
+    for (const by of ['edges', 'talkers', 'services', 'total']) {
+      const body = await api<TimeseriesResponse>(`/api/v1/timeseries?by=${by}&bucket=5m&limit=3`, S.timeseriesResponse);
+      assert.deepEqual(body.rows, cliJson<TimeseriesRow[]>(lab.db, ['timeseries', '--by', by, '--bucket', '5m', '--limit', '3', '--json'], lab.config), by);
+      assert.equal(body.rows.length, by === 'total' ? 1 : 3, by);
+      assert.ok(body.rows.every((r) => r.bucket_s === 300 && r.p95_bps <= r.peak_bps && r.avg_bps <= r.peak_bps), by);
+    }
+    const services = cliJson<Array<{ bytes: number }>>(lab.db, ['top', '--by', 'services', '--limit', '3', '--json'], lab.config);
+    const series = cliJson<TimeseriesRow[]>(lab.db, ['timeseries', '--by', 'services', '--limit', '3', '--json'], lab.config);
+    series.forEach((r, i) => assert.equal(r.buckets.reduce((s, b) => s + b.bytes, 0), services[i].bytes));
+    const week = runCli(['timeseries', '--by', 'total', '--bucket', '1s', '--since', '2026-01-01T00:00:00Z', '--until', '2026-01-08T00:00:00Z', '--db', lab.db]);
+    assert.equal(week.code, 2);
+    assert.match(week.stderr, /--bucket: 1s buckets over 1w are 604,801 buckets, more than 100,000/);
+    const csv = runCli(['timeseries', '--by', 'talkers', '--limit', '2', '--bucket', '10m', '--csv', '--db', lab.db]);
+    assert.equal(csv.code, 0, csv.stderr);
+    assert.equal(csv.stdout.split('\r\n')[0], 'key,client,server,host,port,proto,service,t,bytes,bytes_c2s,bytes_s2c,packets');
   });
 
   it('400 with the parameter named', async () => {

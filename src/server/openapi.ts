@@ -11,7 +11,7 @@ import { registry } from './schemas.js';
 import { FILTER_PARAMS } from './query.js';
 import { EXPORT_QUERY_PARAMS, FORMAT_FILES } from './routes/export.js';
 import { DEFAULT_GRAPH_TOP, GRAPH_QUERY_PARAMS } from './routes/graph.js';
-import { CRITICAL_QUERY_PARAMS, DEPS_QUERY_PARAMS, PLAN_QUERY_PARAMS } from './routes/analysis.js';
+import { CRITICAL_QUERY_PARAMS, DEPS_QUERY_PARAMS, PLAN_QUERY_PARAMS, TIMESERIES_QUERY_PARAMS } from './routes/analysis.js';
 import { MAX_WAVES } from '../analysis/options.js';
 import { KEEPALIVE_MS } from './routes/events.js';
 
@@ -46,7 +46,8 @@ const PARAMS: Record<string, Json> = {
   together: list('A,B,...: these hosts move in the same wave (repeat for more groups)'),
   apart: list('A,B: these two hosts move in different waves (repeat for more pairs)'),
   shared: text('Shared services kept out of the waves: auto, none, or HOST,HOST,...', { type: 'string', default: 'auto' }),
-  bucket: text('Bucket of the p95 rates, 1s to 1d, e.g. 5m (default 5m, wider for long windows)'),
+  bucket: text('Bucket width, 1s to 1d, e.g. 5m (plan: default 5m, wider for long windows; timeseries: default the narrowest giving at most 500 buckets)'),
+  by: text('What is ranked and charted', { type: 'string', enum: ['edges', 'talkers', 'services', 'total'], default: 'edges' }),
 };
 
 const FILTER = FILTER_PARAMS;
@@ -100,6 +101,12 @@ function build(): Json {
       query(PLAN_QUERY_PARAMS, ['waves']),
       jsonAnswer('PlanResponse', 'The plan'),
       'Impossible constraints are answered with 400 and the conflict named.',
+    ),
+    '/api/v1/timeseries': get(
+      'Traffic over time of the top N keys, with peak, p95 and average rates (as `flowmap timeseries --json`)',
+      query(TIMESERIES_QUERY_PARAMS),
+      jsonAnswer('TimeseriesResponse', 'Series'),
+      'Buckets are UTC multiples of their width; empty ones appear and count as 0; at most 100,000 buckets.',
     ),
     '/api/v1/exporters': get('Exporter health (as `flowmap exporters --json`)', [], jsonAnswer('ExportersResponse', 'Exporters')),
     '/api/v1/export/{format}': get(

@@ -242,6 +242,24 @@ export const planResponse = z
   })
   .register(registry, { id: 'PlanResponse', description: '`flowmap plan --json`' });
 
+const bps = z.number().min(0).describe('bits per second');
+export const seriesBucket = z.object({ t: iso, bytes: count, bytes_c2s: count, bytes_s2c: count, packets: count }).register(registry, { id: 'SeriesBucket' });
+const seriesBody = {
+  peak_bps: bps, p95_bps: bps.describe('95th percentile by nearest rank, bits per second'), avg_bps: bps,
+  peak_bps_c2s: bps, p95_bps_c2s: bps, avg_bps_c2s: bps, peak_bps_s2c: bps, p95_bps_s2c: bps, avg_bps_s2c: bps,
+  bucket_s: z.number().int().min(1),
+  buckets: z.array(seriesBucket),
+};
+export const timeseriesRow = z
+  .discriminatedUnion('key', [
+    z.object({ key: z.literal('edge'), client: address, server: address, port, proto: z.string(), service: z.string().nullable(), ...seriesBody }),
+    z.object({ key: z.literal('talker'), host: address, ...seriesBody }),
+    z.object({ key: z.literal('service'), port, proto: z.string(), service: z.string().nullable(), ...seriesBody }),
+    z.object({ key: z.literal('total'), ...seriesBody }),
+  ])
+  .register(registry, { id: 'TimeseriesRow', description: 'One key of `flowmap timeseries --json` (a talker: _c2s sent, _s2c received)' });
+export const timeseriesResponse = rowsOf(timeseriesRow).register(registry, { id: 'TimeseriesResponse' });
+
 // Compile-time: each schema's type is exactly the contract's type.
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 type Same<S extends z.ZodType, T> = Equal<z.infer<S>, T>;
@@ -283,3 +301,5 @@ same<Same<typeof planWave, Api.PlanWave>>();
 same<Same<typeof sharedHost, Api.SharedHost>>();
 same<Same<typeof planCut, Api.PlanCut>>();
 same<Same<typeof planResponse, Api.PlanResponse>>();
+same<Same<typeof timeseriesRow, Api.TimeseriesRow>>();
+same<Same<typeof timeseriesResponse, Api.TimeseriesResponse>>();

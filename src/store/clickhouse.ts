@@ -18,7 +18,8 @@ import type { ClickHouseSpec } from './spec.js';
 import { ParamList, namesQuery, purgeWhere, scanQuery, seriesQuery } from './sql.js';
 import { runSqlTop } from './sql-top.js';
 import { runEdgeSeries } from './sql-edge-series.js';
-import type { EdgeRef, EdgeSeriesRow, ExporterHealthRow, ManagedStore, SeriesRow, StoreMark, StoreStats, TopKind, TopRows } from './store.js';
+import { runKeyedSeries } from './sql-keyed-series.js';
+import type { EdgeRef, EdgeSeriesRow, ExporterHealthRow, KeyedSeriesRow, SeriesKeys, ManagedStore, SeriesRow, StoreMark, StoreStats, TopKind, TopRows } from './store.js';
 import { EXPORTER_COLUMNS, counter, lastSeenMs, mergeHealthRuns, savedFromRow, savedHealthSql } from './exporters.js';
 
 const COLUMNS = FLOW_COLUMNS.map((c) => c.name);
@@ -203,6 +204,10 @@ export class ClickHouseStore implements ManagedStore {
 
   async series(filter: FlowFilter, bucketMs: number): Promise<SeriesRow[]> {
     return (await this.http.rows<JsRow>(seriesQuery(filter, bucketMs, clickhouseDialect).sql)).map(seriesFromRow);
+  }
+
+  keyedSeries(filter: FlowFilter, bucketMs: number, keys: SeriesKeys): Promise<KeyedSeriesRow[]> {
+    return runKeyedSeries(filter, bucketMs, keys, clickhouseDialect, (q) => this.http.rows<JsRow>(q.sql));
   }
 
   edgeSeries(filter: FlowFilter, bucketMs: number, edges: readonly EdgeRef[]): Promise<EdgeSeriesRow[]> {

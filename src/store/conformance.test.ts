@@ -59,7 +59,7 @@ function sortRecords(rs: FlowRecord[]): FlowRecord[] {
 const edgeText = (e: EdgeRef): string => `${e.client} > ${e.server} ${e.port}/${e.proto}`;
 
 /** A SeriesRow's own fields of an EdgeSeriesRow (to compare with Store.series). */
-function seriesPart(r: EdgeSeriesRow): SeriesRow {
+function seriesPart(r: SeriesRow): SeriesRow {
   return { t: r.t, bytes_c2s: r.bytes_c2s, bytes_s2c: r.bytes_s2c, packets_c2s: r.packets_c2s, packets_s2c: r.packets_s2c, records: r.records };
 }
 
@@ -232,6 +232,41 @@ describe('store conformance: DuckDB, MariaDB, ClickHouse single node, ClickHouse
         assert.deepEqual(per.get(edgeText(e))?.map(seriesPart), alone, `${tag}: ${edgeText(e)}`);
       }
       for (const [name, s] of stores) assert.deepEqual(await s.edgeSeries(f(raw), bucket, edges), want, `${name}: ${tag}`);
+    }
+  });
+
+  test('keyed series (talkers, services): buckets add up to top, equal series() of the one key, identical everywhere', async () => {
+    const cases: Array<[RawFilter, number]> = [
+      [{}, 60_000],
+      [LAB, 120_000],
+      [{ subnet: ['2001:db8::/32'] }, 3_600_000],
+      [{ port: ['443', '53'], proto: ['tcp', 'udp'], since: '2026-11-28T00:00:00Z' }, 10_000],
+    ];
+    const ref = stores.get('duckdb') as ManagedStore;
+    const sum = (rows: readonly SeriesRow[]) => rows.reduce((a, r) => [a[0] + r.bytes_c2s, a[1] + r.bytes_s2c, a[2] + r.packets_c2s + r.packets_s2c], [0, 0, 0]);
+    for (const [raw, bucket] of cases) {
+      const tag = `${JSON.stringify(raw)} / ${bucket}`;
+      const talkers = await ref.top('talkers', f({ ...raw, limit: 1_000_000 }));
+      const services = await ref.top('services', f({ ...raw, limit: 1_000_000 }));
+      assert.ok(talkers.length > 0 && services.length > 0, tag);
+      // A host given twice is answered once, at its first place.
+      const hosts = [...talkers.map((t) => t.host), talkers[0].host];
+      const byHost = await ref.keyedSeries(f(raw), bucket, { by: 'talkers', hosts });
+      const bySvc = await ref.keyedSeries(f(raw), bucket, { by: 'services', services });
+      talkers.forEach((t, i) => {
+        const rows = byHost.filter((r) => r.key === i);
+        assert.ok(rows.every((r) => Date.parse(r.t) % bucket === 0), `${tag}: ${t.host} aligned`);
+        assert.deepEqual(sum(rows), [t.bytes_sent, t.bytes_received, t.packets], `${tag}: ${t.host} sums to top talkers`);
+      });
+      assert.ok(byHost.every((r) => r.key < talkers.length), `${tag}: duplicate answered once`);
+      services.forEach((sv, i) => assert.deepEqual(sum(bySvc.filter((r) => r.key === i)), [sv.bytes_c2s, sv.bytes_s2c, sv.packets], `${tag}: ${sv.port}/${sv.proto}`));
+      const sv = services[0];
+      const alone = await ref.series(f({ ...raw, port: [String(sv.port)], proto: [sv.proto] }), bucket);
+      assert.deepEqual(bySvc.filter((r) => r.key === 0).map(seriesPart), alone, `${tag}: one service = series()`);
+      for (const [name, st] of stores) {
+        assert.deepEqual(await st.keyedSeries(f(raw), bucket, { by: 'talkers', hosts }), byHost, `${name}: ${tag} talkers`);
+        assert.deepEqual(await st.keyedSeries(f(raw), bucket, { by: 'services', services }), bySvc, `${name}: ${tag} services`);
+      }
     }
   });
 

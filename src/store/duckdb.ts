@@ -16,7 +16,8 @@ import { FLOW_COLUMNS, MIGRATIONS, SCHEMA_VERSION, createVersionTableSql } from 
 import { NAME_BATCH, nameFromRow, recordFromRow, num, seriesFromRow, str, toRow, type JsRow } from './rows.js';
 import { ParamList, duckdbDialect, namesQuery, purgeWhere, scanQuery, seriesQuery, topQuery, type SqlParam } from './sql.js';
 import { runEdgeSeries } from './sql-edge-series.js';
-import type { EdgeRef, EdgeSeriesRow, ExporterHealthRow, ManagedStore, SeriesRow, StoreMark, StoreStats, TopKind, TopRows } from './store.js';
+import { runKeyedSeries } from './sql-keyed-series.js';
+import type { EdgeRef, EdgeSeriesRow, ExporterHealthRow, KeyedSeriesRow, SeriesKeys, ManagedStore, SeriesRow, StoreMark, StoreStats, TopKind, TopRows } from './store.js';
 import type { NameRow } from '../names/names.js';
 import { exporterHealthDuckdb, saveExporterHealthDuckdb } from './duckdb-exporters.js';
 
@@ -145,6 +146,10 @@ export class DuckDbStore implements ManagedStore {
   async series(filter: FlowFilter, bucketMs: number): Promise<SeriesRow[]> {
     const q = seriesQuery(filter, bucketMs, duckdbDialect);
     return (await this.rows(q.sql, q.params)).map(seriesFromRow);
+  }
+
+  keyedSeries(filter: FlowFilter, bucketMs: number, keys: SeriesKeys): Promise<KeyedSeriesRow[]> {
+    return runKeyedSeries(filter, bucketMs, keys, duckdbDialect, (q) => this.rows(q.sql, q.params));
   }
 
   edgeSeries(filter: FlowFilter, bucketMs: number, edges: readonly EdgeRef[]): Promise<EdgeSeriesRow[]> {

@@ -258,6 +258,56 @@ ORDER BY ${EDGE_KEY}, t_ms`;
   return { sql, params: p.params };
 }
 
+/** A host as its two 64-bit halves (IPv4-mapped), as the flows table holds it. */
+export interface HostKey {
+  hi: bigint;
+  lo: bigint;
+}
+
+/**
+ * Traffic per bucket of each of some hosts, whichever side they were on (see Store.keyedSeries), in
+ * one grouped query: each record counts once for its client (sent = c2s) and once for its server
+ * (sent = s2c); key columns `k_hi, k_lo`.
+ */
+export function talkerSeriesQuery(f: FlowFilter, bucketMs: number, hosts: readonly HostKey[], d: SqlDialect): BuiltQuery {
+  checkBucket(bucketMs);
+  if (hosts.length === 0) throw new RangeError('talker series: no hosts (an empty IN list is not SQL)');
+  const p = new ParamList(d);
+  const start = d.epochMs('first_seen');
+  const side = (end: 'client' | 'server'): string => {
+    const [out, back] = end === 'client' ? ['c2s', 's2c'] : ['s2c', 'c2s'];
+    const inList = (q: ParamList): string => `(${end}_hi, ${end}_lo) IN (${hosts.map((h) => `(${q.u64(h.hi)}, ${q.u64(h.lo)})`).join(', ')})`;
+    return `SELECT ${end}_hi AS k_hi, ${end}_lo AS k_lo, ${start} - ${start} % ${bucketMs} AS t_ms,
+    ${counter(d, `bytes_${out}`)} AS sent, ${counter(d, `bytes_${back}`)} AS received,
+    ${counter(d, `packets_${out}`)} AS psent, ${counter(d, `packets_${back}`)} AS preceived
+  ${fromFlows(f, p, d, inList)}`;
+  };
+  const sql = `SELECT k_hi, k_lo, t_ms, sum(sent) AS c2s_bytes, sum(received) AS s2c_bytes,
+  sum(psent) AS c2s_packets, sum(preceived) AS s2c_packets, count(*) AS records
+FROM (
+  ${side('client')}
+  UNION ALL
+  ${side('server')}
+) sides
+GROUP BY k_hi, k_lo, t_ms
+ORDER BY k_hi, k_lo, t_ms`;
+  return { sql, params: p.params };
+}
+
+/** Traffic per bucket of each of some services (server port, protocol number): key columns `server_port, proto`. */
+export function serviceSeriesQuery(f: FlowFilter, bucketMs: number, services: ReadonlyArray<{ port: number; proto: number }>, d: SqlDialect): BuiltQuery {
+  checkBucket(bucketMs);
+  if (services.length === 0) throw new RangeError('service series: no services (an empty IN list is not SQL)');
+  const p = new ParamList(d);
+  const int = (q: ParamList, value: number): string => q.bind({ type: 'int', value });
+  const from = fromFlows(f, p, d, (q) => `(server_port, proto) IN (${services.map((s) => `(${int(q, s.port)}, ${int(q, s.proto)})`).join(', ')})`);
+  const sql = `SELECT server_port, proto, ${seriesColumns(bucketMs, d)}
+${from}
+GROUP BY server_port, proto, t_ms
+ORDER BY server_port, proto, t_ms`;
+  return { sql, params: p.params };
+}
+
 /** Every column of a record, times as `first_ms` / `last_ms` epoch milliseconds (see recordFromRow). */
 function recordColumnsSql(d: SqlDialect): string {
   return FLOW_COLUMNS.map((c) =>

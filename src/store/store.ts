@@ -94,6 +94,17 @@ export interface EdgeSeriesRow extends SeriesRow {
   proto: string;
 }
 
+/** Keys of keyedSeries: hosts (either side of a record) or services (server port + protocol name). */
+export type SeriesKeys = { by: 'talkers'; hosts: readonly string[] } | { by: 'services'; services: ReadonlyArray<{ port: number; proto: string }> };
+
+/**
+ * Traffic of one key in one bucket. `key` indexes the caller's hosts or services. For a host,
+ * `_c2s` is what it sent and `_s2c` what it received (a record counts for both its ends).
+ */
+export interface KeyedSeriesRow extends SeriesRow {
+  key: number;
+}
+
 export interface TopRows {
   edges: EdgeRow[];
   talkers: TalkerRow[];
@@ -164,6 +175,11 @@ export interface Store {
    * grouped queries whatever the number of edges (one per 1000), never one per edge.
    */
   edgeSeries(filter: FlowFilter, bucketMs: number, edges: readonly EdgeRef[]): Promise<EdgeSeriesRow[]>;
+  /**
+   * As edgeSeries, for hosts or services: traffic per bucket of each key, grouped by key (in the
+   * order given) then time, empty buckets left out; one grouped query per chunk of 1000 keys.
+   */
+  keyedSeries(filter: FlowFilter, bucketMs: number, keys: SeriesKeys): Promise<KeyedSeriesRow[]>;
   stats(): Promise<StoreStats>;
   /** Add host-name observations to the `names` table (append-only; duplicates are harmless). */
   appendNames(rows: readonly NameRow[]): Promise<void>;

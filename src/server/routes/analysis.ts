@@ -5,15 +5,17 @@
 import type { Hono } from 'hono';
 import { parseBucket, parseConstraints, parseDepth, parseDirection, parseMaxHosts, parseShared, parseWaves } from '../../analysis/options.js';
 import { runCritical, runDeps, runPlan, type AnalysisInput } from '../../analysis/run.js';
-import type { CriticalResponse, DepsResponse, PlanResponse } from '../../api/types.js';
+import { SERIES_BY, timeseries } from '../../analysis/timeseries.js';
+import type { CriticalResponse, DepsResponse, PlanResponse, TimeseriesResponse } from '../../api/types.js';
 import type { FlowFilter } from '../../filter/filter.js';
 import { UsageError } from '../../util/errors.js';
 import type { ApiDeps } from '../deps.js';
-import { FILTER_PARAMS, Query, apiWording, filterFromQuery } from '../query.js';
+import { FILTER_PARAMS, Query, apiWording, choice, filterFromQuery } from '../query.js';
 
 const SCOPE_PARAMS = FILTER_PARAMS.filter((p) => p !== 'limit');
 export const DEPS_QUERY_PARAMS: readonly string[] = [...SCOPE_PARAMS, 'target', 'direction', 'depth'];
 export const CRITICAL_QUERY_PARAMS: readonly string[] = [...FILTER_PARAMS];
+export const TIMESERIES_QUERY_PARAMS: readonly string[] = [...FILTER_PARAMS, 'by', 'bucket'];
 export const PLAN_QUERY_PARAMS: readonly string[] = [...SCOPE_PARAMS, 'waves', 'maxHosts', 'pin', 'together', 'apart', 'shared', 'bucket'];
 
 function input(deps: ApiDeps, filter: FlowFilter): AnalysisInput {
@@ -54,6 +56,15 @@ export function registerAnalysis(app: Hono, deps: ApiDeps): void {
     const filter = filterFromQuery(q, deps.now());
     const { result } = await apiWording(() => runPlan(input(deps, filter), query));
     const body: PlanResponse = result;
+    return c.json(body);
+  });
+
+  app.get('/api/v1/timeseries', async (c) => {
+    const q = Query.parse(c.req.url, TIMESERIES_QUERY_PARAMS);
+    const by = choice(q, 'by', SERIES_BY, 'edges');
+    const bucketMs = apiWording(() => parseBucket(q.one('bucket')));
+    const filter = filterFromQuery(q, deps.now());
+    const body: TimeseriesResponse = { rows: await apiWording(() => timeseries(deps.store, by, filter, bucketMs, deps.services)) };
     return c.json(body);
   });
 }

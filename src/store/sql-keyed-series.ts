@@ -1,0 +1,75 @@
+/**
+ * Running a keyed series (Store.keyedSeries: hosts or services) on a SQL store: the keys go in chunks
+ * of IN lists, one grouped query per chunk (never a scan per key), and each row carries the index of
+ * the caller's key it belongs to.
+ */
+import type { FlowFilter } from '../filter/filter.js';
+import { UsageError } from '../util/errors.js';
+import { addrHiLo } from '../util/ip.js';
+import { parseProto } from '../util/protocols.js';
+import { num, seriesFromRow, type JsRow } from './rows.js';
+import { EDGES_PER_QUERY, checkBucket, serviceSeriesQuery, talkerSeriesQuery, type BuiltQuery, type SqlDialect } from './sql.js';
+import type { KeyedSeriesRow, SeriesKeys } from './store.js';
+
+interface Chunked {
+  /** Text of each key as the engine's rows print it, in the caller's order. */
+  texts: string[];
+  query(from: number, to: number): BuiltQuery;
+  rowText(r: JsRow): string;
+}
+
+function plan(f: FlowFilter, bucketMs: number, keys: SeriesKeys, d: SqlDialect): Chunked {
+  if (keys.by === 'talkers') {
+    const hl = keys.hosts.map((h) => addrHiLo(h));
+    return {
+      texts: hl.map((k) => `${k.hi}|${k.lo}`),
+      query: (a, b) => talkerSeriesQuery(f, bucketMs, hl.slice(a, b), d),
+      // Drivers give the halves as bigint, number or decimal text: all print the same digits.
+      rowText: (r) => `${String(r.k_hi)}|${String(r.k_lo)}`,
+    };
+  }
+  const svc = keys.services.map((s) => {
+    const proto = parseProto(s.proto);
+    if (proto === undefined) throw new UsageError(`service ${s.port}/${s.proto}: unknown protocol`);
+    return { port: s.port, proto };
+  });
+  return {
+    texts: svc.map((s) => `${s.port}|${s.proto}`),
+    query: (a, b) => serviceSeriesQuery(f, bucketMs, svc.slice(a, b), d),
+    rowText: (r) => `${num(r.server_port)}|${num(r.proto)}`,
+  };
+}
+
+/** Store.keyedSeries on any SQL engine: `run` executes one built query. */
+export async function runKeyedSeries(
+  f: FlowFilter,
+  bucketMs: number,
+  keys: SeriesKeys,
+  d: SqlDialect,
+  run: (q: BuiltQuery) => Promise<JsRow[]>,
+  perQuery = EDGES_PER_QUERY,
+): Promise<KeyedSeriesRow[]> {
+  checkBucket(bucketMs);
+  // A key given twice is answered once, at its first place.
+  const first = new Map<string, number>();
+  plan(f, bucketMs, keys, d).texts.forEach((t, i) => {
+    if (!first.has(t)) first.set(t, i);
+  });
+  const at = [...first.values()];
+  const c = plan(f, bucketMs, pick(keys, at), d);
+  const byText = new Map<string, JsRow[]>();
+  for (let i = 0; i < at.length; i += perQuery) {
+    for (const r of await run(c.query(i, Math.min(at.length, i + perQuery)))) {
+      const t = c.rowText(r);
+      const list = byText.get(t);
+      if (list) list.push(r);
+      else byText.set(t, [r]);
+    }
+  }
+  return c.texts.flatMap((t, i) => (byText.get(t) ?? []).map((r) => ({ key: at[i], ...seriesFromRow(r) })));
+}
+
+/** The keys at these indexes, in that order. */
+function pick(keys: SeriesKeys, at: readonly number[]): SeriesKeys {
+  return keys.by === 'talkers' ? { by: 'talkers', hosts: at.map((i) => keys.hosts[i]) } : { by: 'services', services: at.map((i) => keys.services[i]) };
+}
