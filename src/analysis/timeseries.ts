@@ -71,11 +71,19 @@ export function autoBucket(fromMs: number, toMs: number): number {
 }
 
 /** `bucketMs` null: chosen from the window (autoBucket). */
+/**
+ * The data's extent under the filter (first start, last end), from its services (few rows); null when
+ * --since and --until both bound the window anyway, or nothing matches.
+ */
+export async function dataExtent(store: Store, filter: FlowFilter): Promise<{ from: number; to: number } | null> {
+  if (filter.since !== undefined && filter.until !== undefined) return null;
+  return extentOf(await store.top('services', { ...filter, minBytes: undefined, limit: MAX_LIMIT }));
+}
+
 export async function timeseries(store: Store, by: SeriesBy, filter: FlowFilter, bucketMs: number | null, services: ServiceRegistry): Promise<TimeseriesRow[]> {
   const series = { ...filter, minBytes: undefined };
   if (by === 'total') {
-    // The data's extent under the filter: the first start and last end over its services (few rows).
-    const extent = filter.since !== undefined && filter.until !== undefined ? null : extentOf(await store.top('services', { ...series, limit: MAX_LIMIT }));
+    const extent = await dataExtent(store, filter);
     const w = windowOf(filter, extent, bucketMs);
     if (!w) return [];
     return [{ key: 'total', ...seriesOf(w, await store.series(series, w.bucketMs)) }];

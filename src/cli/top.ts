@@ -6,9 +6,33 @@ import { UsageError } from '../util/errors.js';
 import { cliContext, withStore } from './context.js';
 import { action } from './exit.js';
 import { addFilterOptions, filterFromOptions } from './filter-options.js';
+import type { FlowFilter } from '../filter/filter.js';
+import type { TopPerRow } from '../store/store.js';
+import { parseDuration } from '../util/duration.js';
+
+const PER_COLUMNS: Record<'edges' | 'talkers' | 'services', Column<TopPerRow>[]> = {
+  edges: [{ key: 't' }, { key: 'rank', kind: 'number' }, { key: 'client' }, { key: 'server' }, { key: 'port', kind: 'number' }, { key: 'proto' }, { key: 'service' }, { key: 'bytes_c2s', kind: 'bytes' }, { key: 'bytes_s2c', kind: 'bytes' }, { key: 'bytes', kind: 'bytes' }, { key: 'packets', kind: 'number' }],
+  talkers: [{ key: 't' }, { key: 'rank', kind: 'number' }, { key: 'host' }, { key: 'bytes_c2s', header: 'bytes_sent', kind: 'bytes' }, { key: 'bytes_s2c', header: 'bytes_received', kind: 'bytes' }, { key: 'bytes', kind: 'bytes' }, { key: 'packets', kind: 'number' }],
+  services: [{ key: 't' }, { key: 'rank', kind: 'number' }, { key: 'port', kind: 'number' }, { key: 'proto' }, { key: 'service' }, { key: 'bytes_c2s', kind: 'bytes' }, { key: 'bytes_s2c', kind: 'bytes' }, { key: 'bytes', kind: 'bytes' }, { key: 'packets', kind: 'number' }],
+};
+
+/** `top --per WIDTH`: the top N of every interval (edges, talkers, services). */
+async function topPerCommand(opts: TopOptions, filter: FlowFilter, c: Command): Promise<void> {
+  if (opts.by === 'flows') throw new UsageError('--per ranks edges, talkers or services in each interval, not single flows');
+  const bucketMs = parseDuration(opts.per as string, '--per');
+  const [{ checkBucketWidth }, { topPer }, { formatCsv, formatJson, formatTable }] = await Promise.all([import('../analysis/buckets.js'), import('../analysis/top-per.js'), import('../query/format.js')]);
+  checkBucketWidth(bucketMs, '--per');
+  const ctx = await cliContext(c);
+  const rows = await withStore(ctx, (store) => topPer(store, opts.by as 'edges', filter, bucketMs, ctx.services), { readOnly: true });
+  const columns = PER_COLUMNS[opts.by as 'edges'];
+  if (opts.json) process.stdout.write(formatJson(rows));
+  else if (opts.csv) process.stdout.write(formatCsv(rows, columns));
+  else process.stdout.write(formatTable(rows, columns, { tty: process.stdout.isTTY === true }));
+}
 
 interface TopOptions extends RawFilter {
   by: TopKind;
+  per?: string;
   json?: boolean;
   csv?: boolean;
 }
@@ -22,12 +46,14 @@ export function registerTop(program: Command): void {
         .choices(['edges', 'talkers', 'services', 'flows'])
         .default('edges'),
     )
+    .option('--per <width>', 'the top N of every interval of this width (1s to 1d, UTC-aligned), e.g. 5m: who was loudest when')
     .option('--json', 'JSON array on stdout')
     .option('--csv', 'CSV on stdout (spreadsheet-safe)');
   addFilterOptions(cmd).action(
     action(async (opts: TopOptions, c: Command) => {
       if (opts.json && opts.csv) throw new UsageError('--json and --csv: choose one');
       const filter = filterFromOptions(opts);
+      if (opts.per !== undefined) return topPerCommand(opts, filter, c);
       const [{ TOP_COLUMNS, formatCsv, formatJson, formatTable }, { runTop }] = await Promise.all([
         import('../query/format.js'),
         import('../query/top.js'),

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { z } from 'zod';
-import type { CriticalResponse, DepsResponse, PlanResponse, TimeseriesResponse, TimeseriesRow } from '../api/types.js';
+import type { CriticalResponse, DepsResponse, PlanResponse, TimeseriesResponse, TimeseriesRow, TopPerResponse } from '../api/types.js';
 import { runCli } from '../testing/cli.js';
 import { labDcStore, type LabDc } from '../testing/lab-dc.js';
 import { cliJson, fetchRaw, getJson, startTestServer, type TestServer } from '../testing/server.js';
@@ -71,6 +71,19 @@ describe('GET /api/v1/deps, /deps/critical, /plan', () => {
     const csv = runCli(['timeseries', '--by', 'talkers', '--limit', '2', '--bucket', '10m', '--csv', '--db', lab.db]);
     assert.equal(csv.code, 0, csv.stderr);
     assert.equal(csv.stdout.split('\r\n')[0], 'key,client,server,host,port,proto,service,t,bytes,bytes_c2s,bytes_s2c,packets');
+  });
+
+  it('top per interval: the CLI JSON', async () => {
+    for (const kind of ['edges', 'talkers', 'services']) {
+      const body = await api<TopPerResponse>(`/api/v1/top/${kind}?per=15m&limit=2`, S.topPerResponse);
+      assert.deepEqual(body.rows, cliJson(lab.db, ['top', '--by', kind, '--per', '15m', '--limit', '2', '--json'], lab.config), kind);
+      assert.ok(body.rows.length >= 8 && body.rows.every((r) => r.rank <= 2), kind);
+    }
+    const flows = await fetchRaw(srv.url, '/api/v1/top/flows?per=5m');
+    assert.equal(flows.status, 400);
+    const bad = await fetchRaw(srv.url, '/api/v1/top/edges?per=90ms');
+    assert.equal(bad.status, 400);
+    assert.match(bad.json<{ error: string }>().error, /^per: /);
   });
 
   it('400 with the parameter named', async () => {

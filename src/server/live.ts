@@ -6,7 +6,7 @@
 import type { FlowFilter } from '../filter/filter.js';
 import type { FlowRecord } from '../flow/record.js';
 import type { NameRow } from '../names/names.js';
-import type { EdgeRef, EdgeSeriesRow, ExporterHealthRow, KeyedSeriesRow, SeriesKeys, SeriesRow, Store, StoreStats, TopKind, TopRows } from '../store/store.js';
+import type { EdgeRef, EdgeSeriesRow, ExporterHealthRow, KeyedSeriesRow, SeriesKeys, TopPerKind, TopPerRow, SeriesRow, Store, StoreStats, TopKind, TopRows } from '../store/store.js';
 import type { LiveEvent, LiveInfo } from '../api/types.js';
 
 export type LiveEventName = 'flows' | 'health';
@@ -109,6 +109,10 @@ export class ObservedStore implements Store {
 
   series(filter: FlowFilter, bucketMs: number): Promise<SeriesRow[]> {
     return this.inner.series(filter, bucketMs);
+  }
+
+  topPer(kind: TopPerKind, filter: FlowFilter, bucketMs: number): Promise<TopPerRow[]> {
+    return this.inner.topPer(kind, filter, bucketMs);
   }
 
   keyedSeries(filter: FlowFilter, bucketMs: number, keys: SeriesKeys): Promise<KeyedSeriesRow[]> {

@@ -11,6 +11,7 @@ import { registry } from './schemas.js';
 import { FILTER_PARAMS } from './query.js';
 import { EXPORT_QUERY_PARAMS, FORMAT_FILES } from './routes/export.js';
 import { DEFAULT_GRAPH_TOP, GRAPH_QUERY_PARAMS } from './routes/graph.js';
+import { TOP_PER_PARAMS } from './routes/top.js';
 import { CRITICAL_QUERY_PARAMS, DEPS_QUERY_PARAMS, PLAN_QUERY_PARAMS, TIMESERIES_QUERY_PARAMS } from './routes/analysis.js';
 import { MAX_WAVES } from '../analysis/options.js';
 import { KEEPALIVE_MS } from './routes/events.js';
@@ -47,6 +48,7 @@ const PARAMS: Record<string, Json> = {
   apart: list('A,B: these two hosts move in different waves (repeat for more pairs)'),
   shared: text('Shared services kept out of the waves: auto, none, or HOST,HOST,...', { type: 'string', default: 'auto' }),
   bucket: text('Bucket width, 1s to 1d, e.g. 5m (plan: default 5m, wider for long windows; timeseries: default the narrowest giving at most 500 buckets)'),
+  per: text('The top N (limit) of every interval of this width, 1s to 1d, e.g. 5m (not for flows)'),
   by: text('What is ranked and charted', { type: 'string', enum: ['edges', 'talkers', 'services', 'total'], default: 'edges' }),
 };
 
@@ -71,7 +73,13 @@ function get(summary: string, parameters: Json[], ok: Json, description?: string
 
 function build(): Json {
   const { schemas } = z.toJSONSchema(registry, { uri: (id) => `#/components/schemas/${id}` });
-  const top = (kind: string, id: string, what: string): Json => get(`Top ${kind} by total bytes`, query(FILTER), jsonAnswer(id, `\`flowmap top --by ${kind} --json\` rows: ${what}`));
+  const top = (kind: string, id: string, what: string): Json =>
+    kind === 'flows'
+      ? get(`Top ${kind} by total bytes`, query(FILTER), jsonAnswer(id, `\`flowmap top --by ${kind} --json\` rows: ${what}`))
+      : get(`Top ${kind} by total bytes, or with per= the top N of every interval`, query(TOP_PER_PARAMS), {
+          description: `\`flowmap top --by ${kind} --json\` rows: ${what}; with per, \`top --per\` rows (TopPerResponse)`,
+          content: { 'application/json': { schema: { anyOf: [ref(id), ref('TopPerResponse')] } } },
+        });
   const exportTypes: Json = {};
   for (const f of FORMATS) exportTypes[FORMAT_FILES[f].type] = { schema: { type: 'string', ...(f === 'lucid' ? { contentMediaType: 'application/zip' } : {}) } };
   const paths: Json = {

@@ -260,6 +260,24 @@ export const timeseriesRow = z
   .register(registry, { id: 'TimeseriesRow', description: 'One key of `flowmap timeseries --json` (a talker: _c2s sent, _s2c received)' });
 export const timeseriesResponse = rowsOf(timeseriesRow).register(registry, { id: 'TimeseriesResponse' });
 
+export const topPerRow = z
+  .object({
+    t: iso.describe('start of the interval'),
+    rank: z.number().int().min(1),
+    client: address.optional(),
+    server: address.optional(),
+    host: address.optional(),
+    port: port.optional(),
+    proto: z.string().optional(),
+    service: z.string().nullable().optional(),
+    bytes_c2s: count.describe('talkers: bytes sent'),
+    bytes_s2c: count.describe('talkers: bytes received'),
+    bytes: count,
+    packets: count,
+  })
+  .register(registry, { id: 'TopPerRow', description: 'One of the top N of one interval (top --per)' });
+export const topPerResponse = rowsOf(topPerRow).register(registry, { id: 'TopPerResponse' });
+
 // Compile-time: each schema's type is exactly the contract's type.
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 type Same<S extends z.ZodType, T> = Equal<z.infer<S>, T>;
@@ -303,3 +321,5 @@ same<Same<typeof planCut, Api.PlanCut>>();
 same<Same<typeof planResponse, Api.PlanResponse>>();
 same<Same<typeof timeseriesRow, Api.TimeseriesRow>>();
 same<Same<typeof timeseriesResponse, Api.TimeseriesResponse>>();
+same<Same<typeof topPerRow, Api.TopPerRow>>();
+same<Same<typeof topPerResponse, Api.TopPerResponse>>();

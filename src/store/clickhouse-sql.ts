@@ -52,6 +52,7 @@ export const clickhouseDialect: SqlDialect = {
   countDistinct: (xs) => `uniqExact(${xs.join(', ')})`,
   hash64: (xs) => `cityHash64(${xs.join(', ')})`,
   prewhere: true,
+  limitBy: true,
 };
 
 /** One TabSeparated field: ClickHouse's TSV escapes (backslash, tab, newline, CR, NUL). */

@@ -19,7 +19,8 @@ import { ParamList, namesQuery, purgeWhere, scanQuery, seriesQuery } from './sql
 import { runSqlTop } from './sql-top.js';
 import { runEdgeSeries } from './sql-edge-series.js';
 import { runKeyedSeries } from './sql-keyed-series.js';
-import type { EdgeRef, EdgeSeriesRow, ExporterHealthRow, KeyedSeriesRow, SeriesKeys, ManagedStore, SeriesRow, StoreMark, StoreStats, TopKind, TopRows } from './store.js';
+import { topPerQuery, topPerRows } from './sql-top-per.js';
+import type { EdgeRef, EdgeSeriesRow, ExporterHealthRow, KeyedSeriesRow, SeriesKeys, TopPerKind, TopPerRow, ManagedStore, SeriesRow, StoreMark, StoreStats, TopKind, TopRows } from './store.js';
 import { EXPORTER_COLUMNS, counter, lastSeenMs, mergeHealthRuns, savedFromRow, savedHealthSql } from './exporters.js';
 
 const COLUMNS = FLOW_COLUMNS.map((c) => c.name);
@@ -204,6 +205,11 @@ export class ClickHouseStore implements ManagedStore {
 
   async series(filter: FlowFilter, bucketMs: number): Promise<SeriesRow[]> {
     return (await this.http.rows<JsRow>(seriesQuery(filter, bucketMs, clickhouseDialect).sql)).map(seriesFromRow);
+  }
+
+  async topPer(kind: TopPerKind, filter: FlowFilter, bucketMs: number): Promise<TopPerRow[]> {
+    const q = topPerQuery(kind, filter, bucketMs, clickhouseDialect);
+    return topPerRows(kind, await this.http.rows<JsRow>(q.sql));
   }
 
   keyedSeries(filter: FlowFilter, bucketMs: number, keys: SeriesKeys): Promise<KeyedSeriesRow[]> {

@@ -270,6 +270,29 @@ describe('store conformance: DuckDB, MariaDB, ClickHouse single node, ClickHouse
     }
   });
 
+  test('top per interval: every bucket ranked, the top N a prefix, sums equal series(), identical everywhere', async () => {
+    const ref = stores.get('duckdb') as ManagedStore;
+    for (const [raw, bucket] of [[{}, 60_000], [LAB, 120_000], [{ since: '2026-11-28T00:00:00Z' }, 10_000]] as Array<[RawFilter, number]>) {
+      const series = await ref.series(f(raw), bucket);
+      for (const kind of ['edges', 'talkers', 'services'] as const) {
+        const tag = `${kind} ${JSON.stringify(raw)} / ${bucket}`;
+        const all = await ref.topPer(kind, f({ ...raw, limit: 100_000 }), bucket);
+        // Per bucket: ranks 1..n by bytes; a talker's sent bytes add up to all bytes of the bucket.
+        for (const b of series) {
+          const rows = all.filter((r) => r.t === b.t);
+          assert.deepEqual(rows.map((r) => r.rank), rows.map((_, i) => i + 1), tag);
+          assert.ok(rows.every((r, i) => i === 0 || rows[i - 1].bytes >= r.bytes), `${tag}: by bytes`);
+          const c2s = rows.reduce((s, r) => s + r.bytes_c2s, 0);
+          assert.equal(c2s, kind === 'talkers' ? b.bytes_c2s + b.bytes_s2c : b.bytes_c2s, `${tag} ${b.t}`);
+        }
+        assert.deepEqual(new Set(all.map((r) => r.t)), new Set(series.map((b) => b.t)), tag);
+        const top2 = await ref.topPer(kind, f({ ...raw, limit: 2 }), bucket);
+        assert.deepEqual(top2, all.filter((r) => r.rank <= 2), `${tag}: top 2`);
+        for (const [name, st] of stores) assert.deepEqual(await st.topPer(kind, f({ ...raw, limit: 2 }), bucket), top2, `${name}: ${tag}`);
+      }
+    }
+  });
+
   test('edge series: IPv6, absent edges, duplicates, more edges than one query takes', async () => {
     const ref = stores.get('duckdb') as ManagedStore;
     const raw = { since: '2026-01-01' };

@@ -17,7 +17,8 @@ import { NAME_BATCH, nameFromRow, recordFromRow, num, seriesFromRow, str, toRow,
 import { ParamList, duckdbDialect, namesQuery, purgeWhere, scanQuery, seriesQuery, topQuery, type SqlParam } from './sql.js';
 import { runEdgeSeries } from './sql-edge-series.js';
 import { runKeyedSeries } from './sql-keyed-series.js';
-import type { EdgeRef, EdgeSeriesRow, ExporterHealthRow, KeyedSeriesRow, SeriesKeys, ManagedStore, SeriesRow, StoreMark, StoreStats, TopKind, TopRows } from './store.js';
+import { topPerQuery, topPerRows } from './sql-top-per.js';
+import type { EdgeRef, EdgeSeriesRow, ExporterHealthRow, KeyedSeriesRow, SeriesKeys, TopPerKind, TopPerRow, ManagedStore, SeriesRow, StoreMark, StoreStats, TopKind, TopRows } from './store.js';
 import type { NameRow } from '../names/names.js';
 import { exporterHealthDuckdb, saveExporterHealthDuckdb } from './duckdb-exporters.js';
 
@@ -146,6 +147,11 @@ export class DuckDbStore implements ManagedStore {
   async series(filter: FlowFilter, bucketMs: number): Promise<SeriesRow[]> {
     const q = seriesQuery(filter, bucketMs, duckdbDialect);
     return (await this.rows(q.sql, q.params)).map(seriesFromRow);
+  }
+
+  async topPer(kind: TopPerKind, filter: FlowFilter, bucketMs: number): Promise<TopPerRow[]> {
+    const q = topPerQuery(kind, filter, bucketMs, duckdbDialect);
+    return topPerRows(kind, await this.rows(q.sql, q.params));
   }
 
   keyedSeries(filter: FlowFilter, bucketMs: number, keys: SeriesKeys): Promise<KeyedSeriesRow[]> {

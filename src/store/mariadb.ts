@@ -15,7 +15,8 @@ import { ParamList, namesQuery, purgeWhere, scanQuery, seriesQuery, type SqlDial
 import { runSqlTop } from './sql-top.js';
 import { runEdgeSeries } from './sql-edge-series.js';
 import { runKeyedSeries } from './sql-keyed-series.js';
-import type { EdgeRef, EdgeSeriesRow, ExporterHealthRow, KeyedSeriesRow, SeriesKeys, ManagedStore, SeriesRow, StoreMark, StoreStats, TopKind, TopRows } from './store.js';
+import { topPerQuery, topPerRows } from './sql-top-per.js';
+import type { EdgeRef, EdgeSeriesRow, ExporterHealthRow, KeyedSeriesRow, SeriesKeys, TopPerKind, TopPerRow, ManagedStore, SeriesRow, StoreMark, StoreStats, TopKind, TopRows } from './store.js';
 import { EXPORTER_COLUMNS, counter, lastSeenMs, mergeHealthRuns, savedFromRow, savedHealthSql } from './exporters.js';
 
 /** DATETIME(3) text of epoch ms, UTC (the column has no zone; flowmap stores UTC). */
@@ -219,6 +220,11 @@ export class MariaDbStore implements ManagedStore {
   async series(filter: FlowFilter, bucketMs: number): Promise<SeriesRow[]> {
     const q = seriesQuery(filter, bucketMs, mariadbDialect);
     return (await this.rows(q.sql, q.params)).map(seriesFromRow);
+  }
+
+  async topPer(kind: TopPerKind, filter: FlowFilter, bucketMs: number): Promise<TopPerRow[]> {
+    const q = topPerQuery(kind, filter, bucketMs, mariadbDialect);
+    return topPerRows(kind, await this.rows(q.sql, q.params));
   }
 
   keyedSeries(filter: FlowFilter, bucketMs: number, keys: SeriesKeys): Promise<KeyedSeriesRow[]> {

@@ -53,6 +53,11 @@ export interface SqlDialect {
    * the top N's rows repeats: 1.8 s in one pass, 1.9 s + 4.2 s in two).
    */
   edgesInOnePass?: boolean;
+  /**
+   * The engine keeps the first N rows of each group with `LIMIT N BY col` (ClickHouse; 18.16 has no
+   * window functions). Others number the rows with ROW_NUMBER() OVER (PARTITION BY …).
+   */
+  limitBy?: boolean;
 }
 
 export const duckdbDialect: SqlDialect = {
@@ -122,7 +127,7 @@ function whereParts(f: FlowFilter, p: ParamList): { rest: string[]; time: string
 }
 
 /** `FROM flows WHERE ...` for the filter; the time window as PREWHERE where the dialect has it. */
-function fromFlows(f: FlowFilter, p: ParamList, d: SqlDialect, extra?: (p: ParamList) => string): string {
+export function fromFlows(f: FlowFilter, p: ParamList, d: SqlDialect, extra?: (p: ParamList) => string): string {
   // Placeholders are numbered in text order: `extra` binds its values after the filter's.
   if (!d.prewhere || (f.since === undefined && f.until === undefined)) {
     const w = whereSql(f, p);
@@ -138,7 +143,7 @@ function havingLimit(f: FlowFilter, bytesExpr: string, p: ParamList): { having: 
   return { having, limit: `LIMIT ${p.bind({ type: 'int', value: f.limit })}` };
 }
 
-const counter = (d: SqlDialect, c: string): string => (d.counter ? d.counter(c) : c);
+export const counter = (d: SqlDialect, c: string): string => (d.counter ? d.counter(c) : c);
 /** sum() of counter columns (added row by row). */
 const sumOf = (d: SqlDialect, ...cols: string[]): string => `sum(${cols.map((c) => counter(d, c)).join(' + ')})`;
 const BYTES = (d: SqlDialect): string => sumOf(d, 'bytes_c2s', 'bytes_s2c');

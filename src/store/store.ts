@@ -105,6 +105,29 @@ export interface KeyedSeriesRow extends SeriesRow {
   key: number;
 }
 
+/** What `top --per` ranks in each interval. */
+export type TopPerKind = 'edges' | 'talkers' | 'services';
+
+/**
+ * One row of the top N of one interval (`top --per`): the interval's start, the rank in it, the key
+ * (edges: client, server, port, proto; talkers: host; services: port, proto) and its traffic in it.
+ * For a talker `bytes_c2s` is what it sent and `bytes_s2c` what it received.
+ */
+export interface TopPerRow {
+  t: string;
+  rank: number;
+  client?: string;
+  server?: string;
+  host?: string;
+  port?: number;
+  proto?: string;
+  service?: string | null;
+  bytes_c2s: number;
+  bytes_s2c: number;
+  bytes: number;
+  packets: number;
+}
+
 export interface TopRows {
   edges: EdgeRow[];
   talkers: TalkerRow[];
@@ -180,6 +203,11 @@ export interface Store {
    * order given) then time, empty buckets left out; one grouped query per chunk of 1000 keys.
    */
   keyedSeries(filter: FlowFilter, bucketMs: number, keys: SeriesKeys): Promise<KeyedSeriesRow[]>;
+  /**
+   * The top filter.limit keys of each bucket of `bucketMs` by bytes (`top --per`), oldest bucket
+   * first, rank 1 first; one grouped query. Records count in the bucket where they start.
+   */
+  topPer(kind: TopPerKind, filter: FlowFilter, bucketMs: number): Promise<TopPerRow[]>;
   stats(): Promise<StoreStats>;
   /** Add host-name observations to the `names` table (append-only; duplicates are harmless). */
   appendNames(rows: readonly NameRow[]): Promise<void>;

@@ -123,6 +123,8 @@ async function handle(req: StoreRequest): Promise<unknown> {
       return withStore((s) => s.top(req.kind, req.filter));
     case 'series':
       return withStore((s) => s.series(req.filter, req.bucketMs));
+    case 'topPer':
+      return withStore((s) => s.topPer(req.kind, req.filter, req.bucketMs));
     case 'keyedSeries':
       return withStore((s) => s.keyedSeries(req.filter, req.bucketMs, req.keys));
     case 'edgeSeries':

@@ -2,7 +2,7 @@
 import type { FlowFilter } from '../filter/filter.js';
 import type { NameRow } from '../names/names.js';
 import type { RecordColumns } from './record-columns.js';
-import type { EdgeRef, SeriesKeys, ExporterHealthRow, TopKind } from './store.js';
+import type { EdgeRef, SeriesKeys, TopPerKind, ExporterHealthRow, TopKind } from './store.js';
 
 export interface WorkerInit {
   spec: string | undefined;
@@ -20,6 +20,7 @@ export type StoreRequest =
   | { id: number; op: 'top'; kind: TopKind; filter: FlowFilter }
   | { id: number; op: 'series'; filter: FlowFilter; bucketMs: number }
   | { id: number; op: 'edgeSeries'; filter: FlowFilter; bucketMs: number; edges: EdgeRef[] }
+  | { id: number; op: 'topPer'; kind: TopPerKind; filter: FlowFilter; bucketMs: number }
   | { id: number; op: 'keyedSeries'; filter: FlowFilter; bucketMs: number; keys: SeriesKeys }
   | { id: number; op: 'stats' }
   | { id: number; op: 'appendNames'; rows: NameRow[] }

@@ -4,7 +4,7 @@ import type { FlowRecord } from '../flow/record.js';
 import type { NameRow } from '../names/names.js';
 import { FlowmapError, UsageError } from '../util/errors.js';
 import { toColumns } from './record-columns.js';
-import type { EdgeRef, EdgeSeriesRow, ExporterHealthRow, KeyedSeriesRow, SeriesKeys, SeriesRow, Store, StoreStats, TopKind, TopRows } from './store.js';
+import type { EdgeRef, EdgeSeriesRow, ExporterHealthRow, KeyedSeriesRow, SeriesKeys, TopPerKind, TopPerRow, SeriesRow, Store, StoreStats, TopKind, TopRows } from './store.js';
 import type { StoreRequest, StoreResponse, WireError, WorkerInit } from './worker-protocol.js';
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
@@ -66,6 +66,10 @@ export class WorkerStore implements Store {
 
   series(filter: FlowFilter, bucketMs: number): Promise<SeriesRow[]> {
     return this.call({ op: 'series', filter, bucketMs });
+  }
+
+  topPer(kind: TopPerKind, filter: FlowFilter, bucketMs: number): Promise<TopPerRow[]> {
+    return this.call({ op: 'topPer', kind, filter, bucketMs });
   }
 
   keyedSeries(filter: FlowFilter, bucketMs: number, keys: SeriesKeys): Promise<KeyedSeriesRow[]> {
