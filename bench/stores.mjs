@@ -67,11 +67,17 @@ async function timeBest(reps, fn) {
 }
 
 export async function storesBench({ count, reps, log }) {
-  const [{ openStore }, { parseFilter }, { mariadbAdmin, uniqueDbName, dropDatabase, mariadbSpec }, { startClickHouse, CLICKHOUSE_SERVER }, { createNtopngTables }] = await Promise.all([
+  const [{ openStore }, { parseFilter }, { mariadbAdmin, uniqueDbName, dropDatabase, mariadbSpec }, { startClickHouse, CLICKHOUSE_SERVER }, { createNtopngTables }, { timeseries }, { topPer }, { ServiceRegistry }] = await Promise.all([
     import(dist('store/open.js')), import(dist('filter/parse.js')), import(dist('testing/mariadb.js')), import(dist('testing/clickhouse.js')), import(dist('testing/ntopng.js')),
+    import(dist('analysis/timeseries.js')), import(dist('analysis/top-per.js')), import(dist('services/registry.js')),
   ]);
   const end = Date.now();
   const filter = parseFilter({ subnet: ['192.168.1.0/24'], exclude: ['192.168.1.151'], since: '6h', limit: 10 }, end);
+  const services = ServiceRegistry.builtin();
+  // Congestion questions over the whole day: the 10 top edges' 5-minute series (288 buckets each, p95),
+  // all traffic per minute, and the top 5 edges of every hour.
+  const day = parseFilter({ since: '24h', limit: 10 }, end);
+  const seriesRows = [['backend', `timeseries --by edges --bucket 5m ms`, '--by total --bucket 1m ms', 'top --by edges --per 1h --limit 5 ms', 'top edge p95 bit/s']];
   mkdirSync(OUT_DIR, { recursive: true });
   const duck = join(OUT_DIR, `stores-${process.pid}.duckdb`);
   const backends = [{ name: 'DuckDB (embedded)', spec: duck, embedded: true }];
@@ -109,6 +115,12 @@ export async function storesBench({ count, reps, log }) {
         if (b.embedded) result[b.name].queryCpuMs = q.cpu;
         const ms = b.embedded ? `${q.best.toFixed(0)} (cpu ${q.cpu.toFixed(0)})` : q.best.toFixed(0);
         rows.push([b.name, (ingestMs / 1000).toFixed(1), fmt(result[b.name].rps), ms, perM(q.best), q.runs.map((m) => m.toFixed(0)).join(' '), result[b.name].top]);
+        const ts = await timeBest(reps, () => timeseries(store, 'edges', day, 300_000, services));
+        const total = await timeBest(reps, () => timeseries(store, 'total', day, 60_000, services));
+        const per = await timeBest(reps, () => topPer(store, 'edges', { ...day, limit: 5 }, 3_600_000, services));
+        Object.assign(result[b.name], { timeseriesMs: ts.best, totalMs: total.best, topPerMs: per.best });
+        seriesRows.push([b.name, ts.best.toFixed(0), total.best.toFixed(0), per.best.toFixed(0), ts.out[0] ? ts.out[0].p95_bps.toFixed(0) : '-']);
+        log(`stores: ${b.name}: timeseries ${ts.best.toFixed(0)} ms, total ${total.best.toFixed(0)} ms, top --per ${per.best.toFixed(0)} ms`);
       } finally {
         await store.close();
       }
@@ -156,6 +168,8 @@ AND IP_SRC_ADDR <> ${ipNum('192.168.1.151')} AND IP_DST_ADDR <> ${ipNum('192.168
   }
   process.stdout.write(`\nflowmap bench, stores: ${fmt(count)} flow records; query = top 10 edges in 192.168.1.0/24 without 192.168.1.151, last 6 h (load average ${loadavg().map((x) => x.toFixed(1)).join(' ')})\n`);
   printTable(rows);
+  process.stdout.write(`\nflowmap bench, stores: congestion queries over the 24 h of ${fmt(count)} records (best of ${reps}; one grouped query each, not one per key)\n`);
+  printTable(seriesRows);
   const seedMs = result["seed's SQL, ntopng table (MariaDB)"]?.queryMs;
   const ratios = {};
   for (const [name, r] of Object.entries(result)) {
