@@ -157,3 +157,12 @@ export interface CriticalResponse {
  * bucket (p95 bucket, e.g. 5m), and the filter (limit does not apply).
  */
 export type PlanResponse = import('../analysis/types.js').PlanResult;
+
+export type { DiffChange, DiffHost, DiffResult, DiffWindow } from '../analysis/types.js';
+
+/**
+ * GET /api/v1/diff: `flowmap diff --json`. Parameters: before and after (windows FROM..TO, each end
+ * ISO 8601 or relative; required), threshold (a ratio above 1, default 2), and the filter (since,
+ * until and limit do not apply).
+ */
+export type DiffResponse = import('../analysis/types.js').DiffResult;

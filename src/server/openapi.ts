@@ -14,6 +14,7 @@ import { DEFAULT_GRAPH_TOP, GRAPH_QUERY_PARAMS } from './routes/graph.js';
 import { CRITICAL_QUERY_PARAMS, DEPS_QUERY_PARAMS, PLAN_QUERY_PARAMS } from './routes/analysis.js';
 import { MAX_WAVES } from '../analysis/options.js';
 import { KEEPALIVE_MS } from './routes/events.js';
+import { DIFF_QUERY_PARAMS } from './routes/diff.js';
 
 type Json = Record<string, unknown>;
 
@@ -47,6 +48,9 @@ const PARAMS: Record<string, Json> = {
   apart: list('A,B: these two hosts move in different waves (repeat for more pairs)'),
   shared: text('Shared services kept out of the waves: auto, none, or HOST,HOST,...', { type: 'string', default: 'auto' }),
   bucket: text('Bucket of the p95 rates, 1s to 1d, e.g. 5m (default 5m, wider for long windows)'),
+  before: text('The earlier window, FROM..TO: each end ISO 8601 or relative to the server clock, e.g. 2h..1h'),
+  after: text('The later window, FROM..TO, e.g. 1h..now'),
+  threshold: text('A dependency changed when after/before is at least this or at most its inverse (rates when the windows differ in length)', { type: 'number', exclusiveMinimum: 1, default: 2 }),
 };
 
 const FILTER = FILTER_PARAMS;
@@ -100,6 +104,12 @@ function build(): Json {
       query(PLAN_QUERY_PARAMS, ['waves']),
       jsonAnswer('PlanResponse', 'The plan'),
       'Impossible constraints are answered with 400 and the conflict named.',
+    ),
+    '/api/v1/diff': get(
+      'What changed between two windows (as `flowmap diff --json`)',
+      query(DIFF_QUERY_PARAMS, ['before', 'after']),
+      jsonAnswer('DiffResponse', 'The drift'),
+      'The windows may overlap (a note says so); windows of different lengths compare rates.',
     ),
     '/api/v1/exporters': get('Exporter health (as `flowmap exporters --json`)', [], jsonAnswer('ExportersResponse', 'Exporters')),
     '/api/v1/export/{format}': get(

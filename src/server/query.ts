@@ -89,6 +89,9 @@ const OPTION_TO_PARAM: Record<string, string> = {
   '--apart': 'apart',
   '--shared': 'shared',
   '--bucket': 'bucket',
+  '--before': 'before',
+  '--after': 'after',
+  '--threshold': 'threshold',
 };
 
 /** Run a parser (or an analysis) shared with the CLI; its messages name the API's parameters instead of options. */

@@ -242,6 +242,40 @@ export const planResponse = z
   })
   .register(registry, { id: 'PlanResponse', description: '`flowmap plan --json`' });
 
+export const diffWindow = z
+  .object({ from: iso, to: iso, seconds: z.number().positive().describe('length of the window') })
+  .register(registry, { id: 'DiffWindow' });
+export const diffChange = z
+  .object({
+    client: address,
+    server: address,
+    port,
+    proto: z.string(),
+    service: z.string().nullable(),
+    bytes_before: count,
+    bytes_after: count,
+    ratio: z.number().min(0).nullable().describe('after/before, of bytes (equal windows) or of rates (bytes per second); null when before carried 0 bytes'),
+  })
+  .register(registry, { id: 'DiffChange', description: 'A dependency whose traffic moved by the threshold or more' });
+export const diffHost = z
+  .object({ ...hostRefFields, bytes: count.describe('its bytes in the window it was seen in') })
+  .register(registry, { id: 'DiffHost' });
+export const diffResponse = z
+  .object({
+    before: diffWindow,
+    after: diffWindow,
+    threshold: z.number().gt(1),
+    compared: z.enum(['bytes', 'rates']).describe('rates when the windows differ in length'),
+    added: z.array(edgeRow).describe('in the after window only (its after-window row)'),
+    removed: z.array(edgeRow).describe('in the before window only (its before-window row)'),
+    changed: z.array(diffChange),
+    unchanged: count,
+    hosts_added: z.array(diffHost),
+    hosts_removed: z.array(diffHost),
+    notes: z.array(z.string()).describe('overlapping windows, an empty window, rates compared'),
+  })
+  .register(registry, { id: 'DiffResponse', description: '`flowmap diff --json`' });
+
 // Compile-time: each schema's type is exactly the contract's type.
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 type Same<S extends z.ZodType, T> = Equal<z.infer<S>, T>;
@@ -283,3 +317,7 @@ same<Same<typeof planWave, Api.PlanWave>>();
 same<Same<typeof sharedHost, Api.SharedHost>>();
 same<Same<typeof planCut, Api.PlanCut>>();
 same<Same<typeof planResponse, Api.PlanResponse>>();
+same<Same<typeof diffWindow, Api.DiffWindow>>();
+same<Same<typeof diffChange, Api.DiffChange>>();
+same<Same<typeof diffHost, Api.DiffHost>>();
+same<Same<typeof diffResponse, Api.DiffResponse>>();
