@@ -9,6 +9,7 @@ import type { ServiceRegistry } from '../services/registry.js';
 import type { Store } from '../store/store.js';
 import { criticalHosts, type CriticalHost } from './critical.js';
 import { dependencies, type DepsDirection, type DepsResult } from './deps.js';
+import { diffScopes, type DiffResult, type TimeWindow } from './diff.js';
 import { addCrossRates } from './plan/rates.js';
 import { planWaves, type PlanOptions, type PlanResult } from './plan/plan.js';
 import { loadScope, type Scope } from './scope.js';
@@ -51,4 +52,19 @@ export async function runPlan(input: AnalysisInput, q: PlanQuery): Promise<{ sco
   const result = planWaves(scope, q);
   await addCrossRates(input.store, input.filter, scope, result, q.bucketMs);
   return { scope, result };
+}
+
+export interface DiffQuery {
+  before: TimeWindow;
+  after: TimeWindow;
+  threshold: number;
+}
+
+/** Each window's scope under the same filter (its own since/until), then the pure diff. */
+export async function runDiff(input: AnalysisInput, q: DiffQuery): Promise<DiffResult> {
+  // --min-bytes applies to the pair of windows (diffScopes), not to each window's rows.
+  const { minBytes, ...filter } = input.filter;
+  const before = await analysisScope({ ...input, filter: { ...filter, since: q.before.fromMs, until: q.before.toMs } });
+  const after = await analysisScope({ ...input, filter: { ...filter, since: q.after.fromMs, until: q.after.toMs } });
+  return diffScopes(before, after, { ...q, minBytes });
 }

@@ -156,3 +156,52 @@ export interface TotalSeries extends SeriesBody {
 
 /** One row of `flowmap timeseries --json`: the key (`key` says which kind), the statistics, the buckets. */
 export type TimeseriesRow = EdgeSeries | TalkerSeries | ServiceSeries | TotalSeries;
+
+/** One window of `flowmap diff`, as given (FROM..TO) and resolved. */
+export interface DiffWindow {
+  from: string;
+  to: string;
+  /** Length of the window, seconds. */
+  seconds: number;
+}
+
+/** A dependency whose traffic moved by the threshold or more between the windows. */
+export interface DiffChange {
+  client: string;
+  server: string;
+  port: number;
+  proto: string;
+  service: string | null;
+  bytes_before: number;
+  bytes_after: number;
+  /**
+   * After over before: of bytes when the windows are equally long, else of rates (bytes per second);
+   * null when the before window carried 0 bytes on it.
+   */
+  ratio: number | null;
+}
+
+/** A host seen in one window and not in the other, with its bytes in the window it was seen in. */
+export interface DiffHost extends HostRef {
+  bytes: number;
+}
+
+/** `flowmap diff --json`: what changed between two windows, under the same filter. */
+export interface DiffResult {
+  before: DiffWindow;
+  after: DiffWindow;
+  threshold: number;
+  /** `bytes` when the windows are equally long; `rates` (bytes per second) when they are not. */
+  compared: 'bytes' | 'rates';
+  /** In the after window, not in the before window (their after-window row). */
+  added: EdgeRow[];
+  /** In the before window, not in the after window (their before-window row). */
+  removed: EdgeRow[];
+  changed: DiffChange[];
+  /** Dependencies in both windows that moved by less than the threshold. */
+  unchanged: number;
+  hosts_added: DiffHost[];
+  hosts_removed: DiffHost[];
+  /** What a reader should know: overlapping windows, an empty window, rates compared. */
+  notes: string[];
+}

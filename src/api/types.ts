@@ -169,3 +169,11 @@ export type PlanResponse = import('../analysis/types.js').PlanResult;
 export interface TimeseriesResponse {
   rows: Array<import('../analysis/types.js').TimeseriesRow>;
 }
+export type { DiffChange, DiffHost, DiffResult, DiffWindow } from '../analysis/types.js';
+
+/**
+ * GET /api/v1/diff: `flowmap diff --json`. Parameters: before and after (windows FROM..TO, each end
+ * ISO 8601 or relative; required), threshold (a ratio above 1, default 2), and the filter (since,
+ * until and limit do not apply).
+ */
+export type DiffResponse = import('../analysis/types.js').DiffResult;

@@ -8,6 +8,7 @@ import { registerCopy } from './copy.js';
 import { registerDb } from './db.js';
 import { registerDemo } from './demo.js';
 import { registerDeps } from './deps.js';
+import { registerDiff } from './diff.js';
 import { registerExporters } from './exporters.js';
 import { EXIT_USAGE } from './exit.js';
 import { registerExport } from './export.js';
@@ -43,6 +44,7 @@ registerServe(program);
 registerConfig(program);
 registerDb(program);
 registerCopy(program);
+registerDiff(program);
 
 try {
   await program.parseAsync(process.argv);

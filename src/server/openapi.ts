@@ -15,6 +15,7 @@ import { TOP_PER_PARAMS } from './routes/top.js';
 import { CRITICAL_QUERY_PARAMS, DEPS_QUERY_PARAMS, PLAN_QUERY_PARAMS, TIMESERIES_QUERY_PARAMS } from './routes/analysis.js';
 import { MAX_WAVES } from '../analysis/options.js';
 import { KEEPALIVE_MS } from './routes/events.js';
+import { DIFF_QUERY_PARAMS } from './routes/diff.js';
 
 type Json = Record<string, unknown>;
 
@@ -50,6 +51,9 @@ const PARAMS: Record<string, Json> = {
   bucket: text('Bucket width, 1s to 1d, e.g. 5m (plan: default 5m, wider for long windows; timeseries: default the narrowest giving at most 500 buckets)'),
   per: text('The top N (limit) of every interval of this width, 1s to 1d, e.g. 5m (not for flows)'),
   by: text('What is ranked and charted', { type: 'string', enum: ['edges', 'talkers', 'services', 'total'], default: 'edges' }),
+  before: text('The earlier window, FROM..TO: each end ISO 8601 or relative to the server clock, e.g. 2h..1h'),
+  after: text('The later window, FROM..TO, e.g. 1h..now'),
+  threshold: text('A dependency changed when after/before is at least this or at most its inverse (rates when the windows differ in length)', { type: 'number', exclusiveMinimum: 1, default: 2 }),
 };
 
 const FILTER = FILTER_PARAMS;
@@ -115,6 +119,12 @@ function build(): Json {
       query(TIMESERIES_QUERY_PARAMS),
       jsonAnswer('TimeseriesResponse', 'Series'),
       'Buckets are UTC multiples of their width; empty ones appear and count as 0; at most 100,000 buckets.',
+    ),
+    '/api/v1/diff': get(
+      'What changed between two windows (as `flowmap diff --json`)',
+      query(DIFF_QUERY_PARAMS, ['before', 'after']),
+      jsonAnswer('DiffResponse', 'The drift'),
+      'The windows may overlap (a note says so); windows of different lengths compare rates.',
     ),
     '/api/v1/exporters': get('Exporter health (as `flowmap exporters --json`)', [], jsonAnswer('ExportersResponse', 'Exporters')),
     '/api/v1/export/{format}': get(

@@ -90,6 +90,9 @@ const OPTION_TO_PARAM: Record<string, string> = {
   '--shared': 'shared',
   '--bucket': 'bucket',
   '--per': 'per',
+  '--before': 'before',
+  '--after': 'after',
+  '--threshold': 'threshold',
 };
 
 /** Run a parser (or an analysis) shared with the CLI; its messages name the API's parameters instead of options. */

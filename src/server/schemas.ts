@@ -277,6 +277,39 @@ export const topPerRow = z
   })
   .register(registry, { id: 'TopPerRow', description: 'One of the top N of one interval (top --per)' });
 export const topPerResponse = rowsOf(topPerRow).register(registry, { id: 'TopPerResponse' });
+export const diffWindow = z
+  .object({ from: iso, to: iso, seconds: z.number().positive().describe('length of the window') })
+  .register(registry, { id: 'DiffWindow' });
+export const diffChange = z
+  .object({
+    client: address,
+    server: address,
+    port,
+    proto: z.string(),
+    service: z.string().nullable(),
+    bytes_before: count,
+    bytes_after: count,
+    ratio: z.number().min(0).nullable().describe('after/before, of bytes (equal windows) or of rates (bytes per second); null when before carried 0 bytes'),
+  })
+  .register(registry, { id: 'DiffChange', description: 'A dependency whose traffic moved by the threshold or more' });
+export const diffHost = z
+  .object({ ...hostRefFields, bytes: count.describe('its bytes in the window it was seen in') })
+  .register(registry, { id: 'DiffHost' });
+export const diffResponse = z
+  .object({
+    before: diffWindow,
+    after: diffWindow,
+    threshold: z.number().gt(1),
+    compared: z.enum(['bytes', 'rates']).describe('rates when the windows differ in length'),
+    added: z.array(edgeRow).describe('in the after window only (its after-window row)'),
+    removed: z.array(edgeRow).describe('in the before window only (its before-window row)'),
+    changed: z.array(diffChange),
+    unchanged: count,
+    hosts_added: z.array(diffHost),
+    hosts_removed: z.array(diffHost),
+    notes: z.array(z.string()).describe('overlapping windows, an empty window, rates compared'),
+  })
+  .register(registry, { id: 'DiffResponse', description: '`flowmap diff --json`' });
 
 // Compile-time: each schema's type is exactly the contract's type.
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
@@ -323,3 +356,7 @@ same<Same<typeof timeseriesRow, Api.TimeseriesRow>>();
 same<Same<typeof timeseriesResponse, Api.TimeseriesResponse>>();
 same<Same<typeof topPerRow, Api.TopPerRow>>();
 same<Same<typeof topPerResponse, Api.TopPerResponse>>();
+same<Same<typeof diffWindow, Api.DiffWindow>>();
+same<Same<typeof diffChange, Api.DiffChange>>();
+same<Same<typeof diffHost, Api.DiffHost>>();
+same<Same<typeof diffResponse, Api.DiffResponse>>();

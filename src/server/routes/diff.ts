@@ -1,0 +1,29 @@
+/**
+ * GET /api/v1/diff: `flowmap diff --json`, the same options as parameters (before, after, threshold
+ * and the filter), computed by the same function (src/analysis/run.ts).
+ */
+import type { Hono } from 'hono';
+import { parseThreshold, parseWindow } from '../../analysis/diff-options.js';
+import { runDiff } from '../../analysis/run.js';
+import type { DiffResponse } from '../../api/types.js';
+import type { ApiDeps } from '../deps.js';
+import { FILTER_PARAMS, Query, apiWording, filterFromQuery } from '../query.js';
+
+/** The windows replace since/until, and every dependency is compared (no limit). */
+export const DIFF_QUERY_PARAMS: readonly string[] = [...FILTER_PARAMS.filter((p) => !['since', 'until', 'limit'].includes(p)), 'before', 'after', 'threshold'];
+
+export function registerDiff(app: Hono, deps: ApiDeps): void {
+  app.get('/api/v1/diff', async (c) => {
+    const q = Query.parse(c.req.url, DIFF_QUERY_PARAMS);
+    const now = deps.now();
+    const query = apiWording(() => ({
+      before: parseWindow(q.one('before'), now, '--before'),
+      after: parseWindow(q.one('after'), now, '--after'),
+      threshold: parseThreshold(q.one('threshold')),
+    }));
+    const filter = filterFromQuery(q, now);
+    const input = { store: deps.store, filter, services: deps.services, configNames: deps.configNames, groups: deps.groups };
+    const body: DiffResponse = await runDiff(input, query);
+    return c.json(body);
+  });
+}
