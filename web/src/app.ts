@@ -16,8 +16,9 @@ import { MapView, type DrawStats } from './map/view.js';
 import type { Nav } from './nav.js';
 import { edgePanel } from './panels/edge.js';
 import { hostPanel } from './panels/host.js';
+import { fetchRates, ratesSection, type RateKey } from './panels/rates.js';
 import { graphEdgePanel, nodePanel } from './panels/node.js';
-import { edgeSel, parseState, selectedEdge, selectedNode, stateQuery, TABS, TABLES, type EdgeSel, type ViewState } from './state.js';
+import { edgeSel, parseState, selectedEdge, selectedNode, stateQuery, TABS, TABLES, type Bucket, type EdgeSel, type ViewState } from './state.js';
 import { renderExporters } from './views/exporters.js';
 import { renderExportLinks } from './views/exports.js';
 import { PlanView } from './views/plan.js';
@@ -308,7 +309,7 @@ export class App implements Nav {
     }
     const id = this.selectedElementId();
     const drawn = id !== undefined && this.map.focus(id);
-    const key = `${s.sel}\u0001${filterParams(s, this.meta).toString()}`;
+    const key = `${s.sel}\u0001${s.bucket}\u0001${filterParams(s, this.meta).toString()}`;
     if (key === this.panelKey) return;
     this.panelKey = key;
     this.panelCtl?.abort();
@@ -330,8 +331,11 @@ export class App implements Nav {
     if (nk !== null && (node === undefined || node.kind === 'host')) {
       const deps = this.deps.sectionFor(nk, this);
       this.loadPanel(ctl, async () => {
-        const d = await getJson<HostDetail>(`/api/v1/hosts/${encodeURIComponent(nk)}`, filterParams(s, this.meta), ctl.signal);
-        return hostPanel(d, this, width, deps);
+        const [d, rates] = await Promise.all([
+          getJson<HostDetail>(`/api/v1/hosts/${encodeURIComponent(nk)}`, filterParams(s, this.meta), ctl.signal),
+          this.rates({ kind: 'host', address: nk }, { out: 'sent', in: 'received' }, width, ctl.signal),
+        ]);
+        return hostPanel(d, this, deps, rates);
       }, note);
       return;
     }
@@ -348,12 +352,22 @@ export class App implements Nav {
         q.set('server', ek.server);
         q.set('port', String(ek.port));
         q.set('proto', ek.proto);
-        const d = await getJson<EdgeDetail>('/api/v1/edge', q, ctl.signal);
-        return edgePanel(ek, d, this, width);
+        const [d, rates] = await Promise.all([
+          getJson<EdgeDetail>('/api/v1/edge', q, ctl.signal),
+          this.rates({ kind: 'edge', ...ek }, { out: 'client → server', in: 'server → client' }, width, ctl.signal),
+        ]);
+        return edgePanel(ek, d, this, rates);
       }, note);
       return;
     }
     body.replaceChildren(h('p', { class: 'muted' }, 'Nothing selected.'));
+  }
+
+  /** A panel's rates section: the key's /timeseries row under the page's filter and bucket. */
+  private async rates(key: RateKey, labels: { out: string; in: string }, width: number, signal: AbortSignal): Promise<HTMLElement> {
+    const s = this.state;
+    const row = await fetchRates(filterParams(s, this.meta), key, s.bucket, signal);
+    return ratesSection(row, { bucket: s.bucket, onBucket: (b: Bucket) => this.apply({ bucket: b }), labels, width });
   }
 
   /** A request the tests should wait for (hooks.busy). */

@@ -1,0 +1,122 @@
+/**
+ * Rates in the page end to end: the host and edge panels' p95/peak/avg and bucket control, the
+ * busiest view (keys ranked by p95) and its top-N-per-interval stacked chart. The built page is
+ * served by the real app over a DuckDB store of the lab data centre and driven in headless Debian
+ * Chromium; every number must equal the API's (/api/v1/timeseries, /api/v1/top/{kind}?per=).
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import type { EdgeRow, TimeseriesResponse, TimeseriesRow, TopResponse } from '../../api/types.js';
+import { hasChromium, launchChromium } from '../../testing/chromium.js';
+import { labDcStore, type LabDc } from '../../testing/lab-dc.js';
+import { screenshotDir, startApp, waitForDraw, waitIdle, watchedPage, type Running, type Watched } from '../../testing/web-harness.js';
+import { formatBps } from '../../util/rate.js';
+import { DEFAULT_WEB_ROOT } from '../static.js';
+
+const built = existsSync(join(DEFAULT_WEB_ROOT, 'index.html'));
+const skip = !hasChromium() ? 'needs /usr/bin/chromium' : !built ? 'needs the built page (npm run build)' : false;
+
+/** The panel's rate texts and exact values, by test id. */
+async function shownRates(page: Page, panel: string): Promise<Record<string, { text: string; bps: number }>> {
+  return page.$$eval(`[data-testid=${panel}] [data-testid=rate-stats] .rate`, (els) =>
+    Object.fromEntries(els.map((e) => [e.getAttribute('data-testid') ?? '', { text: e.textContent ?? '', bps: Number(e.getAttribute('data-bps')) }])),
+  );
+}
+
+/** The API row's statistics in shownRates' words. */
+function apiRates(r: TimeseriesRow): Record<string, { text: string; bps: number }> {
+  const out: Record<string, { text: string; bps: number }> = {};
+  for (const stat of ['peak', 'p95', 'avg'] as const) {
+    for (const sfx of ['', '_c2s', '_s2c'] as const) {
+      const v = r[`${stat}_bps${sfx}`];
+      out[`${stat}_bps${sfx}`] = { text: formatBps(v), bps: v };
+    }
+  }
+  return out;
+}
+
+describe('rates, busiest view and top per interval (headless Chromium, lab data centre)', { skip }, () => {
+  let dir: string;
+  let dc: LabDc;
+  let app: Running;
+  let browser: Browser;
+  let w: Watched;
+  let page: Page;
+  let shots: string;
+  const api = async <T>(path: string): Promise<T> => {
+    const r = await fetch(`${app.url}${path}`);
+    assert.equal(r.status, 200, path);
+    return (await r.json()) as T;
+  };
+  const shot = (name: string): Promise<Buffer> => page.screenshot({ path: join(shots, `${name}.png`) });
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'flowmap-web-busiest-'));
+    dc = labDcStore(dir, 6);
+    app = await startApp(dc.db, dc.config);
+    browser = await launchChromium();
+    shots = screenshotDir('web-busiest-shots');
+    w = await watchedPage(browser);
+    page = w.page;
+  });
+
+  after(async () => {
+    await browser?.close();
+    await app?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('host panel: peak, p95 and avg equal /timeseries for that host; the bucket control changes the API bucket', async () => {
+    const host = dc.truth.apps[0].tiers.web[0];
+    await page.goto(`${app.url}/?sel=${encodeURIComponent(`n:${host}`)}`);
+    await waitForDraw(page);
+    await page.waitForSelector('[data-testid=host-detail] [data-testid=rate-stats]');
+    await waitIdle(page);
+    await shot('01-host-rates');
+    const { rows } = await api<TimeseriesResponse>(`/api/v1/timeseries?by=talkers&host=${host}&limit=2`);
+    const row = rows.find((r) => r.key === 'talker' && r.host === host);
+    assert.ok(row, 'the API has the host');
+    assert.deepEqual(await shownRates(page, 'host-detail'), apiRates(row));
+    assert.ok(row.p95_bps > 0 && row.peak_bps >= row.p95_bps);
+    assert.equal(await page.getAttribute('[data-testid=host-detail] [data-testid=chart]', 'data-points'), String(row.buckets.length));
+
+    // 5 minute buckets: the page asks for them, and draws the API's 5 minute series.
+    const asked = page.waitForRequest((r) => r.url().includes('/api/v1/timeseries') && new URL(r.url()).searchParams.get('bucket') === '5m');
+    await page.selectOption('[data-testid=host-detail] [data-testid=bucket]', '5m');
+    await asked;
+    await page.waitForSelector('[data-testid=host-detail] [data-testid=chart][data-bucket-s="300"]');
+    await waitIdle(page);
+    const { rows: rows5 } = await api<TimeseriesResponse>(`/api/v1/timeseries?by=talkers&host=${host}&limit=2&bucket=5m`);
+    const row5 = rows5.find((r) => r.key === 'talker' && r.host === host);
+    assert.ok(row5 && row5.bucket_s === 300);
+    assert.equal(await page.getAttribute('[data-testid=host-detail] [data-testid=chart]', 'data-points'), String(row5.buckets.length));
+    assert.ok(row5.buckets.length < row.buckets.length, `${row5.buckets.length} 5m buckets < ${row.buckets.length} auto buckets`);
+    assert.deepEqual(await shownRates(page, 'host-detail'), apiRates(row5));
+    assert.match(page.url(), /bucket=5m/);
+  });
+
+  test('edge panel: peak, p95 and avg equal /timeseries for that one dependency', async () => {
+    const { rows: top } = await api<TopResponse<EdgeRow>>('/api/v1/top/edges?limit=3');
+    const e = top[2];
+    await page.goto(`${app.url}/?bucket=1m&sel=${encodeURIComponent(`e:${e.client}|${e.server}|${e.port}|${e.proto}`)}`);
+    await waitForDraw(page);
+    await page.waitForSelector('[data-testid=edge-detail] [data-testid=rate-stats]');
+    await waitIdle(page);
+    await shot('02-edge-rates');
+    const { rows } = await api<TimeseriesResponse>(`/api/v1/timeseries?by=edges&client=${e.client}&server=${e.server}&port=${e.port}&proto=${e.proto}&limit=1&bucket=1m`);
+    assert.equal(rows.length, 1);
+    const row = rows[0];
+    assert.ok(row.key === 'edge' && row.client === e.client && row.server === e.server && row.port === e.port);
+    assert.equal(row.bucket_s, 60);
+    assert.deepEqual(await shownRates(page, 'edge-detail'), apiRates(row));
+    assert.equal(await page.getAttribute('[data-testid=edge-detail] [data-testid=chart]', 'data-points'), String(row.buckets.length));
+    assert.ok(await page.$('[data-testid=edge-detail] [data-testid=chart] canvas'), 'the chart is drawn');
+    assert.deepEqual(w.dialogs, []);
+    assert.deepEqual(w.errors, []);
+    assert.deepEqual(w.csp, []);
+  });
+});
