@@ -13,7 +13,6 @@ import { renderLegend, renderMeta } from './map/legend.js';
 import { Palette } from './map/palette.js';
 import { showTooltip } from './map/tooltip.js';
 import { MapView, type DrawStats } from './map/view.js';
-import type { Nav } from './nav.js';
 import { edgePanel } from './panels/edge.js';
 import { hostPanel } from './panels/host.js';
 import { fetchRates, ratesSection, type RateKey } from './panels/rates.js';
@@ -21,6 +20,8 @@ import { graphEdgePanel, nodePanel } from './panels/node.js';
 import { edgeSel, parseState, selectedEdge, selectedNode, stateQuery, TABS, TABLES, type Bucket, type EdgeSel, type ViewState } from './state.js';
 import { renderExporters } from './views/exporters.js';
 import { renderExportLinks } from './views/exports.js';
+import { renderBusiest } from './views/busiest.js';
+import type { BusiestNav } from './views/busiest-kinds.js';
 import { PlanView } from './views/plan.js';
 import { renderTables } from './views/tables.js';
 
@@ -52,7 +53,7 @@ declare global {
   }
 }
 
-export class App implements Nav {
+export class App implements BusiestNav {
   private state: ViewState;
   private meta: MetaResponse | null = null;
   private graph: DepGraph | null = null;
@@ -260,6 +261,10 @@ export class App implements Nav {
     this.apply({ tab: 'map', sel: edgeSel(e) });
   }
 
+  mapService(service: string): void {
+    this.apply({ tab: 'map', service, sel: '' });
+  }
+
   toggleGroup(name: string): void {
     const c = new Set(this.state.collapsed);
     if (c.has(name)) c.delete(name);
@@ -414,7 +419,11 @@ export class App implements Nav {
       }, this);
       return;
     }
-    const key = s.tab === 'tables' ? `t\u0001${s.table}\u0001${s.sort}\u0001${filterParams(s, this.meta).toString()}` : `x\u0001${s.sort}`;
+    const filter = filterParams(s, this.meta).toString();
+    const key =
+      s.tab === 'tables' ? `t\u0001${s.table}\u0001${s.sort}\u0001${filter}`
+      : s.tab === 'busiest' ? `b\u0001${s.bucket}\u0001${s.stack}\u0001${s.per}\u0001${filter}`
+      : `x\u0001${s.sort}`;
     if (key === this.tabKey && !force) return;
     this.tabKey = key;
     this.hooks.busy++;
@@ -424,6 +433,11 @@ export class App implements Nav {
           kind: s.table, params: filterParams(s, this.meta), sort: s.sort, nav: this,
           onSort: (sort) => this.apply({ sort }),
           onService: (service) => this.apply({ tab: 'map', service, sel: '' }),
+        });
+      } else if (s.tab === 'busiest') {
+        await renderBusiest(byId('busiest'), {
+          params: filterParams(s, this.meta), bucket: s.bucket, windowText: timeWindow(s, this.meta).text, nav: this,
+          onBucket: (bucket) => this.apply({ bucket }),
         });
       } else await renderExporters(byId('exporters'), s.sort, (sort) => this.apply({ sort }));
     } catch (e) {

@@ -115,6 +115,45 @@ describe('rates, busiest view and top per interval (headless Chromium, lab data 
     assert.deepEqual(await shownRates(page, 'edge-detail'), apiRates(row));
     assert.equal(await page.getAttribute('[data-testid=edge-detail] [data-testid=chart]', 'data-points'), String(row.buckets.length));
     assert.ok(await page.$('[data-testid=edge-detail] [data-testid=chart] canvas'), 'the chart is drawn');
+  });
+
+  test('busiest: per kind, the API\'s rows sorted by p95, with their peak/p95/avg; rows select on the map', async () => {
+    await page.goto(`${app.url}/?tab=busiest`);
+    await page.waitForSelector('[data-testid=busiest-table-talkers]');
+    await waitIdle(page);
+    await shot('03-busiest');
+    const keyOf = (r: TimeseriesRow): string =>
+      r.key === 'edge' ? `${r.client}>${r.server} ${r.port}/${r.proto}` : r.key === 'talker' ? r.host : r.key === 'service' ? `${r.port}/${r.proto}` : 'total';
+    for (const by of ['edges', 'services', 'talkers']) {
+      const { rows } = await api<TimeseriesResponse>(`/api/v1/timeseries?by=${by}&limit=50`);
+      assert.ok(rows.length > 3, `${by}: rows`);
+      // Stable: equal p95s keep the API's order, as the page does.
+      const want = [...rows].sort((a, b) => b.p95_bps - a.p95_bps).map((r) => `${keyOf(r)} ${formatBps(r.peak_bps)} ${formatBps(r.p95_bps)} ${formatBps(r.avg_bps)} ${r.buckets.length}`);
+      const shown = await page.$$eval(`[data-testid=busiest-table-${by}] tbody tr`, (trs) =>
+        trs.map((tr) => {
+          const td = [...tr.querySelectorAll('td')];
+          return `${td[0].querySelector('[data-key]')?.getAttribute('data-key')} ${td[1].textContent} ${td[2].textContent} ${td[3].textContent} ${td[4].querySelector('canvas')?.getAttribute('data-points')}`;
+        }),
+      );
+      assert.deepEqual(shown, want, by);
+      const p95s = rows.map((r) => r.p95_bps);
+      assert.notDeepEqual([...p95s].sort((a, b) => b - a), p95s, `${by}: ranking by p95 differs from ranking by bytes (the test would prove little otherwise)`);
+    }
+
+    // An edge row selects the dependency on the map; a talker row the host.
+    const first = await page.getAttribute('[data-testid=busiest-table-edges] tbody tr >> nth=0 >> [data-key]', 'data-key');
+    await page.click('[data-testid=busiest-table-edges] tbody tr >> nth=0 >> button.link');
+    await page.waitForSelector('[data-testid=edge-detail] [data-testid=rate-stats]');
+    await waitIdle(page);
+    const m = /^(\S+)>(\S+) (\d+)\/(\w+)$/.exec(first ?? '');
+    assert.ok(m, String(first));
+    assert.equal(await page.evaluate(() => window.__flowmap?.cy?.$(':selected').id()), `E:N:host:${m[1]}>N:host:${m[2]}>${m[3]}/${m[4]}`);
+    await page.click('nav.tabs button[data-tab=busiest]');
+    await page.waitForSelector('[data-testid=busiest-table-talkers]');
+    await waitIdle(page);
+    const host = await page.getAttribute('[data-testid=busiest-table-talkers] tbody tr >> nth=1 >> [data-key]', 'data-key');
+    await page.click('[data-testid=busiest-table-talkers] tbody tr >> nth=1 >> button.link');
+    await page.waitForFunction((id) => window.__flowmap?.cy?.$(':selected').id() === id, `N:host:${host}`);
     assert.deepEqual(w.dialogs, []);
     assert.deepEqual(w.errors, []);
     assert.deepEqual(w.csp, []);
