@@ -31,6 +31,8 @@ export interface PageHooks {
   /** The Plan tab's own map and the plan it draws. */
   planCy: import('cytoscape').Core | null;
   plan: import('../api/types.js').PlanResponse | null;
+  /** Compare mode's answer while the map is coloured by it. */
+  diff: import('../api/types.js').DiffResponse | null;
 }
 
 declare global {

@@ -2,8 +2,9 @@
  * The page: one view state (in the URL) -> what is fetched and drawn. A change of filters refetches
  * and lays the map out anew; collapsing a group, live data and selections update it in place.
  */
-import type { DepGraph, DepsResponse, EdgeDetail, GraphResponse, HostDetail, LiveEvent, MetaResponse, PlanResponse, TopServicesResponse } from '../../src/api/types.js';
+import type { DepGraph, DepsResponse, DiffResponse, EdgeDetail, GraphResponse, HostDetail, LiveEvent, MetaResponse, PlanResponse, TopServicesResponse } from '../../src/api/types.js';
 import { ApiFailure, drawnTop, exportParams, filterParams, getJson, graphParams, timeWindow } from './api.js';
+import { CompareView } from './compare/view.js';
 import { Controls } from './controls.js';
 import { DepsView } from './deps-view.js';
 import { byId, h } from './dom.js';
@@ -45,6 +46,8 @@ export interface TestHooks {
   /** The Plan tab's map and the plan it draws. */
   readonly planCy: MapView['cy'];
   plan: PlanResponse | null;
+  /** Compare mode's answer while the map is coloured by it. */
+  diff: DiffResponse | null;
 }
 
 declare global {
@@ -71,6 +74,7 @@ export class App implements BusiestNav {
   private readonly controls: Controls;
   private readonly map: MapView;
   private readonly deps: DepsView;
+  private readonly compare: CompareView;
   private plan: PlanView | null = null;
   readonly hooks: TestHooks;
 
@@ -95,6 +99,7 @@ export class App implements BusiestNav {
       plan: null,
       graph: null, state: this.state, draws: 0, updates: 0, lastDraw: null, drawnAt: 0, busy: 0, timings: { fetchStart: 0, fetchEnd: 0, built: 0 },
       deps: null,
+      diff: null,
     };
     window.__flowmap = this.hooks;
     this.deps = new DepsView(map, {
@@ -105,6 +110,16 @@ export class App implements BusiestNav {
         this.hooks.deps = r;
       },
     });
+    this.compare = new CompareView(byId('view-map'), byId('cy'), map, {
+      filter: () => filterParams(this.state, this.meta),
+      meta: () => this.meta,
+      drawnId: (key) => this.drawnId.get(key),
+      track: (p) => this.track(p),
+      apply: (p) => this.apply(p),
+      answered: (d) => {
+        this.hooks.diff = d;
+      },
+    }, this);
     document.addEventListener('keydown', (ev) => {
       if (ev.key === 'Escape' && this.deps.active) this.deps.clearDeps();
     });
@@ -164,6 +179,7 @@ export class App implements BusiestNav {
     const q = graphParams(s, this.meta).toString();
     if (q !== this.graphQuery) await this.loadGraph(q);
     else if (s.collapsed.join('\n') !== this.collapsedKey) this.redraw(false);
+    await this.compare.show(s);
     this.showSelection();
     await this.showTab();
   }
@@ -229,6 +245,7 @@ export class App implements BusiestNav {
     // A new layout is a new query (the answer was for the old one); in place, the answer still holds.
     if (full) this.deps.drop();
     else this.deps.reapply();
+    this.compare.reapply();
     this.controls.setHosts(g);
     // Count the draw once the browser has painted it: the frame after the one Cytoscape draws in.
     requestAnimationFrame(() =>

@@ -44,6 +44,10 @@ export interface ViewState {
   /** The busiest view's top-N-per-interval chart: what it ranks and per what interval. */
   stack: TableKind;
   per: Per;
+  /** Compare mode (`flowmap diff`): the two windows FROM..TO (both set: on) and the threshold. */
+  cmpBefore: string;
+  cmpAfter: string;
+  cmpThreshold: string;
 }
 
 export const DEFAULT_TOP = 500;
@@ -52,6 +56,7 @@ export function defaultState(): ViewState {
   return {
     tab: 'map', range: 'all', from: '', to: '', subnet: '', exclude: '', service: '', minBytes: '', groupBy: 'host',
     top: DEFAULT_TOP, sel: '', collapsed: [], table: 'edges', sort: '', bucket: 'auto', stack: 'edges', per: '5m',
+    cmpBefore: '', cmpAfter: '', cmpThreshold: '',
   };
 }
 
@@ -81,6 +86,9 @@ export function parseState(search: string): ViewState {
     bucket: oneOf(BUCKETS, q.get('bucket'), d.bucket),
     stack: oneOf(TABLES, q.get('stack'), d.stack),
     per: oneOf(PERS, q.get('per'), d.per),
+    cmpBefore: q.get('cmpBefore') ?? '',
+    cmpAfter: q.get('cmpAfter') ?? '',
+    cmpThreshold: q.get('cmpThreshold') ?? '',
   };
 }
 
