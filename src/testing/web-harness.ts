@@ -33,6 +33,8 @@ export interface PageHooks {
   plan: import('../api/types.js').PlanResponse | null;
   /** Compare mode's answer while the map is coloured by it. */
   diff: import('../api/types.js').DiffResponse | null;
+  /** The busiest view's stacked chart: intervals, keys, each key's bytes and the running sums drawn. */
+  stack: { t: string[]; keys: string[]; labels: string[]; raw: number[][]; cum: number[][] } | null;
 }
 
 declare global {

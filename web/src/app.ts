@@ -22,6 +22,8 @@ import { edgeSel, parseState, selectedEdge, selectedNode, stateQuery, TABS, TABL
 import { renderExporters } from './views/exporters.js';
 import { renderExportLinks } from './views/exports.js';
 import { renderBusiest } from './views/busiest.js';
+import type { Stack } from './views/stack-data.js';
+import { renderTopPer } from './views/top-per.js';
 import type { BusiestNav } from './views/busiest-kinds.js';
 import { PlanView } from './views/plan.js';
 import { renderTables } from './views/tables.js';
@@ -48,6 +50,8 @@ export interface TestHooks {
   plan: PlanResponse | null;
   /** Compare mode's answer while the map is coloured by it. */
   diff: DiffResponse | null;
+  /** The busiest view's stacked top-N-per-interval chart as drawn. */
+  stack: Stack | null;
 }
 
 declare global {
@@ -100,6 +104,7 @@ export class App implements BusiestNav {
       graph: null, state: this.state, draws: 0, updates: 0, lastDraw: null, drawnAt: 0, busy: 0, timings: { fetchStart: 0, fetchEnd: 0, built: 0 },
       deps: null,
       diff: null,
+      stack: null,
     };
     window.__flowmap = this.hooks;
     this.deps = new DepsView(map, {
@@ -452,10 +457,17 @@ export class App implements BusiestNav {
           onService: (service) => this.apply({ tab: 'map', service, sel: '' }),
         });
       } else if (s.tab === 'busiest') {
-        await renderBusiest(byId('busiest'), {
-          params: filterParams(s, this.meta), bucket: s.bucket, windowText: timeWindow(s, this.meta).text, nav: this,
-          onBucket: (bucket) => this.apply({ bucket }),
-        });
+        const params = filterParams(s, this.meta);
+        await Promise.all([
+          renderBusiest(byId('busiest'), { params, bucket: s.bucket, windowText: timeWindow(s, this.meta).text, nav: this, onBucket: (bucket) => this.apply({ bucket }) }),
+          renderTopPer(byId('top-per'), {
+            params, kind: s.stack, per: s.per, width: Math.max(400, byId('view-busiest').clientWidth - 40),
+            onKind: (stack) => this.apply({ stack }), onPer: (per) => this.apply({ per }),
+            drawn: (st) => {
+              this.hooks.stack = st;
+            },
+          }),
+        ]);
       } else await renderExporters(byId('exporters'), s.sort, (sort) => this.apply({ sort }));
     } catch (e) {
       this.tabKey = '';

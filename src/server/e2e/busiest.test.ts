@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import type { EdgeRow, TimeseriesResponse, TimeseriesRow, TopResponse } from '../../api/types.js';
+import type { EdgeRow, TimeseriesResponse, TimeseriesRow, TopPerResponse, TopPerRow, TopResponse } from '../../api/types.js';
 import { hasChromium, launchChromium } from '../../testing/chromium.js';
 import { labDcStore, type LabDc } from '../../testing/lab-dc.js';
 import { screenshotDir, startApp, waitForDraw, waitIdle, watchedPage, type Running, type Watched } from '../../testing/web-harness.js';
@@ -154,6 +154,45 @@ describe('rates, busiest view and top per interval (headless Chromium, lab data 
     const host = await page.getAttribute('[data-testid=busiest-table-talkers] tbody tr >> nth=1 >> [data-key]', 'data-key');
     await page.click('[data-testid=busiest-table-talkers] tbody tr >> nth=1 >> button.link');
     await page.waitForFunction((id) => window.__flowmap?.cy?.$(':selected').id() === id, `N:host:${host}`);
+  });
+
+  test('top N per interval: the stacked layers sum to the API\'s per-interval totals; kind and interval controls ask the API', async () => {
+    await page.goto(`${app.url}/?tab=busiest&stack=services&per=15m`);
+    await page.waitForSelector('[data-testid=stack-chart] canvas');
+    await waitIdle(page);
+    await shot('04-top-per');
+    const check = async (kind: string, per: string): Promise<void> => {
+      const { rows } = await api<TopPerResponse>(`/api/v1/top/${kind}?per=${per}&limit=5`);
+      const keyOf = (r: TopPerRow): string => (kind === 'edges' ? `${r.client}>${r.server} ${r.port}/${r.proto}` : kind === 'talkers' ? String(r.host) : `${r.port}/${r.proto}`);
+      const s = await page.evaluate(() => window.__flowmap?.stack ?? null);
+      assert.ok(s, 'a stack is drawn');
+      const ts = [...new Set(rows.map((r) => r.t))].sort();
+      assert.deepEqual(s.t, ts, `${kind} per ${per}: intervals`);
+      const sums = ts.map((t) => rows.filter((r) => r.t === t).reduce((a, r) => a + r.bytes, 0));
+      assert.deepEqual(s.cum[s.cum.length - 1], sums, `${kind} per ${per}: the top layer is each interval's sum`);
+      // Each layer is its key's bytes in the intervals where it is in the top 5, and 0 elsewhere.
+      assert.deepEqual([...s.keys].sort(), [...new Set(rows.map(keyOf))].sort());
+      s.keys.forEach((k, j) => {
+        const want = ts.map((t) => rows.find((r) => r.t === t && keyOf(r) === k)?.bytes ?? 0);
+        assert.deepEqual(s.raw[j], want, k);
+        assert.deepEqual(s.cum[j].map((v, i) => v - (j > 0 ? s.cum[j - 1][i] : 0)), want, `${k}: the layer's thickness`);
+      });
+      assert.ok(s.keys.length > 5 || ts.length === 1 || kind === 'services', `${kind}: keys change between intervals`);
+      assert.equal(await page.getAttribute('[data-testid=stack-chart]', 'data-intervals'), String(ts.length));
+    };
+    await check('services', '15m');
+    let asked = page.waitForRequest((r) => r.url().includes('/api/v1/top/edges?') && new URL(r.url()).searchParams.get('per') === '15m');
+    await page.selectOption('[data-testid=stack-kind]', 'edges');
+    await asked;
+    await page.waitForFunction(() => window.__flowmap?.busy === 0 && document.querySelector('[data-testid=stack-kind]') !== null && (document.querySelector('[data-testid=stack-kind]') as HTMLSelectElement).value === 'edges');
+    await check('edges', '15m');
+    asked = page.waitForRequest((r) => r.url().includes('/api/v1/top/edges?') && new URL(r.url()).searchParams.get('per') === '5m');
+    await page.selectOption('[data-testid=stack-per]', '5m');
+    await asked;
+    await page.waitForFunction(() => window.__flowmap?.busy === 0 && (document.querySelector('[data-testid=stack-per]') as HTMLSelectElement | null)?.value === '5m');
+    await check('edges', '5m');
+    await shot('05-top-per-edges');
+    assert.doesNotMatch(page.url(), /stack=|per=/, 'edges per 5m are the defaults: the URL holds neither');
     assert.deepEqual(w.dialogs, []);
     assert.deepEqual(w.errors, []);
     assert.deepEqual(w.csp, []);
