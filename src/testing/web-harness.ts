@@ -31,6 +31,10 @@ export interface PageHooks {
   /** The Plan tab's own map and the plan it draws. */
   planCy: import('cytoscape').Core | null;
   plan: import('../api/types.js').PlanResponse | null;
+  /** Compare mode's answer while the map is coloured by it. */
+  diff: import('../api/types.js').DiffResponse | null;
+  /** The busiest view's stacked chart: intervals, keys, each key's bytes and the running sums drawn. */
+  stack: { t: string[]; keys: string[]; labels: string[]; raw: number[][]; cum: number[][] } | null;
 }
 
 declare global {

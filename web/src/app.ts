@@ -2,8 +2,9 @@
  * The page: one view state (in the URL) -> what is fetched and drawn. A change of filters refetches
  * and lays the map out anew; collapsing a group, live data and selections update it in place.
  */
-import type { DepGraph, DepsResponse, EdgeDetail, GraphResponse, HostDetail, LiveEvent, MetaResponse, PlanResponse, TopServicesResponse } from '../../src/api/types.js';
+import type { DepGraph, DepsResponse, DiffResponse, EdgeDetail, GraphResponse, HostDetail, LiveEvent, MetaResponse, PlanResponse, TopServicesResponse } from '../../src/api/types.js';
 import { ApiFailure, drawnTop, exportParams, filterParams, getJson, graphParams, timeWindow } from './api.js';
+import { CompareView } from './compare/view.js';
 import { Controls } from './controls.js';
 import { DepsView } from './deps-view.js';
 import { byId, h } from './dom.js';
@@ -13,13 +14,17 @@ import { renderLegend, renderMeta } from './map/legend.js';
 import { Palette } from './map/palette.js';
 import { showTooltip } from './map/tooltip.js';
 import { MapView, type DrawStats } from './map/view.js';
-import type { Nav } from './nav.js';
 import { edgePanel } from './panels/edge.js';
 import { hostPanel } from './panels/host.js';
+import { fetchRates, ratesSection, type RateKey } from './panels/rates.js';
 import { graphEdgePanel, nodePanel } from './panels/node.js';
-import { edgeSel, parseState, selectedEdge, selectedNode, stateQuery, TABS, TABLES, type EdgeSel, type ViewState } from './state.js';
+import { edgeSel, parseState, selectedEdge, selectedNode, stateQuery, TABS, TABLES, type Bucket, type EdgeSel, type ViewState } from './state.js';
 import { renderExporters } from './views/exporters.js';
 import { renderExportLinks } from './views/exports.js';
+import { renderBusiest } from './views/busiest.js';
+import type { Stack } from './views/stack-data.js';
+import { renderTopPer } from './views/top-per.js';
+import type { BusiestNav } from './views/busiest-kinds.js';
 import { PlanView } from './views/plan.js';
 import { renderTables } from './views/tables.js';
 
@@ -43,6 +48,10 @@ export interface TestHooks {
   /** The Plan tab's map and the plan it draws. */
   readonly planCy: MapView['cy'];
   plan: PlanResponse | null;
+  /** Compare mode's answer while the map is coloured by it. */
+  diff: DiffResponse | null;
+  /** The busiest view's stacked top-N-per-interval chart as drawn. */
+  stack: Stack | null;
 }
 
 declare global {
@@ -51,7 +60,7 @@ declare global {
   }
 }
 
-export class App implements Nav {
+export class App implements BusiestNav {
   private state: ViewState;
   private meta: MetaResponse | null = null;
   private graph: DepGraph | null = null;
@@ -69,6 +78,7 @@ export class App implements Nav {
   private readonly controls: Controls;
   private readonly map: MapView;
   private readonly deps: DepsView;
+  private readonly compare: CompareView;
   private plan: PlanView | null = null;
   readonly hooks: TestHooks;
 
@@ -93,6 +103,8 @@ export class App implements Nav {
       plan: null,
       graph: null, state: this.state, draws: 0, updates: 0, lastDraw: null, drawnAt: 0, busy: 0, timings: { fetchStart: 0, fetchEnd: 0, built: 0 },
       deps: null,
+      diff: null,
+      stack: null,
     };
     window.__flowmap = this.hooks;
     this.deps = new DepsView(map, {
@@ -103,6 +115,16 @@ export class App implements Nav {
         this.hooks.deps = r;
       },
     });
+    this.compare = new CompareView(byId('view-map'), byId('cy'), map, {
+      filter: () => filterParams(this.state, this.meta),
+      meta: () => this.meta,
+      drawnId: (key) => this.drawnId.get(key),
+      track: (p) => this.track(p),
+      apply: (p) => this.apply(p),
+      answered: (d) => {
+        this.hooks.diff = d;
+      },
+    }, this);
     document.addEventListener('keydown', (ev) => {
       if (ev.key === 'Escape' && this.deps.active) this.deps.clearDeps();
     });
@@ -162,6 +184,7 @@ export class App implements Nav {
     const q = graphParams(s, this.meta).toString();
     if (q !== this.graphQuery) await this.loadGraph(q);
     else if (s.collapsed.join('\n') !== this.collapsedKey) this.redraw(false);
+    await this.compare.show(s);
     this.showSelection();
     await this.showTab();
   }
@@ -227,6 +250,7 @@ export class App implements Nav {
     // A new layout is a new query (the answer was for the old one); in place, the answer still holds.
     if (full) this.deps.drop();
     else this.deps.reapply();
+    this.compare.reapply();
     this.controls.setHosts(g);
     // Count the draw once the browser has painted it: the frame after the one Cytoscape draws in.
     requestAnimationFrame(() =>
@@ -257,6 +281,10 @@ export class App implements Nav {
 
   focusEdge(e: EdgeSel): void {
     this.apply({ tab: 'map', sel: edgeSel(e) });
+  }
+
+  mapService(service: string): void {
+    this.apply({ tab: 'map', service, sel: '' });
   }
 
   toggleGroup(name: string): void {
@@ -308,7 +336,7 @@ export class App implements Nav {
     }
     const id = this.selectedElementId();
     const drawn = id !== undefined && this.map.focus(id);
-    const key = `${s.sel}\u0001${filterParams(s, this.meta).toString()}`;
+    const key = `${s.sel}\u0001${s.bucket}\u0001${filterParams(s, this.meta).toString()}`;
     if (key === this.panelKey) return;
     this.panelKey = key;
     this.panelCtl?.abort();
@@ -330,8 +358,11 @@ export class App implements Nav {
     if (nk !== null && (node === undefined || node.kind === 'host')) {
       const deps = this.deps.sectionFor(nk, this);
       this.loadPanel(ctl, async () => {
-        const d = await getJson<HostDetail>(`/api/v1/hosts/${encodeURIComponent(nk)}`, filterParams(s, this.meta), ctl.signal);
-        return hostPanel(d, this, width, deps);
+        const [d, rates] = await Promise.all([
+          getJson<HostDetail>(`/api/v1/hosts/${encodeURIComponent(nk)}`, filterParams(s, this.meta), ctl.signal),
+          this.rates({ kind: 'host', address: nk }, { out: 'sent', in: 'received' }, width, ctl.signal),
+        ]);
+        return hostPanel(d, this, deps, rates);
       }, note);
       return;
     }
@@ -348,12 +379,22 @@ export class App implements Nav {
         q.set('server', ek.server);
         q.set('port', String(ek.port));
         q.set('proto', ek.proto);
-        const d = await getJson<EdgeDetail>('/api/v1/edge', q, ctl.signal);
-        return edgePanel(ek, d, this, width);
+        const [d, rates] = await Promise.all([
+          getJson<EdgeDetail>('/api/v1/edge', q, ctl.signal),
+          this.rates({ kind: 'edge', ...ek }, { out: 'client → server', in: 'server → client' }, width, ctl.signal),
+        ]);
+        return edgePanel(ek, d, this, rates);
       }, note);
       return;
     }
     body.replaceChildren(h('p', { class: 'muted' }, 'Nothing selected.'));
+  }
+
+  /** A panel's rates section: the key's /timeseries row under the page's filter and bucket. */
+  private async rates(key: RateKey, labels: { out: string; in: string }, width: number, signal: AbortSignal): Promise<HTMLElement> {
+    const s = this.state;
+    const row = await fetchRates(filterParams(s, this.meta), key, s.bucket, signal);
+    return ratesSection(row, { bucket: s.bucket, onBucket: (b: Bucket) => this.apply({ bucket: b }), labels, width });
   }
 
   /** A request the tests should wait for (hooks.busy). */
@@ -400,7 +441,11 @@ export class App implements Nav {
       }, this);
       return;
     }
-    const key = s.tab === 'tables' ? `t\u0001${s.table}\u0001${s.sort}\u0001${filterParams(s, this.meta).toString()}` : `x\u0001${s.sort}`;
+    const filter = filterParams(s, this.meta).toString();
+    const key =
+      s.tab === 'tables' ? `t\u0001${s.table}\u0001${s.sort}\u0001${filter}`
+      : s.tab === 'busiest' ? `b\u0001${s.bucket}\u0001${s.stack}\u0001${s.per}\u0001${filter}`
+      : `x\u0001${s.sort}`;
     if (key === this.tabKey && !force) return;
     this.tabKey = key;
     this.hooks.busy++;
@@ -411,6 +456,18 @@ export class App implements Nav {
           onSort: (sort) => this.apply({ sort }),
           onService: (service) => this.apply({ tab: 'map', service, sel: '' }),
         });
+      } else if (s.tab === 'busiest') {
+        const params = filterParams(s, this.meta);
+        await Promise.all([
+          renderBusiest(byId('busiest'), { params, bucket: s.bucket, windowText: timeWindow(s, this.meta).text, nav: this, onBucket: (bucket) => this.apply({ bucket }) }),
+          renderTopPer(byId('top-per'), {
+            params, kind: s.stack, per: s.per, width: Math.max(400, byId('view-busiest').clientWidth - 40),
+            onKind: (stack) => this.apply({ stack }), onPer: (per) => this.apply({ per }),
+            drawn: (st) => {
+              this.hooks.stack = st;
+            },
+          }),
+        ]);
       } else await renderExporters(byId('exporters'), s.sort, (sort) => this.apply({ sort }));
     } catch (e) {
       this.tabKey = '';

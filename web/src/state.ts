@@ -3,12 +3,18 @@
  * the URL's query string, so a reload or a shared link restores it and back/forward walk through it.
  */
 
-export const TABS = ['map', 'tables', 'plan', 'exporters'] as const;
+export const TABS = ['map', 'tables', 'busiest', 'plan', 'exporters'] as const;
 export type Tab = (typeof TABS)[number];
 export const TABLES = ['edges', 'talkers', 'services'] as const;
 export type TableKind = (typeof TABLES)[number];
 export const PRESETS = ['15m', '1h', '6h', '24h', '7d', 'all'] as const;
 export type Preset = (typeof PRESETS)[number];
+/** Bucket widths of the rate charts (`auto`: the API picks, at most 500 buckets). */
+export const BUCKETS = ['auto', '1m', '5m', '15m', '1h'] as const;
+export type Bucket = (typeof BUCKETS)[number];
+/** Interval widths of the top-N-per-interval chart. */
+export const PERS = ['1m', '5m', '15m', '1h'] as const;
+export type Per = (typeof PERS)[number];
 
 export interface ViewState {
   tab: Tab;
@@ -33,6 +39,15 @@ export interface ViewState {
   table: TableKind;
   /** Table sort: column key, `-` prefix for descending. */
   sort: string;
+  /** Bucket width of the rate charts (panels, busiest view). */
+  bucket: Bucket;
+  /** The busiest view's top-N-per-interval chart: what it ranks and per what interval. */
+  stack: TableKind;
+  per: Per;
+  /** Compare mode (`flowmap diff`): the two windows FROM..TO (both set: on) and the threshold. */
+  cmpBefore: string;
+  cmpAfter: string;
+  cmpThreshold: string;
 }
 
 export const DEFAULT_TOP = 500;
@@ -40,7 +55,8 @@ export const DEFAULT_TOP = 500;
 export function defaultState(): ViewState {
   return {
     tab: 'map', range: 'all', from: '', to: '', subnet: '', exclude: '', service: '', minBytes: '', groupBy: 'host',
-    top: DEFAULT_TOP, sel: '', collapsed: [], table: 'edges', sort: '',
+    top: DEFAULT_TOP, sel: '', collapsed: [], table: 'edges', sort: '', bucket: 'auto', stack: 'edges', per: '5m',
+    cmpBefore: '', cmpAfter: '', cmpThreshold: '',
   };
 }
 
@@ -67,6 +83,12 @@ export function parseState(search: string): ViewState {
     collapsed: (q.get('collapsed') ?? '').split('\n').filter((s) => s !== ''),
     table: oneOf(TABLES, q.get('table'), d.table),
     sort: q.get('sort') ?? '',
+    bucket: oneOf(BUCKETS, q.get('bucket'), d.bucket),
+    stack: oneOf(TABLES, q.get('stack'), d.stack),
+    per: oneOf(PERS, q.get('per'), d.per),
+    cmpBefore: q.get('cmpBefore') ?? '',
+    cmpAfter: q.get('cmpAfter') ?? '',
+    cmpThreshold: q.get('cmpThreshold') ?? '',
   };
 }
 

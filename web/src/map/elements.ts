@@ -57,6 +57,8 @@ export interface EdgeData {
   folded: boolean;
   /** How many model edges were summed into this one (collapsed groups). */
   parts: number;
+  /** Compare mode: what changed on it, in words (diff-overlay.ts). */
+  cmp?: string;
 }
 
 export interface BuiltElements {

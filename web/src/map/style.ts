@@ -77,6 +77,14 @@ export function mapStyle(big: boolean): StylesheetJson {
           },
     },
     { selector: 'edge.other', style: { 'line-style': 'dashed' } },
+    // Compare mode (diff-overlay.ts): what changed in colour, the rest stepped back.
+    { selector: '.cmp-same', style: { opacity: 0.15 } },
+    { selector: 'edge.cmp-added', style: { 'line-color': '#009e73', 'target-arrow-color': '#009e73', 'mid-target-arrow-color': '#009e73', width: 4, opacity: 1, 'z-index': 18 } },
+    { selector: 'edge.cmp-removed', style: { 'line-color': '#d62728', 'target-arrow-color': '#d62728', 'mid-target-arrow-color': '#d62728', 'line-style': 'dashed', width: 4, opacity: 1, 'z-index': 18 } },
+    { selector: 'edge.cmp-grown', style: { 'line-color': '#e69f00', 'target-arrow-color': '#e69f00', 'mid-target-arrow-color': '#e69f00', width: 4, opacity: 1, 'z-index': 18 } },
+    { selector: 'edge.cmp-shrunk', style: { 'line-color': '#0072b2', 'target-arrow-color': '#0072b2', 'mid-target-arrow-color': '#0072b2', width: 4, opacity: 1, 'z-index': 18 } },
+    { selector: 'node.cmp-new-host', style: { 'border-width': 4, 'border-color': '#009e73' } },
+    { selector: 'node.cmp-gone-host', style: { 'border-width': 4, 'border-color': '#d62728', 'border-style': 'dashed' } },
     // Big maps: drawing 10,000 arrowheads costs half a second per frame, so they appear only when
     // zoomed in far enough to see them (view.ts toggles the class) and on the edges in focus.
     ...(big ? [BIG_ARROWS] : []),

@@ -19,6 +19,7 @@ export function showTooltip(box: HTMLElement, target: { node: NodeData } | { edg
   } else {
     const e = target.edge;
     lines.push(`${e.client} → ${e.server}`, e.label.replace(/ · .*$/, ''), `→ ${exact(e.bytes_c2s)}`, `← ${exact(e.bytes_s2c)}`, `${e.connections.toLocaleString('en-US')} connections`);
+    if (e.cmp) lines.push(e.cmp);
   }
   box.textContent = lines.join('\n');
   box.style.left = `${Math.round(at.x + 14)}px`;

@@ -5,7 +5,6 @@ import { bytesEl, h, linkButton, num, totalsList, when } from '../dom.js';
 import type { Nav } from '../nav.js';
 import type { EdgeSel } from '../state.js';
 import { renderTable, type Col } from '../table.js';
-import { trafficChart } from './chart.js';
 
 const convCols: Col<ConversationRow>[] = [
   { key: 'client_port', header: 'client port', kind: 'text', value: (r) => String(r.client_port) },
@@ -18,7 +17,8 @@ const convCols: Col<ConversationRow>[] = [
   { key: 'last_seen', header: 'last seen', kind: 'time', value: (r) => r.last_seen },
 ];
 
-export function edgePanel(sel: EdgeSel, d: EdgeDetail, nav: Nav, width: number): HTMLElement {
+/** `rates`: the dependency's rates and chart (rates.ts). */
+export function edgePanel(sel: EdgeSel, d: EdgeDetail, nav: Nav, rates: HTMLElement): HTMLElement {
   const box = h('div', { class: 'detail', 'data-testid': 'edge-detail' });
   const svc = serviceLabel({ port: sel.port, proto: sel.proto, service: d.edge?.service ?? null });
   box.append(h('h2', {}, h('span', { 'data-testid': 'title' }, svc)));
@@ -39,7 +39,7 @@ export function edgePanel(sel: EdgeSel, d: EdgeDetail, nav: Nav, width: number):
       ]),
     );
   }
-  box.append(trafficChart(d.series, { out: 'client → server', in: 'server → client' }, width));
+  box.append(rates);
   box.append(h('h3', {}, `Conversations (${d.conversations.length})`), renderTable(d.conversations, convCols, { testId: 'conversations' }));
   return box;
 }

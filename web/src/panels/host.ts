@@ -4,7 +4,6 @@ import { serviceLabel } from '../../../src/graph/model.js';
 import { bytesEl, h, linkButton, num, totalsList, when } from '../dom.js';
 import type { Nav } from '../nav.js';
 import { renderTable, type Col } from '../table.js';
-import { trafficChart } from './chart.js';
 import type { DepsSection } from './deps.js';
 
 const svc = serviceLabel;
@@ -27,8 +26,11 @@ const serviceCols: Col<ServiceRow>[] = [
   { key: 'connections', header: 'conns', kind: 'number', value: (r) => r.connections },
 ];
 
-/** `deps`: the dependency view's controls for this host (kept by the page across panel refreshes). */
-export function hostPanel(d: HostDetail, nav: Nav, width: number, deps: DepsSection): HTMLElement {
+/**
+ * `deps`: the dependency view's controls for this host (kept by the page across panel refreshes);
+ * `rates`: its rates and chart (rates.ts).
+ */
+export function hostPanel(d: HostDetail, nav: Nav, deps: DepsSection, rates: HTMLElement): HTMLElement {
   const box = h('div', { class: 'detail', 'data-testid': 'host-detail' });
   box.append(h('h2', {}, h('span', { 'data-testid': 'title' }, d.name ?? d.address)));
   if (d.name) box.append(h('div', { class: 'mono', 'data-testid': 'address' }, d.address));
@@ -54,7 +56,7 @@ export function hostPanel(d: HostDetail, nav: Nav, width: number, deps: DepsSect
     );
   }
   box.append(deps.el);
-  box.append(trafficChart(d.series, { out: 'sent', in: 'received' }, width));
+  box.append(rates);
   if (d.services.length) box.append(h('h3', {}, 'Services offered'), renderTable(d.services, serviceCols, { testId: 'services' }));
   box.append(h('h3', {}, `Clients (${d.clients.length})`), renderTable(d.clients, edgeCols('client', nav), { testId: 'clients' }));
   box.append(h('h3', {}, `Depends on (${d.dependsOn.length})`), renderTable(d.dependsOn, edgeCols('server', nav), { testId: 'depends-on' }));
