@@ -302,6 +302,9 @@ const SOURCES: readonly ColumnSource[] = [
   { name: 'tcp_flags_s2c', kind: 'number', field: F.tcpFlagsS2c },
   { name: 'direction', kind: 'direction' },
   { name: 'source', kind: 'source' },
+  { name: 'exporter', kind: 'exporter' },
+  { name: 'in_if', kind: 'number', field: F.inIf },
+  { name: 'out_if', kind: 'number', field: F.outIf },
 ];
 
 function firstLine(s: string): string {

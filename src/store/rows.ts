@@ -92,6 +92,9 @@ export function recordFromRow(r: JsRow): FlowRecord {
     lastSeen: num(r.last_ms),
     direction: DIRECTION_EVIDENCE.includes(direction) ? direction : 'first-packet',
     source: str(r.source),
+    exporter: str(r.exporter ?? ''),
+    inIf: num(r.in_if),
+    outIf: num(r.out_if),
   };
 }
 
