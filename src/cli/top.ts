@@ -18,8 +18,8 @@ export function registerTop(program: Command): void {
     .command('top')
     .description('who talks to whom, on what, how much: the top rows by total bytes')
     .addOption(
-      new Option('--by <kind>', 'edges (client -> server per service), talkers (hosts), services, flows (conversations)')
-        .choices(['edges', 'talkers', 'services', 'flows'])
+      new Option('--by <kind>', 'edges (client -> server per service), talkers (hosts), services, flows (conversations), interfaces (of flow exporters: bytes in and out)')
+        .choices(['edges', 'talkers', 'services', 'flows', 'interfaces'])
         .default('edges'),
     )
     .option('--json', 'JSON array on stdout')
@@ -28,12 +28,13 @@ export function registerTop(program: Command): void {
     action(async (opts: TopOptions, c: Command) => {
       if (opts.json && opts.csv) throw new UsageError('--json and --csv: choose one');
       const filter = filterFromOptions(opts);
-      const [{ TOP_COLUMNS, formatCsv, formatJson, formatTable }, { runTop }] = await Promise.all([
+      const [{ TOP_COLUMNS, formatCsv, formatJson, formatTable }, { runTop }, { interfaceNamer }] = await Promise.all([
         import('../query/format.js'),
         import('../query/top.js'),
+        import('../config/interfaces.js'),
       ]);
       const ctx = await cliContext(c);
-      const rows = await withStore(ctx, (store) => runTop(store, opts.by, filter, ctx.services), { readOnly: true });
+      const rows = await withStore(ctx, (store) => runTop(store, opts.by, filter, ctx.services, interfaceNamer(ctx.config)), { readOnly: true });
       const columns = TOP_COLUMNS[opts.by] as Column<Row>[];
       if (opts.json) process.stdout.write(formatJson(rows));
       else if (opts.csv) process.stdout.write(formatCsv(rows, columns));

@@ -29,6 +29,8 @@ const PARAMS: Record<string, Json> = {
   server: list('Only records whose server is in one of these addresses or CIDRs, as --server'),
   port: list('Server port(s), e.g. 443 or 80,8080, as --port'),
   proto: list('Protocol name or number, e.g. tcp, as --proto'),
+  exporter: list('Only records reported by one of these flow exporters (addresses), as --exporter'),
+  interface: list('Only records whose input or output exporter interface (SNMP ifIndex) is one of these, as --interface'),
   since: text('Records seen since: ISO 8601 (UTC unless a zone is given) or relative to the server clock, e.g. 2h'),
   until: text('Records seen until: ISO 8601 or relative, e.g. 30m'),
   minBytes: text('Drop rows (graph: edges after grouping) below this total, e.g. 10MB'),
@@ -80,6 +82,7 @@ function build(): Json {
     '/api/v1/top/talkers': top('talkers', 'TopTalkersResponse', 'hosts'),
     '/api/v1/top/services': top('services', 'TopServicesResponse', 'server port and protocol'),
     '/api/v1/top/flows': top('flows', 'TopFlowsResponse', 'conversations'),
+    '/api/v1/top/interfaces': top('interfaces', 'TopInterfacesResponse', 'flow exporter interfaces, bytes in and out'),
     '/api/v1/hosts/{address}': get(
       'One host: names, group, totals, services offered, clients, what it depends on, traffic over time',
       [path('address', 'IPv4 or IPv6 address'), ...query(FILTER)],

@@ -14,7 +14,8 @@ import { ChunkFiller, type ColumnSource } from './duckdb-chunk.js';
 import { F, toColumns, type RecordColumns } from './record-columns.js';
 import { FLOW_COLUMNS, MIGRATIONS, SCHEMA_VERSION, createVersionTableSql } from './schema.js';
 import { NAME_BATCH, nameFromRow, recordFromRow, num, seriesFromRow, str, toRow, type JsRow } from './rows.js';
-import { ParamList, duckdbDialect, namesQuery, purgeWhere, scanQuery, seriesQuery, topQuery, type SqlParam } from './sql.js';
+import { ParamList, duckdbDialect, namesQuery, purgeWhere, scanQuery, seriesQuery, type SqlParam } from './sql.js';
+import { runSqlTop } from './sql-top.js';
 import { runEdgeSeries } from './sql-edge-series.js';
 import type { EdgeRef, EdgeSeriesRow, ExporterHealthRow, ManagedStore, SeriesRow, StoreMark, StoreStats, TopKind, TopRows } from './store.js';
 import type { NameRow } from '../names/names.js';
@@ -137,8 +138,7 @@ export class DuckDbStore implements ManagedStore {
   }
 
   async top<K extends TopKind>(kind: K, filter: FlowFilter): Promise<TopRows[K]> {
-    const q = topQuery(kind, filter, duckdbDialect);
-    const rows = await this.rows(q.sql, q.params);
+    const rows = await runSqlTop(kind, filter, duckdbDialect, (q) => this.rows(q.sql, q.params));
     return rows.map((r) => toRow(kind, r)) as TopRows[K];
   }
 

@@ -98,7 +98,8 @@ function inAny(side: 'client' | 'server', rs: AddrRange[], p: ParamList): string
  * WHERE conditions (without the keyword) on the flows table for everything but minBytes/limit:
  * subnets: both ends in some listed range; excludes: neither end in any; hosts: either end in one;
  * clients / servers: that end in one;
- * ports: server port; protos; since/until: records overlapping the window.
+ * ports: server port; protos; exporters; interfaces: input or output interface; since/until:
+ * records overlapping the window.
  */
 export function whereSql(f: FlowFilter, p: ParamList): string {
   const { rest, time } = whereParts(f, p);
@@ -115,6 +116,11 @@ function whereParts(f: FlowFilter, p: ParamList): { rest: string[]; time: string
   if (f.servers.length) c.push(inAny('server', f.servers, p));
   if (f.ports.length) c.push(`server_port IN (${f.ports.map((x) => p.bind({ type: 'int', value: x })).join(', ')})`);
   if (f.protos.length) c.push(`proto IN (${f.protos.map((x) => p.bind({ type: 'int', value: x })).join(', ')})`);
+  if (f.exporters.length) c.push(`exporter IN (${f.exporters.map((x) => p.bind({ type: 'text', value: x })).join(', ')})`);
+  if (f.interfaces.length) {
+    const list = (): string => f.interfaces.map((x) => p.bind({ type: 'int', value: x })).join(', ');
+    c.push(`(in_if IN (${list()}) OR out_if IN (${list()}))`);
+  }
   const time: string[] = [];
   if (f.since !== undefined) time.push(`last_seen >= ${p.bind({ type: 'time', ms: f.since })}`);
   if (f.until !== undefined) time.push(`first_seen <= ${p.bind({ type: 'time', ms: f.until })}`);
@@ -122,7 +128,7 @@ function whereParts(f: FlowFilter, p: ParamList): { rest: string[]; time: string
 }
 
 /** `FROM flows WHERE ...` for the filter; the time window as PREWHERE where the dialect has it. */
-function fromFlows(f: FlowFilter, p: ParamList, d: SqlDialect, extra?: (p: ParamList) => string): string {
+export function fromFlows(f: FlowFilter, p: ParamList, d: SqlDialect, extra?: (p: ParamList) => string): string {
   // Placeholders are numbered in text order: `extra` binds its values after the filter's.
   if (!d.prewhere || (f.since === undefined && f.until === undefined)) {
     const w = whereSql(f, p);
@@ -133,12 +139,12 @@ function fromFlows(f: FlowFilter, p: ParamList, d: SqlDialect, extra?: (p: Param
   return `FROM flows PREWHERE ${time.join(' AND ')}${rest.length ? ` WHERE ${rest.join(' AND ')}` : ''}`;
 }
 
-function havingLimit(f: FlowFilter, bytesExpr: string, p: ParamList): { having: string; limit: string } {
+export function havingLimit(f: FlowFilter, bytesExpr: string, p: ParamList): { having: string; limit: string } {
   const having = f.minBytes !== undefined ? `HAVING ${bytesExpr} >= ${p.u64(f.minBytes)}` : '';
   return { having, limit: `LIMIT ${p.bind({ type: 'int', value: f.limit })}` };
 }
 
-const counter = (d: SqlDialect, c: string): string => (d.counter ? d.counter(c) : c);
+export const counter = (d: SqlDialect, c: string): string => (d.counter ? d.counter(c) : c);
 /** sum() of counter columns (added row by row). */
 const sumOf = (d: SqlDialect, ...cols: string[]): string => `sum(${cols.map((c) => counter(d, c)).join(' + ')})`;
 const BYTES = (d: SqlDialect): string => sumOf(d, 'bytes_c2s', 'bytes_s2c');
@@ -155,6 +161,8 @@ export function topQuery(kind: TopKind, f: FlowFilter, d: SqlDialect): BuiltQuer
   const times = `${d.epochMs('min(first_seen)')} AS first_ms, ${d.epochMs('max(last_seen)')} AS last_ms`;
   let sql: string;
   switch (kind) {
+    case 'interfaces':
+      throw new Error('top interfaces: use runSqlTop (sql-interfaces.ts)');
     case 'edges': {
       // Engines without SEMI JOIN take two queries (edgeSumsQuery, edgeConnectionsQuery: see runSqlTop).
       if (!d.semiJoin) throw new Error(`top edges on ${d.name}: use runSqlTop (two queries)`);

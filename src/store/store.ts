@@ -3,7 +3,7 @@ import type { FlowFilter } from '../filter/filter.js';
 import type { NameRow } from '../names/names.js';
 
 /** What `flowmap top --by ...` groups by. */
-export type TopKind = 'edges' | 'talkers' | 'services' | 'flows';
+export type TopKind = 'edges' | 'talkers' | 'services' | 'flows' | 'interfaces';
 
 /** Traffic of a group of records, both directions (bytes are IP-layer octets). */
 export interface DirectedTotals {
@@ -94,11 +94,32 @@ export interface EdgeSeriesRow extends SeriesRow {
   proto: string;
 }
 
+/**
+ * One interface of one flow exporter (captures have none and are left out). `in`: traffic that
+ * entered the exporter through it; `out`: traffic that left through it. A record's client -> server
+ * traffic enters at its in_if and leaves at its out_if, its server -> client traffic the other way.
+ */
+export interface InterfaceRow {
+  exporter: string;
+  /** SNMP ifIndex; 0 when the exporter did not say. */
+  if_index: number;
+  /** From the config (`exporters[].interfaces`); filled in by the caller, null when unnamed. */
+  if_name: string | null;
+  bytes_in: number;
+  bytes_out: number;
+  bytes: number;
+  packets_in: number;
+  packets_out: number;
+  first_seen: string;
+  last_seen: string;
+}
+
 export interface TopRows {
   edges: EdgeRow[];
   talkers: TalkerRow[];
   services: ServiceRow[];
   flows: ConversationRow[];
+  interfaces: InterfaceRow[];
 }
 
 /** Counts for a store summary line. */
