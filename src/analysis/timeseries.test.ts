@@ -25,7 +25,7 @@ before(async () => {
   store = await openStore(join(dir, 'ts.duckdb'));
   await store.init();
   const records = Array.from({ length: 120 }, (_, i) =>
-    rec({ client: '10.0.0.1', server: '10.0.0.2', clientPort: 40000 + i, serverPort: 9102, firstSeen: T + i * MIN + 5000, lastSeen: T + i * MIN + 50_000, bytesC2s: peak(i) ? 1000 : 100, bytesS2c: peak(i) ? 99_000 : 900, packetsC2s: 1, packetsS2c: 2 }),
+    rec({ client: '10.0.0.1', server: '10.0.0.2', clientPort: 40000 + i, serverPort: 9102, firstSeen: T + i * MIN + 5000, lastSeen: T + i * MIN + 50_000, bytesC2s: peak(i) ? 1000 : 100, bytesS2c: peak(i) ? 99_000 : 900, packetsC2s: 1, packetsS2c: 2, exporter: '192.0.2.1', inIf: 3, outIf: 7 }),
   );
   records.push(rec({ client: '10.0.0.1', server: '10.0.0.53', clientPort: 5353, serverPort: 53, proto: 17, firstSeen: T, lastSeen: T, bytesC2s: 60, bytesS2c: 120, packetsC2s: 1, packetsS2c: 1 }));
   records.push(rec({ client: '10.0.0.1', server: '10.0.0.53', clientPort: 5354, serverPort: 53, proto: 17, firstSeen: T + 119 * MIN, lastSeen: T + 119 * MIN, bytesC2s: 60, bytesS2c: 120, packetsC2s: 1, packetsS2c: 1 }));
@@ -75,6 +75,12 @@ describe('timeseries', () => {
     assert.equal(total.length, 1);
     assert.equal(total[0].key, 'total');
     assert.equal(total[0].buckets.reduce((s, b) => s + b.bytes, 0), 110 * 1000 + 10 * 100_000 + 360);
+    // The backup stream was exported: client -> server bytes entered at 3 and left at 7.
+    const ifs = await timeseries(store, 'interfaces', f, 10 * MIN, services, (e, i) => (i === 7 ? 'uplink-dc2' : null));
+    assert.deepEqual(ifs.map((r) => (r.key === 'interface' ? [r.exporter, r.if_index, r.if_name] : [])), [['192.0.2.1', 3, null], ['192.0.2.1', 7, 'uplink-dc2']]);
+    const in3 = ifs[0].buckets.reduce((s, b) => s + b.bytes_c2s, 0);
+    assert.equal(in3, 110 * 100 + 10 * 1000);
+    assert.equal(ifs[1].p95_bps_c2s, ifs[0].p95_bps_s2c);
     const svc = await timeseries(store, 'services', f, null, services);
     assert.equal(svc[0].bucket_s, 60);
   });

@@ -7,7 +7,7 @@
  */
 import type { FlowFilter } from '../filter/filter.js';
 import { MAX_LIMIT } from '../filter/parse.js';
-import { runTop } from '../query/top.js';
+import { runTop, type InterfaceNamer } from '../query/top.js';
 import type { ServiceRegistry } from '../services/registry.js';
 import type { EdgeRow, SeriesRow, ServiceRow, Store, TalkerRow } from '../store/store.js';
 import { isoMs } from '../util/time.js';
@@ -16,7 +16,7 @@ import { p95 } from './percentile.js';
 import type { RateStats, SeriesBucket, SeriesBy, TimeseriesRow } from './types.js';
 
 export type { RateStats, SeriesBucket, SeriesBy, TimeseriesRow } from './types.js';
-export const SERIES_BY: readonly SeriesBy[] = ['edges', 'talkers', 'services', 'total'];
+export const SERIES_BY: readonly SeriesBy[] = ['edges', 'talkers', 'services', 'interfaces', 'total'];
 
 /** Peak, p95 and average of per-bucket byte counts, as bits per second. */
 export function rateStats(bytes: Float64Array, bucketMs: number): { peak: number; p95: number; avg: number } {
@@ -80,7 +80,7 @@ export async function dataExtent(store: Store, filter: FlowFilter): Promise<{ fr
   return extentOf(await store.top('services', { ...filter, minBytes: undefined, limit: MAX_LIMIT }));
 }
 
-export async function timeseries(store: Store, by: SeriesBy, filter: FlowFilter, bucketMs: number | null, services: ServiceRegistry): Promise<TimeseriesRow[]> {
+export async function timeseries(store: Store, by: SeriesBy, filter: FlowFilter, bucketMs: number | null, services: ServiceRegistry, interfaceName: InterfaceNamer = () => null): Promise<TimeseriesRow[]> {
   const series = { ...filter, minBytes: undefined };
   if (by === 'total') {
     const extent = await dataExtent(store, filter);
@@ -96,6 +96,13 @@ export async function timeseries(store: Store, by: SeriesBy, filter: FlowFilter,
     const k = (e: Pick<EdgeRow, 'client' | 'server' | 'port' | 'proto'>) => `${e.client}|${e.server}|${e.port}|${e.proto}`;
     const grouped = groupBy(rows, k);
     return top.map((e) => ({ key: 'edge', client: e.client, server: e.server, port: e.port, proto: e.proto, service: e.service, ...seriesOf(w, grouped.get(k(e)) ?? []) }));
+  }
+  if (by === 'interfaces') {
+    const top = await runTop(store, 'interfaces', filter, services, interfaceName);
+    const w = windowOf(filter, extentOf(top), bucketMs);
+    if (!w || top.length === 0) return [];
+    const grouped = groupBy(await store.keyedSeries(series, w.bucketMs, { by, interfaces: top }), (r) => r.key);
+    return top.map((i, k) => ({ key: 'interface', exporter: i.exporter, if_index: i.if_index, if_name: i.if_name, ...seriesOf(w, grouped.get(k) ?? []) }));
   }
   const top = by === 'talkers' ? await runTop(store, 'talkers', filter, services) : await runTop(store, 'services', filter, services);
   const w = windowOf(filter, extentOf(top), bucketMs);

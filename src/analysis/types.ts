@@ -99,7 +99,7 @@ export interface PlanResult {
 }
 
 /** What `flowmap timeseries --by` ranks. */
-export type SeriesBy = 'edges' | 'talkers' | 'services' | 'total';
+export type SeriesBy = 'edges' | 'talkers' | 'services' | 'interfaces' | 'total';
 
 /** One bucket of a series: start (ISO 8601 UTC), bytes in total and each way, packets. */
 export interface SeriesBucket {
@@ -150,12 +150,20 @@ export interface ServiceSeries extends SeriesBody {
   service: string | null;
 }
 
+/** An exporter interface's series: `_c2s` is what entered through it, `_s2c` what left. */
+export interface InterfaceSeries extends SeriesBody {
+  key: 'interface';
+  exporter: string;
+  if_index: number;
+  if_name: string | null;
+}
+
 export interface TotalSeries extends SeriesBody {
   key: 'total';
 }
 
 /** One row of `flowmap timeseries --json`: the key (`key` says which kind), the statistics, the buckets. */
-export type TimeseriesRow = EdgeSeries | TalkerSeries | ServiceSeries | TotalSeries;
+export type TimeseriesRow = EdgeSeries | TalkerSeries | ServiceSeries | InterfaceSeries | TotalSeries;
 
 /** One window of `flowmap diff`, as given (FROM..TO) and resolved. */
 export interface DiffWindow {

@@ -9,11 +9,11 @@
  */
 import type { DepGraph } from '../graph/model.js';
 import type { NameRow } from '../names/names.js';
-import type { ConversationRow, EdgeRow, ExporterHealthRow, ServiceRow, StoreStats, TalkerRow, TopPerRow } from '../store/store.js';
+import type { ConversationRow, EdgeRow, ExporterHealthRow, InterfaceRow, ServiceRow, StoreStats, TalkerRow, TopPerRow } from '../store/store.js';
 
 export type { DepGraph, GraphEdge, GraphGroup, GraphMeta, GraphNode, NodeKind } from '../graph/model.js';
 export type { NameRow, NameSource } from '../names/names.js';
-export type { ConversationRow, EdgeRow, ExporterHealthRow, ServiceRow, StoreStats, TalkerRow, TopPerRow } from '../store/store.js';
+export type { ConversationRow, EdgeRow, ExporterHealthRow, InterfaceRow, ServiceRow, StoreStats, TalkerRow, TopPerRow } from '../store/store.js';
 
 /** Body of every 4xx/5xx answer. */
 export interface ApiError {
@@ -55,6 +55,7 @@ export type TopEdgesResponse = TopResponse<EdgeRow>;
 export type TopTalkersResponse = TopResponse<TalkerRow>;
 export type TopServicesResponse = TopResponse<ServiceRow>;
 export type TopFlowsResponse = TopResponse<ConversationRow>;
+export type TopInterfacesResponse = TopResponse<InterfaceRow>;
 
 /** GET /api/v1/top/{edges|talkers|services}?per=5m: `flowmap top --per 5m --json` rows. */
 export type TopPerResponse = TopResponse<TopPerRow>;

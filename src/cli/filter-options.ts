@@ -14,6 +14,8 @@ export function addFilterOptions(cmd: Command): Command {
     .addOption(new Option('--server <ip|cidr>', 'only flows whose server is here (repeatable)').argParser(collect))
     .addOption(new Option('--port <ports>', 'server port(s), e.g. 443 or 80,8080 (repeatable)').argParser(collect))
     .addOption(new Option('--proto <proto>', 'protocol name or number, e.g. tcp (repeatable)').argParser(collect))
+    .addOption(new Option('--exporter <ip>', 'only flows reported by this flow exporter (repeatable)').argParser(collect))
+    .addOption(new Option('--interface <ifindex>', "only flows through this exporter interface, in or out (SNMP ifIndex; repeatable)").argParser(collect))
     .option('--since <time>', 'flows seen since: ISO 8601 time (UTC unless a zone is given) or relative, e.g. 2h')
     .option('--until <time>', 'flows seen until: ISO 8601 time or relative, e.g. 30m')
     .option('--min-bytes <size>', 'drop rows below this total, e.g. 10MB')

@@ -13,7 +13,7 @@ export function flowExportContext(
   runKind: 'collect' | 'ingest',
   makeDecoders: FlowExportContext['makeDecoders'],
 ): FlowExportContext {
-  const overrides = new Map(ctx.config.exporters.map((e) => [e.address, e.samplingRate]));
+  const overrides = new Map(ctx.config.exporters.flatMap((e) => (e.samplingRate === undefined ? [] : [[e.address, e.samplingRate]])));
   return {
     store,
     services: ctx.services,

@@ -13,6 +13,8 @@ export function seriesKeyText(r: TimeseriesRow): string {
       return r.host;
     case 'service':
       return serviceLabel(r);
+    case 'interface':
+      return `${r.exporter} if ${r.if_index}${r.if_name ? ` ${r.if_name}` : ''}`;
     case 'total':
       return 'total';
   }
@@ -63,12 +65,12 @@ export function formatSeriesTable(rows: readonly TimeseriesRow[], tty: boolean):
 
 /** One CSV line per key and bucket: the key's fields, then t, bytes each way, packets. */
 export function formatSeriesCsv(rows: readonly TimeseriesRow[]): string {
-  const header = ['key', 'client', 'server', 'host', 'port', 'proto', 'service', 't', 'bytes', 'bytes_c2s', 'bytes_s2c', 'packets'];
+  const header = ['key', 'client', 'server', 'host', 'port', 'proto', 'service', 'exporter', 'if_index', 'if_name', 't', 'bytes', 'bytes_c2s', 'bytes_s2c', 'packets'];
   const out = [header.join(',')];
   for (const r of rows) {
     const k = r as unknown as Partial<Record<string, string | number | null>>;
     for (const b of r.buckets) {
-      out.push([r.key, k.client, k.server, k.host, k.port, k.proto, k.service, b.t, b.bytes, b.bytes_c2s, b.bytes_s2c, b.packets].map((v) => csvCell(v ?? null)).join(','));
+      out.push([r.key, k.client, k.server, k.host, k.port, k.proto, k.service, k.exporter, k.if_index, k.if_name, b.t, b.bytes, b.bytes_c2s, b.bytes_s2c, b.packets].map((v) => csvCell(v ?? null)).join(','));
     }
   }
   return `${out.join('\r\n')}\r\n`;

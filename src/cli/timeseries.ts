@@ -18,7 +18,7 @@ export function registerTimeseries(program: Command): void {
   const cmd = program
     .command('timeseries')
     .description('traffic over time of the top N edges, talkers or services (or all traffic): peak, p95 and average rates per key')
-    .addOption(new Option('--by <kind>', 'edges, talkers, services, or total (all traffic that passes the filters)').choices(['edges', 'talkers', 'services', 'total']).default('edges'))
+    .addOption(new Option('--by <kind>', 'edges, talkers, services, interfaces (of flow exporters), or total (all traffic that passes the filters)').choices(['edges', 'talkers', 'services', 'interfaces', 'total']).default('edges'))
     .option('--bucket <width>', 'bucket width, 1s to 1d, aligned to UTC multiples (default: the narrowest of 1s, 10s, 1m, 5m, 15m, 1h, 6h, 1d giving at most 500 buckets)')
     .option('--json', 'JSON on stdout: per key its statistics and every bucket')
     .option('--csv', 'CSV on stdout: one line per key and bucket (spreadsheet-safe)');
@@ -27,9 +27,9 @@ export function registerTimeseries(program: Command): void {
       if (opts.json && opts.csv) throw new UsageError('--json and --csv: choose one');
       const bucketMs = parseBucket(opts.bucket);
       const filter = filterFromOptions(opts);
-      const [{ timeseries }, { formatSeriesCsv, formatSeriesTable }] = await Promise.all([import('../analysis/timeseries.js'), import('./timeseries-text.js')]);
+      const [{ timeseries }, { formatSeriesCsv, formatSeriesTable }, { interfaceNamer }] = await Promise.all([import('../analysis/timeseries.js'), import('./timeseries-text.js'), import('../config/interfaces.js')]);
       const ctx = await cliContext(c);
-      const rows: TimeseriesRow[] = await withStore(ctx, (store) => timeseries(store, opts.by, filter, bucketMs, ctx.services), { readOnly: true });
+      const rows: TimeseriesRow[] = await withStore(ctx, (store) => timeseries(store, opts.by, filter, bucketMs, ctx.services, interfaceNamer(ctx.config)), { readOnly: true });
       if (rows.length === 0) process.stderr.write('flowmap: no flows match: the series is empty\n');
       if (opts.json) process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
       else if (opts.csv) process.stdout.write(formatSeriesCsv(rows));

@@ -35,7 +35,7 @@ test('the shipped example loads and its overrides work', () => {
   assert.equal(c.db, join(dir, 'flowmap.duckdb'));
   assert.deepEqual(c.flows, DEFAULT_FLOWS);
   assert.equal(ServiceRegistry.builtin().withOverrides(c.services).name(902, 6), 'esxi-backup-nfc');
-  assert.deepEqual(c.exporters, [{ address: '192.0.2.10', samplingRate: 1000 }]);
+  assert.deepEqual(c.exporters, [{ address: '192.0.2.10', samplingRate: 1000, interfaces: [{ ifIndex: 3, name: 'uplink-dc2' }, { ifIndex: 7, name: 'core-1' }] }]);
   assert.deepEqual(c.names[2], { address: '2001:db8:1::42', name: 'influxdb' });
   assert.deepEqual(c.groups[2], { name: 'InfluxDB', subnets: [], names: [], serves: [{ port: 8086, proto: 'tcp' }] });
 });
@@ -52,10 +52,19 @@ test('names and groups: canonical addresses, serves as port or port/proto, locat
 
 test('exporter sampling overrides: canonical addresses, located errors', () => {
   const c = parseConfig({ exporters: [{ address: '2001:DB8::0:1', samplingRate: 512 }] }, 'x.yaml', dir);
-  assert.deepEqual(c.exporters, [{ address: '2001:db8::1', samplingRate: 512 }]);
+  assert.deepEqual(c.exporters, [{ address: '2001:db8::1', samplingRate: 512, interfaces: [] }]);
   assert.match(errorOf({ exporters: [{ address: 'router1', samplingRate: 10 }] }), /exporters\[0\]\.address: expected an IPv4 or IPv6 address/);
   assert.match(errorOf({ exporters: [{ address: '10.0.0.1', samplingRate: 0 }] }), /exporters\[0\]\.samplingRate: expected a whole number, 1 or more/);
   assert.match(errorOf({ exporters: [{ address: '10.0.0.1', rate: 5 }] }), /unknown key rate/);
+});
+
+test('exporter interface names: by ifIndex, sampling optional, located errors', () => {
+  const c = parseConfig({ exporters: [{ address: '192.0.2.1', interfaces: { 12: 'core-2', 3: ' uplink-dc2 ' } }] }, 'x.yaml', dir);
+  assert.deepEqual(c.exporters, [{ address: '192.0.2.1', interfaces: [{ ifIndex: 3, name: 'uplink-dc2' }, { ifIndex: 12, name: 'core-2' }] }]);
+  assert.match(errorOf({ exporters: [{ address: '192.0.2.1', interfaces: { eth0: 'x' } }] }), /exporters\[0\]\.interfaces\.eth0: expected a mapping of interface index \(SNMP ifIndex/);
+  assert.match(errorOf({ exporters: [{ address: '192.0.2.1', interfaces: { 3: '' } }] }), /exporters\[0\]\.interfaces\.3: must not be empty/);
+  assert.match(errorOf({ exporters: [{ address: '192.0.2.1' }] }), /exporters\[0\]: an exporter needs samplingRate or interfaces/);
+  assert.match(errorOf({ exporters: [{ address: '192.0.2.1', samplingRate: 2 }, { address: '192.0.2.1', interfaces: { 1: 'a' } }] }), /exporters: each exporter address at most once/);
 });
 
 test('./flowmap.yaml, FLOWMAP_CONFIG, explicit path; YAML and JSON', async () => {

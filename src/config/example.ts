@@ -50,12 +50,17 @@ flows:
   activeTimeout: 60s    # long flows are written out as a record every this often (NetFlow default)
   maxFlows: 1000000     # flow table bound; beyond it the oldest flows are written out early
 
-# Flow exporters (flowmap collect, flowmap ingest --exports) whose records state no sampling rate:
-# their bytes and packets are multiplied by samplingRate (1 in N packets sampled). A rate above 1 in
-# the records themselves (NetFlow v5 header, v9/IPFIX options, sFlow samples) always wins.
+# Flow exporters (flowmap collect, flowmap ingest --exports), by the address they send from.
+# samplingRate: for records that state none, bytes and packets are multiplied by it (1 in N packets
+# sampled); a rate above 1 in the records themselves (NetFlow v5 header, v9/IPFIX options, sFlow
+# samples) always wins. interfaces: names of its interfaces by SNMP ifIndex, shown by
+# flowmap top --by interfaces (filter with --exporter ADDR --interface N).
 exporters:
   - address: 192.0.2.10
     samplingRate: 1000
+    interfaces:
+      3: uplink-dc2
+      7: core-1
 
 # The web page (flowmap serve). Listening on any address but loopback needs a token; with a token,
 # every request needs it (open the page once as /?token=TOKEN). Overridden by --port, --listen,

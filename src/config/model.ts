@@ -19,8 +19,8 @@ export interface FlowmapConfig {
   names: Array<{ address: string; name: string }>;
   /** Group rules, in order: a host joins the first group that matches. */
   groups: GroupRuleConfig[];
-  /** Per-exporter settings for flow collection (`flowmap collect`, `ingest --exports`). */
-  exporters: ExporterOverride[];
+  /** Per-exporter settings: sampling for flow collection (`flowmap collect`, `ingest --exports`), interface names for queries. */
+  exporters: ExporterConfig[];
   /** `flowmap serve` settings; its options override them. */
   serve: ServeConfig;
 }
@@ -37,11 +37,14 @@ export interface ServeConfig {
   token?: string;
 }
 
-/** An exporter whose records state no sampling rate: its counters are scaled by this one. */
-export interface ExporterOverride {
+/** One flow exporter's settings. */
+export interface ExporterConfig {
   /** Exporter address, canonical text. */
   address: string;
-  samplingRate: number;
+  /** For records that state no sampling rate: their counters are scaled by this one. */
+  samplingRate?: number;
+  /** Names of its interfaces by SNMP ifIndex (`top --by interfaces`), ordered by index. */
+  interfaces: Array<{ ifIndex: number; name: string }>;
 }
 
 export interface FlowTableConfig {

@@ -69,8 +69,16 @@ const exporterSchema = z.strictObject({
     .number({ error: 'expected a whole number, 1 or more (1 in N packets sampled)' })
     .int('expected a whole number, 1 or more (1 in N packets sampled)')
     .min(1, 'expected a whole number, 1 or more (1 in N packets sampled)')
-    .max(0xffffffff, 'at most 4294967295'),
-});
+    .max(0xffffffff, 'at most 4294967295')
+    .optional(),
+  interfaces: z
+    .record(
+      z.string().regex(/^\d{1,10}$/, 'expected an interface index (SNMP ifIndex, a whole number)').refine((k) => Number(k) <= 0xffffffff, 'at most 4294967295'),
+      z.string({ error: 'expected an interface name (text)' }).trim().min(1, 'must not be empty').max(100, 'at most 100 characters'),
+      { error: 'expected a mapping of interface index (SNMP ifIndex, a whole number) to name, e.g. { 3: uplink-dc2 }' },
+    )
+    .optional(),
+}).refine((e) => e.samplingRate !== undefined || e.interfaces !== undefined, 'an exporter needs samplingRate or interfaces');
 
 const configSchema = z.strictObject({
   names: namesSchema.optional(),
@@ -85,7 +93,10 @@ const configSchema = z.strictObject({
       maxFlows: z.number({ error: 'expected a whole number' }).int('expected a whole number').min(1, 'must be at least 1').optional(),
     }, { error: 'expected a mapping (idleTimeout, activeTimeout, maxFlows)' })
     .optional(),
-  exporters: z.array(exporterSchema, { error: 'expected a list of { address, samplingRate }' }).optional(),
+  exporters: z
+    .array(exporterSchema, { error: 'expected a list of { address, samplingRate, interfaces }' })
+    .refine((es) => new Set(es.map((e) => tryParseIp(e.address)?.join('.'))).size === es.length, 'each exporter address at most once')
+    .optional(),
   serve: z
     .strictObject({
       port: z.number({ error: PORT_MSG }).int(PORT_MSG).min(0, PORT_MSG).max(65535, PORT_MSG).optional(),
@@ -135,7 +146,11 @@ export function parseConfig(data: unknown, label: string, baseDir = process.cwd(
     },
     names: Object.entries(c.names ?? {}).map(([address, name]) => ({ address: canonicalAddr(address.trim()), name })),
     groups: (c.groups ?? []).map((g) => ({ name: g.name, subnets: g.subnets ?? [], names: g.names ?? [], serves: g.serves ?? [] })),
-    exporters: (c.exporters ?? []).map((e) => ({ address: canonicalAddr(e.address), samplingRate: e.samplingRate })),
+    exporters: (c.exporters ?? []).map((e) => ({
+      address: canonicalAddr(e.address),
+      ...(e.samplingRate === undefined ? {} : { samplingRate: e.samplingRate }),
+      interfaces: Object.entries(e.interfaces ?? {}).map(([k, name]) => ({ ifIndex: Number(k), name })).sort((a, b) => a.ifIndex - b.ifIndex),
+    })),
     serve: { ...c.serve },
   };
 }

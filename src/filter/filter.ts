@@ -1,6 +1,6 @@
 /**
  * The one filter model: `--subnet`, `--exclude`, `--host`, `--client`,
- * `--server`, `--port`, `--proto`, `--since/--until`,
+ * `--server`, `--port`, `--proto`, `--exporter`, `--interface`, `--since/--until`,
  * `--min-bytes`, `--limit` mean the same in every command, the web API and every store.
  */
 
@@ -29,6 +29,10 @@ export interface FlowFilter {
   ports: number[];
   /** IP protocol number in this set. */
   protos: number[];
+  /** Flow exporter address (canonical text) in this set. */
+  exporters: string[];
+  /** The record's input or output exporter interface (SNMP ifIndex) in this set. */
+  interfaces: number[];
   /** Records overlapping [since, until] (epoch ms). */
   since?: number;
   until?: number;

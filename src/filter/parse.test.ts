@@ -6,7 +6,7 @@ import { UsageError } from '../util/errors.js';
 const NOW = Date.UTC(2026, 10, 28, 8);
 
 test('defaults', () => {
-  assert.deepEqual(parseFilter({}, NOW), { subnets: [], excludes: [], hosts: [], clients: [], servers: [], ports: [], protos: [], limit: 10 });
+  assert.deepEqual(parseFilter({}, NOW), { subnets: [], excludes: [], hosts: [], clients: [], servers: [], ports: [], protos: [], exporters: [], interfaces: [], limit: 10 });
 });
 
 test("the workflow question: lab /24 minus one host, by service", () => {
@@ -63,4 +63,13 @@ test('errors name the option', () => {
   for (const [raw, opt] of bad) {
     assert.throws(() => parseFilter(raw, NOW), (e: unknown) => e instanceof UsageError && e.message.startsWith(opt), JSON.stringify(raw));
   }
+});
+
+test('exporters and interfaces: canonical addresses, ifIndex 0 to 2^32-1, lists and repeats', () => {
+  const f = parseFilter({ exporter: ['192.0.2.1, 2001:DB8::0:1', '192.0.2.1'], interface: ['3,7', '4294967295', '3'] }, NOW);
+  assert.deepEqual(f.exporters, ['192.0.2.1', '2001:db8::1']);
+  assert.deepEqual(f.interfaces, [3, 7, 4_294_967_295]);
+  assert.throws(() => parseFilter({ exporter: ['router1'] }, NOW), /--exporter: "router1" is not an IP address/);
+  assert.throws(() => parseFilter({ interface: ['4294967296'] }, NOW), /--interface: "4294967296"/);
+  assert.throws(() => parseFilter({ interface: ['eth0'] }, NOW), /--interface/);
 });

@@ -4,6 +4,7 @@ import { parseByteSize } from '../util/bytes.js';
 import { UsageError } from '../util/errors.js';
 import { parseTime } from '../util/time.js';
 import { parseProto } from '../util/protocols.js';
+import { parseExporter, parseIfIndex } from './interfaces.js';
 
 /** Filter options as they arrive from the CLI or the web API (strings, possibly comma lists). */
 export interface RawFilter {
@@ -14,6 +15,8 @@ export interface RawFilter {
   server?: string[];
   port?: string[];
   proto?: string[];
+  exporter?: string[];
+  interface?: string[];
   since?: string;
   until?: string;
   minBytes?: string;
@@ -34,6 +37,8 @@ export function parseFilter(raw: RawFilter, nowMs: number): FlowFilter {
     servers: ranges(raw.server, '--server'),
     ports: unique(items(raw.port).map(parsePort)),
     protos: unique(items(raw.proto).map(parseProtoOption)),
+    exporters: unique(items(raw.exporter).map(parseExporter)),
+    interfaces: unique(items(raw.interface).map(parseIfIndex)),
     limit: parseLimit(raw.limit),
   };
   if (raw.since !== undefined) filter.since = parseTime(raw.since, nowMs, '--since');

@@ -74,8 +74,18 @@ export interface ConversationTotals {
   readonly source: string;
 }
 
+/** Where a conversation was observed: the exporter and its interfaces, in the client -> server direction. */
+export interface ObservationPoint {
+  exporter: string;
+  inIf: number;
+  outIf: number;
+}
+
+/** Captures: no exporter, no interface. */
+export const CAPTURE_POINT: ObservationPoint = { exporter: '', inIf: 0, outIf: 0 };
+
 /** The one FlowRecord of a conversation once its client side is decided. */
-export function conversationRecord(c: ConversationTotals, clientIs0: boolean, evidence: DirectionEvidence): FlowRecord {
+export function conversationRecord(c: ConversationTotals, clientIs0: boolean, evidence: DirectionEvidence, at: ObservationPoint = CAPTURE_POINT): FlowRecord {
   return {
     client: clientIs0 ? c.addr0 : c.addr1,
     server: clientIs0 ? c.addr1 : c.addr0,
@@ -97,5 +107,8 @@ export function conversationRecord(c: ConversationTotals, clientIs0: boolean, ev
     lastSeen: c.lastSeen,
     direction: evidence,
     source: c.source,
+    exporter: at.exporter,
+    inIf: at.inIf,
+    outIf: at.outIf,
   };
 }

@@ -38,6 +38,15 @@ export interface FlowRecord {
   direction: DirectionEvidence;
   /** Where the record came from: e.g. `pcap:lab.pcap`, `capture:eth0`, `netflow:10.0.0.1/0`. */
   source: string;
+  /** Address of the flow exporter (NetFlow/IPFIX datagram source, sFlow agent); '' for captures. */
+  exporter: string;
+  /**
+   * SNMP ifIndex of the exporter interface through which client -> server traffic entered (`inIf`)
+   * and left (`outIf`); server -> client traffic took them the other way round. 0 where unknown
+   * (captures, exporters that do not say).
+   */
+  inIf: number;
+  outIf: number;
 }
 
 /** Why one end was taken as the client. Ordered from strongest to weakest evidence. */

@@ -50,6 +50,12 @@ export interface ExportedFlow {
   /** Exporter address (the datagram's source, or the sFlow agent address) and source id / observation domain. */
   exporter: string;
   domain: number;
+  /**
+   * SNMP ifIndex of the exporter interface the src -> dst traffic entered (`inIf`: v5 input, v9
+   * INPUT_SNMP / IPFIX ingressInterface, sFlow input) and left (`outIf`); 0 when not stated.
+   */
+  inIf: number;
+  outIf: number;
 }
 
 /** Health of one exporter (per observation domain / source id / sFlow sub-agent). */

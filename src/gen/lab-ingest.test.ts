@@ -51,7 +51,7 @@ describe('flowmap ingest vs lab ground truth', () => {
         // (summary.packets leaves out out-of-order fragments, held and credited to their flow later.)
         assert.equal(summary.skipped['not IP'] ?? 0, truth.nonIpFrames, 'non-IP frames skipped');
         if (opts.durationSec) assert.ok(summary.records > truth.conversations.length, 'long conversations were split into several records');
-        const rows = await store.top('flows', { subnets: [], excludes: [], hosts: [], clients: [], servers: [], ports: [], protos: [], limit: 1_000_000 });
+        const rows = await store.top('flows', { subnets: [], excludes: [], hosts: [], clients: [], servers: [], ports: [], protos: [], exporters: [], interfaces: [], limit: 1_000_000 });
         const got = new Map<string, Counts>();
         for (const r of rows) {
           const proto = parseProto(r.proto) ?? -1;

@@ -105,4 +105,9 @@ export const TOP_COLUMNS: { [K in TopKind]: Column<TopRows[K][number]>[] } = {
     { key: 'bytes_s2c', kind: 'bytes' }, { key: 'bytes', kind: 'bytes' }, { key: 'packets', kind: 'number' },
     { key: 'records', kind: 'number' }, { key: 'first_seen' }, { key: 'last_seen' },
   ],
+  interfaces: [
+    { key: 'exporter' }, { key: 'if_index', kind: 'number' }, { key: 'if_name' }, { key: 'bytes_in', kind: 'bytes' },
+    { key: 'bytes_out', kind: 'bytes' }, { key: 'bytes', kind: 'bytes' }, { key: 'packets_in', kind: 'number' },
+    { key: 'packets_out', kind: 'number' }, { key: 'first_seen' }, { key: 'last_seen' },
+  ],
 };

@@ -221,6 +221,8 @@ describe('web API', () => {
     await status400('/api/v1/top/edges?subnet=10.0.0.0/33', /^subnet: /);
     await status400('/api/v1/top/edges?port=70000', /^port: /);
     await status400('/api/v1/top/edges?proto=bogus', /^proto: /);
+    await status400('/api/v1/top/interfaces?interface=eth0', /^interface: "eth0" is not an interface index/);
+    await status400('/api/v1/top/interfaces?exporter=router1', /^exporter: "router1" is not an IP address/);
     await status400('/api/v1/top/edges?since=yesterday', /^since: /);
     await status400('/api/v1/top/edges?since=2026-01-02T00:00:00Z&until=2026-01-01T00:00:00Z', /^since .* is after until/);
     await status400('/api/v1/top/edges?minBytes=lots', /^minBytes: /);

@@ -1,4 +1,5 @@
 /** What the API's routes need, built once by `flowmap serve` (or a test) and shared by every route. */
+import { interfaceNamer } from '../config/interfaces.js';
 import type { FlowmapConfig } from '../config/model.js';
 import { GroupRules } from '../graph/groups.js';
 import { configNameRows } from '../graph/load.js';
@@ -16,6 +17,8 @@ export interface ApiDeps {
   groups: GroupRules;
   /** The config file's names: they win over names seen on the network. */
   configNames: NameRow[];
+  /** The config file's exporter interface names. */
+  interfaceName: (exporter: string, ifIndex: number) => string | null;
   bus: LiveBus;
   storeInfo: MetaResponse['store'];
   version: string;
@@ -30,6 +33,7 @@ export function apiDeps(o: { store: Store; spec: string; config: FlowmapConfig; 
     services: o.services,
     groups: new GroupRules(o.config.groups),
     configNames: configNameRows(o.config.names),
+    interfaceName: interfaceNamer(o.config),
     bus: o.bus ?? new LiveBus(),
     storeInfo: { backend: spec.kind, display: spec.kind === 'duckdb' ? spec.path : redact(o.spec.trim()) },
     version: o.version,

@@ -31,6 +31,8 @@ const PARAMS: Record<string, Json> = {
   server: list('Only records whose server is in one of these addresses or CIDRs, as --server'),
   port: list('Server port(s), e.g. 443 or 80,8080, as --port'),
   proto: list('Protocol name or number, e.g. tcp, as --proto'),
+  exporter: list('Only records reported by one of these flow exporters (addresses), as --exporter'),
+  interface: list('Only records whose input or output exporter interface (SNMP ifIndex) is one of these, as --interface'),
   since: text('Records seen since: ISO 8601 (UTC unless a zone is given) or relative to the server clock, e.g. 2h'),
   until: text('Records seen until: ISO 8601 or relative, e.g. 30m'),
   minBytes: text('Drop rows (graph: edges after grouping) below this total, e.g. 10MB'),
@@ -50,7 +52,7 @@ const PARAMS: Record<string, Json> = {
   shared: text('Shared services kept out of the waves: auto, none, or HOST,HOST,...', { type: 'string', default: 'auto' }),
   bucket: text('Bucket width, 1s to 1d, e.g. 5m (plan: default 5m, wider for long windows; timeseries: default the narrowest giving at most 500 buckets)'),
   per: text('The top N (limit) of every interval of this width, 1s to 1d, e.g. 5m (not for flows)'),
-  by: text('What is ranked and charted', { type: 'string', enum: ['edges', 'talkers', 'services', 'total'], default: 'edges' }),
+  by: text('What is ranked and charted', { type: 'string', enum: ['edges', 'talkers', 'services', 'interfaces', 'total'], default: 'edges' }),
   before: text('The earlier window, FROM..TO: each end ISO 8601 or relative to the server clock, e.g. 2h..1h'),
   after: text('The later window, FROM..TO, e.g. 1h..now'),
   threshold: text('A dependency changed when after/before is at least this or at most its inverse (rates when the windows differ in length)', { type: 'number', exclusiveMinimum: 1, default: 2 }),
@@ -78,7 +80,7 @@ function get(summary: string, parameters: Json[], ok: Json, description?: string
 function build(): Json {
   const { schemas } = z.toJSONSchema(registry, { uri: (id) => `#/components/schemas/${id}` });
   const top = (kind: string, id: string, what: string): Json =>
-    kind === 'flows'
+    kind === 'flows' || kind === 'interfaces'
       ? get(`Top ${kind} by total bytes`, query(FILTER), jsonAnswer(id, `\`flowmap top --by ${kind} --json\` rows: ${what}`))
       : get(`Top ${kind} by total bytes, or with per= the top N of every interval`, query(TOP_PER_PARAMS), {
           description: `\`flowmap top --by ${kind} --json\` rows: ${what}; with per, \`top --per\` rows (TopPerResponse)`,
@@ -93,6 +95,7 @@ function build(): Json {
     '/api/v1/top/talkers': top('talkers', 'TopTalkersResponse', 'hosts'),
     '/api/v1/top/services': top('services', 'TopServicesResponse', 'server port and protocol'),
     '/api/v1/top/flows': top('flows', 'TopFlowsResponse', 'conversations'),
+    '/api/v1/top/interfaces': top('interfaces', 'TopInterfacesResponse', 'flow exporter interfaces, bytes in and out'),
     '/api/v1/hosts/{address}': get(
       'One host: names, group, totals, services offered, clients, what it depends on, traffic over time',
       [path('address', 'IPv4 or IPv6 address'), ...query(FILTER)],

@@ -8,7 +8,7 @@ import { parseFilter, type RawFilter } from '../filter/parse.js';
 import { UsageError } from '../util/errors.js';
 
 /** The filter model's parameters: lists, then single values. */
-export const FILTER_LIST_PARAMS = ['subnet', 'exclude', 'host', 'client', 'server', 'port', 'proto'] as const;
+export const FILTER_LIST_PARAMS = ['subnet', 'exclude', 'host', 'client', 'server', 'port', 'proto', 'exporter', 'interface'] as const;
 export const FILTER_VALUE_PARAMS = ['since', 'until', 'minBytes', 'limit'] as const;
 export const FILTER_PARAMS = [...FILTER_LIST_PARAMS, ...FILTER_VALUE_PARAMS] as const;
 
@@ -74,6 +74,8 @@ const OPTION_TO_PARAM: Record<string, string> = {
   '--server': 'server',
   '--port': 'port',
   '--proto': 'proto',
+  '--exporter': 'exporter',
+  '--interface': 'interface',
   '--since': 'since',
   '--until': 'until',
   '--min-bytes': 'minBytes',

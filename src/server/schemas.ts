@@ -56,6 +56,21 @@ export const talkerRow = z
   })
   .register(registry, { id: 'TalkerRow', description: 'One host, whichever side it was on' });
 
+export const interfaceRow = z
+  .object({
+    exporter: address.describe('flow exporter address (NetFlow/IPFIX sender, sFlow agent)'),
+    if_index: z.number().int().min(0).max(0xffff_ffff).describe('SNMP ifIndex; 0 when the exporter did not say'),
+    if_name: z.string().nullable().describe('name from the config file (exporters[].interfaces), null when unnamed'),
+    bytes_in: count.describe('IP-layer octets that entered the exporter through this interface'),
+    bytes_out: count.describe('IP-layer octets that left the exporter through this interface'),
+    bytes: count,
+    packets_in: count,
+    packets_out: count,
+    first_seen: iso,
+    last_seen: iso,
+  })
+  .register(registry, { id: 'InterfaceRow', description: 'One interface of one flow exporter, traffic each way (captures have none)' });
+
 export const serviceRow = z
   .object({ port, proto: z.string(), service: z.string().nullable(), servers: count, clients: count, connections: count, ...directedTotals })
   .register(registry, { id: 'ServiceRow', description: 'One service: server port and protocol' });
@@ -175,6 +190,7 @@ export const topEdges = rowsOf(edgeRow).register(registry, { id: 'TopEdgesRespon
 export const topTalkers = rowsOf(talkerRow).register(registry, { id: 'TopTalkersResponse' });
 export const topServices = rowsOf(serviceRow).register(registry, { id: 'TopServicesResponse' });
 export const topFlows = rowsOf(conversationRow).register(registry, { id: 'TopFlowsResponse' });
+export const topInterfaces = rowsOf(interfaceRow).register(registry, { id: 'TopInterfacesResponse' });
 export const exportersResponse = rowsOf(exporterHealthRow).register(registry, { id: 'ExportersResponse' });
 
 export const liveEvent = z
@@ -255,6 +271,7 @@ export const timeseriesRow = z
     z.object({ key: z.literal('edge'), client: address, server: address, port, proto: z.string(), service: z.string().nullable(), ...seriesBody }),
     z.object({ key: z.literal('talker'), host: address, ...seriesBody }),
     z.object({ key: z.literal('service'), port, proto: z.string(), service: z.string().nullable(), ...seriesBody }),
+    z.object({ key: z.literal('interface'), exporter: z.string(), if_index: z.number().int().min(0), if_name: z.string().nullable(), ...seriesBody }),
     z.object({ key: z.literal('total'), ...seriesBody }),
   ])
   .register(registry, { id: 'TimeseriesRow', description: 'One key of `flowmap timeseries --json` (a talker: _c2s sent, _s2c received)' });
@@ -339,6 +356,8 @@ same<Same<typeof topEdges, Api.TopEdgesResponse>>();
 same<Same<typeof topTalkers, Api.TopTalkersResponse>>();
 same<Same<typeof topServices, Api.TopServicesResponse>>();
 same<Same<typeof topFlows, Api.TopFlowsResponse>>();
+same<Same<typeof interfaceRow, Api.InterfaceRow>>();
+same<Same<typeof topInterfaces, Api.TopInterfacesResponse>>();
 same<Same<typeof exportersResponse, Api.ExportersResponse>>();
 same<Same<typeof liveEvent, Api.LiveEvent>>();
 same<Same<typeof hostRef, Api.HostRef>>();

@@ -14,11 +14,12 @@ import { ingestCapture } from '../pipeline/ingest.js';
 import { ServiceRegistry } from '../services/registry.js';
 import { startBackends, type BackendName, type Backends } from '../testing/backends.js';
 import { NOW, RECORDS, T, S } from '../testing/records.js';
+import { EXPORTER_A, EXPORTER_B, IFACE_RECORDS, IFACE_TOP } from '../testing/interface-records.js';
 import { openStore } from './open.js';
 import type { EdgeRef, EdgeRow, EdgeSeriesRow, ManagedStore, SeriesRow, TopKind } from './store.js';
 import { parseProto } from '../util/protocols.js';
 
-const KINDS: TopKind[] = ['edges', 'talkers', 'services', 'flows'];
+const KINDS: TopKind[] = ['edges', 'talkers', 'services', 'flows', 'interfaces'];
 const LAB = { subnet: ['192.168.1.0/24'], exclude: ['192.168.1.151'] };
 const LAB_OPTS = { packets: 6000, snaplen: 96, seed: 31, chunkSize: 256 << 10 };
 
@@ -50,6 +51,10 @@ const FILTERS: RawFilter[] = [
   { minBytes: '100k' },
   { ...LAB, minBytes: '200k' },
   { minBytes: '1k', port: ['443'], proto: ['tcp'], since: '2026-01-01' },
+  { exporter: [EXPORTER_A] },
+  { interface: ['7'] },
+  { exporter: [EXPORTER_B, '192.0.2.99'], interface: ['3', '70000'] },
+  { interface: ['0'], subnet: ['10.0.0.0/8'], limit: 2 },
 ];
 
 function sortRecords(rs: FlowRecord[]): FlowRecord[] {
@@ -100,6 +105,7 @@ describe('store conformance: DuckDB, MariaDB, ClickHouse single node, ClickHouse
       await store.append(RECORDS.slice(0, 4));
       await store.append(RECORDS.slice(4));
       await store.append([]);
+      await store.append(IFACE_RECORDS);
       const gen = new LabGenerator(LAB_OPTS);
       await ingestCapture(gen.stream(), 'lab', { store, services: ServiceRegistry.builtin(), ...DEFAULT_FLOWS });
       truth = gen.truth();
@@ -140,6 +146,38 @@ describe('store conformance: DuckDB, MariaDB, ClickHouse single node, ClickHouse
       );
       assert.equal(rows[0].last_seen, '2026-11-28T07:05:01.000Z', name);
     }
+  });
+
+  test('top interfaces: the hand sums on every backend, captures left out; --exporter and --interface filter records', async () => {
+    const cols = (rows: Array<{ exporter: string; if_index: number; bytes_in: number; bytes_out: number; bytes: number; packets_in: number; packets_out: number }>) =>
+      rows.map((r) => [r.exporter, r.if_index, r.bytes_in, r.bytes_out, r.bytes, r.packets_in, r.packets_out]);
+    const pick = (...keys: Array<[string, number]>) => IFACE_TOP.filter((r) => keys.some(([e, i]) => r[0] === e && r[1] === i));
+    for (const [name, s] of stores) {
+      assert.deepEqual(cols(await s.top('interfaces', f({ limit: 100 }))), IFACE_TOP, name);
+      assert.deepEqual(cols(await s.top('interfaces', f({ limit: 2 }))), IFACE_TOP.slice(0, 2), `${name}: limit`);
+      assert.deepEqual(cols(await s.top('interfaces', f({ minBytes: '10k' }))), IFACE_TOP.slice(0, 2), `${name}: min bytes`);
+      assert.deepEqual(cols(await s.top('interfaces', f({ exporter: [EXPORTER_B] }))), pick([EXPORTER_B, 3], [EXPORTER_B, 70_000]), `${name}: exporter`);
+      // Records through 7 (in or out): those of interfaces 3 and 7 at A but the DNS one.
+      assert.deepEqual(cols(await s.top('interfaces', f({ interface: ['7'] }))), [[EXPORTER_A, 3, 4500, 15_500, 20_000, 45, 50], [EXPORTER_A, 7, 15_500, 4500, 20_000, 50, 45]], `${name}: interface`);
+      assert.deepEqual(cols(await s.top('interfaces', f({ interface: ['0'], exporter: [EXPORTER_A] }))), [[EXPORTER_A, 0, 200, 100, 300, 1, 1], [EXPORTER_A, 3, 100, 200, 300, 1, 1]], `${name}: unknown output`);
+      assert.deepEqual(cols(await s.top('interfaces', f({ since: '2026-12-05T12:00:31Z' }))), [[EXPORTER_A, 0, 200, 100, 300, 1, 1], [EXPORTER_A, 3, 100, 200, 300, 1, 1]], `${name}: window`);
+      // The filter is the one filter model: other kinds take it too, and captures never match it.
+      const edges = await s.top('edges', f({ interface: ['7'] }));
+      assert.deepEqual(edges.map((e) => [e.client, e.server, e.port, e.bytes]), [['10.1.0.5', '10.2.0.9', 443, 10_000], ['10.1.0.6', '10.2.0.9', 443, 5000], ['10.2.0.9', '10.1.0.5', 22, 5000]], `${name}: edges`);
+      assert.deepEqual(await s.top('flows', f({ exporter: ['192.0.2.99'] })), [], `${name}: unknown exporter`);
+    }
+  });
+
+  test('interface series: buckets add up to top interfaces in and out, identical everywhere', async () => {
+    const ref = stores.get('duckdb') as ManagedStore;
+    const top = await ref.top('interfaces', f({ limit: 100 }));
+    const want = await ref.keyedSeries(f({}), 10_000, { by: 'interfaces', interfaces: top });
+    top.forEach((i, k) => {
+      const rows = want.filter((r) => r.key === k);
+      const sum = rows.reduce((a, r) => [a[0] + r.bytes_c2s, a[1] + r.bytes_s2c, a[2] + r.packets_c2s, a[3] + r.packets_s2c], [0, 0, 0, 0]);
+      assert.deepEqual(sum, [i.bytes_in, i.bytes_out, i.packets_in, i.packets_out], `${i.exporter} ${i.if_index}`);
+    });
+    for (const [name, s] of stores) assert.deepEqual(await s.keyedSeries(f({}), 10_000, { by: 'interfaces', interfaces: top }), want, name);
   });
 
   test('lab capture: every conversation matches the generator truth on every backend', async () => {

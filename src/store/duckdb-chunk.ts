@@ -27,8 +27,8 @@ export type ColumnSource =
   | { name: string; kind: 'addr-half'; side: 'client' | 'server'; half: 0 | 1 }
   /** The client's or server's address text. */
   | { name: string; kind: 'addr-text'; side: 'client' | 'server' }
-  /** The direction evidence or the source, as text. */
-  | { name: string; kind: 'direction' | 'source' };
+  /** The direction evidence, the source or the exporter, as text. */
+  | { name: string; kind: 'direction' | 'source' | 'exporter' };
 
 const TWO32 = 4294967296;
 
@@ -98,9 +98,16 @@ export class ChunkFiller {
           break;
         }
         case 'direction':
+          expectType(types[col], DuckDBTypeId.VARCHAR, src, 'VARCHAR');
+          this.fillText(vector, cols, start, count, F.direction, DIRECTION_EVIDENCE);
+          break;
         case 'source':
           expectType(types[col], DuckDBTypeId.VARCHAR, src, 'VARCHAR');
-          this.fillText(vector, cols, start, count, src.kind === 'direction' ? F.direction : F.source, src.kind === 'direction' ? DIRECTION_EVIDENCE : cols.sources);
+          this.fillText(vector, cols, start, count, F.source, cols.sources);
+          break;
+        case 'exporter':
+          expectType(types[col], DuckDBTypeId.VARCHAR, src, 'VARCHAR');
+          this.fillText(vector, cols, start, count, F.exporter, cols.exporters);
           break;
         case 'addr-half': {
           expectType(types[col], DuckDBTypeId.UBIGINT, src, 'UBIGINT');
@@ -184,6 +191,6 @@ export class ChunkFiller {
 
 function dictValue(dict: readonly string[], index: number): string {
   const v = dict[index];
-  if (v === undefined) throw new FlowmapError(`flow record has a bad direction or source index: ${index}`);
+  if (v === undefined) throw new FlowmapError(`flow record has a bad direction, source or exporter index: ${index}`);
   return v;
 }

@@ -14,7 +14,8 @@ import { ChunkFiller, type ColumnSource } from './duckdb-chunk.js';
 import { F, toColumns, type RecordColumns } from './record-columns.js';
 import { FLOW_COLUMNS, MIGRATIONS, SCHEMA_VERSION, createVersionTableSql } from './schema.js';
 import { NAME_BATCH, nameFromRow, recordFromRow, num, seriesFromRow, str, toRow, type JsRow } from './rows.js';
-import { ParamList, duckdbDialect, namesQuery, purgeWhere, scanQuery, seriesQuery, topQuery, type SqlParam } from './sql.js';
+import { ParamList, duckdbDialect, namesQuery, purgeWhere, scanQuery, seriesQuery, type SqlParam } from './sql.js';
+import { runSqlTop } from './sql-top.js';
 import { runEdgeSeries } from './sql-edge-series.js';
 import { runKeyedSeries } from './sql-keyed-series.js';
 import { topPerQuery, topPerRows } from './sql-top-per.js';
@@ -139,8 +140,7 @@ export class DuckDbStore implements ManagedStore {
   }
 
   async top<K extends TopKind>(kind: K, filter: FlowFilter): Promise<TopRows[K]> {
-    const q = topQuery(kind, filter, duckdbDialect);
-    const rows = await this.rows(q.sql, q.params);
+    const rows = await runSqlTop(kind, filter, duckdbDialect, (q) => this.rows(q.sql, q.params));
     return rows.map((r) => toRow(kind, r)) as TopRows[K];
   }
 
@@ -313,6 +313,9 @@ const SOURCES: readonly ColumnSource[] = [
   { name: 'tcp_flags_s2c', kind: 'number', field: F.tcpFlagsS2c },
   { name: 'direction', kind: 'direction' },
   { name: 'source', kind: 'source' },
+  { name: 'exporter', kind: 'exporter' },
+  { name: 'in_if', kind: 'number', field: F.inIf },
+  { name: 'out_if', kind: 'number', field: F.outIf },
 ];
 
 function firstLine(s: string): string {

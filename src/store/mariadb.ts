@@ -71,7 +71,7 @@ function values(r: FlowRecord): unknown[] {
     r.clientPort, r.serverPort, r.proto, r.ipVersion, r.vlan,
     Math.round(r.bytesC2s), Math.round(r.bytesS2c), Math.round(r.packetsC2s), Math.round(r.packetsS2c),
     rawCounter(r.bytesC2s, rate), rawCounter(r.bytesS2c, rate), rawCounter(r.packetsC2s, rate), rawCounter(r.packetsS2c, rate),
-    rate, r.tcpFlagsC2s, r.tcpFlagsS2c, r.direction, r.source,
+    rate, r.tcpFlagsC2s, r.tcpFlagsS2c, r.direction, r.source, r.exporter, r.inIf, r.outIf,
   ];
 }
 

@@ -25,11 +25,15 @@ export const F = {
   direction: 14,
   /** Index into `sources`. */
   source: 15,
+  inIf: 16,
+  outIf: 17,
+  /** Index into `exporters`. */
+  exporter: 18,
 } as const;
 export type NumericField = (typeof F)[keyof typeof F];
 
-/** Numbers per record: the 14 numeric fields, then the direction index and the source index. */
-export const WIDTH = 16;
+/** Numbers per record: the 14 numeric fields, the direction and source indexes, the interfaces, the exporter index. */
+export const WIDTH = 19;
 
 export interface RecordColumns {
   count: number;
@@ -38,6 +42,14 @@ export interface RecordColumns {
   server: string[];
   /** Sources repeat: each distinct one once, and an index per record in `numbers`. */
   sources: string[];
+  /** Exporters likewise. */
+  exporters: string[];
+}
+
+/** Index of `value` in `dict`, added when new (dictionaries hold a few distinct values). */
+function indexIn(dict: string[], value: string): number {
+  const i = dict.indexOf(value);
+  return i >= 0 ? i : dict.push(value) - 1;
 }
 
 export function toColumns(records: readonly FlowRecord[]): RecordColumns {
@@ -46,8 +58,11 @@ export function toColumns(records: readonly FlowRecord[]): RecordColumns {
   const client = new Array<string>(n);
   const server = new Array<string>(n);
   const sources: string[] = [];
+  const exporters: string[] = [];
   let lastSource = '';
   let lastIdx = -1;
+  let lastExporter = '';
+  let lastExporterIdx = -1;
   for (let i = 0; i < n; i++) {
     const r = records[i];
     const o = i * WIDTH;
@@ -67,15 +82,21 @@ export function toColumns(records: readonly FlowRecord[]): RecordColumns {
     numbers[o + 13] = r.lastSeen;
     numbers[o + 14] = DIRECTION_EVIDENCE.indexOf(r.direction);
     if (r.source !== lastSource || lastIdx < 0) {
-      lastIdx = sources.indexOf(r.source);
-      if (lastIdx < 0) lastIdx = sources.push(r.source) - 1;
+      lastIdx = indexIn(sources, r.source);
       lastSource = r.source;
     }
     numbers[o + 15] = lastIdx;
+    numbers[o + 16] = r.inIf;
+    numbers[o + 17] = r.outIf;
+    if (r.exporter !== lastExporter || lastExporterIdx < 0) {
+      lastExporterIdx = indexIn(exporters, r.exporter);
+      lastExporter = r.exporter;
+    }
+    numbers[o + 18] = lastExporterIdx;
     client[i] = r.client;
     server[i] = r.server;
   }
-  return { count: n, numbers, client, server, sources };
+  return { count: n, numbers, client, server, sources, exporters };
 }
 
 /** Small integer fields come back as `| 0` so V8 keeps them unboxed in the record objects. */
@@ -103,6 +124,9 @@ export function fromColumns(c: RecordColumns): FlowRecord[] {
       lastSeen: x[o + 13],
       direction: DIRECTION_EVIDENCE[x[o + 14]],
       source: c.sources[x[o + 15]],
+      exporter: c.exporters[x[o + 18]],
+      inIf: x[o + 16],
+      outIf: x[o + 17],
     };
   }
   return out;

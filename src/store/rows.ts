@@ -48,6 +48,12 @@ export function toRow(kind: TopKind, r: JsRow): TopRows[TopKind][number] {
         packets_c2s: num(r.c2s_packets), packets_s2c: num(r.s2c_packets), packets: num(r.packets),
         records: num(r.records), first_seen, last_seen,
       };
+    case 'interfaces':
+      return {
+        exporter: str(r.exporter), if_index: num(r.if_index), if_name: null,
+        bytes_in: num(r.in_bytes), bytes_out: num(r.out_bytes), bytes: num(r.bytes),
+        packets_in: num(r.in_packets), packets_out: num(r.out_packets), first_seen, last_seen,
+      };
     case 'talkers':
       return {
         host: str(r.host), bytes_sent: num(r.bytes_sent), bytes_received: num(r.bytes_received), bytes: num(r.bytes),
@@ -92,6 +98,9 @@ export function recordFromRow(r: JsRow): FlowRecord {
     lastSeen: num(r.last_ms),
     direction: DIRECTION_EVIDENCE.includes(direction) ? direction : 'first-packet',
     source: str(r.source),
+    exporter: str(r.exporter ?? ''),
+    inIf: num(r.in_if),
+    outIf: num(r.out_if),
   };
 }
 

@@ -13,7 +13,7 @@ export interface ColumnDef {
 }
 
 /** Bump with a new entry in MIGRATIONS (per backend) whenever the table changes. */
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 // ClickHouse 18.16 has no DateTime64, so times there are epoch milliseconds in UInt64.
 const TIME = { duckdb: 'TIMESTAMP', mariadb: 'DATETIME(3)', clickhouse: 'UInt64' };
@@ -52,7 +52,26 @@ export const FLOW_COLUMNS: readonly ColumnDef[] = [
   { name: 'tcp_flags_s2c', type: U8, meaning: 'OR of TCP flags server->client' },
   { name: 'direction', type: { duckdb: 'VARCHAR', mariadb: 'VARCHAR(16)', clickhouse: 'String' }, meaning: 'DirectionEvidence: how the client side was decided' },
   { name: 'source', type: TEXT, meaning: 'provenance: pcap:FILE, capture:IFACE, netflow:EXPORTER/IF, ...' },
+  // Version 5 (appended by ALTER TABLE: keep them last, in this order).
+  { name: 'exporter', type: ADDR, meaning: "flow exporter address (NetFlow/IPFIX sender, sFlow agent), '' for captures" },
+  { name: 'in_if', type: U32, meaning: 'exporter ifIndex where client->server traffic entered (server->client left), 0 unknown' },
+  { name: 'out_if', type: U32, meaning: 'exporter ifIndex where client->server traffic left (server->client entered), 0 unknown' },
 ];
+
+/** The columns of version 1 of the table (later versions add theirs with ALTER TABLE). */
+const V1_COLUMNS = FLOW_COLUMNS.slice(0, FLOW_COLUMNS.findIndex((c) => c.name === 'exporter'));
+
+/** Version 5: the exporter and its interfaces, old rows reading '' and 0 (captures' values). */
+function interfaceColumnsSql(backend: Backend): string[] {
+  return FLOW_COLUMNS.slice(V1_COLUMNS.length).map((c) => {
+    const dflt = c.name === 'exporter' ? "''" : '0';
+    // ClickHouse 18.16 rejects NOT NULL (its columns never hold NULL); DuckDB cannot add a constrained
+    // column. MariaDB commits DDL at once: IF NOT EXISTS makes a step cut short safe to run again.
+    const notNull = backend === 'mariadb' ? ' NOT NULL' : '';
+    const ifNew = backend === 'mariadb' ? ' IF NOT EXISTS' : '';
+    return `ALTER TABLE flows ADD COLUMN${ifNew} ${c.name} ${c.type[backend]}${notNull} DEFAULT ${dflt}`;
+  });
+}
 
 /**
  * Host names seen or configured, one row per observation batch (append-only; readers aggregate
@@ -79,11 +98,11 @@ export function createNamesTableSql(backend: Backend): string {
   return `CREATE TABLE IF NOT EXISTS names (\n${cols}\n)${tail}`;
 }
 
-/** CREATE TABLE for the flows table in a backend's dialect. */
-export function createFlowsTableSql(backend: Backend): string {
+/** CREATE TABLE for the flows table in a backend's dialect (version 1: `columns` are V1_COLUMNS). */
+export function createFlowsTableSql(backend: Backend, columns: readonly ColumnDef[] = FLOW_COLUMNS): string {
   // ClickHouse columns are never Nullable unless declared so (18.16 rejects `NOT NULL`).
   const notNull = backend === 'clickhouse' ? '' : ' NOT NULL';
-  const cols = FLOW_COLUMNS.map((c) => `  ${c.name} ${c.type[backend]}${notNull}`).join(',\n');
+  const cols = columns.map((c) => `  ${c.name} ${c.type[backend]}${notNull}`).join(',\n');
   const tail =
     backend === 'clickhouse'
       ? // One partition per UTC day (retention drops whole days); the sort key serves time windows.
@@ -149,9 +168,9 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; sql: Record<Backend, s
   {
     version: 1,
     sql: {
-      duckdb: [createFlowsTableSql('duckdb')],
-      mariadb: [createFlowsTableSql('mariadb')],
-      clickhouse: [createFlowsTableSql('clickhouse')],
+      duckdb: [createFlowsTableSql('duckdb', V1_COLUMNS)],
+      mariadb: [createFlowsTableSql('mariadb', V1_COLUMNS)],
+      clickhouse: [createFlowsTableSql('clickhouse', V1_COLUMNS)],
     },
   },
   {
@@ -181,5 +200,10 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; sql: Record<Backend, s
       mariadb: [createExportersTableSql('mariadb')],
       clickhouse: [createExportersTableSql('clickhouse')],
     },
+  },
+  {
+    // The exporter and the interfaces each record passed (top --by interfaces, --exporter, --interface).
+    version: 5,
+    sql: { duckdb: interfaceColumnsSql('duckdb'), mariadb: interfaceColumnsSql('mariadb'), clickhouse: interfaceColumnsSql('clickhouse') },
   },
 ];

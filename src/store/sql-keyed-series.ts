@@ -7,8 +7,8 @@ import type { FlowFilter } from '../filter/filter.js';
 import { UsageError } from '../util/errors.js';
 import { addrHiLo } from '../util/ip.js';
 import { parseProto } from '../util/protocols.js';
-import { num, seriesFromRow, type JsRow } from './rows.js';
-import { EDGES_PER_QUERY, checkBucket, serviceSeriesQuery, talkerSeriesQuery, type BuiltQuery, type SqlDialect } from './sql.js';
+import { num, seriesFromRow, str, type JsRow } from './rows.js';
+import { EDGES_PER_QUERY, checkBucket, interfaceSeriesQuery, serviceSeriesQuery, talkerSeriesQuery, type BuiltQuery, type SqlDialect } from './sql.js';
 import type { KeyedSeriesRow, SeriesKeys } from './store.js';
 
 interface Chunked {
@@ -26,6 +26,14 @@ function plan(f: FlowFilter, bucketMs: number, keys: SeriesKeys, d: SqlDialect):
       query: (a, b) => talkerSeriesQuery(f, bucketMs, hl.slice(a, b), d),
       // Drivers give the halves as bigint, number or decimal text: all print the same digits.
       rowText: (r) => `${String(r.k_hi)}|${String(r.k_lo)}`,
+    };
+  }
+  if (keys.by === 'interfaces') {
+    const ifs = keys.interfaces;
+    return {
+      texts: ifs.map((i) => `${i.exporter}|${i.if_index}`),
+      query: (a, b) => interfaceSeriesQuery(f, bucketMs, ifs.slice(a, b), d),
+      rowText: (r) => `${str(r.exporter)}|${num(r.k_if)}`,
     };
   }
   const svc = keys.services.map((s) => {
@@ -71,5 +79,7 @@ export async function runKeyedSeries(
 
 /** The keys at these indexes, in that order. */
 function pick(keys: SeriesKeys, at: readonly number[]): SeriesKeys {
-  return keys.by === 'talkers' ? { by: 'talkers', hosts: at.map((i) => keys.hosts[i]) } : { by: 'services', services: at.map((i) => keys.services[i]) };
+  if (keys.by === 'talkers') return { by: 'talkers', hosts: at.map((i) => keys.hosts[i]) };
+  if (keys.by === 'interfaces') return { by: 'interfaces', interfaces: at.map((i) => keys.interfaces[i]) };
+  return { by: 'services', services: at.map((i) => keys.services[i]) };
 }

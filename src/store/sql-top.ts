@@ -9,6 +9,7 @@ import type { FlowFilter } from '../filter/filter.js';
 import { num, type JsRow } from './rows.js';
 import { EDGES_PER_QUERY, edgeConnectionsQuery, edgeKeyText, edgeSumsQuery, topQuery, type BuiltQuery, type EdgeKey, type SqlDialect } from './sql.js';
 import type { TopKind } from './store.js';
+import { topInterfacesQuery } from './sql-interfaces.js';
 
 /** Rows of topQuery(kind) (same columns, same order), whatever the engine. */
 export async function runSqlTop(
@@ -18,6 +19,7 @@ export async function runSqlTop(
   run: (q: BuiltQuery) => Promise<JsRow[]>,
   edgesPerQuery = EDGES_PER_QUERY,
 ): Promise<JsRow[]> {
+  if (kind === 'interfaces') return run(topInterfacesQuery(f, d));
   if (kind !== 'edges' || d.semiJoin) return run(topQuery(kind, f, d));
   let sums = await run(edgeSumsQuery(f, d));
   if (sums.some((r) => num(r.one_edge) !== 1)) sums = await run(edgeSumsQuery(f, d, true));

@@ -103,7 +103,8 @@ function inAny(side: 'client' | 'server', rs: AddrRange[], p: ParamList): string
  * WHERE conditions (without the keyword) on the flows table for everything but minBytes/limit:
  * subnets: both ends in some listed range; excludes: neither end in any; hosts: either end in one;
  * clients / servers: that end in one;
- * ports: server port; protos; since/until: records overlapping the window.
+ * ports: server port; protos; exporters; interfaces: input or output interface; since/until:
+ * records overlapping the window.
  */
 export function whereSql(f: FlowFilter, p: ParamList): string {
   const { rest, time } = whereParts(f, p);
@@ -120,6 +121,11 @@ function whereParts(f: FlowFilter, p: ParamList): { rest: string[]; time: string
   if (f.servers.length) c.push(inAny('server', f.servers, p));
   if (f.ports.length) c.push(`server_port IN (${f.ports.map((x) => p.bind({ type: 'int', value: x })).join(', ')})`);
   if (f.protos.length) c.push(`proto IN (${f.protos.map((x) => p.bind({ type: 'int', value: x })).join(', ')})`);
+  if (f.exporters.length) c.push(`exporter IN (${f.exporters.map((x) => p.bind({ type: 'text', value: x })).join(', ')})`);
+  if (f.interfaces.length) {
+    const list = (): string => f.interfaces.map((x) => p.bind({ type: 'int', value: x })).join(', ');
+    c.push(`(in_if IN (${list()}) OR out_if IN (${list()}))`);
+  }
   const time: string[] = [];
   if (f.since !== undefined) time.push(`last_seen >= ${p.bind({ type: 'time', ms: f.since })}`);
   if (f.until !== undefined) time.push(`first_seen <= ${p.bind({ type: 'time', ms: f.until })}`);
@@ -138,7 +144,7 @@ export function fromFlows(f: FlowFilter, p: ParamList, d: SqlDialect, extra?: (p
   return `FROM flows PREWHERE ${time.join(' AND ')}${rest.length ? ` WHERE ${rest.join(' AND ')}` : ''}`;
 }
 
-function havingLimit(f: FlowFilter, bytesExpr: string, p: ParamList): { having: string; limit: string } {
+export function havingLimit(f: FlowFilter, bytesExpr: string, p: ParamList): { having: string; limit: string } {
   const having = f.minBytes !== undefined ? `HAVING ${bytesExpr} >= ${p.u64(f.minBytes)}` : '';
   return { having, limit: `LIMIT ${p.bind({ type: 'int', value: f.limit })}` };
 }
@@ -160,6 +166,8 @@ export function topQuery(kind: TopKind, f: FlowFilter, d: SqlDialect): BuiltQuer
   const times = `${d.epochMs('min(first_seen)')} AS first_ms, ${d.epochMs('max(last_seen)')} AS last_ms`;
   let sql: string;
   switch (kind) {
+    case 'interfaces':
+      throw new Error('top interfaces: use runSqlTop (sql-interfaces.ts)');
     case 'edges': {
       // Engines without SEMI JOIN take two queries (edgeSumsQuery, edgeConnectionsQuery: see runSqlTop).
       if (!d.semiJoin) throw new Error(`top edges on ${d.name}: use runSqlTop (two queries)`);
@@ -296,6 +304,37 @@ FROM (
 ) sides
 GROUP BY k_hi, k_lo, t_ms
 ORDER BY k_hi, k_lo, t_ms`;
+  return { sql, params: p.params };
+}
+
+/**
+ * Traffic per bucket of each of some exporter interfaces (see Store.keyedSeries): each record counts
+ * at its in_if (client -> server bytes entered there) and at its out_if (server -> client bytes
+ * entered there); key columns `exporter, k_if`; `c2s` is in, `s2c` out.
+ */
+export function interfaceSeriesQuery(f: FlowFilter, bucketMs: number, ifs: ReadonlyArray<{ exporter: string; if_index: number }>, d: SqlDialect): BuiltQuery {
+  checkBucket(bucketMs);
+  if (ifs.length === 0) throw new RangeError('interface series: no interfaces (an empty IN list is not SQL)');
+  const p = new ParamList(d);
+  const start = d.epochMs('first_seen');
+  const side = (col: 'in_if' | 'out_if'): string => {
+    const [inn, out] = col === 'in_if' ? ['c2s', 's2c'] : ['s2c', 'c2s'];
+    const inList = (q: ParamList): string =>
+      `(exporter, ${col}) IN (${ifs.map((i) => `(${q.bind({ type: 'text', value: i.exporter })}, ${q.bind({ type: 'int', value: i.if_index })})`).join(', ')})`;
+    return `SELECT exporter, ${col} AS k_if, ${start} - ${start} % ${bucketMs} AS t_ms,
+    ${counter(d, `bytes_${inn}`)} AS b_in, ${counter(d, `bytes_${out}`)} AS b_out,
+    ${counter(d, `packets_${inn}`)} AS p_in, ${counter(d, `packets_${out}`)} AS p_out
+  ${fromFlows(f, p, d, inList)}`;
+  };
+  const sql = `SELECT exporter, k_if, t_ms, sum(b_in) AS c2s_bytes, sum(b_out) AS s2c_bytes,
+  sum(p_in) AS c2s_packets, sum(p_out) AS s2c_packets, count(*) AS records
+FROM (
+  ${side('in_if')}
+  UNION ALL
+  ${side('out_if')}
+) sides
+GROUP BY exporter, k_if, t_ms
+ORDER BY exporter, k_if, t_ms`;
   return { sql, params: p.params };
 }
 

@@ -3,7 +3,7 @@ import type { FlowFilter } from '../filter/filter.js';
 import type { NameRow } from '../names/names.js';
 
 /** What `flowmap top --by ...` groups by. */
-export type TopKind = 'edges' | 'talkers' | 'services' | 'flows';
+export type TopKind = 'edges' | 'talkers' | 'services' | 'flows' | 'interfaces';
 
 /** Traffic of a group of records, both directions (bytes are IP-layer octets). */
 export interface DirectedTotals {
@@ -95,11 +95,15 @@ export interface EdgeSeriesRow extends SeriesRow {
 }
 
 /** Keys of keyedSeries: hosts (either side of a record) or services (server port + protocol name). */
-export type SeriesKeys = { by: 'talkers'; hosts: readonly string[] } | { by: 'services'; services: ReadonlyArray<{ port: number; proto: string }> };
+export type SeriesKeys =
+  | { by: 'talkers'; hosts: readonly string[] }
+  | { by: 'services'; services: ReadonlyArray<{ port: number; proto: string }> }
+  | { by: 'interfaces'; interfaces: ReadonlyArray<{ exporter: string; if_index: number }> };
 
 /**
- * Traffic of one key in one bucket. `key` indexes the caller's hosts or services. For a host,
- * `_c2s` is what it sent and `_s2c` what it received (a record counts for both its ends).
+ * Traffic of one key in one bucket. `key` indexes the caller's keys. For a host, `_c2s` is what it
+ * sent and `_s2c` what it received (a record counts for both its ends); for an exporter interface,
+ * `_c2s` is what entered through it and `_s2c` what left (a record counts at its in_if and out_if).
  */
 export interface KeyedSeriesRow extends SeriesRow {
   key: number;
@@ -128,11 +132,32 @@ export interface TopPerRow {
   packets: number;
 }
 
+/**
+ * One interface of one flow exporter (captures have none and are left out). `in`: traffic that
+ * entered the exporter through it; `out`: traffic that left through it. A record's client -> server
+ * traffic enters at its in_if and leaves at its out_if, its server -> client traffic the other way.
+ */
+export interface InterfaceRow {
+  exporter: string;
+  /** SNMP ifIndex; 0 when the exporter did not say. */
+  if_index: number;
+  /** From the config (`exporters[].interfaces`); filled in by the caller, null when unnamed. */
+  if_name: string | null;
+  bytes_in: number;
+  bytes_out: number;
+  bytes: number;
+  packets_in: number;
+  packets_out: number;
+  first_seen: string;
+  last_seen: string;
+}
+
 export interface TopRows {
   edges: EdgeRow[];
   talkers: TalkerRow[];
   services: ServiceRow[];
   flows: ConversationRow[];
+  interfaces: InterfaceRow[];
 }
 
 /** Counts for a store summary line. */

@@ -96,6 +96,9 @@ export interface V5Flow {
   first: number;
   last: number;
   tcpFlags?: number;
+  /** SNMP ifIndex in and out, 0 when not given. */
+  input?: number;
+  output?: number;
 }
 
 export function v5Packet(o: { seq?: number; sysUptime?: number; unixSecs?: number; unixNsecs?: number; engineType?: number; engineId?: number; sampling?: number; flows: readonly V5Flow[] }): Buffer {
@@ -107,6 +110,8 @@ export function v5Packet(o: { seq?: number; sysUptime?: number; unixSecs?: numbe
     const r = Buffer.alloc(48);
     ip4(f.src).copy(r, 0);
     ip4(f.dst).copy(r, 4);
+    r.writeUInt16BE(f.input ?? 0, 12);
+    r.writeUInt16BE(f.output ?? 0, 14);
     r.writeUInt32BE(f.packets, 16);
     r.writeUInt32BE(f.bytes, 20);
     r.writeUInt32BE(f.first, 24);
@@ -134,10 +139,15 @@ export function sflowRawHeader(frame: Buffer, o: { protocol?: number; frameLengt
   return sflowRecord(1, Buffer.concat([u32(o.protocol ?? 1), u32(o.frameLength ?? frame.length + 4), u32(o.stripped ?? 4), u32(frame.length), xdrOpaque(frame)]));
 }
 
-export function sflowFlowSample(o: { seq?: number; sourceId?: number; rate: number; pool?: number; records: readonly Buffer[]; expanded?: boolean }): Buffer {
+/**
+ * A flow sample (0,1), or expanded (0,3), with input and output interfaces (default ifIndex 1 and 2;
+ * compact samples: the raw 32-bit word, format in the top 2 bits; expanded: format 0 and the value).
+ */
+export function sflowFlowSample(o: { seq?: number; sourceId?: number; rate: number; pool?: number; records: readonly Buffer[]; expanded?: boolean; input?: number; output?: number }): Buffer {
+  const [input, output] = [o.input ?? 1, o.output ?? 2];
   const head = o.expanded
-    ? Buffer.concat([u32(o.seq ?? 1), u32(0), u32(o.sourceId ?? 1), u32(o.rate), u32(o.pool ?? 0), u32(0), u32(0), u32(1), u32(0), u32(2), u32(o.records.length)])
-    : Buffer.concat([u32(o.seq ?? 1), u32(o.sourceId ?? 1), u32(o.rate), u32(o.pool ?? 0), u32(0), u32(1), u32(2), u32(o.records.length)]);
+    ? Buffer.concat([u32(o.seq ?? 1), u32(0), u32(o.sourceId ?? 1), u32(o.rate), u32(o.pool ?? 0), u32(0), u32(0), u32(input), u32(0), u32(output), u32(o.records.length)])
+    : Buffer.concat([u32(o.seq ?? 1), u32(o.sourceId ?? 1), u32(o.rate), u32(o.pool ?? 0), u32(0), u32(input), u32(output), u32(o.records.length)]);
   const body = Buffer.concat([head, ...o.records]);
   return Buffer.concat([u32(o.expanded ? 3 : 1), u32(body.length), body]);
 }

@@ -12,6 +12,7 @@ export function rec(p: Partial<FlowRecord> & Pick<FlowRecord, 'client' | 'server
   return {
     proto: 6, ipVersion: p.client.includes(':') ? 6 : 4, vlan: 0, bytesC2s: 0, bytesS2c: 0, packetsC2s: 0, packetsS2c: 0,
     samplingRate: 1, tcpFlagsC2s: 0x1a, tcpFlagsS2c: 0x12, firstSeen: T, lastSeen: T, direction: 'handshake', source: 'pcap:test.pcap',
+    exporter: '', inIf: 0, outIf: 0,
     ...p,
   };
 }

@@ -11,7 +11,7 @@ function flow(over: Partial<ExportedFlow>): ExportedFlow {
   return {
     src: '10.0.0.1', dst: '10.0.0.2', srcPort: 40000, dstPort: 443, proto: 6, ipVersion: 4, vlan: 0,
     bytes: 1000, packets: 10, reverseBytes: 0, reversePackets: 0, tcpFlags: 0x1b, reverseTcpFlags: 0,
-    firstSeen: T0, lastSeen: T0 + 1000, samplingRate: 1, initiator: null, exporter: '192.0.2.1', domain: 0,
+    firstSeen: T0, lastSeen: T0 + 1000, samplingRate: 1, initiator: null, exporter: '192.0.2.1', domain: 0, inIf: 0, outIf: 0,
     ...over,
   };
 }
@@ -249,5 +249,49 @@ describe('FlowAggregator: bounded memory', () => {
     agg.flushAll();
     assert.equal(out.reduce((s, r) => s + r.bytesC2s + r.bytesS2c, 0), bytes);
     assert.ok(agg.stats.evicted >= 1800);
+  });
+});
+
+describe('FlowAggregator: exporter interfaces of a client/server record', () => {
+  // A router: the client is behind ifIndex 3, the server behind ifIndex 7.
+  const c2s = { inIf: 3, outIf: 7 };
+  const s2c = { inIf: 7, outIf: 3 };
+  const ifs = (r: FlowRecord) => [r.exporter, r.inIf, r.outIf];
+
+  it('two halves: the client -> server half states them, whichever half comes first', () => {
+    for (const order of ['client first', 'server first']) {
+      const { agg, out } = setup();
+      const halves = [flow(c2s), reply(s2c)];
+      if (order === 'server first') halves.reverse();
+      halves.forEach((h, i) => agg.add(h, 'netflow', T0 + i));
+      agg.flushAll();
+      assert.deepEqual(out.map(ifs), [['192.0.2.1', 3, 7]], order);
+    }
+  });
+
+  it('only the server -> client half seen: its interfaces swapped', () => {
+    const { agg, out } = setup();
+    agg.add(reply({ ...s2c, tcpFlags: 0x12 }), 'netflow', T0);
+    agg.flushAll();
+    assert.equal(out[0].client, '10.0.0.1');
+    assert.deepEqual(out.map(ifs), [['192.0.2.1', 3, 7]]);
+  });
+
+  it('a biflow from the server side: forward interfaces are the server\'s, so swapped', () => {
+    const { agg, out } = setup();
+    agg.add(reply({ ...s2c, bytes: 5000, packets: 5, reverseBytes: 100, reversePackets: 1, initiator: 'dst' }), 'ipfix', T0);
+    assert.equal(out[0].client, '10.0.0.1');
+    assert.deepEqual(out.map(ifs), [['192.0.2.1', 3, 7]]);
+  });
+
+  it('sFlow samples both ways: the client\'s first sample states them', () => {
+    const { agg, out } = setup();
+    agg.add(sample({ ...s2c, src: '10.0.0.2', dst: '10.0.0.1', srcPort: 443, dstPort: 40000 }), 'sflow', T0);
+    agg.add(sample({ ...c2s }), 'sflow', T0 + 1);
+    agg.add(sample({ inIf: 4, outIf: 7 }), 'sflow', T0 + 2); // a later path change does not split the record
+    agg.flushAll();
+    assert.equal(out.length, 1);
+    assert.equal(out[0].client, '10.0.0.1');
+    assert.deepEqual(out.map(ifs), [['192.0.2.1', 3, 7]]);
   });
 });

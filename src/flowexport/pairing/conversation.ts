@@ -4,7 +4,7 @@
  * Turned into the one FlowRecord by toRecord(), with the one conversation model (flow/conversation.ts)
  * and the one direction inference (flow/direction.ts).
  */
-import { applyEvidence, conversationRecord, icmpRole, synEvidence, type ConversationTotals } from '../../flow/conversation.js';
+import { applyEvidence, conversationRecord, icmpRole, synEvidence, type ConversationTotals, type ObservationPoint } from '../../flow/conversation.js';
 import { decideDirection, portOnlyEvidence, type EndpointEvidence, type ServiceLookup } from '../../flow/direction.js';
 import type { DirectionEvidence, FlowRecord } from '../../flow/record.js';
 import { Proto, TcpFlag } from '../../util/protocols.js';
@@ -33,6 +33,13 @@ export class ExportConversation implements ConversationTotals {
   initiator: -1 | 0 | 1 = -1;
   /** Receive time (epoch ms) of the latest contribution. */
   updated: number;
+  /** Exporter interfaces (input, output) of the traffic each side sent, as its first flow stated them; -1 until seen. */
+  in0 = -1;
+  out0 = -1;
+  in1 = -1;
+  out1 = -1;
+  /** Exporter address (every flow of a conversation comes from one: it is part of the key). */
+  exporter = '';
 
   constructor(
     readonly key: string,
@@ -89,6 +96,15 @@ export class ExportConversation implements ConversationTotals {
     }
     if (f.firstSeen < this.first) this.first = f.firstSeen;
     if (f.lastSeen > this.last) this.last = f.lastSeen;
+    this.exporter = f.exporter;
+    // The flow's interfaces are those of the traffic src sent (a biflow's reverse took them the other way).
+    if (side === 0 && this.in0 < 0) {
+      this.in0 = f.inIf;
+      this.out0 = f.outIf;
+    } else if (side === 1 && this.in1 < 0) {
+      this.in1 = f.inIf;
+      this.out1 = f.outIf;
+    }
     if (f.initiator !== null) this.initiator = f.initiator === 'src' ? side : side === 0 ? 1 : 0;
     this.samplingRate = rate;
     if (receivedMs > this.updated) this.updated = receivedMs;
@@ -105,7 +121,19 @@ export class ExportConversation implements ConversationTotals {
   /** The one FlowRecord for what has been gathered, the client decided by src/flow/direction.ts. */
   toRecord(services: ServiceLookup): FlowRecord {
     const { clientIs0, evidence } = this.decide(services);
-    return conversationRecord(this, clientIs0, evidence);
+    return conversationRecord(this, clientIs0, evidence, this.observationPoint(clientIs0));
+  }
+
+  /**
+   * The record's interfaces are those of its client -> server traffic: the client side's own flows
+   * state them (input = where the client's packets entered the exporter). When only the server side
+   * was exported, its traffic took the same path backwards: its output is the client's input.
+   */
+  private observationPoint(clientIs0: boolean): ObservationPoint {
+    const [cin, cout, sin, sout] = clientIs0 ? [this.in0, this.out0, this.in1, this.out1] : [this.in1, this.out1, this.in0, this.out0];
+    if (cin >= 0) return { exporter: this.exporter, inIf: cin, outIf: cout };
+    if (sin >= 0) return { exporter: this.exporter, inIf: sout, outIf: sin };
+    return { exporter: this.exporter, inIf: 0, outIf: 0 };
   }
 
   private decide(services: ServiceLookup): { clientIs0: boolean; evidence: DirectionEvidence } {

@@ -64,7 +64,7 @@ export function registerAnalysis(app: Hono, deps: ApiDeps): void {
     const by = choice(q, 'by', SERIES_BY, 'edges');
     const bucketMs = apiWording(() => parseBucket(q.one('bucket')));
     const filter = filterFromQuery(q, deps.now());
-    const body: TimeseriesResponse = { rows: await apiWording(() => timeseries(deps.store, by, filter, bucketMs, deps.services)) };
+    const body: TimeseriesResponse = { rows: await apiWording(() => timeseries(deps.store, by, filter, bucketMs, deps.services, deps.interfaceName)) };
     return c.json(body);
   });
 }

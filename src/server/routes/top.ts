@@ -11,12 +11,12 @@ import { parseDuration } from '../../util/duration.js';
 /** top/edges, top/talkers, top/services also take `per` (the top N of every interval). */
 export const TOP_PER_PARAMS: readonly string[] = [...FILTER_PARAMS, 'per'];
 
-export const TOP_KINDS: readonly TopKind[] = ['edges', 'talkers', 'services', 'flows'];
+export const TOP_KINDS: readonly TopKind[] = ['edges', 'talkers', 'services', 'flows', 'interfaces'];
 
-/** GET /api/v1/top/{edges|talkers|services|flows}: the rows of `flowmap top --by KIND --json`. */
+/** GET /api/v1/top/{edges|talkers|services|flows|interfaces}: the rows of `flowmap top --by KIND --json`. */
 export function registerTop(app: Hono, deps: ApiDeps): void {
   for (const kind of TOP_KINDS) {
-    const perKind = kind === 'flows' ? null : kind;
+    const perKind = kind === 'flows' || kind === 'interfaces' ? null : kind;
     app.get(`/api/v1/top/${kind}`, async (c) => {
       const q = Query.parse(c.req.url, perKind ? TOP_PER_PARAMS : FILTER_PARAMS);
       const filter = filterFromQuery(q, deps.now());
@@ -27,7 +27,7 @@ export function registerTop(app: Hono, deps: ApiDeps): void {
         const body: TopPerResponse = { rows: await apiWording(() => topPer(deps.store, perKind, filter, bucketMs, deps.services)) };
         return c.json(body);
       }
-      return c.json({ rows: await runTop(deps.store, kind, filter, deps.services) });
+      return c.json({ rows: await runTop(deps.store, kind, filter, deps.services, deps.interfaceName) });
     });
   }
 }

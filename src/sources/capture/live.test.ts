@@ -265,7 +265,7 @@ describe('live capture in network namespaces', { skip }, () => {
     const { openStore } = await import('../../store/open.js');
     const store = await openStore(db);
     try {
-      const rows = await store.top('flows', { subnets: [], excludes: [], hosts: [], clients: [], servers: [], ports: [], protos: [], limit: 1000 });
+      const rows = await store.top('flows', { subnets: [], excludes: [], hosts: [], clients: [], servers: [], ports: [], protos: [], exporters: [], interfaces: [], limit: 1000 });
       const mine = rows.filter((r) => r.client === CLI && r.server === SRV && r.port === PORT && r.proto === 'tcp');
       assert.equal(mine.length, 3, `one conversation per curl: ${JSON.stringify(rows)}`);
       for (const r of mine) {

@@ -3,6 +3,9 @@
  * client, IN_BYTES client -> server, OUT_BYTES server -> client. Each row is a partial dump of a flow
  * (queries sum records, as for any split flow). PACKETS is one total: the direction split comes from
  * the JSON (IN_PKTS / OUT_PKTS) when it is there and adds up, else all packets count client -> server.
+ * The dump has no exporter interface columns (INTERFACE_ID is ntopng's own capture interface): when
+ * ntopng collects from a flow exporter, the JSON may carry INPUT_SNMP / OUTPUT_SNMP (NetFlow ids 10,
+ * 14) and EXPORTER_IPV4_ADDRESS (130); they are used when present, else 0 and no exporter.
  */
 import type { FlowRecord } from '../../flow/record.js';
 import { canonicalAddr } from '../../util/ip.js';
@@ -27,18 +30,27 @@ export interface NtopngRow {
 
 export type RowResult = { record: FlowRecord } | { skip: string };
 
-function directionPackets(json: string | null, total: number): [number, number] {
-  if (json) {
-    try {
-      const j = JSON.parse(json) as Record<string, unknown>;
-      const i = Number(j.IN_PKTS ?? j['2']);
-      const o = Number(j.OUT_PKTS ?? j['24']);
-      if (Number.isSafeInteger(i) && Number.isSafeInteger(o) && i >= 0 && o >= 0 && i + o === total) return [i, o];
-    } catch {
-      // not JSON (or not compressed by ntopng): the total still counts
-    }
+function parseJson(json: string | null): Record<string, unknown> {
+  if (!json) return {};
+  try {
+    const j: unknown = JSON.parse(json);
+    return j !== null && typeof j === 'object' ? (j as Record<string, unknown>) : {};
+  } catch {
+    return {}; // not JSON (or not compressed by ntopng): the columns still count
   }
+}
+
+function directionPackets(j: Record<string, unknown>, total: number): [number, number] {
+  const i = Number(j.IN_PKTS ?? j['2']);
+  const o = Number(j.OUT_PKTS ?? j['24']);
+  if (Number.isSafeInteger(i) && Number.isSafeInteger(o) && i >= 0 && o >= 0 && i + o === total) return [i, o];
   return [total, 0];
+}
+
+/** An ifIndex from the JSON, 0 when absent or not an unsigned 32-bit integer. */
+function ifIndex(v: unknown): number {
+  const n = Number(v);
+  return Number.isInteger(n) && n >= 0 && n <= 0xffffffff ? n : 0;
 }
 
 function addr(text: string | null): string | null {
@@ -56,7 +68,9 @@ export function ntopngRecord(r: NtopngRow, source: string): RowResult {
   if (!client || !server) return { skip: 'bad address' };
   if (r.first === null || r.first <= 0) return { skip: 'no FIRST_SWITCHED' };
   const packets = r.packets ?? 0;
-  const [pc2s, ps2c] = directionPackets(r.json, packets);
+  const j = parseJson(r.json);
+  const [pc2s, ps2c] = directionPackets(j, packets);
+  const exporter = typeof j.EXPORTER_IPV4_ADDRESS === 'string' ? addr(j.EXPORTER_IPV4_ADDRESS) : null;
   const first = r.first * 1000;
   return {
     record: {
@@ -78,6 +92,10 @@ export function ntopngRecord(r: NtopngRow, source: string): RowResult {
       lastSeen: Math.max(first, (r.last ?? r.first) * 1000),
       direction: 'exporter',
       source: r.ifId === null ? source : `${source}/if${r.ifId}`,
+      // ntopng states the client as SRC: its input/output are the client -> server direction's.
+      exporter: exporter ?? '',
+      inIf: ifIndex(j.INPUT_SNMP ?? j['10']),
+      outIf: ifIndex(j.OUTPUT_SNMP ?? j['14']),
     },
   };
 }

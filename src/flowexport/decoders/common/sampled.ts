@@ -13,6 +13,8 @@ export interface SampledFrame {
   samplingRate: number;
   exporter: string;
   domain: number;
+  inIf: number;
+  outIf: number;
 }
 
 /**
@@ -41,5 +43,7 @@ export function sampledFrameFlow(info: PacketInfo, f: SampledFrame): ExportedFlo
     initiator: null,
     exporter: f.exporter,
     domain: f.domain,
+    inIf: f.inIf,
+    outIf: f.outIf,
   };
 }

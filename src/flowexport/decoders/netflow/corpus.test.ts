@@ -108,7 +108,7 @@ for (const g of GROUPS.filter((x) => !x.frames)) {
       const file = join(dir, 'replay.pcap');
       writeFileSync(file, datagramsPcap(datagrams));
       const F = ['cflow.srcaddr', 'cflow.dstaddr', 'cflow.srcaddrv6', 'cflow.dstaddrv6', 'cflow.srcport', 'cflow.dstport', 'cflow.protocol',
-        'cflow.octets', 'cflow.packets'];
+        'cflow.octets', 'cflow.packets', 'cflow.inputint', 'cflow.outputint'];
       const v = tsharkFieldValues(file, datagrams[0].dstPort, 'cflow', F);
       // tshark decodes data only after its template: data held for a later template is flowmap's extra.
       const n = v.get('cflow.protocol')!.length;
@@ -127,6 +127,12 @@ for (const g of GROUPS.filter((x) => !x.frames)) {
       assert.deepEqual(sorted(v.get('cflow.srcport')!), sorted(flows.map((f) => f.srcPort)));
       assert.deepEqual(sorted(v.get('cflow.dstport')!), sorted(flows.map((f) => f.dstPort)));
       assert.deepEqual(sorted(v.get('cflow.protocol')!), sorted(flows.map((f) => f.proto)));
+      // Interfaces: tshark shows them where the template has them; flowmap reads 0 where it has not.
+      for (const [field, pick] of [['cflow.inputint', (f: ExportedFlow) => f.inIf], ['cflow.outputint', (f: ExportedFlow) => f.outIf]] as const) {
+        const shown = v.get(field)!;
+        assert.deepEqual(sorted(shown), shown.length === 0 ? [] : sorted(flows.map(pick)), field);
+        if (shown.length === 0) assert.ok(flows.every((f) => pick(f) === 0), `${field}: none in tshark, flowmap reads 0`);
+      }
       // Reverse (RFC 5103) counters may be shown under the same field names.
       const bytes = v.get('cflow.octets')!;
       const pkts = v.get('cflow.packets')!;

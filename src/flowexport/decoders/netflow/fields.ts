@@ -52,6 +52,8 @@ export const F = {
   OBSERVATION_S: 47,
   DATALINK: 45,
   FRAME_SIZE: 48, // dataLinkFrameSize (312): the sampled frame's length on the wire
+  IN_IF: 50, // ingressInterface / INPUT_SNMP (10)
+  OUT_IF: 51, // egressInterface / OUTPUT_SNMP (14)
   ICMP_TYPE_CODE: 49, // icmpTypeCodeIPv4/IPv6 (32, 139): type * 256 + code, as v5 puts it in the destination port // dataLinkFrameSection (315): a sampled frame's first bytes, opened by the packet decoder
 } as const;
 
@@ -59,7 +61,7 @@ export const F = {
 export const REVERSE_PEN = 29305;
 
 const FORWARD: Record<number, number> = {
-  1: F.BYTES, 2: F.PACKETS, 4: F.PROTO, 6: F.TCP_FLAGS, 7: F.SRC_PORT, 8: F.SRC_V4, 11: F.DST_PORT,
+  1: F.BYTES, 2: F.PACKETS, 4: F.PROTO, 6: F.TCP_FLAGS, 7: F.SRC_PORT, 8: F.SRC_V4, 10: F.IN_IF, 11: F.DST_PORT, 14: F.OUT_IF,
   12: F.DST_V4, 21: F.END_UPTIME, 32: F.ICMP_TYPE_CODE, 139: F.ICMP_TYPE_CODE, 22: F.START_UPTIME, 27: F.SRC_V6, 28: F.DST_V6,
   34: F.SAMPLING_INTERVAL, 48: F.SAMPLER_ID, 49: F.SKIP, 50: F.SAMPLING_INTERVAL, 58: F.VLAN, 59: F.POST_VLAN,
   60: F.IP_VERSION, 85: F.TOTAL_BYTES, 86: F.TOTAL_PACKETS, 150: F.START_S, 151: F.END_S, 152: F.START_MS,

@@ -92,6 +92,8 @@ export class RecordDecoder {
   private size = -1;
   private observedMs = -1;
   private icmpTypeCode = -1;
+  private inIf = 0;
+  private outIf = 0;
   private frameOff = -1;
   private frameLen = 0;
   private frameSize = -1;
@@ -108,7 +110,7 @@ export class RecordDecoder {
   private reset(): void {
     this.bytes = this.packets = this.outBytes = this.outPackets = this.totalBytes = this.totalPackets = -1;
     this.revBytes = this.revPackets = this.revTotalBytes = this.revTotalPackets = -1;
-    this.revFlags = this.proto = this.flags = this.sport = this.dport = 0;
+    this.revFlags = this.proto = this.flags = this.sport = this.dport = this.inIf = this.outIf = 0;
     this.src4 = this.dst4 = this.src6 = this.dst6 = -1;
     this.vlan = this.postVlan = this.ipVersion = 0;
     this.startUp = this.endUp = this.startS = this.endS = this.startMs = this.endMs = -1;
@@ -206,6 +208,8 @@ export class RecordDecoder {
       case F.OBSERVATION_MS: this.observedMs = v; break;
       case F.FRAME_SIZE: this.frameSize = v; break;
       case F.ICMP_TYPE_CODE: this.icmpTypeCode = v & 0xffff; break;
+      case F.IN_IF: this.inIf = v; break;
+      case F.OUT_IF: this.outIf = v; break;
       case F.OBSERVATION_S: this.observedMs = v * 1000; break;
       case F.END_MS: this.endMs = v; break;
       case F.START_DELTA_US: this.startDeltaUs = v; break;
@@ -287,6 +291,8 @@ export class RecordDecoder {
         samplingRate: rate,
         exporter: c.exporter,
         domain: c.domain.domain,
+        inIf: this.inIf,
+        outIf: this.outIf,
       }),
     );
     return true;
@@ -341,6 +347,8 @@ export class RecordDecoder {
       initiator,
       exporter: c.exporter,
       domain: d.domain,
+      inIf: this.inIf,
+      outIf: this.outIf,
     });
     return true;
   }

@@ -17,6 +17,9 @@ import { createNetflowDecoder } from './index.js';
 import { writeLabCapture, type LabTruth } from '../../../gen/lab.js';
 import { hasTshark, TSHARK, tsharkConversations } from '../../../testing/tshark.js';
 import { hasNfcapd, nfcapdFlows, unmatchedRows } from '../../../testing/nfcapd.js';
+import { datagramsPcap } from '../../../testing/flowexport-datagrams.js';
+import { sorted, tsharkFieldValues } from '../../../testing/tshark-flowexport.js';
+import { writeFileSync } from 'node:fs';
 
 const SOFTFLOWD = '/usr/sbin/softflowd';
 const SOFTFLOWCTL = '/usr/sbin/softflowctl';
@@ -128,6 +131,15 @@ async function expectNfcapd(datagrams: readonly Buffer[], flows: readonly Export
   assert.deepEqual(unmatchedRows(rows, flows), []);
 }
 
+/** Input and output interfaces of every record equal tshark's decoding of the same datagrams (softflowd reading a file exports 0). */
+function expectInterfaces(datagrams: readonly Buffer[], flows: readonly ExportedFlow[]): void {
+  const file = join(dir, `ifs-${Math.random().toString(36).slice(2)}.pcap`);
+  writeFileSync(file, datagramsPcap(datagrams.map((payload, i) => ({ payload, src: '127.0.0.1', srcPort: 40000, dstPort: 2055, tsMs: truth.firstMs + i }))));
+  const v = tsharkFieldValues(file, 2055, 'cflow', ['cflow.inputint', 'cflow.outputint']);
+  assert.deepEqual(sorted(v.get('cflow.inputint')!), sorted(flows.map((f) => f.inIf)), 'input interfaces');
+  assert.deepEqual(sorted(v.get('cflow.outputint')!), sorted(flows.map((f) => f.outIf)), 'output interfaces');
+}
+
 function expectHealthy(book: HealthBook, protocol: string, records: number): void {
   const hs = book.all();
   assert.equal(hs.length, 1);
@@ -146,6 +158,7 @@ function expectTimes(flows: readonly ExportedFlow[]): void {
 test('softflowd NetFlow v5: IPv4 totals equal tshark, times in the capture', { skip }, async () => {
   const { flows, book, datagrams } = await export_(['-v', '5', '-a']);
   expectHealthy(book, 'netflow-v5', flows.length);
+  expectInterfaces(datagrams, flows);
   expectReference(flows, true);
   expectTimes(flows);
   await expectNfcapd(datagrams, flows);
@@ -154,6 +167,7 @@ test('softflowd NetFlow v5: IPv4 totals equal tshark, times in the capture', { s
 test('softflowd NetFlow v9 (IPv4 and IPv6, ms times): totals equal tshark', { skip }, async () => {
   const { flows, book, datagrams } = await export_(['-v', '9', '-6', '-a', '-A', 'milli']);
   expectHealthy(book, 'netflow-v9', flows.length);
+  expectInterfaces(datagrams, flows);
   expectReference(flows, false);
   expectTimes(flows);
   await expectNfcapd(datagrams, flows);
@@ -163,6 +177,7 @@ for (const unit of ['milli', 'micro', 'nano']) {
   test(`softflowd IPFIX (${unit}second times): totals equal tshark`, { skip }, async () => {
     const { flows, book, datagrams } = await export_(['-v', '10', '-6', '-a', '-A', unit]);
     expectHealthy(book, 'ipfix', flows.length);
+    expectInterfaces(datagrams, flows);
     expectReference(flows, false);
     expectTimes(flows);
     await expectNfcapd(datagrams, flows);

@@ -315,3 +315,13 @@ test('a refreshed template lives on; held data is bounded in total across export
   for (const ex of ['a', 'b', 'c', 'd', 'e']) x.send(ipfixMessage({ sets: [dataSet(400, [basic(1)])] }), ex);
   assert.deepEqual(x.health().map((h) => [h.exporter, h.templateMisses]), [['a', 1], ['b', 1], ['c', 0], ['d', 0], ['e', 0]]);
 });
+
+test('interfaces: v9 INPUT_SNMP / OUTPUT_SNMP (2 bytes) and IPFIX ingress/egressInterface (4 bytes); none stated reads 0', () => {
+  const d = decoder();
+  const withIfs = (len: number): FieldSpec[] => [...BASIC, { id: 10, len }, { id: 14, len }];
+  d.send(v9Packet({ sets: [templateSet(false, [{ id: 256, fields: withIfs(2) }])] }));
+  d.send(v9Packet({ sets: [dataSet(256, [Buffer.concat([basic(1), u16(3), u16(65534)])])] }));
+  d.send(ipfixMessage({ sets: [templateSet(true, [{ id: 256, fields: withIfs(4) }, { id: 257, fields: BASIC }])] }));
+  d.send(ipfixMessage({ sets: [dataSet(256, [Buffer.concat([basic(2), u32(100_000), u32(4_000_000_000)])]), dataSet(257, [basic(3)])] }));
+  assert.deepEqual(d.flows.map((f) => [f.src, f.inIf, f.outIf]), [['10.0.0.1', 3, 65534], ['10.0.0.2', 100_000, 4_000_000_000], ['10.0.0.3', 0, 0]]);
+});

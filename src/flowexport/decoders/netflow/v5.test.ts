@@ -17,12 +17,12 @@ function run(datagrams: Buffer[], exporter = '192.0.2.1') {
 }
 
 test('v5: every field of a record; times from sysUptime and the header clock, UTC ms', () => {
-  const { flows, health } = run([v5Packet({ sysUptime: 100_000, unixSecs: 1_700_000_000, unixNsecs: 250_000_000, engineType: 1, engineId: 2, flows: [flow(1)] })]);
+  const { flows, health } = run([v5Packet({ sysUptime: 100_000, unixSecs: 1_700_000_000, unixNsecs: 250_000_000, engineType: 1, engineId: 2, flows: [flow(1, { input: 3, output: 65535 })] })]);
   assert.deepEqual(flows, [{
     src: '10.0.0.1', dst: '192.168.1.1', srcPort: 40001, dstPort: 443, proto: 6, ipVersion: 4, vlan: 0,
     bytes: 1001, packets: 11, reverseBytes: 0, reversePackets: 0, tcpFlags: 0x1b, reverseTcpFlags: 0,
     firstSeen: 1_700_000_000_250 - 10_000, lastSeen: 1_700_000_000_250 - 1000, samplingRate: 1, initiator: null,
-    exporter: '192.0.2.1', domain: 0x0102,
+    exporter: '192.0.2.1', domain: 0x0102, inIf: 3, outIf: 65535,
   }]);
   assert.equal(health.length, 1);
   assert.equal(health[0].protocol, 'netflow-v5');

@@ -75,6 +75,8 @@ export class V5Decoder {
         initiator: null,
         exporter,
         domain,
+        inIf: buf.readUInt16BE(off + 12),
+        outIf: buf.readUInt16BE(off + 14),
       });
     }
     h.records += count;

@@ -46,10 +46,14 @@ for (const file of FILES) {
     }
     if (!hasTshark()) return;
     const F = ['sflow.flow_sample.sampling_rate', 'ip.src', 'ip.dst', 'ip.len', 'ipv6.src', 'ipv6.dst', 'ipv6.plen',
-      'sflow_245.ipv4_src', 'sflow_245.ipv4_dst', 'sflow_245.ipv6_src', 'sflow_245.ipv6_dst'];
+      'sflow_245.ipv4_src', 'sflow_245.ipv4_dst', 'sflow_245.ipv6_src', 'sflow_245.ipv6_dst',
+      'sflow.flow_sample.input_interface', 'sflow.flow_sample.input_interface_value'];
     const v = tsharkFieldValues(join(DIR, file), 6343, 'sflow', F, ['ip.src', 'ip.dst', 'ip.len']);
     // One flow per flow sample, with the sample's rate.
     assert.deepEqual(sorted(flows.map((f) => f.samplingRate)), sorted(v.get('sflow.flow_sample.sampling_rate')!));
+    // And with the sample's input interface (compact and expanded samples), as tshark reads it.
+    const ifs = (...names: string[]) => sorted(names.flatMap((n) => v.get(n)!));
+    assert.deepEqual(sorted(flows.map((f) => f.inIf)), ifs('sflow.flow_sample.input_interface', 'sflow.flow_sample.input_interface_value'), 'input interfaces');
     // tshark also opens tunnels inside sampled headers: every flow is among the packets it found.
     const pool = (...names: string[]) => names.flatMap((n) => v.get(n)!);
     const src = pool('ip.src', 'ipv6.src', 'sflow_245.ipv4_src', 'sflow_245.ipv6_src');
@@ -67,3 +71,4 @@ for (const file of FILES) {
     }
   });
 }
+

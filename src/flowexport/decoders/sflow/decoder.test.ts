@@ -25,7 +25,7 @@ test('flow sample with a raw Ethernet header: the packet decoder reads it; IP le
   assert.deepEqual(flows, [{
     src: '10.1.1.1', dst: '10.2.2.2', srcPort: 40000, dstPort: 443, proto: 6, ipVersion: 4, vlan: 42, bytes: 20 + 20 + 1400, packets: 1,
     reverseBytes: 0, reversePackets: 0, tcpFlags: 0x18, reverseTcpFlags: 0, firstSeen: AT, lastSeen: AT, samplingRate: 512, initiator: null,
-    exporter: '192.0.2.10', domain: 3,
+    exporter: '192.0.2.10', domain: 3, inIf: 1, outIf: 2,
   }]);
   assert.deepEqual([health[0].exporter, health[0].domain, health[0].protocol, health[0].records, health[0].samplingRate, health[0].errors], ['192.0.2.10', 3, 'sflow', 1, 512, 0]);
 });
@@ -98,4 +98,15 @@ test('agents invented by one source are bounded: health stays finite', () => {
   assert.equal(health.length, 1024 + 1);
   const src = health.find((h) => h.exporter === '198.51.100.1')!;
   assert.deepEqual(src.errorReasons, { 'too many agents / sub-agents from one source': 1100 - 1024 });
+});
+
+test('input and output interfaces: compact (format bits) and expanded samples; discards and multiple outputs read 0', () => {
+  const r4 = sflowRecord(3, Buffer.concat([u32(60), u32(17), ip4('10.0.0.1'), ip4('10.0.0.2'), u32(1), u32(2), u32(0), u32(0)]));
+  const { flows } = run([sflowDatagram({ agent: '192.0.2.10', samples: [
+    sflowFlowSample({ rate: 1, records: [r4], input: 7, output: 0x3fff_fffe }),
+    sflowFlowSample({ rate: 1, records: [r4], input: 7, output: (1 << 30) | 258 }), // dropped, reason 258
+    sflowFlowSample({ rate: 1, records: [r4], input: 7, output: (2 << 30) | 3 }), // to 3 interfaces
+    sflowFlowSample({ rate: 1, records: [r4], input: 100_000, output: 4_000_000_000, expanded: true }),
+  ] })]);
+  assert.deepEqual(flows.map((f) => [f.inIf, f.outIf]), [[7, 0x3fff_fffe], [7, 0], [7, 0], [100_000, 4_000_000_000]]);
 });

@@ -44,6 +44,8 @@ export class SflowDecoder {
   private ipRec = -1;
   private ipRecV6 = false;
   private switchVlan = 0;
+  private inIf = 0;
+  private outIf = 0;
 
   constructor(private readonly health: HealthBook) {}
 
@@ -129,6 +131,7 @@ export class SflowDecoder {
       return;
     }
     const rate = buf.readUInt32BE(p + (expanded ? 12 : 8));
+    this.interfaces(buf, p, expanded);
     let records = buf.readUInt32BE(p + head - 4);
     p += head;
     this.hdrOff = this.ipRec = -1;
@@ -175,6 +178,23 @@ export class SflowDecoder {
     if (this.ipRec >= 0) this.fromIpRecord(buf, h, agent, subAgent, rate, receivedMs, emit);
   }
 
+  /**
+   * The sample's input and output interfaces. A compact sample packs each as a format in the top 2
+   * bits (0: an ifIndex, 1: discarded, 2: several interfaces) and a value in the low 30; an expanded
+   * sample has a format word and a value word each. Only ifIndex values are kept: 0 otherwise.
+   */
+  private interfaces(buf: Buffer, p: number, expanded: boolean): void {
+    if (expanded) {
+      this.inIf = buf.readUInt32BE(p + 24) === 0 ? buf.readUInt32BE(p + 28) : 0;
+      this.outIf = buf.readUInt32BE(p + 32) === 0 ? buf.readUInt32BE(p + 36) : 0;
+      return;
+    }
+    const input = buf.readUInt32BE(p + 20);
+    const output = buf.readUInt32BE(p + 24);
+    this.inIf = input >>> 30 === 0 ? input & 0x3fffffff : 0;
+    this.outIf = output >>> 30 === 0 ? output & 0x3fffffff : 0;
+  }
+
   /** The sampled header through the one packet decoder; false when it is not IP we can read. */
   private fromHeader(
     buf: Buffer, h: ExporterHealth, agent: string, subAgent: number, rate: number, receivedMs: number,
@@ -196,7 +216,7 @@ export class SflowDecoder {
       if (r !== SkipReason.NOT_IP && this.ipRec < 0) this.health.error(h, `sampled header: ${SKIP_REASON_NAMES[r] ?? 'undecodable'}`);
       return false;
     }
-    emit(sampledFrameFlow(info, { vlan: this.switchVlan, bytes: info.ipBytes, packets: 1, firstSeen: receivedMs, lastSeen: receivedMs, samplingRate: rate, exporter: agent, domain: subAgent }));
+    emit(sampledFrameFlow(info, { vlan: this.switchVlan, bytes: info.ipBytes, packets: 1, firstSeen: receivedMs, lastSeen: receivedMs, samplingRate: rate, exporter: agent, domain: subAgent, inIf: this.inIf, outIf: this.outIf }));
     h.records++;
     return true;
   }
@@ -229,6 +249,8 @@ export class SflowDecoder {
       initiator: null,
       exporter: agent,
       domain: subAgent,
+      inIf: this.inIf,
+      outIf: this.outIf,
     });
     h.records++;
   }
