@@ -70,7 +70,7 @@ describe('GET /api/v1/deps, /deps/critical, /plan', () => {
     assert.match(week.stderr, /--bucket: 1s buckets over 1w are 604,801 buckets, more than 100,000/);
     const csv = runCli(['timeseries', '--by', 'talkers', '--limit', '2', '--bucket', '10m', '--csv', '--db', lab.db]);
     assert.equal(csv.code, 0, csv.stderr);
-    assert.equal(csv.stdout.split('\r\n')[0], 'key,client,server,host,port,proto,service,t,bytes,bytes_c2s,bytes_s2c,packets');
+    assert.equal(csv.stdout.split('\r\n')[0], 'key,client,server,host,port,proto,service,exporter,if_index,if_name,t,bytes,bytes_c2s,bytes_s2c,packets');
   });
 
   it('top per interval: the CLI JSON', async () => {
