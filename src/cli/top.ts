@@ -7,10 +7,11 @@ import { cliContext, withStore } from './context.js';
 import { action } from './exit.js';
 import { addFilterOptions, filterFromOptions } from './filter-options.js';
 import type { FlowFilter } from '../filter/filter.js';
-import type { TopPerRow } from '../store/store.js';
+import type { TopPerKind, TopPerRow } from '../store/store.js';
 import { parseDuration } from '../util/duration.js';
 
-const PER_COLUMNS: Record<'edges' | 'talkers' | 'services', Column<TopPerRow>[]> = {
+const PER_COLUMNS: Record<TopPerKind, Column<TopPerRow>[]> = {
+  interfaces: [{ key: 't' }, { key: 'rank', kind: 'number' }, { key: 'exporter' }, { key: 'if_index', kind: 'number' }, { key: 'if_name' }, { key: 'bytes_c2s', header: 'bytes_in', kind: 'bytes' }, { key: 'bytes_s2c', header: 'bytes_out', kind: 'bytes' }, { key: 'bytes', kind: 'bytes' }, { key: 'packets', kind: 'number' }],
   edges: [{ key: 't' }, { key: 'rank', kind: 'number' }, { key: 'client' }, { key: 'server' }, { key: 'port', kind: 'number' }, { key: 'proto' }, { key: 'service' }, { key: 'bytes_c2s', kind: 'bytes' }, { key: 'bytes_s2c', kind: 'bytes' }, { key: 'bytes', kind: 'bytes' }, { key: 'packets', kind: 'number' }],
   talkers: [{ key: 't' }, { key: 'rank', kind: 'number' }, { key: 'host' }, { key: 'bytes_c2s', header: 'bytes_sent', kind: 'bytes' }, { key: 'bytes_s2c', header: 'bytes_received', kind: 'bytes' }, { key: 'bytes', kind: 'bytes' }, { key: 'packets', kind: 'number' }],
   services: [{ key: 't' }, { key: 'rank', kind: 'number' }, { key: 'port', kind: 'number' }, { key: 'proto' }, { key: 'service' }, { key: 'bytes_c2s', kind: 'bytes' }, { key: 'bytes_s2c', kind: 'bytes' }, { key: 'bytes', kind: 'bytes' }, { key: 'packets', kind: 'number' }],
@@ -18,13 +19,15 @@ const PER_COLUMNS: Record<'edges' | 'talkers' | 'services', Column<TopPerRow>[]>
 
 /** `top --per WIDTH`: the top N of every interval (edges, talkers, services). */
 async function topPerCommand(opts: TopOptions, filter: FlowFilter, c: Command): Promise<void> {
-  if (opts.by === 'flows' || opts.by === 'interfaces') throw new UsageError('--per ranks edges, talkers or services in each interval (interfaces: timeseries --by interfaces)');
+  if (opts.by === 'flows') throw new UsageError('--per ranks edges, talkers, services or interfaces in each interval, not single flows');
   const bucketMs = parseDuration(opts.per as string, '--per');
   const [{ checkBucketWidth }, { topPer }, { formatCsv, formatJson, formatTable }] = await Promise.all([import('../analysis/buckets.js'), import('../analysis/top-per.js'), import('../query/format.js')]);
   checkBucketWidth(bucketMs, '--per');
   const ctx = await cliContext(c);
-  const rows = await withStore(ctx, (store) => topPer(store, opts.by as 'edges', filter, bucketMs, ctx.services), { readOnly: true });
-  const columns = PER_COLUMNS[opts.by as 'edges'];
+  const { interfaceNamer } = await import('../config/interfaces.js');
+  const kind = opts.by as TopPerKind;
+  const rows = await withStore(ctx, (store) => topPer(store, kind, filter, bucketMs, ctx.services, interfaceNamer(ctx.config)), { readOnly: true });
+  const columns = PER_COLUMNS[kind];
   if (opts.json) process.stdout.write(formatJson(rows));
   else if (opts.csv) process.stdout.write(formatCsv(rows, columns));
   else process.stdout.write(formatTable(rows, columns, { tty: process.stdout.isTTY === true }));

@@ -80,7 +80,7 @@ function get(summary: string, parameters: Json[], ok: Json, description?: string
 function build(): Json {
   const { schemas } = z.toJSONSchema(registry, { uri: (id) => `#/components/schemas/${id}` });
   const top = (kind: string, id: string, what: string): Json =>
-    kind === 'flows' || kind === 'interfaces'
+    kind === 'flows'
       ? get(`Top ${kind} by total bytes`, query(FILTER), jsonAnswer(id, `\`flowmap top --by ${kind} --json\` rows: ${what}`))
       : get(`Top ${kind} by total bytes, or with per= the top N of every interval`, query(TOP_PER_PARAMS), {
           description: `\`flowmap top --by ${kind} --json\` rows: ${what}; with per, \`top --per\` rows (TopPerResponse)`,

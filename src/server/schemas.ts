@@ -287,8 +287,11 @@ export const topPerRow = z
     port: port.optional(),
     proto: z.string().optional(),
     service: z.string().nullable().optional(),
-    bytes_c2s: count.describe('talkers: bytes sent'),
-    bytes_s2c: count.describe('talkers: bytes received'),
+    exporter: z.string().optional(),
+    if_index: z.number().int().min(0).optional(),
+    if_name: z.string().nullable().optional(),
+    bytes_c2s: count.describe('talkers: bytes sent; interfaces: bytes in'),
+    bytes_s2c: count.describe('talkers: bytes received; interfaces: bytes out'),
     bytes: count,
     packets: count,
   })

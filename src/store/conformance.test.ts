@@ -178,6 +178,13 @@ describe('store conformance: DuckDB, MariaDB, ClickHouse single node, ClickHouse
       assert.deepEqual(sum, [i.bytes_in, i.bytes_out, i.packets_in, i.packets_out], `${i.exporter} ${i.if_index}`);
     });
     for (const [name, s] of stores) assert.deepEqual(await s.keyedSeries(f({}), 10_000, { by: 'interfaces', interfaces: top }), want, name);
+    // Top interfaces of every 10 s: each interface's rows add up to its in and out bytes.
+    const per = await ref.topPer('interfaces', f({ limit: 100 }), 10_000);
+    for (const i of top) {
+      const rows = per.filter((r) => r.exporter === i.exporter && r.if_index === i.if_index);
+      assert.deepEqual([rows.reduce((a, r) => a + r.bytes_c2s, 0), rows.reduce((a, r) => a + r.bytes_s2c, 0)], [i.bytes_in, i.bytes_out], `per: ${i.exporter} ${i.if_index}`);
+    }
+    for (const [name, s] of stores) assert.deepEqual(await s.topPer('interfaces', f({ limit: 2 }), 10_000), per.filter((r) => r.rank <= 2), `${name}: top per`);
   });
 
   test('lab capture: every conversation matches the generator truth on every backend', async () => {

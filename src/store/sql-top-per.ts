@@ -13,6 +13,7 @@ const KEYS: Record<TopPerKind, string[]> = {
   edges: ['client', 'server', 'server_port', 'proto'],
   talkers: ['host'],
   services: ['server_port', 'proto'],
+  interfaces: ['exporter', 'if_index'],
 };
 
 export function topPerQuery(kind: TopPerKind, f: FlowFilter, bucketMs: number, d: SqlDialect): BuiltQuery {
@@ -22,7 +23,12 @@ export function topPerQuery(kind: TopPerKind, f: FlowFilter, bucketMs: number, d
   const t = `${start} - ${start} % ${bucketMs}`;
   const c = (col: string): string => counter(d, col);
   let source: string;
-  if (kind === 'talkers') {
+  if (kind === 'interfaces') {
+    // Each exported record counts at its in_if (client -> server bytes entered there) and its out_if.
+    const side = (col: 'in_if' | 'out_if', inn: string, out: string): string =>
+      `SELECT exporter, ${col} AS if_index, ${t} AS t_ms, ${c(`bytes_${inn}`)} AS c2s, ${c(`bytes_${out}`)} AS s2c, ${c('packets_c2s')} + ${c('packets_s2c')} AS pk ${fromFlows(f, p, d, () => "exporter <> ''")}`;
+    source = `(${side('in_if', 'c2s', 's2c')} UNION ALL ${side('out_if', 's2c', 'c2s')}) sides`;
+  } else if (kind === 'talkers') {
     // Each record counts once for each end, as in top talkers.
     const side = (end: 'client' | 'server', out: string, back: string): string =>
       `SELECT ${end} AS host, ${t} AS t_ms, ${c(`bytes_${out}`)} AS c2s, ${c(`bytes_${back}`)} AS s2c, ${c('packets_c2s')} + ${c('packets_s2c')} AS pk ${fromFlows(f, p, d)}`;
@@ -55,6 +61,7 @@ export function topPerRows(kind: TopPerKind, rows: readonly JsRow[]): TopPerRow[
     const traffic = { bytes_c2s: num(r.c2s_bytes), bytes_s2c: num(r.s2c_bytes), bytes: num(r.bytes), packets: num(r.packets) };
     const t = new Date(tMs).toISOString();
     if (kind === 'talkers') return { t, rank, host: str(r.host), ...traffic };
+    if (kind === 'interfaces') return { t, rank, exporter: str(r.exporter), if_index: num(r.if_index), if_name: null, ...traffic };
     const svc = { port: num(r.server_port), proto: protoName(num(r.proto)), service: null };
     return kind === 'edges' ? { t, rank, client: str(r.client), server: str(r.server), ...svc, ...traffic } : { t, rank, ...svc, ...traffic };
   });

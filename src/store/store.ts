@@ -110,12 +110,13 @@ export interface KeyedSeriesRow extends SeriesRow {
 }
 
 /** What `top --per` ranks in each interval. */
-export type TopPerKind = 'edges' | 'talkers' | 'services';
+export type TopPerKind = 'edges' | 'talkers' | 'services' | 'interfaces';
 
 /**
  * One row of the top N of one interval (`top --per`): the interval's start, the rank in it, the key
- * (edges: client, server, port, proto; talkers: host; services: port, proto) and its traffic in it.
- * For a talker `bytes_c2s` is what it sent and `bytes_s2c` what it received.
+ * (edges: client, server, port, proto; talkers: host; services: port, proto; interfaces: exporter,
+ * if_index) and its traffic in it. For a talker `bytes_c2s` is what it sent and `bytes_s2c` what it
+ * received; for an interface, what entered through it and what left.
  */
 export interface TopPerRow {
   t: string;
@@ -126,6 +127,9 @@ export interface TopPerRow {
   port?: number;
   proto?: string;
   service?: string | null;
+  exporter?: string;
+  if_index?: number;
+  if_name?: string | null;
   bytes_c2s: number;
   bytes_s2c: number;
   bytes: number;

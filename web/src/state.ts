@@ -7,6 +7,9 @@ export const TABS = ['map', 'tables', 'busiest', 'plan', 'exporters'] as const;
 export type Tab = (typeof TABS)[number];
 export const TABLES = ['edges', 'talkers', 'services'] as const;
 export type TableKind = (typeof TABLES)[number];
+/** What the stacked top-N-per-interval chart ranks (`stack` in the URL). */
+export const STACKS = ['edges', 'talkers', 'services', 'interfaces'] as const;
+export type StackKind = (typeof STACKS)[number];
 export const PRESETS = ['15m', '1h', '6h', '24h', '7d', 'all'] as const;
 export type Preset = (typeof PRESETS)[number];
 /** Bucket widths of the rate charts (`auto`: the API picks, at most 500 buckets). */
@@ -42,7 +45,7 @@ export interface ViewState {
   /** Bucket width of the rate charts (panels, busiest view). */
   bucket: Bucket;
   /** The busiest view's top-N-per-interval chart: what it ranks and per what interval. */
-  stack: TableKind;
+  stack: StackKind;
   per: Per;
   /** Compare mode (`flowmap diff`): the two windows FROM..TO (both set: on) and the threshold. */
   cmpBefore: string;
@@ -84,7 +87,7 @@ export function parseState(search: string): ViewState {
     table: oneOf(TABLES, q.get('table'), d.table),
     sort: q.get('sort') ?? '',
     bucket: oneOf(BUCKETS, q.get('bucket'), d.bucket),
-    stack: oneOf(TABLES, q.get('stack'), d.stack),
+    stack: oneOf(STACKS, q.get('stack'), d.stack),
     per: oneOf(PERS, q.get('per'), d.per),
     cmpBefore: q.get('cmpBefore') ?? '',
     cmpAfter: q.get('cmpAfter') ?? '',

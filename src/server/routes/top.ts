@@ -16,7 +16,7 @@ export const TOP_KINDS: readonly TopKind[] = ['edges', 'talkers', 'services', 'f
 /** GET /api/v1/top/{edges|talkers|services|flows|interfaces}: the rows of `flowmap top --by KIND --json`. */
 export function registerTop(app: Hono, deps: ApiDeps): void {
   for (const kind of TOP_KINDS) {
-    const perKind = kind === 'flows' || kind === 'interfaces' ? null : kind;
+    const perKind = kind === 'flows' ? null : kind;
     app.get(`/api/v1/top/${kind}`, async (c) => {
       const q = Query.parse(c.req.url, perKind ? TOP_PER_PARAMS : FILTER_PARAMS);
       const filter = filterFromQuery(q, deps.now());
@@ -24,7 +24,7 @@ export function registerTop(app: Hono, deps: ApiDeps): void {
       if (perKind && per !== undefined) {
         const bucketMs = apiWording(() => parseDuration(per, '--per'));
         apiWording(() => checkBucketWidth(bucketMs, '--per'));
-        const body: TopPerResponse = { rows: await apiWording(() => topPer(deps.store, perKind, filter, bucketMs, deps.services)) };
+        const body: TopPerResponse = { rows: await apiWording(() => topPer(deps.store, perKind, filter, bucketMs, deps.services, deps.interfaceName)) };
         return c.json(body);
       }
       return c.json({ rows: await runTop(deps.store, kind, filter, deps.services, deps.interfaceName) });

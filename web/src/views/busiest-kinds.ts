@@ -1,10 +1,10 @@
 /**
  * What the busiest view ranks: one entry per kind of key of /api/v1/timeseries (`by`). A new kind
- * (exporter interfaces, when the API has them) is one more entry here.
+ * is one more entry here.
  */
 import type { TimeseriesRow, TopPerRow } from '../../../src/api/types.js';
 import { serviceLabel } from '../../../src/graph/model.js';
-import { linkButton } from '../dom.js';
+import { h, linkButton } from '../dom.js';
 import type { Nav } from '../nav.js';
 
 export interface BusiestNav extends Nav {
@@ -14,7 +14,7 @@ export interface BusiestNav extends Nav {
 
 export interface BusiestKind {
   /** The `by` of /api/v1/timeseries (and the kind of /api/v1/top/{kind}?per=). */
-  by: 'edges' | 'services' | 'talkers';
+  by: 'edges' | 'services' | 'talkers' | 'interfaces';
   title: string;
   /** A row's key as one string (the tests compare it with the API's rows). */
   key(r: TimeseriesRow): string;
@@ -52,5 +52,14 @@ export const BUSIEST_KINDS: readonly BusiestKind[] = [
     cell: (r, nav) => (r.key === 'talker' ? linkButton(r.host, 'Select this host on the map', () => nav.focusNode(r.host)) : linkButton('?', '', () => undefined)),
     perKey: (r) => r.host ?? '',
     perLabel: (r) => r.host ?? '',
+  },
+  {
+    // Interfaces of flow exporters (captures have none): in = entered through it, out = left.
+    by: 'interfaces',
+    title: 'Interfaces',
+    key: (r) => (r.key === 'interface' ? `${r.exporter} ${r.if_index}` : ''),
+    cell: (r) => h('span', {}, r.key === 'interface' ? `${r.exporter} if ${r.if_index}${r.if_name ? ` ${r.if_name}` : ''}` : '?'),
+    perKey: (r) => `${r.exporter ?? ''} ${r.if_index ?? 0}`,
+    perLabel: (r) => `${r.exporter ?? ''} if ${r.if_index ?? 0}${r.if_name ? ` ${r.if_name}` : ''}`,
   },
 ];

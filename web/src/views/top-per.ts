@@ -9,7 +9,7 @@ import { PALETTE } from '../../../src/export/labels.js';
 import { formatBytes } from '../../../src/util/bytes.js';
 import { getJson } from '../api.js';
 import { h } from '../dom.js';
-import { PERS, type Per, type TableKind } from '../state.js';
+import { PERS, type Per, type StackKind } from '../state.js';
 import { BUSIEST_KINDS } from './busiest-kinds.js';
 import { stackOf, type Stack } from './stack-data.js';
 
@@ -18,10 +18,10 @@ export const TOP_PER_LIMIT = 5;
 
 export interface TopPerArgs {
   params: URLSearchParams;
-  kind: TableKind;
+  kind: StackKind;
   per: Per;
   width: number;
-  onKind: (k: TableKind) => void;
+  onKind: (k: StackKind) => void;
   onPer: (p: Per) => void;
   /** The stack drawn, for the test hooks. */
   drawn: (s: Stack) => void;
