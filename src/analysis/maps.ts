@@ -6,6 +6,7 @@
 import { buildGraph } from '../graph/build.js';
 import type { GroupRules } from '../graph/groups.js';
 import type { DepGraph, GraphGroup } from '../graph/model.js';
+import type { Clusters } from './clusters.js';
 import type { DepsResult } from './deps.js';
 import type { PlanResult } from './plan/plan.js';
 import type { Scope } from './scope.js';
@@ -34,4 +35,27 @@ export function planGraph(scope: Scope, plan: PlanResult, groups: GroupRules): D
   }
   graph.groups = containers.filter((c) => c.members.length > 0);
   return graph;
+}
+
+/** The map's hosts in containers per application cluster, and one for the shared services. */
+export function clusterGraph(graph: DepGraph, clusters: Clusters): DepGraph {
+  const containers = new Map<string, GraphGroup>();
+  const containerFor = (name: string): GraphGroup => {
+    let c = containers.get(name);
+    if (!c) containers.set(name, (c = { id: `g${containers.size + 1}`, name, members: [] }));
+    return c;
+  };
+  const SHARED = 'shared services';
+  for (const n of graph.nodes) {
+    delete n.group;
+    if (n.kind !== 'host') continue;
+    const name = clusters.shared.has(n.key) ? SHARED : clusters.clusterOf.get(n.key);
+    if (name === undefined) continue;
+    const c = containerFor(name === SHARED ? `\u0000${SHARED}` : name);
+    c.members.push(n.id);
+    n.group = c.id;
+  }
+  // The shared services' container is named plainly, and listed last.
+  const list = [...containers.entries()].sort((a, b) => Number(a[0].startsWith('\u0000')) - Number(b[0].startsWith('\u0000'))).map(([k, c]) => (k.startsWith('\u0000') ? { ...c, name: SHARED } : c));
+  return { ...graph, groups: list };
 }

@@ -16,6 +16,7 @@ interface ExportOptions extends RawFilter {
   groupBy: string;
   layout: 'layered' | 'force';
   resolve?: boolean;
+  clusters?: boolean;
   dnsServer?: string[];
 }
 
@@ -29,6 +30,7 @@ export function registerExport(program: Command): void {
     .addOption(new Option('--other <mode>', 'dependencies beyond --top / --min-bytes: fold into one "other" node, or drop them').choices(['fold', 'drop']).default('fold'))
     .option('--group-by <how>', 'nodes are: host, group (config groups), subnet[/len[,v6len]] (default /24, /64)', 'host')
     .addOption(new Option('--layout <kind>', 'layout of positioned formats (svg, drawio, lucid, graphml for yEd)').choices(['layered', 'force']).default('layered'))
+    .option('--clusters', 'draw the applications flowmap finds (or config groups) as containers, the shared services apart (with --group-by host)')
     .option('--resolve', 'name unnamed drawn hosts by reverse DNS (cached in the store; 1.5 s timeout)')
     .addOption(new Option('--dns-server <addr>', 'DNS server for --resolve, e.g. 10.0.0.53 or 127.0.0.1:5353 (repeatable; default: the system\'s)').argParser((v: string, prev: string[] = []) => prev.concat(v)));
   addFilterOptions(cmd).action(
@@ -56,9 +58,17 @@ export function registerExport(program: Command): void {
         const servers = opts.dnsServer;
         resolve = (addrs) => reverseLookup(addrs, { servers });
       }
+      if (opts.clusters && groupBy.kind !== 'host') throw new UsageError('--clusters draws hosts inside their applications: use it with --group-by host');
       const graph = await withStore(
         ctx,
-        (store) => loadGraph(store, filter, ctx.services, { groupBy, top, other: opts.other, groups, configNames, resolve }),
+        async (store) => {
+          const g = await loadGraph(store, filter, ctx.services, { groupBy, top, other: opts.other, groups, configNames, resolve });
+          if (!opts.clusters) return g;
+          const [{ analysisScope }, { applicationClusters }, { clusterGraph }] = await Promise.all([import('../analysis/run.js'), import('../analysis/clusters.js'), import('../analysis/maps.js')]);
+          // Applications are found from all the traffic in scope, not only the edges above --min-bytes.
+  const whole = { ...filter, minBytes: undefined };
+          return clusterGraph(g, applicationClusters(await analysisScope({ store, filter: whole, services: ctx.services, configNames, groups })));
+        },
         // --resolve writes what it finds into the names table (the cache).
         { readOnly: !opts.resolve },
       );

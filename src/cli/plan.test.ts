@@ -101,6 +101,25 @@ describe('flowmap plan on the lab data centre', () => {
   });
 });
 
+describe('flowmap export --clusters on the lab data centre', () => {
+  it('draws each application as a container named after its busiest host, the shared services apart', () => {
+    const r = cli('export', '-f', 'json', '--clusters', '--top', '0');
+    assert.equal(r.code, 0, r.stderr);
+    const g = JSON.parse(r.stdout) as { nodes: Array<{ id: string; key: string; group?: string }>; groups: Array<{ id: string; name: string; members: string[] }> };
+    const keyOf = new Map(g.nodes.map((n) => [n.id, n.key]));
+    const sets = g.groups.map((c) => ({ name: c.name, hosts: sorted(c.members.map((m) => keyOf.get(m) as string)) }));
+    assert.equal(sets.length, APPS + 1);
+    assert.equal(sets[sets.length - 1].name, 'shared services');
+    assert.equal(sets[sets.length - 1].hosts, sorted([...lab.truth.sharedServers, ...lab.truth.sharedClients]));
+    assert.deepEqual(sets.slice(0, -1).map((x) => x.hosts).sort(), lab.truth.apps.map((a) => sorted(a.hosts)).sort());
+    for (const c of sets.slice(0, -1)) assert.match(c.name, /\.app\d\d\.dc\.example$/, 'named after one of its hosts');
+    const svg = cli('export', '-f', 'svg', '--clusters', '--top', '0');
+    assert.equal(svg.code, 0, svg.stderr);
+    assert.ok(svg.stdout.includes('shared services') && sets.every((c) => svg.stdout.includes(c.name)));
+    assert.equal(cli('export', '-f', 'json', '--clusters', '--group-by', 'subnet').code, 2);
+  });
+});
+
 describe('flowmap deps on the lab data centre', () => {
   it('down from a web host: its application tier and shared servers, then the database and the next application', () => {
     const [a1, a2] = lab.truth.apps;

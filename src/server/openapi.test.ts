@@ -32,7 +32,7 @@ const VALID: Record<string, string> = {
   port: '902', proto: 'tcp', since: '2026-01-15T10:00:00Z', until: '2026-01-15T10:10:00Z', minBytes: '1', limit: '5', interface: '0',
   // Captures have no exporter: the lab has none, and answers are empty but well-formed (plan aside).
   exporter: '192.0.2.1',
-  groupBy: 'host', top: '3', other: 'drop', layout: 'layered',
+  groupBy: 'host', top: '3', other: 'drop', layout: 'layered', clusters: 'apps',
   target: '192.168.1.10', direction: 'up', depth: '2',
   // The filter leaves two hosts, .30 -> .10: two waves, .10 pinned, the two apart.
   waves: '2', maxHosts: '5', pin: '192.168.1.10=1', together: '192.168.1.10,192.168.1.10/32', apart: '192.168.1.10,192.168.1.30', shared: 'none', bucket: '1m', by: 'talkers', per: '5m',

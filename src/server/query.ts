@@ -13,7 +13,7 @@ export const FILTER_VALUE_PARAMS = ['since', 'until', 'minBytes', 'limit'] as co
 export const FILTER_PARAMS = [...FILTER_LIST_PARAMS, ...FILTER_VALUE_PARAMS] as const;
 
 /** Graph parameters beyond the filter (as `flowmap export`'s options). */
-export const GRAPH_PARAMS = ['groupBy', 'top', 'other'] as const;
+export const GRAPH_PARAMS = ['groupBy', 'top', 'other', 'clusters'] as const;
 
 /** The query string as lists per name, checked against what the endpoint takes. */
 export class Query {
