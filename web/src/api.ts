@@ -113,10 +113,18 @@ export function drawnTop(s: ViewState): number {
   return s.top === 0 || s.top > MAX_DRAWN_EDGES ? MAX_DRAWN_EDGES : s.top;
 }
 
+/** Grouping as the API takes it: `apps` is hosts inside the applications flowmap finds (clusters=apps). */
+function setGrouping(q: URLSearchParams, s: ViewState): void {
+  if (s.groupBy === 'apps') {
+    q.set('groupBy', 'host');
+    q.set('clusters', 'apps');
+  } else q.set('groupBy', s.groupBy);
+}
+
 /** /graph parameters: the filter plus grouping and the number of edges drawn. */
 export function graphParams(s: ViewState, meta: MetaResponse | null): URLSearchParams {
   const q = filterParams(s, meta);
-  q.set('groupBy', s.groupBy);
+  setGrouping(q, s);
   q.set('top', String(drawnTop(s)));
   return q;
 }
@@ -124,7 +132,7 @@ export function graphParams(s: ViewState, meta: MetaResponse | null): URLSearchP
 /** /export parameters: as the graph, but a file may hold every edge (`top` as the user set it). */
 export function exportParams(s: ViewState, meta: MetaResponse | null): URLSearchParams {
   const q = filterParams(s, meta);
-  q.set('groupBy', s.groupBy);
+  setGrouping(q, s);
   q.set('top', String(s.top));
   return q;
 }

@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import type { ApiError, DepsResponse, PlanResponse } from '../../api/types.js';
+import type { ApiError, DepGraph, DepsResponse, PlanResponse } from '../../api/types.js';
 import { serviceLabel } from '../../graph/model.js';
 import { hasChromium, launchChromium } from '../../testing/chromium.js';
 import { labDcStore, type LabDc } from '../../testing/lab-dc.js';
@@ -160,6 +160,24 @@ describe('dependency view and wave plan (headless Chromium, lab data centre)', {
     await page.click('[data-testid=deps-clear]');
     await page.waitForFunction(() => window.__flowmap?.cy?.elements('.faded').length === 0);
     assert.equal(await page.evaluate(() => window.__flowmap?.deps), null);
+  });
+
+  test('group by application: the map draws the API\'s application clusters and the shared services as containers', async () => {
+    await page.goto(`${app.url}/?groupBy=apps`);
+    await waitForDraw(page);
+    await waitIdle(page);
+    await shot('00-applications');
+    const { body: g } = await api<DepGraph>('/api/v1/graph?groupBy=host&clusters=apps&top=500');
+    const keyOf = new Map(g.nodes.map((n) => [n.id, n.key]));
+    const want = g.groups.map((c) => `${c.name}: ${c.members.map((m) => keyOf.get(m)).sort().join(' ')}`).sort();
+    const drawn = await page.evaluate(() => {
+      const cy = window.__flowmap?.cy;
+      if (!cy) return [];
+      return cy.nodes(':parent').map((p) => `${String(p.id()).slice(2)}: ${p.children().map((n) => n.data('key') as string).sort().join(' ')}`).sort();
+    });
+    assert.deepEqual(drawn, want);
+    assert.equal(g.groups.length, dc.truth.apps.length + 1);
+    assert.ok(want.some((x) => x.startsWith('shared services: ')));
   });
 
   test('the plan: 6 waves and the shared services as containers holding the API\'s hosts; lists equal the API', async () => {
