@@ -278,64 +278,71 @@ export interface HostKey {
 }
 
 /**
- * Traffic per bucket of each of some hosts, whichever side they were on (see Store.keyedSeries), in
- * one grouped query: each record counts once for its client (sent = c2s) and once for its server
- * (sent = s2c); key columns `k_hi, k_lo`.
+ * One side of a record in a two-sided series: a host counts as client and as server, an interface as
+ * in_if and as out_if. `cols` are the key columns on this side (named `as` in the result); `forward`
+ * says whether this side's c2s is the record's c2s; `inList` keeps the wanted keys.
  */
-export function talkerSeriesQuery(f: FlowFilter, bucketMs: number, hosts: readonly HostKey[], d: SqlDialect): BuiltQuery {
+interface SeriesSide {
+  cols: readonly string[];
+  forward: boolean;
+  inList: (q: ParamList) => string;
+}
+
+/** Traffic per bucket of each key, every record counted once on each of its two sides (see Store.keyedSeries). */
+function sidedSeriesQuery(f: FlowFilter, bucketMs: number, as: readonly string[], sides: readonly [SeriesSide, SeriesSide], d: SqlDialect): BuiltQuery {
   checkBucket(bucketMs);
-  if (hosts.length === 0) throw new RangeError('talker series: no hosts (an empty IN list is not SQL)');
   const p = new ParamList(d);
   const start = d.epochMs('first_seen');
-  const side = (end: 'client' | 'server'): string => {
-    const [out, back] = end === 'client' ? ['c2s', 's2c'] : ['s2c', 'c2s'];
-    const inList = (q: ParamList): string => `(${end}_hi, ${end}_lo) IN (${hosts.map((h) => `(${q.u64(h.hi)}, ${q.u64(h.lo)})`).join(', ')})`;
-    return `SELECT ${end}_hi AS k_hi, ${end}_lo AS k_lo, ${start} - ${start} % ${bucketMs} AS t_ms,
-    ${counter(d, `bytes_${out}`)} AS sent, ${counter(d, `bytes_${back}`)} AS received,
-    ${counter(d, `packets_${out}`)} AS psent, ${counter(d, `packets_${back}`)} AS preceived
-  ${fromFlows(f, p, d, inList)}`;
+  const select = (side: SeriesSide): string => {
+    const [out, back] = side.forward ? ['c2s', 's2c'] : ['s2c', 'c2s'];
+    // `x AS x` is left plain: ClickHouse takes an alias equal to its column as a cycle.
+    const keys = side.cols.map((c, i) => (c === as[i] ? c : `${c} AS ${as[i]}`)).join(', ');
+    return `SELECT ${keys}, ${start} - ${start} % ${bucketMs} AS t_ms,
+    ${counter(d, `bytes_${out}`)} AS b_out, ${counter(d, `bytes_${back}`)} AS b_back,
+    ${counter(d, `packets_${out}`)} AS p_out, ${counter(d, `packets_${back}`)} AS p_back
+  ${fromFlows(f, p, d, side.inList)}`;
   };
-  const sql = `SELECT k_hi, k_lo, t_ms, sum(sent) AS c2s_bytes, sum(received) AS s2c_bytes,
-  sum(psent) AS c2s_packets, sum(preceived) AS s2c_packets, count(*) AS records
+  const keys = as.join(', ');
+  const sql = `SELECT ${keys}, t_ms, sum(b_out) AS c2s_bytes, sum(b_back) AS s2c_bytes,
+  sum(p_out) AS c2s_packets, sum(p_back) AS s2c_packets, count(*) AS records
 FROM (
-  ${side('client')}
+  ${select(sides[0])}
   UNION ALL
-  ${side('server')}
+  ${select(sides[1])}
 ) sides
-GROUP BY k_hi, k_lo, t_ms
-ORDER BY k_hi, k_lo, t_ms`;
+GROUP BY ${keys}, t_ms
+ORDER BY ${keys}, t_ms`;
   return { sql, params: p.params };
 }
 
 /**
- * Traffic per bucket of each of some exporter interfaces (see Store.keyedSeries): each record counts
- * at its in_if (client -> server bytes entered there) and at its out_if (server -> client bytes
- * entered there); key columns `exporter, k_if`; `c2s` is in, `s2c` out.
+ * Traffic per bucket of each of some hosts, whichever side they were on, in one grouped query: each
+ * record counts once for its client (sent = c2s) and once for its server (sent = s2c); key columns
+ * `k_hi, k_lo`.
+ */
+export function talkerSeriesQuery(f: FlowFilter, bucketMs: number, hosts: readonly HostKey[], d: SqlDialect): BuiltQuery {
+  if (hosts.length === 0) throw new RangeError('talker series: no hosts (an empty IN list is not SQL)');
+  const side = (end: 'client' | 'server'): SeriesSide => ({
+    cols: [`${end}_hi`, `${end}_lo`],
+    forward: end === 'client',
+    inList: (q) => `(${end}_hi, ${end}_lo) IN (${hosts.map((h) => `(${q.u64(h.hi)}, ${q.u64(h.lo)})`).join(', ')})`,
+  });
+  return sidedSeriesQuery(f, bucketMs, ['k_hi', 'k_lo'], [side('client'), side('server')], d);
+}
+
+/**
+ * Traffic per bucket of each of some exporter interfaces: each record counts at its in_if (client ->
+ * server bytes entered there) and at its out_if (server -> client bytes entered there); key columns
+ * `exporter, k_if`; `c2s` is in, `s2c` out.
  */
 export function interfaceSeriesQuery(f: FlowFilter, bucketMs: number, ifs: ReadonlyArray<{ exporter: string; if_index: number }>, d: SqlDialect): BuiltQuery {
-  checkBucket(bucketMs);
   if (ifs.length === 0) throw new RangeError('interface series: no interfaces (an empty IN list is not SQL)');
-  const p = new ParamList(d);
-  const start = d.epochMs('first_seen');
-  const side = (col: 'in_if' | 'out_if'): string => {
-    const [inn, out] = col === 'in_if' ? ['c2s', 's2c'] : ['s2c', 'c2s'];
-    const inList = (q: ParamList): string =>
-      `(exporter, ${col}) IN (${ifs.map((i) => `(${q.bind({ type: 'text', value: i.exporter })}, ${q.bind({ type: 'int', value: i.if_index })})`).join(', ')})`;
-    return `SELECT exporter, ${col} AS k_if, ${start} - ${start} % ${bucketMs} AS t_ms,
-    ${counter(d, `bytes_${inn}`)} AS b_in, ${counter(d, `bytes_${out}`)} AS b_out,
-    ${counter(d, `packets_${inn}`)} AS p_in, ${counter(d, `packets_${out}`)} AS p_out
-  ${fromFlows(f, p, d, inList)}`;
-  };
-  const sql = `SELECT exporter, k_if, t_ms, sum(b_in) AS c2s_bytes, sum(b_out) AS s2c_bytes,
-  sum(p_in) AS c2s_packets, sum(p_out) AS s2c_packets, count(*) AS records
-FROM (
-  ${side('in_if')}
-  UNION ALL
-  ${side('out_if')}
-) sides
-GROUP BY exporter, k_if, t_ms
-ORDER BY exporter, k_if, t_ms`;
-  return { sql, params: p.params };
+  const side = (col: 'in_if' | 'out_if'): SeriesSide => ({
+    cols: ['exporter', col],
+    forward: col === 'in_if',
+    inList: (q) => `(exporter, ${col}) IN (${ifs.map((i) => `(${q.bind({ type: 'text', value: i.exporter })}, ${q.bind({ type: 'int', value: i.if_index })})`).join(', ')})`,
+  });
+  return sidedSeriesQuery(f, bucketMs, ['exporter', 'k_if'], [side('in_if'), side('out_if')], d);
 }
 
 /** Traffic per bucket of each of some services (server port, protocol number): key columns `server_port, proto`. */
