@@ -4,7 +4,7 @@
  * and headless Debian Chromium watching for dialogs, page errors and CSP violations. Screenshots go
  * to a temp folder.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -15,6 +15,8 @@ import { ServiceRegistry } from '../services/registry.js';
 import { DuckDbStore } from '../store/duckdb.js';
 import { apiDeps } from '../server/deps.js';
 import { startServer } from '../server/server.js';
+import { DEFAULT_WEB_ROOT } from '../server/static.js';
+import { hasChromium, launchChromium } from './chromium.js';
 
 /** What the page exposes for tests (web/src/app.ts TestHooks), as far as the tests read it. */
 export interface PageHooks {
@@ -135,4 +137,62 @@ export function writeConfig(dir: string, yaml: string): string {
   const p = join(dir, 'flowmap.yaml');
   writeFileSync(p, yaml);
   return p;
+}
+
+/** Why the page's end-to-end tests cannot run here (false: they can): no Chromium, or no built page. */
+export function e2eSkip(): string | false {
+  if (!hasChromium()) return 'needs /usr/bin/chromium';
+  return existsSync(join(DEFAULT_WEB_ROOT, 'index.html')) ? false : 'needs the built page (npm run build)';
+}
+
+/** One end-to-end suite's world: a store in a temp folder, the app over it, a watched Chromium page. */
+export interface PageSession {
+  dir: string;
+  app: Running & { store: DuckDbStore };
+  browser: Browser;
+  w: Watched;
+  page: Page;
+  /** GET from the app: status and JSON body. */
+  api<T>(path: string): Promise<{ status: number; body: T }>;
+  /** Save a screenshot under this session's screenshot folder. */
+  shot(name: string): Promise<Buffer>;
+  close(): Promise<void>;
+}
+
+/**
+ * Build the store with `dataset` in a fresh temp folder (`flowmap-NAME-…`), start the app on it and a
+ * watched Chromium page; screenshots go to `NAME-shots`.
+ */
+export async function openPageSession(name: string, dataset: (dir: string) => Promise<{ db: string; config?: string }> | { db: string; config?: string }): Promise<PageSession> {
+  const dir = mkdtempSync(join(tmpdir(), `flowmap-${name}-`));
+  let app: (Running & { store: DuckDbStore }) | undefined;
+  let browser: Browser | undefined;
+  let w: Watched;
+  try {
+    const ds = await dataset(dir);
+    app = await startApp(ds.db, ds.config);
+    browser = await launchChromium();
+    w = await watchedPage(browser);
+  } catch (e) {
+    // A half-started session must not keep the test process alive.
+    await browser?.close();
+    await app?.close();
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
+  const shots = screenshotDir(`${name}-shots`);
+  const [started, chromium] = [app, browser];
+  return {
+    dir, app: started, browser: chromium, w, page: w.page,
+    api: async <T>(path: string) => {
+      const r = await fetch(`${started.url}${path}`);
+      return { status: r.status, body: (await r.json()) as T };
+    },
+    shot: (n) => w.page.screenshot({ path: join(shots, `${n}.png`) }),
+    close: async () => {
+      await chromium.close();
+      await started.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

@@ -5,18 +5,16 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { hasChromium, launchChromium } from '../../testing/chromium.js';
+import { launchChromium } from '../../testing/chromium.js';
 import type { DepGraph } from '../../api/types.js';
-import { DEFAULT_WEB_ROOT } from '../static.js';
-import { startApp, waitForDraw, watchedPage, writeStore, type Running } from '../../testing/web-harness.js';
+import { startApp, waitForDraw, watchedPage, writeStore, type Running, e2eSkip } from '../../testing/web-harness.js';
 import { scaleData } from '../../testing/web-scale-data.js';
 
-const built = existsSync(join(DEFAULT_WEB_ROOT, 'index.html'));
-const skip = !hasChromium() ? 'needs /usr/bin/chromium' : !built ? 'needs the built page (npm run build)' : false;
+const skip = e2eSkip();
 
 describe('big map (1,000 hosts, 3,000 dependencies)', { skip }, () => {
   let dir: string;

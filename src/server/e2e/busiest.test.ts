@@ -6,19 +6,13 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { EdgeRow, TimeseriesResponse, TimeseriesRow, TopPerResponse, TopPerRow, TopResponse } from '../../api/types.js';
-import { hasChromium, launchChromium } from '../../testing/chromium.js';
 import { labDcStore, type LabDc } from '../../testing/lab-dc.js';
-import { screenshotDir, startApp, waitForDraw, waitIdle, watchedPage, type Running, type Watched } from '../../testing/web-harness.js';
+import { e2eSkip, openPageSession, waitForDraw, waitIdle, type PageSession, type Running, type Watched } from '../../testing/web-harness.js';
 import { formatBps } from '../../util/rate.js';
-import { DEFAULT_WEB_ROOT } from '../static.js';
 
-const built = existsSync(join(DEFAULT_WEB_ROOT, 'index.html'));
-const skip = !hasChromium() ? 'needs /usr/bin/chromium' : !built ? 'needs the built page (npm run build)' : false;
+const skip = e2eSkip();
 
 /** The panel's rate texts and exact values, by test id. */
 async function shownRates(page: Page, panel: string): Promise<Record<string, { text: string; bps: number }>> {
@@ -40,35 +34,24 @@ function apiRates(r: TimeseriesRow): Record<string, { text: string; bps: number 
 }
 
 describe('rates, busiest view and top per interval (headless Chromium, lab data centre)', { skip }, () => {
-  let dir: string;
+  let s: PageSession;
   let dc: LabDc;
   let app: Running;
-  let browser: Browser;
   let w: Watched;
   let page: Page;
-  let shots: string;
   const api = async <T>(path: string): Promise<T> => {
-    const r = await fetch(`${app.url}${path}`);
+    const r = await s.api<T>(path);
     assert.equal(r.status, 200, path);
-    return (await r.json()) as T;
+    return r.body;
   };
-  const shot = (name: string): Promise<Buffer> => page.screenshot({ path: join(shots, `${name}.png`) });
+  const shot = (name: string): Promise<Buffer> => s.shot(name);
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'flowmap-web-busiest-'));
-    dc = labDcStore(dir, 6);
-    app = await startApp(dc.db, dc.config);
-    browser = await launchChromium();
-    shots = screenshotDir('web-busiest-shots');
-    w = await watchedPage(browser);
-    page = w.page;
+    s = await openPageSession('web-busiest', (dir) => (dc = labDcStore(dir, 6)));
+    ({ app, w, page } = s);
   });
 
-  after(async () => {
-    await browser?.close();
-    await app?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => s?.close());
 
   test('host panel: peak, p95 and avg equal /timeseries for that host; the bucket control changes the API bucket', async () => {
     const host = dc.truth.apps[0].tiers.web[0];

@@ -6,19 +6,13 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { ApiError, DiffResponse } from '../../api/types.js';
 import { serviceLabel } from '../../graph/model.js';
-import { hasChromium, launchChromium } from '../../testing/chromium.js';
 import { diffLabStore, type DiffLab } from '../../testing/diff-lab.js';
-import { screenshotDir, startApp, waitForDraw, waitIdle, watchedPage, type Running, type Watched } from '../../testing/web-harness.js';
-import { DEFAULT_WEB_ROOT } from '../static.js';
+import { e2eSkip, openPageSession, waitForDraw, waitIdle, type PageSession, type Running, type Watched } from '../../testing/web-harness.js';
 
-const built = existsSync(join(DEFAULT_WEB_ROOT, 'index.html'));
-const skip = !hasChromium() ? 'needs /usr/bin/chromium' : !built ? 'needs the built page (npm run build)' : false;
+const skip = e2eSkip();
 
 type Key = { client: string; server: string; port: number; proto: string };
 const key = (e: Key): string => `${e.client}>${e.server} ${e.port}/${e.proto}`;
@@ -69,18 +63,13 @@ function snapshot(page: Page): Promise<string[]> {
 }
 
 describe('compare mode (headless Chromium, diff lab)', { skip }, () => {
-  let dir: string;
+  let s: PageSession;
   let lab: DiffLab;
   let app: Running;
-  let browser: Browser;
   let w: Watched;
   let page: Page;
-  let shots: string;
-  const api = async <T>(path: string): Promise<{ status: number; body: T }> => {
-    const r = await fetch(`${app.url}${path}`);
-    return { status: r.status, body: (await r.json()) as T };
-  };
-  const shot = (name: string): Promise<Buffer> => page.screenshot({ path: join(shots, `${name}.png`) });
+  const api = <T>(path: string): Promise<{ status: number; body: T }> => s.api<T>(path);
+  const shot = (name: string): Promise<Buffer> => s.shot(name);
   const diffOf = async (): Promise<DiffResponse> => {
     const { status, body } = await api<DiffResponse>(`/api/v1/diff?before=${lab.before}&after=${lab.after}`);
     assert.equal(status, 200);
@@ -88,20 +77,11 @@ describe('compare mode (headless Chromium, diff lab)', { skip }, () => {
   };
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'flowmap-web-compare-'));
-    lab = diffLabStore(dir);
-    app = await startApp(lab.db, lab.config);
-    browser = await launchChromium();
-    shots = screenshotDir('web-compare-shots');
-    w = await watchedPage(browser);
-    page = w.page;
+    s = await openPageSession('web-compare', (dir) => (lab = diffLabStore(dir)));
+    ({ app, w, page } = s);
   });
 
-  after(async () => {
-    await browser?.close();
-    await app?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => s?.close());
 
   test('both hours drawn: the API\'s added, removed and changed edges are coloured, the lists match, clearing restores', async () => {
     await page.goto(`${app.url}/`);

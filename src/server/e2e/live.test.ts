@@ -6,20 +6,18 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createSocket } from 'node:dgram';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { hasChromium, launchChromium } from '../../testing/chromium.js';
+import { launchChromium } from '../../testing/chromium.js';
 import { v5Packet } from '../../testing/flowexport-builders.js';
 import { RECORDS } from '../../testing/records.js';
 import { getJson, startServe, type RunningServe } from '../../testing/server.js';
 import type { DepGraph } from '../../api/types.js';
-import { DEFAULT_WEB_ROOT } from '../static.js';
-import { screenshotDir, waitForDraw, watchedPage, writeStore, type Watched } from '../../testing/web-harness.js';
+import { screenshotDir, waitForDraw, watchedPage, writeStore, type Watched, e2eSkip } from '../../testing/web-harness.js';
 
-const built = existsSync(join(DEFAULT_WEB_ROOT, 'index.html'));
-const skip = !hasChromium() ? 'needs /usr/bin/chromium' : !built ? 'needs the built page (npm run build)' : false;
+const skip = e2eSkip();
 
 async function send(port: number, d: Buffer): Promise<void> {
   const s = createSocket('udp4');

@@ -5,22 +5,17 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { parse as parseCsv } from 'csv-parse/sync';
 import type { EdgeSingular } from 'cytoscape';
 import type { Browser, Page } from 'playwright-core';
 import { parseFilter } from '../../filter/parse.js';
 import type { DuckDbStore } from '../../store/duckdb.js';
-import { hasChromium, launchChromium } from '../../testing/chromium.js';
 import type { ApiError, DepGraph } from '../../api/types.js';
-import { DEFAULT_WEB_ROOT } from '../static.js';
 import { HOSTILE_DNS, HOSTILE_SNI, labDataset } from '../../testing/web-dataset.js';
-import { screenshotDir, startApp, waitForDraw, waitIdle, watchedPage, type Running, type Watched } from '../../testing/web-harness.js';
+import { e2eSkip, openPageSession, waitForDraw, waitIdle, type PageSession, type Running, type Watched } from '../../testing/web-harness.js';
 
-const built = existsSync(join(DEFAULT_WEB_ROOT, 'index.html'));
-const skip = !hasChromium() ? 'needs /usr/bin/chromium' : !built ? 'needs the built page (npm run build)' : false;
+const skip = e2eSkip();
 
 interface Drawn {
   nodes: string[];
@@ -77,33 +72,20 @@ async function clickElement(page: Page, id: string): Promise<void> {
 }
 
 describe('map page (headless Chromium, real app, DuckDB store)', { skip }, () => {
-  let dir: string;
+  let s: PageSession;
   let app: Running & { store: DuckDbStore };
   let browser: Browser;
   let w: Watched;
   let page: Page;
-  let shots: string;
-  const api = async <T>(path: string): Promise<{ status: number; body: T }> => {
-    const r = await fetch(`${app.url}${path}`);
-    return { status: r.status, body: (await r.json()) as T };
-  };
-  const shot = (name: string): Promise<Buffer> => page.screenshot({ path: join(shots, `${name}.png`) });
+  const api = <T>(path: string): Promise<{ status: number; body: T }> => s.api<T>(path);
+  const shot = (name: string): Promise<Buffer> => s.shot(name);
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'flowmap-web-e2e-'));
-    const ds = await labDataset(dir);
-    app = await startApp(ds.db, ds.config);
-    browser = await launchChromium();
-    shots = screenshotDir('web-e2e-shots');
-    w = await watchedPage(browser);
-    page = w.page;
+    s = await openPageSession('web-e2e', labDataset);
+    ({ app, browser, w, page } = s);
   });
 
-  after(async () => {
-    await browser?.close();
-    await app?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => s?.close());
 
   test('the map draws exactly the API graph (nodes, edges, groups) and says so in text', async () => {
     await page.goto(`${app.url}/`);

@@ -6,20 +6,14 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { ApiError, DepGraph, DepsResponse, PlanResponse } from '../../api/types.js';
 import { serviceLabel } from '../../graph/model.js';
-import { hasChromium, launchChromium } from '../../testing/chromium.js';
 import { labDcStore, type LabDc } from '../../testing/lab-dc.js';
-import { screenshotDir, startApp, waitForDraw, waitIdle, watchedPage, type Running, type Watched } from '../../testing/web-harness.js';
+import { e2eSkip, openPageSession, waitForDraw, waitIdle, type PageSession, type Running, type Watched } from '../../testing/web-harness.js';
 import { formatBps } from '../../util/rate.js';
-import { DEFAULT_WEB_ROOT } from '../static.js';
 
-const built = existsSync(join(DEFAULT_WEB_ROOT, 'index.html'));
-const skip = !hasChromium() ? 'needs /usr/bin/chromium' : !built ? 'needs the built page (npm run build)' : false;
+const skip = e2eSkip();
 
 /** Click a drawn node of the main map with the real mouse (centred first so nothing covers it). */
 async function clickNode(page: Page, id: string): Promise<void> {
@@ -61,18 +55,13 @@ function apiWaves(plan: PlanResponse): Record<string, string[]> {
 }
 
 describe('dependency view and wave plan (headless Chromium, lab data centre)', { skip }, () => {
-  let dir: string;
+  let s: PageSession;
   let dc: LabDc;
   let app: Running;
-  let browser: Browser;
   let w: Watched;
   let page: Page;
-  let shots: string;
-  const api = async <T>(path: string): Promise<{ status: number; body: T }> => {
-    const r = await fetch(`${app.url}${path}`);
-    return { status: r.status, body: (await r.json()) as T };
-  };
-  const shot = (name: string): Promise<Buffer> => page.screenshot({ path: join(shots, `${name}.png`) });
+  const api = <T>(path: string): Promise<{ status: number; body: T }> => s.api<T>(path);
+  const shot = (name: string): Promise<Buffer> => s.shot(name);
   /** Press Plan and wait for the answer (drawn, or refused). */
   const plan = async (): Promise<void> => {
     await page.click('[data-testid=plan-run]');
@@ -80,20 +69,11 @@ describe('dependency view and wave plan (headless Chromium, lab data centre)', {
   };
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'flowmap-web-plan-'));
-    dc = labDcStore(dir, 6);
-    app = await startApp(dc.db, dc.config);
-    browser = await launchChromium();
-    shots = screenshotDir('web-plan-shots');
-    w = await watchedPage(browser);
-    page = w.page;
+    s = await openPageSession('web-plan', (dir) => (dc = labDcStore(dir, 6)));
+    ({ app, w, page } = s);
   });
 
-  after(async () => {
-    await browser?.close();
-    await app?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => s?.close());
 
   test('"depended on by", depth 2: the panel lists the API\'s hosts by distance and the map dims the rest', async () => {
     await page.goto(`${app.url}/`);
