@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { UsageError } from '../util/errors.js';
-import { bitsPerSecond, bucketBytes, bucketWindow, chooseBucket, MAX_BUCKETS } from './buckets.js';
+import { bitsPerSecond, bucketWindow, chooseBucket, fillBuckets, MAX_BUCKETS } from './buckets.js';
 
 const T0 = Date.UTC(2026, 2, 2, 8, 0, 0);
 
@@ -9,13 +9,16 @@ test('buckets are UTC multiples of their width; empty ones count as 0', () => {
   const w = bucketWindow(T0 + 61_000, T0 + 299_000, 60_000);
   assert.deepEqual(w, { bucketMs: 60_000, firstMs: T0 + 60_000, lastMs: T0 + 240_000, count: 4 });
   const rows = [
-    { t: new Date(T0 + 60_000).toISOString(), bytes_c2s: 100, bytes_s2c: 50 },
-    { t: new Date(T0 + 240_000).toISOString(), bytes_c2s: 1, bytes_s2c: 2 },
+    { t: new Date(T0 + 60_000).toISOString(), bytes_c2s: 100, bytes_s2c: 50, packets_c2s: 1, packets_s2c: 1 },
+    { t: new Date(T0 + 240_000).toISOString(), bytes_c2s: 1, bytes_s2c: 2, packets_c2s: 1, packets_s2c: 0 },
     // Started before the window (the filter keeps records that overlap it): first bucket.
-    { t: new Date(T0).toISOString(), bytes_c2s: 10, bytes_s2c: 0 },
+    { t: new Date(T0).toISOString(), bytes_c2s: 10, bytes_s2c: 0, packets_c2s: 1, packets_s2c: 0 },
   ];
-  assert.deepEqual([...bucketBytes(w, rows)], [160, 0, 0, 3]);
-  assert.deepEqual([...bucketBytes(w, rows, 'c2s')], [110, 0, 0, 1]);
+  const f = fillBuckets(w, rows);
+  assert.deepEqual([...f.bytes], [160, 0, 0, 3]);
+  assert.deepEqual([...f.c2s], [110, 0, 0, 1]);
+  assert.deepEqual([...f.s2c], [50, 0, 0, 2]);
+  assert.deepEqual([...f.packets], [3, 0, 0, 1]);
   assert.equal(bitsPerSecond(7500, 60_000), 1000);
 });
 

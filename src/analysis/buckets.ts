@@ -6,6 +6,7 @@
 import type { SeriesRow } from '../store/store.js';
 import { formatDurationMs } from '../util/duration.js';
 import { UsageError } from '../util/errors.js';
+import { p95 } from './percentile.js';
 
 export const MIN_BUCKET_MS = 1000;
 export const MAX_BUCKET_MS = 86_400_000;
@@ -55,33 +56,37 @@ export function chooseBucket(fromMs: number, toMs: number, atLeastMs = NICE_BUCK
   return MAX_BUCKET_MS;
 }
 
-/** Bytes per bucket (both directions, or one), with every empty bucket of the window as 0. */
-export function bucketBytes(w: BucketWindow, rows: readonly Pick<SeriesRow, 't' | 'bytes_c2s' | 'bytes_s2c'>[], side: 'both' | 'c2s' | 's2c' = 'both'): Float64Array {
-  const out = new Float64Array(w.count);
-  for (const r of rows) {
-    // A record that started before the window but overlaps it counts in the first bucket.
-    const i = Math.min(w.count - 1, Math.max(0, (Date.parse(r.t) - w.firstMs) / w.bucketMs));
-    out[i] += side === 'c2s' ? r.bytes_c2s : side === 's2c' ? r.bytes_s2c : r.bytes_c2s + r.bytes_s2c;
-  }
-  return out;
-}
-
-/** Bytes each way and packets per bucket of the window (empty buckets 0; earlier starts in the first). */
+/** Bytes (in total and each way) and packets per bucket of the window, every empty bucket as 0. */
 export interface FilledBuckets {
+  bytes: Float64Array;
   c2s: Float64Array;
   s2c: Float64Array;
   packets: Float64Array;
 }
 
-export function fillBuckets(w: BucketWindow, rows: readonly SeriesRow[]): FilledBuckets {
-  const out = { c2s: new Float64Array(w.count), s2c: new Float64Array(w.count), packets: new Float64Array(w.count) };
+export function fillBuckets(w: BucketWindow, rows: readonly Pick<SeriesRow, 't' | 'bytes_c2s' | 'bytes_s2c' | 'packets_c2s' | 'packets_s2c'>[]): FilledBuckets {
+  const out = { bytes: new Float64Array(w.count), c2s: new Float64Array(w.count), s2c: new Float64Array(w.count), packets: new Float64Array(w.count) };
   for (const r of rows) {
+    // A record that started before the window but overlaps it counts in the first bucket.
     const i = Math.min(w.count - 1, Math.max(0, (Date.parse(r.t) - w.firstMs) / w.bucketMs));
+    out.bytes[i] += r.bytes_c2s + r.bytes_s2c;
     out.c2s[i] += r.bytes_c2s;
     out.s2c[i] += r.bytes_s2c;
     out.packets[i] += r.packets_c2s + r.packets_s2c;
   }
   return out;
+}
+
+/** Peak, p95 and average of per-bucket byte counts, as bits per second. */
+export function rateStats(bytes: Float64Array, bucketMs: number): { peak: number; p95: number; avg: number } {
+  const rates = Array.from(bytes, (b) => bitsPerSecond(b, bucketMs));
+  let total = 0;
+  let peak = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    total += bytes[i];
+    if (rates[i] > peak) peak = rates[i];
+  }
+  return { peak, p95: p95(rates), avg: bytes.length ? bitsPerSecond(total / bytes.length, bucketMs) : 0 };
 }
 
 /** Bits per second of a bucket's bytes. */

@@ -9,7 +9,8 @@ import { openStore } from '../store/open.js';
 import type { ManagedStore } from '../store/store.js';
 import { rec, T } from '../testing/records.js';
 import { UsageError } from '../util/errors.js';
-import { autoBucket, rateStats, timeseries } from './timeseries.js';
+import { rateStats } from './buckets.js';
+import { autoBucket, timeseries } from './timeseries.js';
 import type { EdgeSeries, TalkerSeries } from './types.js';
 
 const MIN = 60_000;

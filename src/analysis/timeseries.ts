@@ -11,28 +11,20 @@ import { runTop, type InterfaceNamer } from '../query/top.js';
 import type { ServiceRegistry } from '../services/registry.js';
 import type { EdgeRow, SeriesRow, ServiceRow, Store, TalkerRow } from '../store/store.js';
 import { isoMs } from '../util/time.js';
-import { bitsPerSecond, bucketWindow, fillBuckets, type BucketWindow } from './buckets.js';
-import { p95 } from './percentile.js';
+import { bucketWindow, fillBuckets, rateStats, type BucketWindow } from './buckets.js';
+import { groupBy } from '../util/group.js';
 import type { RateStats, SeriesBucket, SeriesBy, TimeseriesRow } from './types.js';
 
 export type { RateStats, SeriesBucket, SeriesBy, TimeseriesRow } from './types.js';
 export const SERIES_BY: readonly SeriesBy[] = ['edges', 'talkers', 'services', 'interfaces', 'total'];
 
-/** Peak, p95 and average of per-bucket byte counts, as bits per second. */
-export function rateStats(bytes: Float64Array, bucketMs: number): { peak: number; p95: number; avg: number } {
-  const rates = Array.from(bytes, (b) => bitsPerSecond(b, bucketMs));
-  const total = bytes.reduce((s, b) => s + b, 0);
-  return { peak: rates.length ? Math.max(...rates) : 0, p95: p95(rates), avg: bytes.length ? bitsPerSecond(total / bytes.length, bucketMs) : 0 };
-}
-
 /** One key's series: its buckets over the window and their statistics. */
 export function seriesOf(w: BucketWindow, rows: readonly SeriesRow[]): RateStats & { bucket_s: number; buckets: SeriesBucket[] } {
   const f = fillBuckets(w, rows);
-  const both = f.c2s.map((x, i) => x + f.s2c[i]);
-  const all = rateStats(both, w.bucketMs);
+  const all = rateStats(f.bytes, w.bucketMs);
   const c2s = rateStats(f.c2s, w.bucketMs);
   const s2c = rateStats(f.s2c, w.bucketMs);
-  const buckets: SeriesBucket[] = Array.from(both, (b, i) => ({
+  const buckets: SeriesBucket[] = Array.from(f.bytes, (b, i) => ({
     t: isoMs(w.firstMs + i * w.bucketMs),
     bytes: b,
     bytes_c2s: f.c2s[i],
@@ -58,7 +50,14 @@ function windowOf(filter: FlowFilter, extent: { from: number; to: number } | nul
 
 function extentOf(rows: ReadonlyArray<{ first_seen: string; last_seen: string }>): { from: number; to: number } | null {
   if (rows.length === 0) return null;
-  return { from: Math.min(...rows.map((r) => Date.parse(r.first_seen))), to: Math.max(...rows.map((r) => Date.parse(r.last_seen))) };
+  // A loop, not Math.min(...): --limit may ask for a million rows, more arguments than a call takes.
+  let from = Infinity;
+  let to = -Infinity;
+  for (const r of rows) {
+    from = Math.min(from, Date.parse(r.first_seen));
+    to = Math.max(to, Date.parse(r.last_seen));
+  }
+  return { from, to };
 }
 
 /** Widths tried when the caller lets flowmap choose: the narrowest giving at most AUTO_BUCKETS buckets. */
@@ -111,15 +110,4 @@ export async function timeseries(store: Store, by: SeriesBy, filter: FlowFilter,
   const grouped = groupBy(await store.keyedSeries(series, w.bucketMs, keys), (r) => r.key);
   if (by === 'talkers') return (top as TalkerRow[]).map((t, i) => ({ key: 'talker', host: t.host, ...seriesOf(w, grouped.get(i) ?? []) }));
   return (top as ServiceRow[]).map((s, i) => ({ key: 'service', port: s.port, proto: s.proto, service: s.service, ...seriesOf(w, grouped.get(i) ?? []) }));
-}
-
-function groupBy<T, K>(rows: readonly T[], key: (r: T) => K): Map<K, T[]> {
-  const out = new Map<K, T[]>();
-  for (const r of rows) {
-    const k = key(r);
-    const list = out.get(k);
-    if (list) list.push(r);
-    else out.set(k, [r]);
-  }
-  return out;
 }

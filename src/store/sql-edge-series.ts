@@ -4,6 +4,7 @@
  */
 import type { FlowFilter } from '../filter/filter.js';
 import { UsageError } from '../util/errors.js';
+import { groupBy } from '../util/group.js';
 import { addrHiLo } from '../util/ip.js';
 import { parseProto } from '../util/protocols.js';
 import { edgeSeriesFromRow, type JsRow } from './rows.js';
@@ -49,16 +50,11 @@ export async function runEdgeSeries(
   checkBucket(bucketMs);
   const wanted = distinctEdges(edges);
   // Each query orders by key, then time: collecting rows per key keeps every edge's buckets in order.
-  const rows = new Map<string, JsRow[]>();
+  const all: JsRow[] = [];
   for (let i = 0; i < wanted.length; i += edgesPerQuery) {
-    const q = edgeSeriesQuery(f, bucketMs, wanted.slice(i, i + edgesPerQuery).map((e) => e.key), d);
-    for (const r of await run(q)) {
-      // The driver's key types (bigint, number, decimal text) all print as the same decimal text.
-      const text = edgeKeyText(r as unknown as EdgeKey);
-      const list = rows.get(text);
-      if (list) list.push(r);
-      else rows.set(text, [r]);
-    }
+    for (const r of await run(edgeSeriesQuery(f, bucketMs, wanted.slice(i, i + edgesPerQuery).map((e) => e.key), d))) all.push(r);
   }
+  // The driver's key types (bigint, number, decimal text) all print as the same decimal text.
+  const rows = groupBy(all, (r) => edgeKeyText(r as unknown as EdgeKey));
   return wanted.flatMap((e) => (rows.get(e.text) ?? []).map((r) => edgeSeriesFromRow(e.ref, r)));
 }

@@ -5,6 +5,7 @@
  */
 import type { FlowFilter } from '../filter/filter.js';
 import { UsageError } from '../util/errors.js';
+import { groupBy } from '../util/group.js';
 import { addrHiLo } from '../util/ip.js';
 import { parseProto } from '../util/protocols.js';
 import { num, seriesFromRow, str, type JsRow } from './rows.js';
@@ -65,15 +66,9 @@ export async function runKeyedSeries(
   });
   const at = [...first.values()];
   const c = plan(f, bucketMs, pick(keys, at), d);
-  const byText = new Map<string, JsRow[]>();
-  for (let i = 0; i < at.length; i += perQuery) {
-    for (const r of await run(c.query(i, Math.min(at.length, i + perQuery)))) {
-      const t = c.rowText(r);
-      const list = byText.get(t);
-      if (list) list.push(r);
-      else byText.set(t, [r]);
-    }
-  }
+  const rows: JsRow[] = [];
+  for (let i = 0; i < at.length; i += perQuery) for (const r of await run(c.query(i, Math.min(at.length, i + perQuery)))) rows.push(r);
+  const byText = groupBy(rows, (r) => c.rowText(r));
   return c.texts.flatMap((t, i) => (byText.get(t) ?? []).map((r) => ({ key: at[i], ...seriesFromRow(r) })));
 }
 

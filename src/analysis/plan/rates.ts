@@ -1,12 +1,12 @@
 /**
  * The 95th-percentile rate of each cross-wave dependency, so the user can size the link between old
  * and new site while a wave is in flight. One grouped store query per chunk of dependencies
- * (Store.edgeSeries), the window's empty buckets counted as zero, and the one p95 (percentile.ts).
+ * (Store.edgeSeries), the window's empty buckets counted as zero, and the one p95 (percentile.ts, through rateStats).
  */
 import type { FlowFilter } from '../../filter/filter.js';
-import type { EdgeRef, EdgeSeriesRow, Store } from '../../store/store.js';
-import { bitsPerSecond, bucketBytes, bucketWindow, chooseBucket } from '../buckets.js';
-import { p95 } from '../percentile.js';
+import type { EdgeRef, Store } from '../../store/store.js';
+import { groupBy } from '../../util/group.js';
+import { bucketWindow, chooseBucket, fillBuckets, rateStats } from '../buckets.js';
 import type { Scope } from '../scope.js';
 import type { PlanResult } from './plan.js';
 
@@ -25,18 +25,8 @@ export async function addCrossRates(store: Store, filter: FlowFilter, scope: Sco
   for (const wave of plan.waves) for (const e of wave.cross) edges.set(keyOf(e), { client: e.client, server: e.server, port: e.port, proto: e.proto });
   if (edges.size === 0) return;
   // edgeSeries ignores minBytes and limit: every listed dependency's traffic counts.
-  const rows = await store.edgeSeries(filter, w.bucketMs, [...edges.values()]);
-  const byEdge = new Map<string, EdgeSeriesRow[]>();
-  for (const r of rows) {
-    const k = keyOf(r);
-    const list = byEdge.get(k);
-    if (list) list.push(r);
-    else byEdge.set(k, [r]);
-  }
+  const byEdge = groupBy(await store.edgeSeries(filter, w.bucketMs, [...edges.values()]), keyOf);
   const rate = new Map<string, number>();
-  for (const [k] of edges) {
-    const bytes = bucketBytes(w, byEdge.get(k) ?? []);
-    rate.set(k, p95(Array.from(bytes, (b) => bitsPerSecond(b, w.bucketMs))));
-  }
+  for (const [k] of edges) rate.set(k, rateStats(fillBuckets(w, byEdge.get(k) ?? []).bytes, w.bucketMs).p95);
   for (const wave of plan.waves) for (const e of wave.cross) e.p95_bps = rate.get(keyOf(e)) ?? 0;
 }
