@@ -139,12 +139,19 @@ function describeShared(scope: Scope, shared: ReadonlySet<string>, waveOf: Reado
     const serves = new Map<string, number>();
     const uses = new Map<string, number>();
     const perWave = new Map<number, number>();
+    const clients = new Set<string>();
+    const servers = new Set<string>();
     for (const r of scope.rows) {
       if (r.server !== h && r.client !== h) continue;
       const other = r.server === h ? r.client : r.server;
       const w = waveOf.get(other);
-      if (r.server === h) asServer += r.bytes;
-      else asClient += r.bytes;
+      if (r.server === h) {
+        asServer += r.bytes;
+        clients.add(r.client);
+      } else {
+        asClient += r.bytes;
+        servers.add(r.server);
+      }
       if (w === undefined) continue;
       // Services named are those the waves use (a DNS server also answers the monitoring scraper).
       const label = serviceLabel(r);
@@ -153,9 +160,7 @@ function describeShared(scope: Scope, shared: ReadonlySet<string>, waveOf: Reado
       perWave.set(w + 1, (perWave.get(w + 1) ?? 0) + r.bytes);
     }
     // The side with more peers decides: a DNS server also resolves upstream, a scraper also answers DNS.
-    const clients = new Set(scope.rows.filter((r) => r.server === h).map((r) => r.client)).size;
-    const servers = new Set(scope.rows.filter((r) => r.client === h).map((r) => r.server)).size;
-    const role = clients >= servers ? 'server' : 'client';
+    const role = clients.size >= servers.size ? 'server' : 'client';
     const services = [...(role === 'server' ? serves : uses)].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([l]) => l);
     const per_wave = [...perWave].sort((a, b) => a[0] - b[0]).map(([wave, bytes]) => ({ wave, bytes }));
     out.push({ ...hostRef(scope, h), role, services, waves: per_wave.map((p) => p.wave), per_wave, bytes: asServer + asClient, found });
