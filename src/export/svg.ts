@@ -28,12 +28,15 @@ export function renderSvg(g: DepGraph, layout: Layout): string {
     o.push(`<g class="group" id="${grp.id}"${grp.shared ? ' data-shared="true"' : ''}><rect x="${r(b.x)}" y="${r(b.y)}" width="${r(b.w)}" height="${r(b.h)}" rx="8" fill="#f6f6f2" stroke="#9a9a8a"/>`);
     o.push(`<text x="${r(b.x + 10)}" y="${r(b.y + 19)}" font-size="${GROUP_FONT}" font-weight="bold" fill="#555544">${xml(grp.name)}</text></g>`);
   }
+  // The shared services' edges step back (application and plan maps), so each application's own stand out.
+  const sharedNodes = new Set(g.groups.filter((grp) => grp.shared).flatMap((grp) => grp.members));
   for (const e of g.edges) {
     const route = layout.edges[e.id];
     if (!route) continue;
+    const faint = sharedNodes.has(e.source) || sharedNodes.has(e.target) ? ' stroke-opacity="0.35"' : '';
     const pts = route.points.map((p) => `${r(p.x)},${r(p.y)}`).join(' ');
     const dash = e.proto === 'various' ? ' stroke-dasharray="6 4"' : '';
-    o.push(`<g class="edge" id="${e.id}" data-source="${e.source}" data-target="${e.target}"><title>${xml(edgeLines(e).join(' '))}</title><polyline points="${pts}" fill="none" stroke="${colorOf(e)}" stroke-width="${edgeWidth(e, g)}"${dash} marker-end="url(#${marker(colorOf(e))})"/></g>`);
+    o.push(`<g class="edge" id="${e.id}" data-source="${e.source}" data-target="${e.target}"><title>${xml(edgeLines(e).join(' '))}</title><polyline points="${pts}" fill="none" stroke="${colorOf(e)}" stroke-width="${edgeWidth(e, g)}"${dash}${faint} marker-end="url(#${marker(colorOf(e))})"/></g>`);
   }
   for (const n of g.nodes) {
     const b = layout.nodes[n.id];

@@ -180,6 +180,9 @@ export function buildElements(g: DepGraph, collapsed: ReadonlySet<string>, palet
     const m = /^N:([a-z]+):(.*)$/s.exec(id);
     return m ? { key: m[2], kind: m[1] } : { key: id, kind: 'host' };
   };
+  // Edges of the shared services (application view) step back, so each application's own stand out.
+  const sharedGroup = g.groups.find((gr) => gr.shared);
+  const sharedEnds = new Set(sharedGroup ? [groupId(sharedGroup.name), ...g.nodes.filter((n) => n.group === sharedGroup.id).map((n) => nodeId(n))] : []);
   const edges: ElementDefinition[] = [];
   for (const [id, s] of sums) {
     const e = s.e;
@@ -193,7 +196,8 @@ export function buildElements(g: DepGraph, collapsed: ReadonlySet<string>, palet
       first_seen: e.first_seen, last_seen: e.last_seen,
       width: widthOf(e.bytes, min, max), color: palette.colorOf(e), folded: s.folded, parts: s.parts,
     };
-    edges.push({ group: 'edges', data, classes: e.proto === 'various' ? 'other' : undefined });
+    const classes = [e.proto === 'various' ? 'other' : '', sharedEnds.has(s.src) || sharedEnds.has(s.dst) ? 'shared-edge' : ''].filter(Boolean).join(' ');
+    edges.push({ group: 'edges', data, classes: classes || undefined });
   }
   return { nodes, edges, hidden };
 }

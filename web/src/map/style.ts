@@ -79,6 +79,7 @@ export function mapStyle(big: boolean): StylesheetJson {
           },
     },
     { selector: 'edge.other', style: { 'line-style': 'dashed' } },
+    { selector: 'edge.shared-edge', style: { opacity: 0.22 } },
     // Compare mode (diff-overlay.ts): what changed in colour, the rest stepped back.
     { selector: '.cmp-same', style: { opacity: 0.15 } },
     { selector: 'edge.cmp-added', style: { 'line-color': '#009e73', 'target-arrow-color': '#009e73', 'mid-target-arrow-color': '#009e73', width: 4, opacity: 1, 'z-index': 18 } },
