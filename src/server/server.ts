@@ -31,6 +31,10 @@ export function isLoopback(address: string): boolean {
 export async function startServer(deps: ApiDeps, opts: ServerOptions): Promise<RunningServer> {
   const app = createApp(deps, { webRoot: opts.webRoot ?? DEFAULT_WEB_ROOT, token: opts.token, loopback: isLoopback(opts.listen) });
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;
+  // Node closes idle keep-alive sockets after 5 s, the moment a client may reuse one (ECONNRESET on a
+  // busy machine); a minute, as proxies and load balancers expect, makes that race rare.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await new Promise<void>((resolve, reject) => {
     const onError = (e: NodeJS.ErrnoException): void => {
       const where = `${opts.listen.includes(':') ? `[${opts.listen}]` : opts.listen}:${opts.port}`;
