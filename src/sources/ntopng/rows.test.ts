@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ntopngRecord, type NtopngRow } from './rows.js';
+import { ConversationMemory } from '../../flow/conversation-memory.js';
 
 const row = (json: string | null): NtopngRow => ({
   idx: 1, vlan: 0, src: '10.0.0.1', srcPort: 40000, dst: '10.0.0.2', dstPort: 443, proto: 6, inBytes: 100, outBytes: 200, packets: 3,
@@ -8,7 +9,7 @@ const row = (json: string | null): NtopngRow => ({
 });
 
 function ifs(json: string | null): [string, number, number] {
-  const r = ntopngRecord(row(json), 'ntopng:db/ntopng');
+  const r = ntopngRecord(row(json), 'ntopng:db/ntopng', new ConversationMemory<string>());
   assert.ok('record' in r);
   return [r.record.exporter, r.record.inIf, r.record.outIf];
 }
