@@ -9,7 +9,10 @@
  */
 import { DIRECTION_EVIDENCE, type DirectionEvidence } from './record.js';
 
-/** Default bound: about 100 bytes a key, so some 10 MB per flow table or collector. */
+/**
+ * Default bound. Measured at 100,000 keys: 16 MB for the flow table's numeric keys, 35 MB for the
+ * string keys of the flow-export pairing and the ntopng reader.
+ */
 export const CONVERSATION_MEMORY = 100_000;
 
 export interface RememberedConversation {
