@@ -21,3 +21,14 @@ test('exporter interfaces from the JSON when ntopng collected flows (NetFlow nam
   assert.deepEqual(ifs(null), ['', 0, 0]);
   assert.deepEqual(ifs('not json'), ['', 0, 0]);
 });
+
+test('conversation starts: a flow\'s later partial dumps continue it; the same 5-tuple after ntopng\'s idle timeout begins another', () => {
+  const memory = new ConversationMemory<string>();
+  const at = (first: number, last: number) => {
+    const r = ntopngRecord({ ...row(null), first, last }, 'ntopng:db/ntopng', memory);
+    assert.ok('record' in r);
+    return r.record.starts;
+  };
+  const t = 1_700_000_000;
+  assert.deepEqual([at(t, t + 30), at(t + 30, t + 60), at(t + 70, t + 90), at(t + 200, t + 210)], [1, 0, 0, 1]);
+});
