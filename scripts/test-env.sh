@@ -8,7 +8,9 @@
 set -euo pipefail
 
 need=()
-have() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ] || [ -x "/sbin/$1" ]; }
+# One rule for "installed", the same as the tests' (src/testing/tools.ts): on PATH. Outside root's
+# PATH, add /usr/sbin (softflowd, pmacctd, mariadbd live there on Debian).
+have() { command -v "$1" >/dev/null 2>&1; }
 have tshark    || need+=(tshark)
 have tcpdump   || need+=(tcpdump)
 have softflowd || need+=(softflowd)
@@ -29,7 +31,7 @@ python3 -c 'import networkx' >/dev/null 2>&1 || need+=(python3-networkx)
 start_mariadb() {
   have mariadbd || return 0
   if ! (exec 3<>/dev/tcp/127.0.0.1/3306) 2>/dev/null; then
-    $SUDO start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd >/dev/null 2>&1 || true
+    $SUDO start-stop-daemon --start --oknodo --background --exec "$(command -v mariadbd)" >/dev/null 2>&1 || true
     for _ in $(seq 1 60); do (exec 3<>/dev/tcp/127.0.0.1/3306) 2>/dev/null && break; sleep 0.5; done
   fi
   if command -v mariadb >/dev/null 2>&1 && ! mariadb -h 127.0.0.1 -u root -e 'SELECT 1' >/dev/null 2>&1; then

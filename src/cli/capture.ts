@@ -91,6 +91,7 @@ export async function startCapture(
           idleTimeoutMs: ctx.config.flows.idleTimeoutMs,
           activeTimeoutMs: ctx.config.flows.activeTimeoutMs,
           maxFlows: ctx.config.flows.maxFlows,
+          conversationMemory: ctx.config.flows.conversationMemory,
           storeReady: ready,
         },
         { live: true },

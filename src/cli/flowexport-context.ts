@@ -20,6 +20,7 @@ export function flowExportContext(
     idleTimeoutMs: ctx.config.flows.idleTimeoutMs,
     activeTimeoutMs: ctx.config.flows.activeTimeoutMs,
     maxFlows: ctx.config.flows.maxFlows,
+    conversationMemory: ctx.config.flows.conversationMemory,
     samplingOverride: overrides.size > 0 ? (e) => overrides.get(e) : undefined,
     run: `${runKind}:${hostname()}:${process.pid}:${Date.now()}`,
     makeDecoders,

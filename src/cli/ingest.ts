@@ -97,6 +97,7 @@ export async function ingestFiles(
           idleTimeoutMs: ctx.config.flows.idleTimeoutMs,
           activeTimeoutMs: ctx.config.flows.activeTimeoutMs,
           maxFlows: ctx.config.flows.maxFlows,
+          conversationMemory: ctx.config.flows.conversationMemory,
           onProgress: (n) => progress.update(n),
           signal: abort.signal,
           storeReady,

@@ -27,7 +27,7 @@ const errorOf = (data: unknown): string => {
 test('defaults when no file is found', async () => {
   const c = await loadConfig(undefined, {}, dir);
   assert.deepEqual(c, { path: null, services: [], flows: DEFAULT_FLOWS, names: [], groups: [], exporters: [], serve: {} });
-  assert.deepEqual(DEFAULT_FLOWS, { idleTimeoutMs: 15_000, activeTimeoutMs: 60_000, maxFlows: 1_000_000 });
+  assert.deepEqual(DEFAULT_FLOWS, { idleTimeoutMs: 15_000, activeTimeoutMs: 60_000, maxFlows: 1_000_000, conversationMemory: 100_000 });
 });
 
 test('the shipped example loads and its overrides work', () => {
@@ -68,11 +68,11 @@ test('exporter interface names: by ifIndex, sampling optional, located errors', 
 });
 
 test('./flowmap.yaml, FLOWMAP_CONFIG, explicit path; YAML and JSON', async () => {
-  writeFileSync(join(dir, 'flowmap.yaml'), 'db: lab.duckdb\nflows:\n  idleTimeout: 30\n  activeTimeout: 2m\n');
+  writeFileSync(join(dir, 'flowmap.yaml'), 'db: lab.duckdb\nflows:\n  idleTimeout: 30\n  activeTimeout: 2m\n  conversationMemory: 5000\n');
   const c = await loadConfig(undefined, {}, dir);
   assert.equal(c.path, 'flowmap.yaml');
   assert.equal(c.db, join(dir, 'lab.duckdb'));
-  assert.deepEqual(c.flows, { idleTimeoutMs: 30_000, activeTimeoutMs: 120_000, maxFlows: 1_000_000 });
+  assert.deepEqual(c.flows, { idleTimeoutMs: 30_000, activeTimeoutMs: 120_000, maxFlows: 1_000_000, conversationMemory: 5000 });
   writeFileSync(join(dir, 'other.json'), JSON.stringify({ services: [{ port: 8086, proto: 'tcp', name: 'influx' }], db: 'duckdb:/abs/x.duckdb' }));
   const j = await loadConfig(undefined, { FLOWMAP_CONFIG: 'other.json' }, dir);
   assert.deepEqual(j.services, [{ port: 8086, proto: 'tcp', name: 'influx' }]);
@@ -97,6 +97,7 @@ test('clear, located errors', () => {
   assert.equal(errorOf({ flows: { idleTimeout: 'soon' } }), 'config file flowmap.yaml: flows.idleTimeout: expected a duration like 15s, 2m, 1h or a number of seconds');
   assert.equal(errorOf({ flows: { activeTimeout: 0 } }), 'config file flowmap.yaml: flows.activeTimeout: must be more than 0');
   assert.equal(errorOf({ flows: { maxFlows: 1.5 } }), 'config file flowmap.yaml: flows.maxFlows: expected a whole number');
+  assert.equal(errorOf({ flows: { conversationMemory: 0 } }), 'config file flowmap.yaml: flows.conversationMemory: must be at least 1');
   assert.equal(errorOf({ dbb: 'x' }), 'config file flowmap.yaml: unknown key dbb');
   assert.equal(errorOf(['a']), 'config file flowmap.yaml: expected a mapping at the top level');
   assert.equal(errorOf({ services: { port: 1 } }), 'config file flowmap.yaml: services: expected a list of { port, proto, name }');

@@ -49,6 +49,7 @@ flows:
   idleTimeout: 15s      # a flow idle this long is finished (number = seconds)
   activeTimeout: 60s    # long flows are written out as a record every this often (NetFlow default)
   maxFlows: 1000000     # flow table bound; beyond it the oldest flows are written out early
+  conversationMemory: 100000  # conversations remembered after they leave the table (their sides, counted once)
 
 # Flow exporters (flowmap collect, flowmap ingest --exports), by the address they send from.
 # samplingRate: for records that state none, bytes and packets are multiplied by it (1 in N packets

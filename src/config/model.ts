@@ -4,6 +4,7 @@
  */
 import type { GroupRuleConfig } from '../graph/groups.js';
 import type { ServiceOverride } from '../services/registry.js';
+import { CONVERSATION_MEMORY } from '../flow/conversation-memory.js';
 
 /** The resolved configuration: every default filled in. */
 export interface FlowmapConfig {
@@ -54,6 +55,8 @@ export interface FlowTableConfig {
   activeTimeoutMs: number;
   /** Flow table bound; the oldest flows are flushed early beyond this. */
   maxFlows: number;
+  /** Conversations remembered after their records are written (sides, starts): see flow/conversation-memory.ts. */
+  conversationMemory: number;
 }
 
 export const DEFAULT_FLOWS: Readonly<FlowTableConfig> = {
@@ -61,4 +64,5 @@ export const DEFAULT_FLOWS: Readonly<FlowTableConfig> = {
   // 60 s is the NetFlow / vSphere Distributed Switch default: dashboards see long flows within a minute.
   activeTimeoutMs: 60_000,
   maxFlows: 1_000_000,
+  conversationMemory: CONVERSATION_MEMORY,
 };

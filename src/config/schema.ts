@@ -91,7 +91,8 @@ const configSchema = z.strictObject({
       idleTimeout: duration.refine((ms) => ms > 0, 'must be more than 0').optional(),
       activeTimeout: duration.refine((ms) => ms > 0, 'must be more than 0').optional(),
       maxFlows: z.number({ error: 'expected a whole number' }).int('expected a whole number').min(1, 'must be at least 1').optional(),
-    }, { error: 'expected a mapping (idleTimeout, activeTimeout, maxFlows)' })
+      conversationMemory: z.number({ error: 'expected a whole number' }).int('expected a whole number').min(1, 'must be at least 1').optional(),
+    }, { error: 'expected a mapping (idleTimeout, activeTimeout, maxFlows, conversationMemory)' })
     .optional(),
   exporters: z
     .array(exporterSchema, { error: 'expected a list of { address, samplingRate, interfaces }' })
@@ -143,6 +144,7 @@ export function parseConfig(data: unknown, label: string, baseDir = process.cwd(
       idleTimeoutMs: c.flows?.idleTimeout ?? DEFAULT_FLOWS.idleTimeoutMs,
       activeTimeoutMs: c.flows?.activeTimeout ?? DEFAULT_FLOWS.activeTimeoutMs,
       maxFlows: c.flows?.maxFlows ?? DEFAULT_FLOWS.maxFlows,
+      conversationMemory: c.flows?.conversationMemory ?? DEFAULT_FLOWS.conversationMemory,
     },
     names: Object.entries(c.names ?? {}).map(([address, name]) => ({ address: canonicalAddr(address.trim()), name })),
     groups: (c.groups ?? []).map((g) => ({ name: g.name, subnets: g.subnets ?? [], names: g.names ?? [], serves: g.serves ?? [] })),

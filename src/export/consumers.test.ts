@@ -6,7 +6,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { unzipSync, strFromU8 } from 'fflate';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
@@ -23,9 +22,10 @@ import { lucidDocument, renderLucid } from './lucid.js';
 import { LUCID_CSV_HEADER, renderLucidCsv } from './lucid-csv.js';
 import { GREY, PALETTE } from './labels.js';
 import { renderSvg } from './svg.js';
+import { hasTools } from '../testing/tools.js';
 
 const g = hostileGraph();
-const hasDot = existsSync('/usr/bin/dot');
+const hasDot = hasTools('dot');
 const hasNetworkx = spawnSync('python3', ['-c', 'import networkx'], { encoding: 'utf8' }).status === 0;
 
 const xmlParser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (_name: string, _path: unknown, _leaf: boolean, isAttribute: boolean) => !isAttribute, processEntities: true, htmlEntities: true });

@@ -84,8 +84,11 @@ export interface ObservationPoint {
 /** Captures: no exporter, no interface. */
 export const CAPTURE_POINT: ObservationPoint = { exporter: '', inIf: 0, outIf: 0 };
 
-/** The one FlowRecord of a conversation once its client side is decided. */
-export function conversationRecord(c: ConversationTotals, clientIs0: boolean, evidence: DirectionEvidence, at: ObservationPoint = CAPTURE_POINT): FlowRecord {
+/**
+ * The one FlowRecord of a conversation once its client side is decided. `starts`: the conversations
+ * it begins (conversation-memory.ts, `conversationStarts`).
+ */
+export function conversationRecord(c: ConversationTotals, clientIs0: boolean, evidence: DirectionEvidence, starts: number, at: ObservationPoint = CAPTURE_POINT): FlowRecord {
   return {
     client: clientIs0 ? c.addr0 : c.addr1,
     server: clientIs0 ? c.addr1 : c.addr0,
@@ -110,5 +113,6 @@ export function conversationRecord(c: ConversationTotals, clientIs0: boolean, ev
     exporter: at.exporter,
     inIf: at.inIf,
     outIf: at.outIf,
+    starts,
   };
 }

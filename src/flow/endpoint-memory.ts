@@ -4,7 +4,9 @@
  * it, a conversation that shows no handshake of its own is still turned the right way round.
  */
 import { EV_MASK, EV_SYNACK, applyEvidence, isIcmp } from './conversation.js';
+import { isStrongEvidence } from './conversation-memory.js';
 import { decideDirection, portOnlyEvidence, type DirectionDecision, type ServiceLookup } from './direction.js';
+import type { DirectionEvidence } from './record.js';
 import { mix } from './table-index.js';
 import { R_ADDR, R_BITS, R_META, R_PORTS, R_WORDS, ST_SIDE1_FIRST, evidenceShift, type RecordPool } from './slots.js';
 
@@ -52,15 +54,19 @@ export class EndpointMemory {
     return decideDirection(proto, a, b, services);
   }
 
-  /** Learn from a decided conversation: its server endpoint listens, and has one more conversation. */
-  remember(pool: RecordPool, i: number, clientIs1: boolean): void {
+  /**
+   * Learn from a decided conversation: its server endpoint listens, and has one more conversation.
+   * Only conversations decided on strong evidence count towards fan-in: a guess counted there would
+   * make the next guess about the same endpoint, and entrench itself.
+   */
+  remember(pool: RecordPool, i: number, clientIs1: boolean, evidence: DirectionEvidence): void {
     const r = pool.r;
     const o = i * R_WORDS;
     const serverSide = clientIs1 ? 0 : 1;
     const serverKey = endpointKey(r, i, serverSide);
     const serverEv = (r[o + R_BITS] >>> evidenceShift(serverSide)) & EV_MASK;
     if ((serverEv & EV_SYNACK) !== 0) boundedSet(this.listeners, serverKey, true);
-    if (!isIcmp(r[o + R_META] & 0xff)) {
+    if (!isIcmp(r[o + R_META] & 0xff) && isStrongEvidence(evidence)) {
       boundedSet(this.endpointConvs, serverKey, (this.endpointConvs.get(serverKey) ?? 0) + 1);
     }
   }
@@ -98,6 +104,20 @@ export function endpointKey(r: Int32Array, i: number, side: number): number {
   }
   h1 = mix(h1, port);
   h2 = mix(h2, meta);
+  return (h1 >>> 0) * 0x200000 + (h2 & 0x1fffff);
+}
+
+/** A number naming record i's conversation (both ends, protocol, VLAN), hashed as endpointKey. */
+export function conversationKey(r: Int32Array, i: number): number {
+  const o = i * R_WORDS;
+  let h1 = 0x85ebca6b ^ r[o + R_META];
+  let h2 = 0xc2b2ae35 ^ r[o + R_PORTS];
+  for (let k = 0; k < 8; k++) {
+    h1 = mix(h1, r[o + R_ADDR + k]);
+    h2 = mix(h2, r[o + R_ADDR + k] ^ 0x27d4eb2f);
+  }
+  h1 = mix(h1, r[o + R_PORTS]);
+  h2 = mix(h2, r[o + R_META]);
   return (h1 >>> 0) * 0x200000 + (h2 & 0x1fffff);
 }
 

@@ -47,6 +47,13 @@ export interface FlowRecord {
    */
   inIf: number;
   outIf: number;
+  /**
+   * Conversations this record begins: 1 for the first record of a conversation, 0 for its
+   * continuations (active-timeout splits, records after an idle gap or an eviction of the same
+   * conversation). `connections` is the sum of this, so it stays exact however often a client port
+   * is reused (see flow/conversation.ts, `conversationStarts`).
+   */
+  starts: number;
 }
 
 /** Why one end was taken as the client. Ordered from strongest to weakest evidence. */

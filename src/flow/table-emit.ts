@@ -1,12 +1,16 @@
 /**
  * Record emission for the flow table: a pooled conversation (slots.ts) becomes the one FlowRecord.
  * The client side is decided once, at the first record of a conversation, and kept in the record's
- * state so that later records (active-timeout splits) keep the same sides.
+ * state so that later records (active-timeout splits) keep the same sides. Beyond the table, the
+ * conversation memory keeps them across idle gaps and evictions, and tells whether a first record
+ * begins a conversation or continues one (FlowRecord.starts).
  */
 import { formatAddr } from '../util/ip.js';
-import { conversationRecord, type ConversationTotals } from './conversation.js';
+import { Proto } from '../util/protocols.js';
+import { EV_SIDE_SHIFT, EV_SYN, EV_SYNACK, conversationRecord, type ConversationTotals } from './conversation.js';
+import { ConversationMemory, conversationStarts, inheritSides } from './conversation-memory.js';
 import type { ServiceLookup } from './direction.js';
-import type { EndpointMemory } from './endpoint-memory.js';
+import { conversationKey, type EndpointMemory } from './endpoint-memory.js';
 import { DIRECTION_EVIDENCE, type FlowRecord } from './record.js';
 import {
   F_BYTES,
@@ -34,6 +38,8 @@ export class RecordWriter {
     /** Provenance stamped on every record. */
     private readonly source: string,
     private readonly emit: (record: FlowRecord) => void,
+    private readonly conversations: ConversationMemory<number>,
+    private readonly idleTimeoutMs: number,
   ) {}
 
   /** Emit record i's conversation as it stands (deciding its sides if not yet done). */
@@ -44,20 +50,29 @@ export class RecordWriter {
     const fo = i * F_WORDS;
     const bits = r[o + R_BITS];
     const st = bits >>> 24;
+    const meta = r[o + R_META];
+    const key = conversationKey(r, i);
     let clientIs1: boolean;
     let evidenceIdx: number;
+    let starts = 0;
     if ((st & ST_DECIDED) !== 0) {
       clientIs1 = (st & ST_CLIENT_SIDE1) !== 0;
       evidenceIdx = r[o + R_USED] >>> 8;
     } else {
+      // The first record of this table entry: a new conversation, or one back after an idle gap or an eviction.
       const d = this.memory.decide(pool, i, this.services);
-      clientIs1 = !d.aIsClient;
-      evidenceIdx = DIRECTION_EVIDENCE.indexOf(d.evidence);
+      const prev = this.conversations.get(key);
+      const sides = inheritSides({ clientIs1: !d.aIsClient, evidence: d.evidence }, prev);
+      clientIs1 = sides.clientIs1;
+      evidenceIdx = DIRECTION_EVIDENCE.indexOf(sides.evidence);
+      const hs = EV_SYN | EV_SYNACK;
+      const handshake = ((bits >>> 16) & (hs | (hs << EV_SIDE_SHIFT))) !== 0;
+      starts = conversationStarts((meta & 0xff) === Proto.TCP ? handshake : null, prev, f[fo + F_FIRST], this.idleTimeoutMs);
       r[o + R_BITS] = bits | ((ST_DECIDED | (clientIs1 ? ST_CLIENT_SIDE1 : 0)) << 24);
       r[o + R_USED] = (r[o + R_USED] & 0xff) | (evidenceIdx << 8);
-      this.memory.remember(pool, i, clientIs1);
+      this.memory.remember(pool, i, clientIs1, sides.evidence);
     }
-    const meta = r[o + R_META];
+    this.conversations.set(key, { clientIs1, evidence: DIRECTION_EVIDENCE[evidenceIdx], lastSeen: f[fo + F_LAST] });
     const ports = r[o + R_PORTS];
     const totals: ConversationTotals = {
       proto: meta & 0xff,
@@ -78,7 +93,7 @@ export class RecordWriter {
       samplingRate: 1,
       source: this.source,
     };
-    this.emit(conversationRecord(totals, !clientIs1, DIRECTION_EVIDENCE[evidenceIdx]));
+    this.emit(conversationRecord(totals, !clientIs1, DIRECTION_EVIDENCE[evidenceIdx], starts));
   }
 
   private addrText(r: Int32Array, o: number, side: number): string {

@@ -222,4 +222,67 @@ describe('FlowTable', () => {
       assert.equal(r.server, '192.168.1.10');
     }
   });
+
+  it('starts: a conversation begins once; active-timeout records, and TCP back after an idle gap without a handshake, continue it', () => {
+    const { t, out } = table({ idleTimeoutMs: 10_000, activeTimeoutMs: 30_000 });
+    for (let s = 0; s <= 100; s++) pkt(t, s * 1000, '10.0.0.1', 40000, '10.0.0.2', 902, 1000, { flags: s === 0 ? SYN : ACK });
+    // 20 s idle, then more of the same connection (no SYN): a new table entry, the same conversation.
+    for (let s = 120; s <= 125; s++) pkt(t, s * 1000, '10.0.0.2', 902, '10.0.0.1', 40000, 1000, { flags: ACK });
+    t.flushAll();
+    const main = out.filter((r) => r.serverPort === 902);
+    assert.ok(main.length >= 5, `${main.length} records`);
+    assert.deepEqual(main.map((r) => r.starts), [1, ...main.slice(1).map(() => 0)]);
+    assert.ok(main.every((r) => r.client === '10.0.0.1' && r.direction === 'handshake'), 'the continuation keeps its sides and their evidence');
+  });
+
+  it('starts: port reuse after FIN begins a second conversation; UDP back after the idle timeout begins again', () => {
+    const { t, out } = table({ idleTimeoutMs: 10_000 });
+    pkt(t, 1, '10.0.0.1', 40000, '10.0.0.2', 80, 60, { flags: SYN });
+    pkt(t, 3, '10.0.0.1', 40000, '10.0.0.2', 80, 52, { flags: FIN });
+    pkt(t, 4, '10.0.0.1', 40000, '10.0.0.2', 80, 60, { flags: SYN });
+    pkt(t, 5, '10.0.0.1', 40001, '10.0.0.2', 53, 60, { proto: 17 });
+    pkt(t, 30_000, '10.0.0.1', 40001, '10.0.0.2', 53, 60, { proto: 17 });
+    t.flushAll();
+    assert.deepEqual(out.filter((r) => r.proto === 6).map((r) => r.starts), [1, 1]);
+    assert.deepEqual(out.filter((r) => r.proto === 17).map((r) => r.starts), [1, 1]);
+  });
+
+  it('eviction: a conversation written early because the table was full continues (starts 0) with the same sides', () => {
+    const { t, out } = table({ maxFlows: 16 });
+    // Equal ports, no handshake: only the first sender tells, and it changes after the eviction.
+    pkt(t, 1000, '10.0.9.1', 45000, '10.0.9.2', 45000, 100, { proto: 17 });
+    for (let k = 0; k < 40; k++) pkt(t, 1001 + k, '10.0.0.1', 10000 + k, '10.0.0.2', 53, 70, { proto: 17 });
+    pkt(t, 1100, '10.0.9.2', 45000, '10.0.9.1', 45000, 100, { proto: 17 });
+    t.flushAll();
+    const mid = out.filter((r) => r.clientPort === 45000);
+    assert.equal(mid.length, 2);
+    assert.deepEqual(mid.map((r) => [r.client, r.starts]), [['10.0.9.1', 1], ['10.0.9.1', 0]]);
+  });
+
+  it('the conversation memory stays within its bound, forgetting the least recently used first', () => {
+    const { t, out } = table({ maxFlows: 100, conversationMemory: 50 });
+    for (let k = 0; k < 1000; k++) {
+      pkt(t, 1000 + k, '10.0.0.1', 10000 + k, '10.0.0.2', 53, 70, { proto: 17 });
+      assert.ok(t.conversations.size <= 50, `${t.conversations.size} remembered`);
+    }
+    t.flushAll();
+    assert.equal(t.conversations.size, 50);
+    assert.equal(out.length, 1000);
+    // The oldest conversation was forgotten: back within the idle timeout, it counts as a new one.
+    pkt(t, 2500, '10.0.0.1', 10000, '10.0.0.2', 53, 70, { proto: 17 });
+    pkt(t, 2501, '10.0.0.1', 10999, '10.0.0.2', 53, 70, { proto: 17 });
+    t.flushAll();
+    assert.deepEqual(out.slice(1000).map((r) => [r.clientPort, r.starts]).sort(), [[10000, 1], [10999, 0]]);
+  });
+
+  it('fan-in is fed only by conversations decided on strong evidence, not by guesses', () => {
+    const { t, out } = table({ idleTimeoutMs: 1000 });
+    // One after another (never held together): each is a guess by port rank, none may vouch for the next.
+    for (let k = 0; k < 6; k++) pkt(t, k * 5000, `10.0.1.${k + 1}`, 50000 + k, '10.0.0.5', 41000, 100);
+    t.flushAll();
+    assert.equal(out.length, 6);
+    // The first two are held together by the table (fan-in among held conversations is fair evidence);
+    // after them, each is alone: counting the guesses would have made them 'fan-in'.
+    assert.deepEqual([...new Set(out.slice(2).map((r) => r.direction))], ['port-rank']);
+  });
 });

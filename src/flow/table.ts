@@ -8,6 +8,7 @@ import type { PacketInfo } from '../decode/packet.js';
 import { Proto, TcpFlag } from '../util/protocols.js';
 import { icmpRole, isIcmp, synEvidence } from './conversation.js';
 import type { ServiceLookup } from './direction.js';
+import { CONVERSATION_MEMORY, ConversationMemory } from './conversation-memory.js';
 import { EndpointMemory } from './endpoint-memory.js';
 import type { FlowRecord } from './record.js';
 import { RecordWriter } from './table-emit.js';
@@ -41,6 +42,11 @@ export interface FlowTableOptions {
   /** Memory bound: at most this many conversations are held; the least recently seen are emitted early. */
   maxFlows: number;
   services: ServiceLookup;
+  /**
+   * Conversations remembered beyond the table (their sides, for continuations after an idle gap or
+   * an eviction): at most this many, least recently used forgotten first. Default CONVERSATION_MEMORY.
+   */
+  conversationMemory?: number;
   /** Provenance stamped on every record. */
   source: string;
   emit: (record: FlowRecord) => void;
@@ -69,6 +75,8 @@ export class FlowTable {
   private now = 0;
   private readonly scanEveryMs: number;
   private readonly memory = new EndpointMemory();
+  /** Decided conversations beyond the table (conversation-memory.ts). */
+  readonly conversations: ConversationMemory<number>;
   private readonly writer: RecordWriter;
   private readonly expiry: ExpiryActions;
   readonly stats: FlowTableStats = { evicted: 0 };
@@ -77,7 +85,8 @@ export class FlowTable {
     this.maxFlows = Math.max(16, Math.floor(opts.maxFlows));
     const cap = Math.min(this.maxFlows, Math.max(MIN_CAP, 65536));
     this.pool = new RecordPool(cap);
-    this.writer = new RecordWriter(this.memory, opts.services, opts.source, opts.emit);
+    this.conversations = new ConversationMemory<number>(opts.conversationMemory ?? CONVERSATION_MEMORY);
+    this.writer = new RecordWriter(this.memory, opts.services, opts.source, opts.emit, this.conversations, opts.idleTimeoutMs);
     this.expiry = {
       idle: (i, empty) => {
         if (!empty) this.emit(i);

@@ -19,6 +19,8 @@ export interface FlowExportContext {
   activeTimeoutMs: number;
   /** Bound on conversations held by the aggregator. */
   maxFlows: number;
+  /** Conversations remembered after they are written (default CONVERSATION_MEMORY). */
+  conversationMemory?: number;
   /** Per-exporter sampling rate for records that state none (config `exporters`). */
   samplingOverride?: (exporter: string) => number | undefined;
   /** Names this collector run in the saved exporter health. */
@@ -57,6 +59,7 @@ export class FlowExportPipeline {
       idleTimeoutMs: ctx.idleTimeoutMs,
       activeTimeoutMs: ctx.activeTimeoutMs,
       maxOpen: ctx.maxFlows,
+      conversationMemory: ctx.conversationMemory,
       samplingOverride: ctx.samplingOverride,
       emit: (r) => {
         if (this.pushed - this.batcher.written >= this.maxPending) {

@@ -17,6 +17,8 @@ export interface IngestContext {
   idleTimeoutMs: number;
   activeTimeoutMs: number;
   maxFlows: number;
+  /** Conversations remembered beyond the table (default CONVERSATION_MEMORY). */
+  conversationMemory?: number;
   /** Called after each chunk with the bytes read so far (progress bars). */
   onProgress?: (bytesRead: number) => void;
   /** Stops reading at the next chunk boundary; everything accepted so far is still stored. */
@@ -68,6 +70,7 @@ export async function ingestCapture(
     idleTimeoutMs: ctx.idleTimeoutMs,
     activeTimeoutMs: ctx.activeTimeoutMs,
     maxFlows: ctx.maxFlows,
+    conversationMemory: ctx.conversationMemory,
     services: ctx.services,
     source: sourceName,
     emit: (r) => batcher.push(r),

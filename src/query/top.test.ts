@@ -10,7 +10,7 @@ const T = Date.UTC(2026, 10, 28, 7);
 const base: Omit<FlowRecord, 'client' | 'server' | 'serverPort'> = {
   clientPort: 50000, proto: 6, ipVersion: 4, vlan: 0, bytesC2s: 10, bytesS2c: 10, packetsC2s: 1, packetsS2c: 1, samplingRate: 1,
   tcpFlagsC2s: 2, tcpFlagsS2c: 18, firstSeen: T, lastSeen: T, direction: 'handshake', source: 'test',
-  exporter: '', inIf: 0, outIf: 0,
+  exporter: '', inIf: 0, outIf: 0, starts: 1,
 };
 
 test('service names come from the registry at query time, overrides included', async () => {

@@ -38,7 +38,7 @@ export const edgeRow = z
     proto: z.string(),
     service: z.string().nullable(),
     ...directedTotals,
-    connections: count.describe('distinct conversations (client port, VLAN), not records'),
+    connections: count.describe('conversations begun (sum of the records\' conversation starts), not records'),
   })
   .register(registry, { id: 'EdgeRow', description: 'One dependency: client host -> server host per server port and protocol' });
 

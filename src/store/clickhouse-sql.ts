@@ -49,7 +49,7 @@ export const clickhouseDialect: SqlDialect = {
   literal: chLiteral,
   // Times are already epoch milliseconds (no DateTime64 in 18.16).
   epochMs: (e) => e,
-  countDistinct: (xs) => `uniqExact(${xs.join(', ')})`,
+  countDistinctIf: (xs, cond) => `uniqExactIf(${xs.join(', ')}, ${cond})`,
   hash64: (xs) => `cityHash64(${xs.join(', ')})`,
   prewhere: true,
   limitBy: true,

@@ -48,6 +48,7 @@ function tsvLine(r: FlowRecord): string {
     n(rawCounter(r.packetsC2s, rate), 'raw_packets_c2s', U64), n(rawCounter(r.packetsS2c, rate), 'raw_packets_s2c', U64),
     n(rate, 'sampling_rate', 0xffffffff), n(r.tcpFlagsC2s, 'tcp_flags_c2s', 255), n(r.tcpFlagsS2c, 'tcp_flags_s2c', 255),
     tsvField(r.direction), tsvField(r.source), tsvField(r.exporter), n(r.inIf, 'in_if', 0xffffffff), n(r.outIf, 'out_if', 0xffffffff),
+    n(r.starts, 'starts', 255),
   ].join('\t');
 }
 

@@ -316,6 +316,7 @@ const SOURCES: readonly ColumnSource[] = [
   { name: 'exporter', kind: 'exporter' },
   { name: 'in_if', kind: 'number', field: F.inIf },
   { name: 'out_if', kind: 'number', field: F.outIf },
+  { name: 'starts', kind: 'number', field: F.starts },
 ];
 
 function firstLine(s: string): string {

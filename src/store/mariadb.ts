@@ -29,7 +29,8 @@ export const mariadbDialect: SqlDialect = {
   placeholder: () => '?',
   // Independent of the session time zone and of UNIX_TIMESTAMP's 1970-2106 range.
   epochMs: (e) => `(TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', ${e}) DIV 1000)`,
-  countDistinct: (xs) => `COUNT(DISTINCT ${xs.join(', ')})`,
+  // Rows where any argument is NULL are not counted: the condition nulls the first.
+  countDistinctIf: (xs, cond) => `COUNT(DISTINCT ${[`IF(${cond}, ${xs[0]}, NULL)`, ...xs.slice(1)].join(', ')})`,
   edgesInOnePass: true,
 };
 
@@ -71,7 +72,7 @@ function values(r: FlowRecord): unknown[] {
     r.clientPort, r.serverPort, r.proto, r.ipVersion, r.vlan,
     Math.round(r.bytesC2s), Math.round(r.bytesS2c), Math.round(r.packetsC2s), Math.round(r.packetsS2c),
     rawCounter(r.bytesC2s, rate), rawCounter(r.bytesS2c, rate), rawCounter(r.packetsC2s, rate), rawCounter(r.packetsS2c, rate),
-    rate, r.tcpFlagsC2s, r.tcpFlagsS2c, r.direction, r.source, r.exporter, r.inIf, r.outIf,
+    rate, r.tcpFlagsC2s, r.tcpFlagsS2c, r.direction, r.source, r.exporter, r.inIf, r.outIf, r.starts,
   ];
 }
 

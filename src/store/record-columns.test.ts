@@ -8,12 +8,12 @@ test('records survive the trip through columns unchanged', () => {
     client: '10.0.0.1', server: '2001:db8::1', clientPort: 40000, serverPort: 443, proto: 6, ipVersion: 6, vlan: 4095,
     bytesC2s: 2 ** 40 + 3, bytesS2c: 0, packetsC2s: 1, packetsS2c: 7, samplingRate: 1000, tcpFlagsC2s: 0xff, tcpFlagsS2c: 0,
     firstSeen: Date.UTC(2026, 0, 1), lastSeen: Date.UTC(2026, 0, 1) + 59_999, direction: 'fan-in', source: 'pcap:a.pcap',
-    exporter: '192.0.2.9', inIf: 4_000_000_000, outIf: 7,
+    exporter: '192.0.2.9', inIf: 4_000_000_000, outIf: 7, starts: 1,
   };
   const records: FlowRecord[] = [
     base,
     { ...base, client: '192.168.1.2', ipVersion: 4, source: 'capture:eth0', direction: 'handshake', proto: 1, serverPort: 0, exporter: '', inIf: 0, outIf: 0 },
-    { ...base, source: 'pcap:a.pcap', direction: 'first-packet' },
+    { ...base, source: 'pcap:a.pcap', direction: 'first-packet', starts: 0 },
   ];
   const c = toColumns(records);
   assert.equal(c.sources.length, 2, 'each source once');

@@ -29,11 +29,12 @@ export const F = {
   outIf: 17,
   /** Index into `exporters`. */
   exporter: 18,
+  starts: 19,
 } as const;
 export type NumericField = (typeof F)[keyof typeof F];
 
-/** Numbers per record: the 14 numeric fields, the direction and source indexes, the interfaces, the exporter index. */
-export const WIDTH = 19;
+/** Numbers per record: the 14 numeric fields, the direction and source indexes, the interfaces, the exporter index, the starts. */
+export const WIDTH = 20;
 
 export interface RecordColumns {
   count: number;
@@ -93,6 +94,7 @@ export function toColumns(records: readonly FlowRecord[]): RecordColumns {
       lastExporter = r.exporter;
     }
     numbers[o + 18] = lastExporterIdx;
+    numbers[o + 19] = r.starts;
     client[i] = r.client;
     server[i] = r.server;
   }
@@ -127,6 +129,7 @@ export function fromColumns(c: RecordColumns): FlowRecord[] {
       exporter: c.exporters[x[o + 18]],
       inIf: x[o + 16],
       outIf: x[o + 17],
+      starts: x[o + 19] | 0,
     };
   }
   return out;

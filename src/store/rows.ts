@@ -101,6 +101,7 @@ export function recordFromRow(r: JsRow): FlowRecord {
     exporter: str(r.exporter ?? ''),
     inIf: num(r.in_if),
     outIf: num(r.out_if),
+    starts: num(r.starts),
   };
 }
 

@@ -13,7 +13,13 @@ export interface ColumnDef {
 }
 
 /** Bump with a new entry in MIGRATIONS (per backend) whenever the table changes. */
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
+
+/**
+ * `starts` of rows written before version 6, which did not know it: such rows count towards
+ * `connections` as distinct client ports and VLANs, as they did then (sql.ts, connectionsSql).
+ */
+export const LEGACY_STARTS = 255;
 
 // ClickHouse 18.16 has no DateTime64, so times there are epoch milliseconds in UInt64.
 const TIME = { duckdb: 'TIMESTAMP', mariadb: 'DATETIME(3)', clickhouse: 'UInt64' };
@@ -56,20 +62,32 @@ export const FLOW_COLUMNS: readonly ColumnDef[] = [
   { name: 'exporter', type: ADDR, meaning: "flow exporter address (NetFlow/IPFIX sender, sFlow agent), '' for captures" },
   { name: 'in_if', type: U32, meaning: 'exporter ifIndex where client->server traffic entered (server->client left), 0 unknown' },
   { name: 'out_if', type: U32, meaning: 'exporter ifIndex where client->server traffic left (server->client entered), 0 unknown' },
+  // Version 6 (appended by ALTER TABLE, last).
+  { name: 'starts', type: U8, meaning: `conversations the record begins: 1 first record, 0 continuation; ${LEGACY_STARTS} written before version 6 (counted as distinct client ports then)` },
 ];
 
 /** The columns of version 1 of the table (later versions add theirs with ALTER TABLE). */
 const V1_COLUMNS = FLOW_COLUMNS.slice(0, FLOW_COLUMNS.findIndex((c) => c.name === 'exporter'));
 
-/** Version 5: the exporter and its interfaces, old rows reading '' and 0 (captures' values). */
-function interfaceColumnsSql(backend: Backend): string[] {
-  return FLOW_COLUMNS.slice(V1_COLUMNS.length).map((c) => {
-    const dflt = c.name === 'exporter' ? "''" : '0';
+/** Columns appended by a later version, and the value their old rows read. */
+const ADDED: Record<string, { version: number; old: string }> = {
+  exporter: { version: 5, old: "''" },
+  in_if: { version: 5, old: '0' },
+  out_if: { version: 5, old: '0' },
+  starts: { version: 6, old: String(LEGACY_STARTS) },
+};
+
+/**
+ * Version 5: the exporter and its interfaces, old rows reading '' and 0 (captures' values).
+ * Version 6: `starts`, old rows reading LEGACY_STARTS.
+ */
+function addedColumnsSql(backend: Backend, version: number): string[] {
+  return FLOW_COLUMNS.filter((c) => ADDED[c.name]?.version === version).map((c) => {
     // ClickHouse 18.16 rejects NOT NULL (its columns never hold NULL); DuckDB cannot add a constrained
     // column. MariaDB commits DDL at once: IF NOT EXISTS makes a step cut short safe to run again.
     const notNull = backend === 'mariadb' ? ' NOT NULL' : '';
     const ifNew = backend === 'mariadb' ? ' IF NOT EXISTS' : '';
-    return `ALTER TABLE flows ADD COLUMN${ifNew} ${c.name} ${c.type[backend]}${notNull} DEFAULT ${dflt}`;
+    return `ALTER TABLE flows ADD COLUMN${ifNew} ${c.name} ${c.type[backend]}${notNull} DEFAULT ${ADDED[c.name].old}`;
   });
 }
 
@@ -204,6 +222,11 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; sql: Record<Backend, s
   {
     // The exporter and the interfaces each record passed (top --by interfaces, --exporter, --interface).
     version: 5,
-    sql: { duckdb: interfaceColumnsSql('duckdb'), mariadb: interfaceColumnsSql('mariadb'), clickhouse: interfaceColumnsSql('clickhouse') },
+    sql: { duckdb: addedColumnsSql('duckdb', 5), mariadb: addedColumnsSql('mariadb', 5), clickhouse: addedColumnsSql('clickhouse', 5) },
+  },
+  {
+    // Conversation starts per record: `connections` becomes their sum (old rows: see LEGACY_STARTS).
+    version: 6,
+    sql: { duckdb: addedColumnsSql('duckdb', 6), mariadb: addedColumnsSql('mariadb', 6), clickhouse: addedColumnsSql('clickhouse', 6) },
   },
 ];

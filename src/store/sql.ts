@@ -7,7 +7,7 @@
 import type { AddrRange, FlowFilter } from '../filter/filter.js';
 import type { TopKind } from './store.js';
 import { loIsFull } from '../filter/cidr.js';
-import { FLOW_COLUMNS } from './schema.js';
+import { FLOW_COLUMNS, LEGACY_STARTS } from './schema.js';
 
 export type SqlParam =
   | { type: 'u64'; value: bigint }
@@ -23,8 +23,8 @@ export interface SqlDialect {
   literal?: (p: SqlParam) => string;
   /** Expression giving epoch milliseconds (integer) of a timestamp expression. */
   epochMs(expr: string): string;
-  /** COUNT(DISTINCT over several columns). */
-  countDistinct(exprs: string[]): string;
+  /** COUNT(DISTINCT over several columns), of the rows where `cond` holds. */
+  countDistinctIf(exprs: string[], cond: string): string;
   /**
    * The engine has `SEMI JOIN ... USING` and CTEs: top edges are then found in two passes (see
    * topEdgesTwoPhase), several times faster than counting distinct conversations for every edge.
@@ -64,7 +64,7 @@ export const duckdbDialect: SqlDialect = {
   name: 'duckdb',
   placeholder: (n) => `$${n}`,
   epochMs: (e) => `epoch_ms(${e})`,
-  countDistinct: (xs) => (xs.length === 1 ? `count(DISTINCT ${xs[0]})` : `count(DISTINCT (${xs.join(', ')}))`),
+  countDistinctIf: (xs, cond) => `count(DISTINCT CASE WHEN ${cond} THEN ${xs.length === 1 ? xs[0] : `(${xs.join(', ')})`} END)`,
   semiJoin: true,
   counter: (c) => `CAST(${c} AS BIGINT)`,
 };
@@ -156,6 +156,16 @@ const BYTES = (d: SqlDialect): string => sumOf(d, 'bytes_c2s', 'bytes_s2c');
 const PACKETS = (d: SqlDialect): string => sumOf(d, 'packets_c2s', 'packets_s2c');
 
 /**
+ * `connections`: the conversations the records begin (the `starts` column, FlowRecord.starts), a sum.
+ * Rows written before schema version 6 hold LEGACY_STARTS there: they count as they did then, as
+ * distinct `legacyKeys` (e.g. client port and VLAN per edge), so an old store answers as before.
+ */
+export function connectionsSql(d: SqlDialect, legacyKeys: string[]): string {
+  const legacy = `starts = ${LEGACY_STARTS}`;
+  return `(sum(CASE WHEN ${legacy} THEN 0 ELSE starts END) + ${d.countDistinctIf(legacyKeys, legacy)})`;
+}
+
+/**
  * Top-N query for a kind (top edges: engines with SEMI JOIN only; runSqlTop serves every engine).
  * Column aliases match the row types in store.ts, except times, which come back as `first_ms` /
  * `last_ms` epoch milliseconds for the store to format, and per-direction sums (`c2s_bytes`, ...),
@@ -179,7 +189,7 @@ export function topQuery(kind: TopKind, f: FlowFilter, d: SqlDialect): BuiltQuer
       sql = `SELECT server_port AS port, proto,
   count(DISTINCT server) AS servers, count(DISTINCT client) AS clients,
   ${sumOf(d, 'bytes_c2s')} AS c2s_bytes, ${sumOf(d, 'bytes_s2c')} AS s2c_bytes, ${BYTES(d)} AS bytes, ${PACKETS(d)} AS packets,
-  ${d.countDistinct(['client', 'client_port', 'server', 'vlan'])} AS connections, ${times}
+  ${connectionsSql(d, ['client', 'client_port', 'server', 'vlan'])} AS connections, ${times}
 ${from}
 GROUP BY server_port, proto ${having}
 ORDER BY bytes DESC, port, proto ${limit}`;
@@ -201,7 +211,7 @@ ORDER BY bytes DESC, client, client_port, server, port, proto, vlan ${limit}`;
       if (d.semiJoin) return topTalkersTwoPhase(f, d, p);
       // Each record counts once for each end. The filter is repeated (not a CTE) so that `?`-style
       // placeholders and old ClickHouse both work.
-      const cols = 'client, client_port, server, server_port, proto, vlan, first_seen, last_seen';
+      const cols = 'client, client_port, server, server_port, proto, vlan, starts, first_seen, last_seen';
       const [c2s, s2c] = [counter(d, 'bytes_c2s'), counter(d, 'bytes_s2c')];
       const pkts = `${counter(d, 'packets_c2s')} + ${counter(d, 'packets_s2c')}`;
       const from1 = fromFlows(f, p, d);
@@ -209,7 +219,7 @@ ORDER BY bytes DESC, client, client_port, server, port, proto, vlan ${limit}`;
       const { having, limit } = havingLimit(f, 'sum(sent + received)', p);
       sql = `SELECT host, sum(sent) AS bytes_sent, sum(received) AS bytes_received, sum(sent + received) AS bytes,
   sum(pkts) AS packets, count(DISTINCT peer) AS peers,
-  ${d.countDistinct(['client', 'client_port', 'server', 'server_port', 'proto', 'vlan'])} AS connections, ${times}
+  ${connectionsSql(d, ['client', 'client_port', 'server', 'server_port', 'proto', 'vlan'])} AS connections, ${times}
 FROM (
   SELECT client AS host, server AS peer, ${c2s} AS sent, ${s2c} AS received, ${pkts} AS pkts, ${cols}
   ${from1}
@@ -407,11 +417,12 @@ function edgeSumsSql(f: FlowFilter, d: SqlDialect, p: ParamList): string {
 function topEdgesTwoPhase(f: FlowFilter, d: SqlDialect, p: ParamList): BuiltQuery {
   const sums = edgeSumsSql(f, d, p);
   const w2 = whereSql(f, p);
-  // client_port * 65536 + vlan is one exact integer per (client port, VLAN): cheaper to hash than a pair.
+  // client_port * 65536 + vlan is one exact integer per (client port, VLAN): cheaper to hash than a pair
+  // (only rows written before schema version 6 are counted that way: see connectionsSql).
   const sql = `WITH top_edges AS (
   ${sums}
 ), conversations AS (
-  SELECT ${EDGE_KEY}, count(DISTINCT CAST(client_port AS BIGINT) * 65536 + vlan) AS connections
+  SELECT ${EDGE_KEY}, ${connectionsSql(d, ['CAST(client_port AS BIGINT) * 65536 + vlan'])} AS connections
   FROM flows SEMI JOIN top_edges USING (${EDGE_KEY}) WHERE ${w2}
   GROUP BY ${EDGE_KEY}
 )
@@ -434,6 +445,7 @@ function topTalkersTwoPhase(f: FlowFilter, d: SqlDialect, p: ParamList): BuiltQu
   const { having, limit } = havingLimit(f, 'sum(sent + received)', p);
   const [w3, w4] = [whereSql(f, p), whereSql(f, p)];
   const conv = 'client, client_port, server, server_port, proto, vlan';
+  const convStarts = `${conv}, starts`;
   const sql = `WITH top_hosts AS (
   SELECT h_hi, h_lo, any_value(host) AS host, sum(sent) AS bytes_sent, sum(received) AS bytes_received,
     sum(sent + received) AS bytes, sum(pkts) AS packets,
@@ -448,12 +460,12 @@ function topTalkersTwoPhase(f: FlowFilter, d: SqlDialect, p: ParamList): BuiltQu
   GROUP BY h_hi, h_lo ${having}
   ORDER BY bytes DESC, host ${limit}
 ), counts AS (
-  SELECT h_hi, h_lo, count(DISTINCT peer) AS peers, ${d.countDistinct(conv.split(', '))} AS connections
+  SELECT h_hi, h_lo, count(DISTINCT peer) AS peers, ${connectionsSql(d, conv.split(', '))} AS connections
   FROM (
-    SELECT client_hi AS h_hi, client_lo AS h_lo, server AS peer, ${conv}
+    SELECT client_hi AS h_hi, client_lo AS h_lo, server AS peer, ${convStarts}
     FROM flows SEMI JOIN top_hosts ON client_hi = top_hosts.h_hi AND client_lo = top_hosts.h_lo WHERE ${w3}
     UNION ALL
-    SELECT server_hi, server_lo, client, ${conv}
+    SELECT server_hi, server_lo, client, ${convStarts}
     FROM flows SEMI JOIN top_hosts ON server_hi = top_hosts.h_hi AND server_lo = top_hosts.h_lo WHERE ${w4}
   ) top_sides
   GROUP BY h_hi, h_lo
@@ -480,7 +492,7 @@ export function edgeSumsQuery(f: FlowFilter, d: SqlDialect, exact = false): Buil
   const keys = KEY_COLUMNS.map((c) => (hash64 ? `min(${c}) AS k_${c}` : `${c} AS k_${c}`)).join(', ');
   // Refers to the k_ aliases (hash64 dialects resolve aliases anywhere): half the aggregates.
   const one = hash64 ? KEY_COLUMNS.map((c) => `k_${c} = max(${c})`).join(' AND ') : '1';
-  const connections = d.edgesInOnePass ? `, ${d.countDistinct(['client_port', 'vlan'])} AS connections` : '';
+  const connections = d.edgesInOnePass ? `, ${connectionsSql(d, ['client_port', 'vlan'])} AS connections` : '';
   const from = fromFlows(f, p, d);
   const { having, limit } = havingLimit(f, BYTES(d), p);
   const sql = `SELECT ${keys}, ${one} AS one_edge, min(client) AS client_text, min(server) AS server_text, ${EDGE_SUMS(d)}${connections}
@@ -522,7 +534,7 @@ function edgeInList(edges: readonly EdgeKey[], p: ParamList): string {
  */
 export function edgeConnectionsQuery(f: FlowFilter, edges: readonly EdgeKey[], d: SqlDialect): BuiltQuery {
   const p = new ParamList(d);
-  const sql = `SELECT ${EDGE_KEY}, ${d.countDistinct(['client_port', 'vlan'])} AS connections
+  const sql = `SELECT ${EDGE_KEY}, ${connectionsSql(d, ['client_port', 'vlan'])} AS connections
 ${fromFlows(f, p, d, (q) => edgeInList(edges, q))}
 GROUP BY ${EDGE_KEY}`;
   return { sql, params: p.params };

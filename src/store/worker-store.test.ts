@@ -14,7 +14,7 @@ function recs(n: number, from = 0, p: Partial<FlowRecord> = {}): FlowRecord[] {
   return Array.from({ length: n }, (_, i) => ({
     client: '10.0.0.1', server: '10.0.0.2', clientPort: 1 + ((from + i) % 60000), serverPort: 80, proto: 6, ipVersion: 4 as const, vlan: 0,
     bytesC2s: 100, bytesS2c: 1, packetsC2s: 1, packetsS2c: 1, samplingRate: 1, tcpFlagsC2s: 0, tcpFlagsS2c: 0,
-    firstSeen: T, lastSeen: T, direction: 'handshake' as const, source: 'pcap:w.pcap', exporter: '', inIf: 0, outIf: 0, ...p,
+    firstSeen: T, lastSeen: T, direction: 'handshake' as const, source: 'pcap:w.pcap', exporter: '', inIf: 0, outIf: 0, starts: 1, ...p,
   }));
 }
 

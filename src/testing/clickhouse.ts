@@ -4,12 +4,14 @@
  * processes that both define it in remote_servers). Start once per test file; always stop.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { toolPath } from './tools.js';
 
-export const CLICKHOUSE_SERVER = ['/usr/bin/clickhouse-server', '/usr/sbin/clickhouse-server', '/usr/bin/clickhouse'].find((p) => existsSync(p)) ?? null;
+/** The server binary on PATH: `clickhouse-server`, or the all-in-one `clickhouse` (run as `clickhouse server`). */
+export const CLICKHOUSE_SERVER = toolPath('clickhouse-server') ?? toolPath('clickhouse');
 
 export const CLUSTER_NAME = 'flowmap_two';
 

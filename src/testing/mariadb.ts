@@ -5,6 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import mariadb, { type Connection } from 'mariadb';
+import { toolPath } from './tools.js';
 
 export const MARIADB = { host: '127.0.0.1', port: 3306, user: 'root', password: '' };
 
@@ -17,7 +18,7 @@ export async function mariadbAdmin(): Promise<Connection> {
   try {
     return await connect();
   } catch {
-    spawnSync('start-stop-daemon', ['--start', '--oknodo', '--background', '--exec', '/usr/sbin/mariadbd'], { stdio: 'ignore' });
+    spawnSync('start-stop-daemon', ['--start', '--oknodo', '--background', '--exec', toolPath('mariadbd') ?? 'mariadbd'], { stdio: 'ignore' });
     const deadline = Date.now() + 30_000;
     for (;;) {
       try {

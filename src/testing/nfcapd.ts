@@ -5,13 +5,14 @@
  */
 import { spawn, execFileSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ExportedFlow } from '../flowexport/model.js';
+import { hasTools, requireTool } from './tools.js';
 
-export const hasNfcapd = (): boolean => existsSync('/usr/bin/nfcapd') && existsSync('/usr/bin/nfdump');
+export const hasNfcapd = (): boolean => hasTools('nfcapd', 'nfdump');
 
 export interface NfdumpRow {
   src: string;
@@ -45,7 +46,7 @@ const PROTOS: Record<string, number> = { ICMP: 1, TCP: 6, UDP: 17, ICMP6: 58, GR
 export async function nfcapdFlows(datagrams: readonly Buffer[]): Promise<NfdumpRow[]> {
   const dir = mkdtempSync(join(tmpdir(), 'flowmap-nfcapd-'));
   const port = await freeUdpPort();
-  const child = spawn('/usr/bin/nfcapd', ['-w', dir, '-p', String(port), '-b', '127.0.0.1', '-t', '3600'], { stdio: 'ignore' });
+  const child = spawn(requireTool('nfcapd'), ['-w', dir, '-p', String(port), '-b', '127.0.0.1', '-t', '3600'], { stdio: 'ignore' });
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
   try {
     for (let i = 0; i < 100 && !listening(port); i++) await sleep(50);
@@ -59,7 +60,7 @@ export async function nfcapdFlows(datagrams: readonly Buffer[]): Promise<NfdumpR
     await sleep(200);
     child.kill('SIGTERM');
     await exited;
-    const csv = execFileSync('/usr/bin/nfdump', ['-R', dir, '-o', 'csv', '-N'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const csv = execFileSync(requireTool('nfdump'), ['-R', dir, '-o', 'csv', '-N'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
     const lines = csv.split('\n');
     const head = lines[0].split(',');
     const col = (name: string) => head.indexOf(name);

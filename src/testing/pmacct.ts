@@ -4,11 +4,12 @@
  * plugins export what they hold on the way out.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { hasTools, requireTool } from './tools.js';
 
-export const hasPmacctd = (): boolean => existsSync('/usr/sbin/pmacctd');
+export const hasPmacctd = (): boolean => hasTools('pmacctd');
 
 /** Run pmacctd on `file` with these config lines (plugins and their receivers) to completion. */
 export async function pmacctdExport(file: string, lines: string[], timeoutMs = 120_000): Promise<void> {
@@ -18,7 +19,7 @@ export async function pmacctdExport(file: string, lines: string[], timeoutMs = 1
   const base = ['daemonize: false', `pcap_savefile: ${file}`, `pidfile: ${join(dir, 'pid')}`, 'plugin_pipe_size: 67108864', 'plugin_buffer_size: 65536'];
   writeFileSync(conf, [...base, ...lines, ''].join('\n'));
   let output = '';
-  const child = spawn('/usr/sbin/pmacctd', ['-f', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(requireTool('pmacctd'), ['-f', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));
   try {

@@ -12,7 +12,7 @@ export function rec(p: Partial<FlowRecord> & Pick<FlowRecord, 'client' | 'server
   return {
     proto: 6, ipVersion: p.client.includes(':') ? 6 : 4, vlan: 0, bytesC2s: 0, bytesS2c: 0, packetsC2s: 0, packetsS2c: 0,
     samplingRate: 1, tcpFlagsC2s: 0x1a, tcpFlagsS2c: 0x12, firstSeen: T, lastSeen: T, direction: 'handshake', source: 'pcap:test.pcap',
-    exporter: '', inIf: 0, outIf: 0,
+    exporter: '', inIf: 0, outIf: 0, starts: 1,
     ...p,
   };
 }
@@ -21,8 +21,8 @@ export function rec(p: Partial<FlowRecord> & Pick<FlowRecord, 'client' | 'server
 export const RECORDS: FlowRecord[] = [
   // One backup conversation split into three records by the active timeout: one connection.
   rec({ client: '192.168.1.69', clientPort: 57668, server: '192.168.1.240', serverPort: 902, firstSeen: T, lastSeen: T + 60 * S, bytesC2s: 1000, bytesS2c: 100_000, packetsC2s: 10, packetsS2c: 100 }),
-  rec({ client: '192.168.1.69', clientPort: 57668, server: '192.168.1.240', serverPort: 902, firstSeen: T + 60 * S, lastSeen: T + 120 * S, bytesC2s: 2000, bytesS2c: 200_000, packetsC2s: 20, packetsS2c: 200 }),
-  rec({ client: '192.168.1.69', clientPort: 57668, server: '192.168.1.240', serverPort: 902, firstSeen: T + 120 * S, lastSeen: T + 150_500, bytesC2s: 500, bytesS2c: 50_000, packetsC2s: 5, packetsS2c: 50 }),
+  rec({ client: '192.168.1.69', clientPort: 57668, server: '192.168.1.240', serverPort: 902, firstSeen: T + 60 * S, lastSeen: T + 120 * S, bytesC2s: 2000, bytesS2c: 200_000, packetsC2s: 20, packetsS2c: 200, starts: 0 }),
+  rec({ client: '192.168.1.69', clientPort: 57668, server: '192.168.1.240', serverPort: 902, firstSeen: T + 120 * S, lastSeen: T + 150_500, bytesC2s: 500, bytesS2c: 50_000, packetsC2s: 5, packetsS2c: 50, starts: 0 }),
   // A second conversation on the same edge.
   rec({ client: '192.168.1.69', clientPort: 57670, server: '192.168.1.240', serverPort: 902, firstSeen: T + 200 * S, lastSeen: T + 210 * S, bytesC2s: 100, bytesS2c: 900, packetsC2s: 1, packetsS2c: 2 }),
   // Same client port on another VLAN: a third conversation.

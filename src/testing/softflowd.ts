@@ -4,19 +4,20 @@
  * until it exits.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { hasTools, requireTool } from './tools.js';
 
-export const hasSoftflowd = (): boolean => existsSync('/usr/sbin/softflowd') && existsSync('/usr/sbin/softflowctl');
+export const hasSoftflowd = (): boolean => hasTools('softflowd', 'softflowctl');
 
 /** Run softflowd -r FILE -n 127.0.0.1:PORT with `args` (e.g. -v 9 -A milli) to completion. */
 export async function softflowdExport(file: string, port: number, args: string[]): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'flowmap-softflowd-'));
   const ctl = join(dir, 'ctl');
   let stderr = '';
-  const child = spawn('/usr/sbin/softflowd', ['-r', file, '-n', `127.0.0.1:${port}`, '-6', '-d', '-c', ctl, '-p', join(dir, 'pid'), ...args], {
+  const child = spawn(requireTool('softflowd'), ['-r', file, '-n', `127.0.0.1:${port}`, '-6', '-d', '-c', ctl, '-p', join(dir, 'pid'), ...args], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -25,7 +26,7 @@ export async function softflowdExport(file: string, port: number, args: string[]
   void exited.then(() => (done = true));
   try {
     for (let i = 0; i < 600 && !done; i++) {
-      spawnSync('/usr/sbin/softflowctl', ['-c', ctl, 'statistics'], { stdio: 'ignore', timeout: 5000 });
+      spawnSync(requireTool('softflowctl'), ['-c', ctl, 'statistics'], { stdio: 'ignore', timeout: 5000 });
       await sleep(100);
     }
     if (!done) throw new Error(`softflowd did not finish: ${stderr}`);

@@ -3,10 +3,11 @@
  * (IP-layer: ip.len, or 40 + ipv6.plen) and packets. Not shipped in the package.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { hasTools, toolPath } from './tools.js';
 
-export const TSHARK = '/usr/bin/tshark';
-export const hasTshark = (): boolean => existsSync(TSHARK);
+/** tshark on PATH (the bare name when missing: tests that run it skip first with `hasTshark`). */
+export const TSHARK = toolPath('tshark') ?? 'tshark';
+export const hasTshark = (): boolean => hasTools('tshark');
 
 export interface ConvTotals {
   /** Bytes and packets from the end named first in the key (a) to the other (b), and back. */

@@ -141,7 +141,7 @@ export function writeConfig(dir: string, yaml: string): string {
 
 /** Why the page's end-to-end tests cannot run here (false: they can): no Chromium, or no built page. */
 export function e2eSkip(): string | false {
-  if (!hasChromium()) return 'needs /usr/bin/chromium';
+  if (!hasChromium()) return 'needs chromium on PATH';
   return existsSync(join(DEFAULT_WEB_ROOT, 'index.html')) ? false : 'needs the built page (npm run build)';
 }
 

@@ -51,7 +51,7 @@ export function scaleData(hosts: number, edges: number, seed = 7): ScaleData {
       client, server, clientPort: 30000 + (records.length % 30000), serverPort: port, proto, ipVersion: 4, vlan: 0,
       bytesC2s: Math.floor(bytes / 10), bytesS2c: bytes - Math.floor(bytes / 10), packetsC2s: 10, packetsS2c: 20, samplingRate: 1,
       tcpFlagsC2s: proto === 6 ? 0x1b : 0, tcpFlagsS2c: proto === 6 ? 0x1b : 0, firstSeen: first, lastSeen: first + 60_000,
-      direction: 'handshake', source: 'pcap:web-scale.pcap', exporter: '', inIf: 0, outIf: 0,
+      direction: 'handshake', source: 'pcap:web-scale.pcap', exporter: '', inIf: 0, outIf: 0, starts: 1,
     });
   };
   // Every host takes part at least once (so all `hosts` are in view), then random dependencies.

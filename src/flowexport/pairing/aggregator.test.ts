@@ -295,3 +295,39 @@ describe('FlowAggregator: exporter interfaces of a client/server record', () => 
     assert.deepEqual(out.map(ifs), [['192.0.2.1', 3, 7]]);
   });
 });
+
+describe('FlowAggregator: conversation starts', () => {
+  it('a SYN begins a conversation; the exporter\'s later records of it continue; a reused port after it begins again', () => {
+    const { agg, out } = setup({ pairWindowMs: 1000 });
+    // Biflows (reverse counters): each is written as it comes.
+    const bi = { reverseBytes: 100, reversePackets: 1, reverseTcpFlags: 0x12 };
+    agg.add(flow({ ...bi, tcpFlags: 0x1a, firstSeen: T0, lastSeen: T0 + 60_000 }), 'ipfix', T0 + 60_000);
+    agg.add(flow({ ...bi, tcpFlags: 0x18, reverseTcpFlags: 0x10, firstSeen: T0 + 60_000, lastSeen: T0 + 90_000 }), 'ipfix', T0 + 90_000);
+    agg.add(flow({ ...bi, tcpFlags: 0x1b, firstSeen: T0 + 200_000, lastSeen: T0 + 201_000 }), 'ipfix', T0 + 201_000);
+    agg.flushAll();
+    assert.deepEqual(out.map((r) => r.starts), [1, 0, 1]);
+  });
+
+  it('two halves that miss each other are one conversation: the later one overlaps the first and continues it', () => {
+    const { agg, out } = setup({ pairWindowMs: 1000 });
+    agg.add(flow({ tcpFlags: 0x1b, firstSeen: T0, lastSeen: T0 + 5000 }), 'netflow', T0 + 5000);
+    // Another conversation comes between them (a half waits for its partner in the very next flow too).
+    agg.add(flow({ src: '10.9.9.9', tcpFlags: 0x1b }), 'netflow', T0 + 7000);
+    agg.add(reply({ tcpFlags: 0x1b, firstSeen: T0 + 1, lastSeen: T0 + 5000 }), 'netflow', T0 + 9000);
+    agg.flushAll();
+    assert.equal(agg.stats.unpaired, 3);
+    const halves = out.filter((r) => r.client !== '10.9.9.9' && r.server !== '10.9.9.9');
+    assert.deepEqual(halves.map((r) => [r.client, r.starts]), [['10.0.0.1', 1], ['10.0.0.1', 0]]);
+  });
+
+  it('UDP: a key back after the idle timeout begins a new conversation; its sides are remembered', () => {
+    const { agg, out } = setup({ pairWindowMs: 1000 });
+    const udp = { proto: 17, srcPort: 45000, dstPort: 45000, tcpFlags: 0, reverseBytes: 10, reversePackets: 1 };
+    agg.add(flow({ ...udp, firstSeen: T0, lastSeen: T0 + 1000 }), 'ipfix', T0 + 1000);
+    // The other end is `src` now: without the memory the first sender would turn it round.
+    agg.add({ ...reply({ ...udp }), reverseBytes: 10, reversePackets: 1, firstSeen: T0 + 5000, lastSeen: T0 + 6000 }, 'ipfix', T0 + 6000);
+    agg.add(flow({ ...udp, firstSeen: T0 + 60_000, lastSeen: T0 + 61_000 }), 'ipfix', T0 + 61_000);
+    agg.flushAll();
+    assert.deepEqual(out.map((r) => [r.client, r.starts]), [['10.0.0.1', 1], ['10.0.0.1', 0], ['10.0.0.1', 1]]);
+  });
+});

@@ -15,6 +15,7 @@ import type { ServiceLookup } from '../../flow/direction.js';
 import type { FlowRecord } from '../../flow/record.js';
 import { isIcmp } from '../../flow/conversation.js';
 import { ExportConversation } from './conversation.js';
+import { CONVERSATION_MEMORY, ConversationMemory } from '../../flow/conversation-memory.js';
 import type { ExportedFlow, ExportFamily } from '../model.js';
 
 export interface AggregatorOptions {
@@ -28,6 +29,11 @@ export interface AggregatorOptions {
   activeTimeoutMs: number;
   /** Bound on conversations held (halves waiting plus sFlow conversations). */
   maxOpen: number;
+  /**
+   * Conversations remembered after their records are written (sides and last time, so continuations
+   * keep their sides and are not counted again): at most this many. Default CONVERSATION_MEMORY.
+   */
+  conversationMemory?: number;
   /** Sampling rate for an exporter address whose records state none (or 1); else the records' rate, or 1. */
   samplingOverride?: (exporter: string) => number | undefined;
 }
@@ -64,10 +70,18 @@ export class FlowAggregator {
   private held: ExportedFlow | null = null;
   private heldFamily: ExportFamily = 'netflow';
   private heldMs = 0;
+  /** Decided conversations beyond those held (conversation-memory.ts). */
+  readonly conversations: ConversationMemory<string>;
   readonly stats: AggregatorStats = { flows: 0, paired: 0, unpaired: 0, biflows: 0, sampled: 0, evicted: 0 };
 
   constructor(private readonly opts: AggregatorOptions) {
     this.pairWindowMs = opts.pairWindowMs ?? DEFAULT_PAIR_WINDOW_MS;
+    this.conversations = new ConversationMemory<string>(opts.conversationMemory ?? CONVERSATION_MEMORY);
+  }
+
+  /** A conversation's record, decided and counted with the memory of conversations written before. */
+  private record(c: ExportConversation): FlowRecord {
+    return c.toRecord(this.opts.services, this.conversations, this.opts.idleTimeoutMs);
   }
 
   /** Conversations held. */
@@ -88,7 +102,7 @@ export class FlowAggregator {
         const c = this.place(h, this.heldFamily, this.heldMs, false);
         this.place(f, family, receivedMs, false, c);
         this.stats.paired++;
-        this.opts.emit(c.toRecord(this.opts.services));
+        this.opts.emit(this.record(c));
         this.advance(receivedMs);
         return;
       } else {
@@ -169,7 +183,7 @@ export class FlowAggregator {
       const c = new ExportConversation(key, source, f.proto, f.ipVersion, f.vlan, a, pa, b, pb, side, rate, receivedMs);
       c.add(f, side, rate, icmpType, false, receivedMs);
       this.stats.biflows++;
-      this.opts.emit(c.toRecord(this.opts.services));
+      this.opts.emit(this.record(c));
       return c;
     }
     const waiting = this.halves.get(key);
@@ -186,7 +200,7 @@ export class FlowAggregator {
     if (waiting.seen(other)) {
       this.halves.delete(key);
       this.stats.paired++;
-      this.opts.emit(waiting.toRecord(this.opts.services));
+      this.opts.emit(this.record(waiting));
     }
     return waiting;
   }
@@ -206,20 +220,19 @@ export class FlowAggregator {
   expire(nowMs: number): void {
     if (nowMs > this.now) this.now = nowMs;
     this.release();
-    const services = this.opts.services;
     // Halves are held oldest first: stop at the first one still inside its window.
     for (const c of this.halves.values()) {
       if (nowMs - c.created < this.pairWindowMs) break;
       this.halves.delete(c.key);
       this.stats.unpaired++;
-      this.opts.emit(c.toRecord(services));
+      this.opts.emit(this.record(c));
     }
     const { idleTimeoutMs, activeTimeoutMs } = this.opts;
     for (const c of this.sampled.values()) {
       if (nowMs - c.updated >= idleTimeoutMs || nowMs - c.created >= activeTimeoutMs) {
         this.sampled.delete(c.key);
         this.stats.sampled++;
-        this.opts.emit(c.toRecord(services));
+        this.opts.emit(this.record(c));
       }
     }
     // Checked a few times per window: records leave at most a quarter window late.
@@ -229,15 +242,14 @@ export class FlowAggregator {
   /** Write out everything held (end of input, or stop). */
   flushAll(): void {
     this.release();
-    const services = this.opts.services;
     for (const c of this.halves.values()) {
       this.stats.unpaired++;
-      this.opts.emit(c.toRecord(services));
+      this.opts.emit(this.record(c));
     }
     this.halves.clear();
     for (const c of this.sampled.values()) {
       this.stats.sampled++;
-      this.opts.emit(c.toRecord(services));
+      this.opts.emit(this.record(c));
     }
     this.sampled.clear();
   }
@@ -252,7 +264,7 @@ export class FlowAggregator {
     this.stats.evicted++;
     if (from === this.halves) this.stats.unpaired++;
     else this.stats.sampled++;
-    this.opts.emit(oldest.toRecord(this.opts.services));
+    this.opts.emit(this.record(oldest));
   }
 }
 

@@ -4,6 +4,7 @@
  * Turned into the one FlowRecord by toRecord(), with the one conversation model (flow/conversation.ts)
  * and the one direction inference (flow/direction.ts).
  */
+import { ConversationMemory, conversationStarts, inheritSides } from '../../flow/conversation-memory.js';
 import { applyEvidence, conversationRecord, icmpRole, synEvidence, type ConversationTotals, type ObservationPoint } from '../../flow/conversation.js';
 import { decideDirection, portOnlyEvidence, type EndpointEvidence, type ServiceLookup } from '../../flow/direction.js';
 import type { DirectionEvidence, FlowRecord } from '../../flow/record.js';
@@ -118,10 +119,25 @@ export class ExportConversation implements ConversationTotals {
     return this.last === -Infinity ? this.updated : this.last;
   }
 
-  /** The one FlowRecord for what has been gathered, the client decided by src/flow/direction.ts. */
-  toRecord(services: ServiceLookup): FlowRecord {
-    const { clientIs0, evidence } = this.decide(services);
-    return conversationRecord(this, clientIs0, evidence, this.observationPoint(clientIs0));
+  /**
+   * The one FlowRecord for what has been gathered, the client decided by src/flow/direction.ts unless
+   * `memory` knows the conversation as well or better (a continuation keeps its sides); whether it
+   * begins a conversation comes from the same memory (conversation-memory.ts).
+   */
+  toRecord(services: ServiceLookup, memory: ConversationMemory<string>, idleTimeoutMs: number): FlowRecord {
+    const own = this.decide(services);
+    const key = this.memoryKey();
+    const prev = memory.get(key);
+    const { clientIs1, evidence } = inheritSides({ clientIs1: !own.clientIs0, evidence: own.evidence }, prev);
+    const handshake = this.proto === Proto.TCP ? ((this.flags0 | this.flags1) & TcpFlag.SYN) !== 0 : null;
+    const starts = conversationStarts(handshake, prev, this.firstSeen, idleTimeoutMs);
+    memory.set(key, { clientIs1, evidence, lastSeen: Math.max(this.lastSeen, prev?.lastSeen ?? -Infinity) });
+    return conversationRecord(this, !clientIs1, evidence, starts, this.observationPoint(!clientIs1));
+  }
+
+  /** The conversation's identity across records (the aggregator's key; unkeyed pairs have none stored). */
+  private memoryKey(): string {
+    return this.key || this.source + '|' + this.proto + '|' + this.vlan + '|' + this.addr0 + '|' + this.port0 + '|' + this.addr1 + '|' + this.port1;
   }
 
   /**

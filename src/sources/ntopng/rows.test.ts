@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ntopngRecord, type NtopngRow } from './rows.js';
+import { ConversationMemory } from '../../flow/conversation-memory.js';
 
 const row = (json: string | null): NtopngRow => ({
   idx: 1, vlan: 0, src: '10.0.0.1', srcPort: 40000, dst: '10.0.0.2', dstPort: 443, proto: 6, inBytes: 100, outBytes: 200, packets: 3,
@@ -8,7 +9,7 @@ const row = (json: string | null): NtopngRow => ({
 });
 
 function ifs(json: string | null): [string, number, number] {
-  const r = ntopngRecord(row(json), 'ntopng:db/ntopng');
+  const r = ntopngRecord(row(json), 'ntopng:db/ntopng', new ConversationMemory<string>());
   assert.ok('record' in r);
   return [r.record.exporter, r.record.inIf, r.record.outIf];
 }
@@ -19,4 +20,15 @@ test('exporter interfaces from the JSON when ntopng collected flows (NetFlow nam
   assert.deepEqual(ifs(JSON.stringify({ INPUT_SNMP: -1, OUTPUT_SNMP: 'x', EXPORTER_IPV4_ADDRESS: 'nope' })), ['', 0, 0]);
   assert.deepEqual(ifs(null), ['', 0, 0]);
   assert.deepEqual(ifs('not json'), ['', 0, 0]);
+});
+
+test('conversation starts: a flow\'s later partial dumps continue it; the same 5-tuple after ntopng\'s idle timeout begins another', () => {
+  const memory = new ConversationMemory<string>();
+  const at = (first: number, last: number) => {
+    const r = ntopngRecord({ ...row(null), first, last }, 'ntopng:db/ntopng', memory);
+    assert.ok('record' in r);
+    return r.record.starts;
+  };
+  const t = 1_700_000_000;
+  assert.deepEqual([at(t, t + 30), at(t + 30, t + 60), at(t + 70, t + 90), at(t + 200, t + 210)], [1, 0, 0, 1]);
 });

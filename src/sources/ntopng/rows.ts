@@ -6,8 +6,15 @@
  * The dump has no exporter interface columns (INTERFACE_ID is ntopng's own capture interface): when
  * ntopng collects from a flow exporter, the JSON may carry INPUT_SNMP / OUTPUT_SNMP (NetFlow ids 10,
  * 14) and EXPORTER_IPV4_ADDRESS (130); they are used when present, else 0 and no exporter.
+ *
+ * Conversation starts: ntopng dumps a long flow several times (partial dumps) and its rows carry no TCP
+ * flags, so a row begins a conversation unless a row of the same (client, ports, server, protocol,
+ * VLAN) read before it ended less than NTOPNG_IDLE_MS before it began (ntopng's own flow idle
+ * timeout is 60 s; its periodic dumps follow each other closely). A resumed import forgets the rows of
+ * the earlier run: a flow dumped across the resume point counts once more.
  */
 import type { FlowRecord } from '../../flow/record.js';
+import { conversationStarts, type ConversationMemory } from '../../flow/conversation-memory.js';
 import { canonicalAddr } from '../../util/ip.js';
 
 /** One row as selected by the importer (addresses already as text; JSON uncompressed). */
@@ -62,7 +69,10 @@ function addr(text: string | null): string | null {
   }
 }
 
-export function ntopngRecord(r: NtopngRow, source: string): RowResult {
+/** Rows of one flow further apart than this are two conversations (ntopng's default flow idle timeout). */
+export const NTOPNG_IDLE_MS = 60_000;
+
+export function ntopngRecord(r: NtopngRow, source: string, conversations: ConversationMemory<string>): RowResult {
   const client = addr(r.src);
   const server = addr(r.dst);
   if (!client || !server) return { skip: 'bad address' };
@@ -72,6 +82,10 @@ export function ntopngRecord(r: NtopngRow, source: string): RowResult {
   const [pc2s, ps2c] = directionPackets(j, packets);
   const exporter = typeof j.EXPORTER_IPV4_ADDRESS === 'string' ? addr(j.EXPORTER_IPV4_ADDRESS) : null;
   const first = r.first * 1000;
+  const last = Math.max(first, (r.last ?? r.first) * 1000);
+  const key = `${client}|${r.srcPort ?? 0}|${server}|${r.dstPort ?? 0}|${r.proto ?? 0}|${r.vlan ?? 0}`;
+  const prev = conversations.get(key);
+  conversations.set(key, { clientIs1: false, evidence: 'exporter', lastSeen: Math.max(last, prev?.lastSeen ?? -Infinity) });
   return {
     record: {
       client,
@@ -89,13 +103,14 @@ export function ntopngRecord(r: NtopngRow, source: string): RowResult {
       tcpFlagsC2s: 0,
       tcpFlagsS2c: 0,
       firstSeen: first,
-      lastSeen: Math.max(first, (r.last ?? r.first) * 1000),
+      lastSeen: last,
       direction: 'exporter',
       source: r.ifId === null ? source : `${source}/if${r.ifId}`,
       // ntopng states the client as SRC: its input/output are the client -> server direction's.
       exporter: exporter ?? '',
       inIf: ifIndex(j.INPUT_SNMP ?? j['10']),
       outIf: ifIndex(j.OUTPUT_SNMP ?? j['14']),
+      starts: conversationStarts(null, prev, first, NTOPNG_IDLE_MS),
     },
   };
 }

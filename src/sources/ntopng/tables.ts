@@ -7,6 +7,7 @@ import mariadb, { type Connection } from 'mariadb';
 import type { FlowRecord } from '../../flow/record.js';
 import { FlowmapError, UsageError } from '../../util/errors.js';
 import { ntopngRecord, type NtopngRow } from './rows.js';
+import { ConversationMemory } from '../../flow/conversation-memory.js';
 
 export interface NtopngSource {
   host: string;
@@ -44,6 +45,8 @@ export interface TablePlan {
   select: string;
   markKey: string;
   source: string;
+  /** The table's conversations already read, to tell a flow's first dump from its later ones (rows.ts). */
+  conversations: ConversationMemory<string>;
 }
 
 /** Column list of a table, lower-cased; null when it does not exist. */
@@ -67,7 +70,7 @@ export function plan(src: NtopngSource, table: string, v: 4 | 6, cols: Set<strin
   ${cols.has('json') ? 'CAST(UNCOMPRESS(`JSON`) AS CHAR) AS json' : 'NULL AS json'}, ${opt('INTERFACE_ID', 'ifId')}
 FROM \`${table}\` WHERE idx > ? ORDER BY idx LIMIT ?`;
   const where = `${src.host}:${src.port}/${src.database}/${table}`;
-  return { name: table, v, select, markKey: `ntopng:${where}`, source: `ntopng:${src.host}/${src.database}` };
+  return { name: table, v, select, markKey: `ntopng:${where}`, source: `ntopng:${src.host}/${src.database}`, conversations: new ConversationMemory<string>() };
 }
 
 function toNumber(v: unknown): number | null {
@@ -122,7 +125,7 @@ export async function readBatch(conn: Connection, p: TablePlan, afterIdx: number
   for (const raw of rows) {
     const row = toRow(raw);
     batch.lastIdx = Math.max(batch.lastIdx, row.idx);
-    const r = ntopngRecord(row, p.source);
+    const r = ntopngRecord(row, p.source, p.conversations);
     if ('record' in r) batch.records.push(r.record);
     else batch.skipped[r.skip] = (batch.skipped[r.skip] ?? 0) + 1;
   }

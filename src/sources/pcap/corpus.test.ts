@@ -16,6 +16,7 @@ import { DecodingSink } from '../../decode/sink.js';
 import { Decoded, PacketInfo, SKIP_REASON_NAMES, SkipReason } from '../../decode/packet.js';
 import { PacketDecoder } from '../../decode/decoder.js';
 import { execFileSync } from 'node:child_process';
+import { missingTool, toolPath } from '../../testing/tools.js';
 
 const CORPUS = resolve(process.cwd(), '../shared/corpus/captures');
 /** A file that takes longer than this (the largest is a few MB) is hung. */
@@ -115,9 +116,9 @@ const KNOWN_IP_FILES = [
   'LINKTYPE_PKTAP.pcap', // Apple PKTAP
 ];
 
-const TSHARK = '/usr/bin/tshark';
-const MERGECAP = '/usr/bin/mergecap';
-const EDITCAP = '/usr/bin/editcap';
+const TSHARK = toolPath('tshark') ?? 'tshark';
+const MERGECAP = toolPath('mergecap') ?? 'mergecap';
+const EDITCAP = toolPath('editcap') ?? 'editcap';
 
 interface TsharkFrame {
   /** IP-layer bytes of the outermost IP header, undefined for frames without IP. */
@@ -206,7 +207,7 @@ if (isMainThread) {
     }
   });
 
-  const skip = !existsSync(CORPUS) ? `no corpus at ${CORPUS}` : !existsSync(TSHARK) ? 'tshark is not installed' : false;
+  const skip = !existsSync(CORPUS) ? `no corpus at ${CORPUS}` : missingTool('tshark');
   test('corpus: frames, times and IP bytes agree with tshark', { skip }, async () => {
     for (const name of KNOWN_IP_FILES) {
       const path = join(CORPUS, name);
@@ -216,8 +217,7 @@ if (isMainThread) {
 
   // Formats the corpus lacks, made from it with Wireshark's own tools: a pcapng with several
   // interfaces of different link types (mergecap), and nanosecond pcap (editcap).
-  const tools = existsSync(MERGECAP) && existsSync(EDITCAP);
-  test('corpus: multi-interface pcapng and nanosecond pcap agree with tshark', { skip: skip || (tools ? false : 'mergecap/editcap missing') }, async () => {
+  test('corpus: multi-interface pcapng and nanosecond pcap agree with tshark', { skip: skip || missingTool('mergecap', 'editcap') }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'flowmap-corpus-'));
     try {
       const merged = join(dir, 'merged.pcapng');

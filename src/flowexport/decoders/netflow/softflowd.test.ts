@@ -4,26 +4,25 @@
  * (source, destination, protocol) equal tshark's reading of the same capture, and every record equals
  * what nfcapd decodes from the same datagrams.
  */
-import { test, before, after } from 'node:test';
+import { test, before, after, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { HealthBook, type ExportedFlow } from '../../model.js';
 import { createNetflowDecoder } from './index.js';
 import { writeLabCapture, type LabTruth } from '../../../gen/lab.js';
-import { hasTshark, TSHARK, tsharkConversations } from '../../../testing/tshark.js';
-import { hasNfcapd, nfcapdFlows, unmatchedRows } from '../../../testing/nfcapd.js';
+import { TSHARK, tsharkConversations } from '../../../testing/tshark.js';
+import { missingTool, requireTool } from '../../../testing/tools.js';
+import { nfcapdFlows, unmatchedRows } from '../../../testing/nfcapd.js';
 import { datagramsPcap } from '../../../testing/flowexport-datagrams.js';
 import { sorted, tsharkFieldValues } from '../../../testing/tshark-flowexport.js';
 import { writeFileSync } from 'node:fs';
 
-const SOFTFLOWD = '/usr/sbin/softflowd';
-const SOFTFLOWCTL = '/usr/sbin/softflowctl';
-const skip = !existsSync(SOFTFLOWD) ? 'softflowd not installed' : !hasTshark() ? 'tshark not installed' : false;
+const skip = missingTool('softflowd', 'softflowctl', 'tshark');
 
 let dir = '';
 let capture = '';
@@ -73,7 +72,7 @@ async function export_(args: string[]): Promise<{ flows: ExportedFlow[]; book: H
     dec.decode(msg, rinfo.address, Date.now(), (f) => flows.push(f));
   });
   const ctl = join(dir, `ctl-${Math.random().toString(36).slice(2)}`);
-  const child = spawn(SOFTFLOWD, ['-r', capture, '-n', `127.0.0.1:${sock.address().port}`, '-c', ctl, '-p', `${ctl}.pid`, '-d', ...args], { stdio: 'ignore' });
+  const child = spawn(requireTool('softflowd'), ['-r', capture, '-n', `127.0.0.1:${sock.address().port}`, '-c', ctl, '-p', `${ctl}.pid`, '-d', ...args], { stdio: 'ignore' });
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
   // softflowd 1.1.0 in -r mode blocks on its control socket between packets: poll its statistics
   // until it has read the file (at capture speed with -a: 2 s) and exits.
@@ -81,7 +80,7 @@ async function export_(args: string[]): Promise<{ flows: ExportedFlow[]; book: H
   void exited.then(() => (exitedYet = true));
   const t0 = Date.now();
   while (!exitedYet && Date.now() - t0 < 30_000) {
-    await new Promise<void>((resolve) => execFile(SOFTFLOWCTL, ['-c', ctl, 'statistics'], () => resolve()));
+    await new Promise<void>((resolve) => execFile(requireTool('softflowctl'), ['-c', ctl, 'statistics'], () => resolve()));
     await sleep(50);
   }
   if (!exitedYet) child.kill('SIGKILL');
@@ -123,9 +122,10 @@ function expectReference(flows: readonly ExportedFlow[], v4only: boolean): void 
   }
 }
 
-/** The same export fed to nfcapd: every record decoded alike. */
-async function expectNfcapd(datagrams: readonly Buffer[], flows: readonly ExportedFlow[]): Promise<void> {
-  if (!hasNfcapd()) return;
+/** The same export fed to nfcapd: every record decoded alike (without nfcapd the test reports itself skipped). */
+async function expectNfcapd(t: TestContext, datagrams: readonly Buffer[], flows: readonly ExportedFlow[]): Promise<void> {
+  const missing = missingTool('nfcapd', 'nfdump');
+  if (missing) return t.skip(`${missing}: the nfcapd cross-check did not run`);
   const rows = await nfcapdFlows(datagrams);
   assert.equal(rows.length, flows.length);
   assert.deepEqual(unmatchedRows(rows, flows), []);
@@ -155,41 +155,41 @@ function expectTimes(flows: readonly ExportedFlow[]): void {
   }
 }
 
-test('softflowd NetFlow v5: IPv4 totals equal tshark, times in the capture', { skip }, async () => {
+test('softflowd NetFlow v5: IPv4 totals equal tshark, times in the capture', { skip }, async (t) => {
   const { flows, book, datagrams } = await export_(['-v', '5', '-a']);
   expectHealthy(book, 'netflow-v5', flows.length);
   expectInterfaces(datagrams, flows);
   expectReference(flows, true);
   expectTimes(flows);
-  await expectNfcapd(datagrams, flows);
+  await expectNfcapd(t, datagrams, flows);
 });
 
-test('softflowd NetFlow v9 (IPv4 and IPv6, ms times): totals equal tshark', { skip }, async () => {
+test('softflowd NetFlow v9 (IPv4 and IPv6, ms times): totals equal tshark', { skip }, async (t) => {
   const { flows, book, datagrams } = await export_(['-v', '9', '-6', '-a', '-A', 'milli']);
   expectHealthy(book, 'netflow-v9', flows.length);
   expectInterfaces(datagrams, flows);
   expectReference(flows, false);
   expectTimes(flows);
-  await expectNfcapd(datagrams, flows);
+  await expectNfcapd(t, datagrams, flows);
 });
 
 for (const unit of ['milli', 'micro', 'nano']) {
-  test(`softflowd IPFIX (${unit}second times): totals equal tshark`, { skip }, async () => {
+  test(`softflowd IPFIX (${unit}second times): totals equal tshark`, { skip }, async (t) => {
     const { flows, book, datagrams } = await export_(['-v', '10', '-6', '-a', '-A', unit]);
     expectHealthy(book, 'ipfix', flows.length);
     expectInterfaces(datagrams, flows);
     expectReference(flows, false);
     expectTimes(flows);
-    await expectNfcapd(datagrams, flows);
+    await expectNfcapd(t, datagrams, flows);
   });
 }
 
-test('softflowd IPFIX biflows (-b): reverse counters carry the other direction, totals equal tshark', { skip }, async () => {
+test('softflowd IPFIX biflows (-b): reverse counters carry the other direction, totals equal tshark', { skip }, async (t) => {
   const { flows, book, datagrams } = await export_(['-v', '10', '-6', '-a', '-A', 'milli', '-b']);
   expectHealthy(book, 'ipfix', flows.length);
   assert.ok(flows.some((f) => f.reverseBytes > 0 && f.reversePackets > 0));
   expectReference(flows, false);
-  await expectNfcapd(datagrams, flows);
+  await expectNfcapd(t, datagrams, flows);
 });
 
 test('softflowd IPFIX with sampling (-s 4): the rate reaches every record', { skip }, async () => {

@@ -7,17 +7,17 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { HealthBook, type ExportedFlow } from '../../model.js';
 import { createSflowDecoder } from './index.js';
 import { writeLabCapture } from '../../../gen/lab.js';
-import { hasTshark, TSHARK, tsharkConversations } from '../../../testing/tshark.js';
+import { TSHARK, tsharkConversations } from '../../../testing/tshark.js';
+import { missingTool, requireTool } from '../../../testing/tools.js';
 
-const PMACCTD = '/usr/sbin/pmacctd';
-const skip = !existsSync(PMACCTD) ? 'pmacctd not installed' : !hasTshark() ? 'tshark not installed' : false;
+const skip = missingTool('pmacctd', 'tshark');
 
 let dir = '';
 let capture = '';
@@ -62,7 +62,7 @@ test('pmacctd sfprobe: every sampled packet decodes; per host pair and protocol,
     // Large enough buffers between pmacctd's core and the plugin that it drops no packet.
     'plugin_pipe_size: 67108864', 'plugin_buffer_size: 65536', '',
   ].join('\n'));
-  const child = spawn(PMACCTD, ['-f', conf], { stdio: 'ignore' });
+  const child = spawn(requireTool('pmacctd'), ['-f', conf], { stdio: 'ignore' });
   // It sleeps 2 s, reads the file at once and exits (or, now and then, lingers).
   await Promise.race([new Promise((resolve) => child.on('exit', resolve)), sleep(8_000)]);
   child.kill('SIGKILL');

@@ -1,0 +1,37 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ConversationMemory, conversationStarts, inheritSides, isStrongEvidence } from './conversation-memory.js';
+
+test('ConversationMemory: bounded, least recently used forgotten first, a hit refreshes', () => {
+  const m = new ConversationMemory<number>(3);
+  const v = (lastSeen: number) => ({ clientIs1: false, evidence: 'handshake' as const, lastSeen });
+  for (let k = 1; k <= 3; k++) m.set(k, v(k));
+  assert.equal(m.get(1)?.lastSeen, 1);
+  m.set(4, v(4));
+  assert.equal(m.size, 3);
+  assert.equal(m.get(2), undefined, 'the least recently used went');
+  assert.deepEqual([1, 3, 4].map((k) => m.get(k)?.lastSeen), [1, 3, 4]);
+  for (let k = 5; k < 1000; k++) m.set(k, v(k));
+  assert.equal(m.size, 3);
+});
+
+test('conversationStarts: handshake, continuation, overlap, idle gap', () => {
+  const prev = { clientIs1: false, evidence: 'handshake' as const, lastSeen: 10_000 };
+  assert.equal(conversationStarts(true, undefined, 0, 15_000), 1, 'a handshake');
+  assert.equal(conversationStarts(false, undefined, 0, 15_000), 1, 'TCP first seen mid-stream');
+  assert.equal(conversationStarts(false, prev, 60_000, 15_000), 0, 'TCP back without a handshake');
+  assert.equal(conversationStarts(true, prev, 60_000, 15_000), 1, 'TCP port reuse');
+  assert.equal(conversationStarts(true, prev, 9_000, 15_000), 0, 'overlapping: the other half of the same conversation');
+  assert.equal(conversationStarts(null, prev, 20_000, 15_000), 0, 'UDP back within the idle timeout (an eviction)');
+  assert.equal(conversationStarts(null, prev, 25_000, 15_000), 1, 'UDP back after the idle timeout');
+});
+
+test('inheritSides: a continuation keeps sides known as well or better; a new handshake wins', () => {
+  const prev = { clientIs1: true, evidence: 'service-port' as const, lastSeen: 0 };
+  assert.deepEqual(inheritSides({ clientIs1: false, evidence: 'first-packet' }, prev), { clientIs1: true, evidence: 'service-port' });
+  assert.deepEqual(inheritSides({ clientIs1: false, evidence: 'listener' }, prev), { clientIs1: false, evidence: 'listener' });
+  assert.deepEqual(inheritSides({ clientIs1: false, evidence: 'handshake' }, { ...prev, evidence: 'handshake' }), { clientIs1: false, evidence: 'handshake' });
+  assert.deepEqual(inheritSides({ clientIs1: false, evidence: 'icmp' }, { ...prev, evidence: 'exporter' }), { clientIs1: true, evidence: 'exporter' });
+  assert.deepEqual(inheritSides({ clientIs1: false, evidence: 'port-rank' }, undefined), { clientIs1: false, evidence: 'port-rank' });
+  assert.deepEqual(['handshake', 'listener', 'service-port', 'exporter', 'fan-in', 'port-rank', 'first-packet'].map((e) => isStrongEvidence(e as 'fan-in')), [true, true, true, true, false, false, false]);
+});
