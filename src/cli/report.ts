@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { parseBucket } from '../analysis/options.js';
 import type { RawFilter } from '../filter/parse.js';
-import { UsageError } from '../util/errors.js';
+import { checkReportOptions } from '../report/options.js';
 import { analysisBase } from './analysis-input.js';
 import { cliContext, withStore } from './context.js';
 import { action, say } from './exit.js';
@@ -29,10 +29,8 @@ export function registerReport(program: Command): void {
   addFilterOptions(addPlanOptions(cmd, false)).action(
     action(async (opts: ReportCliOptions, c: Command) => {
       const started = Date.now();
-      for (const o of ['maxHosts', 'pin', 'together', 'apart'] as const) {
-        if (opts.waves === undefined && opts[o] !== undefined) throw new UsageError(`--${o === 'maxHosts' ? 'max-hosts' : o}: needs --waves N (the plan it constrains)`);
-      }
-      if ((opts.before === undefined) !== (opts.after === undefined)) throw new UsageError('--before and --after: give both windows for the drift section, or neither');
+      const given = (['max-hosts', 'pin', 'together', 'apart'] as const).filter((o) => c.getOptionValueSource(o === 'max-hosts' ? 'maxHosts' : o) === 'cli').map((o) => `--${o}`);
+      checkReportOptions({ waves: opts.waves !== undefined, given, before: opts.before !== undefined, after: opts.after !== undefined });
       const plan = opts.waves === undefined ? null : planQueryFromOptions(opts);
       const bucketMs = parseBucket(opts.bucket);
       const filter = filterFromOptions(opts);

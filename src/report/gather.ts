@@ -44,7 +44,8 @@ export async function gatherReport(input: AnalysisInput, q: ReportQuery): Promis
   const { store, filter, services } = input;
   const scope = await analysisScope(input);
   const bucketMs = q.bucketMs ?? (scope.window ? chooseBucket(scope.window.fromMs, scope.window.toMs) : null);
-  const plan = q.plan ? await planOfScope(input, scope, { ...q.plan, bucketMs }) : null;
+  // No host passes the filters: a report that says so, not a refused plan.
+  const plan = q.plan && scope.hosts.size > 0 ? await planOfScope(input, scope, { ...q.plan, bucketMs }) : null;
   // Every server's services come with its blast radius; the critical list is the first --limit of them.
   const served = criticalHosts(scope, Number.MAX_SAFE_INTEGER);
   const talkers = await runTop(store, 'talkers', { ...filter, minBytes: undefined, limit: MAX_LIMIT }, services);
