@@ -14,8 +14,7 @@ import type { Browser } from 'playwright-core';
 import type { DiffResult, EdgeSeries, PlanResult } from '../analysis/types.js';
 import type { TalkerRow } from '../store/store.js';
 import { hasChromium, launchChromium, servePages } from '../testing/chromium.js';
-import { runCli } from '../testing/cli.js';
-import { labDcStore, type LabDc } from '../testing/lab-dc.js';
+import { labCli, labDcStore, type LabDc } from '../testing/lab-dc.js';
 import { screenshotDir, watchedPage } from '../testing/web-harness.js';
 import { formatBps } from '../util/rate.js';
 
@@ -27,12 +26,7 @@ let dir: string;
 let lab: LabDc;
 let html: string;
 let md: string;
-const cli = (...args: string[]) => runCli([...args, '--db', lab.db, '-c', lab.config]);
-const json = <T>(...args: string[]): T => {
-  const r = cli(...args, '--json');
-  assert.equal(r.code, 0, r.stderr);
-  return JSON.parse(r.stdout) as T;
-};
+const { cli, json } = labCli(() => lab);
 
 before(() => {
   dir = mkdtempSync(join(tmpdir(), 'flowmap-report-'));
