@@ -128,6 +128,7 @@ describe('flowmap report on the lab data centre', () => {
       const named = lab.truth.names.filter((n) => talkers.has(n.address));
       assert.equal(named.length, talkers.size);
       for (const n of named) assert.ok(text.includes(n.name), n.name);
+      assert.match(text, /pcap:dc\.pcap \([\d,]+ records, 2026-01-15T10:00/, 'the sources the store knows');
       const plan = json<PlanResult>('plan', '--waves', String(APPS));
       for (const wave of plan.waves) {
         assert.ok(await page.locator(`#wave-${wave.wave} h3`).textContent().then((t) => t === `Wave ${wave.wave}`));

@@ -64,10 +64,21 @@ function summary(d: ReportData): Section {
   if (t) items.push(['All traffic', `p95 ${formatBps(t.p95_bps)}, peak ${formatBps(t.peak_bps)}, average ${formatBps(t.avg_bps)}`]);
   if (d.plan) items.push(['Plan', `${d.plan.waves.length} waves, ${d.plan.shared.length} shared services; ${d.plan.cut.dependencies} dependencies (${formatBytes(d.plan.cut.bytes)}) cross between waves${savedText(d.plan)}`]);
   items.push(['Store', `${d.store.backend}: ${d.store.display}; ${d.sources.records.toLocaleString('en')} flow records${d.sources.first_seen ? ` from ${d.sources.first_seen} to ${d.sources.last_seen}` : ''}`]);
-  items.push(['Flow exporters', d.sources.exporters.length ? d.sources.exporters.map((e) => `${e.exporter} (${e.protocol}, ${e.records.toLocaleString('en')} records${e.sampling_rate > 1 ? `, sampling 1:${e.sampling_rate}` : ''})`).join('; ') : 'none: the flows come from captures or an ntopng import']);
+  items.push(['Sources', sourcesText(d)]);
+  if (d.sources.exporters.length) items.push(['Flow exporters', d.sources.exporters.map((e) => `${e.exporter} (${e.protocol}, ${e.records.toLocaleString('en')} records${e.sampling_rate > 1 ? `, sampling 1:${e.sampling_rate}` : ''})`).join('; ')]);
   items.push(['Filters', d.filters.join(' ')]);
   items.push(['Generated', d.generated_at]);
   return { id: 'summary', title: 'Summary', blocks: [{ kind: 'facts', items }] };
+}
+
+/** Most sources the summary names; the rest are counted. */
+const MAX_SOURCES = 20;
+
+function sourcesText(d: ReportData): string {
+  const list = d.sources.list;
+  if (list.length === 0) return 'none';
+  const shown = list.slice(0, MAX_SOURCES).map((s) => `${s.source} (${s.records.toLocaleString('en')} records, ${s.first_seen} to ${s.last_seen})`);
+  return `${shown.join('; ')}${list.length > MAX_SOURCES ? `; and ${list.length - MAX_SOURCES} more` : ''}`;
 }
 
 function savedText(p: PlanResult): string {

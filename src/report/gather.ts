@@ -49,7 +49,7 @@ export async function gatherReport(input: AnalysisInput, q: ReportQuery): Promis
   // Every server's services come with its blast radius; the critical list is the first --limit of them.
   const served = criticalHosts(scope, Number.MAX_SAFE_INTEGER);
   const talkers = await runTop(store, 'talkers', { ...filter, minBytes: undefined, limit: MAX_LIMIT }, services);
-  const [stats, exporters, congestion, diff] = [await store.stats(), await store.exporterHealth(), await gatherCongestion(input, bucketMs, q.interfaceName), q.diff ? await runDiff(input, q.diff) : null];
+  const [stats, list, exporters, congestion, diff] = [await store.stats(), await store.sources(), await store.exporterHealth(), await gatherCongestion(input, bucketMs, q.interfaceName), q.diff ? await runDiff(input, q.diff) : null];
   // The overview leaves the shared services' dependencies out (they reach every application and would
   // hide the waves); each wave's map and the shared-services table show them.
   const clusters = plan ? null : applicationClusters(scope);
@@ -62,7 +62,7 @@ export async function gatherReport(input: AnalysisInput, q: ReportQuery): Promis
     filters: filterOptions(filter),
     window: scope.window ? { from: new Date(scope.window.fromMs).toISOString(), to: new Date(scope.window.toMs).toISOString() } : null,
     bucket_s: bucketMs === null ? null : bucketMs / 1000,
-    sources: { records: stats.records, first_seen: stats.firstSeen, last_seen: stats.lastSeen, exporters },
+    sources: { records: stats.records, first_seen: stats.firstSeen, last_seen: stats.lastSeen, list, exporters },
     totals: {
       hosts: scope.hosts.size,
       dependencies: scope.rows.length,

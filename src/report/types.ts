@@ -5,7 +5,7 @@
 import type { CriticalHost, DiffResult, EdgeSeries, HostRef, InterfaceSeries, PlanResult, ServiceSeries, TotalSeries } from '../analysis/types.js';
 import type { LayoutKind } from '../export/layout.js';
 import type { DepGraph } from '../graph/model.js';
-import type { ExporterHealthRow, TopPerRow } from '../store/store.js';
+import type { ExporterHealthRow, SourceRow, TopPerRow } from '../store/store.js';
 
 /** A host of the inventory: its traffic as `top --by talkers` counts it, and what it serves. */
 export interface InventoryHost extends HostRef {
@@ -56,6 +56,8 @@ export interface ReportData {
     records: number;
     first_seen: string | null;
     last_seen: string | null;
+    /** Records per source: capture files and interfaces, flow exporters, ntopng imports. */
+    list: SourceRow[];
     /** Flow exporters the store has health for (NetFlow, IPFIX, sFlow). */
     exporters: ExporterHealthRow[];
   };

@@ -35,7 +35,7 @@ export function hostileReportData(): ReportData {
     filters: ['--limit 10'],
     window: { from: '2026-01-15T10:00:00.000Z', to: '2026-01-15T10:10:00.000Z' },
     bucket_s: 300,
-    sources: { records: 3, first_seen: '2026-01-15T10:00:00.000Z', last_seen: '2026-01-15T10:10:00.000Z', exporters: [] },
+    sources: { records: 3, first_seen: '2026-01-15T10:00:00.000Z', last_seen: '2026-01-15T10:10:00.000Z', list: [{ source: `pcap:${HOSTILE[0]}`, records: 3, first_seen: '2026-01-15T10:00:00.000Z', last_seen: '2026-01-15T10:10:00.000Z' }], exporters: [] },
     totals: { hosts: 3, dependencies: 2, bytes: 9011, packets: 20, connections: 2 },
     inventory: [a, b, c].map((h, i) => ({ ...h, services: [HOSTILE[(i + 4) % HOSTILE.length]], bytes_sent: 100 * (i + 1), bytes_received: 50, peers: 1, wave: i === 2 ? 'shared' : i + 1 })),
     map: { ...map('overview'), left_out: 1 },
