@@ -48,7 +48,7 @@ export function reportSections(d: ReportData): Section[] {
   if (d.plan?.shared.length) s.push(shared(d.plan));
   const c = congestion(d);
   if (c.blocks.length) s.push(c);
-  if (d.diff) s.push(drift(d.diff));
+  if (d.diff) s.push(drift(d.diff, hostLabel(d)));
   s.push(method(d));
   return s;
 }
@@ -79,6 +79,12 @@ function sourcesText(d: ReportData): string {
   if (list.length === 0) return 'none';
   const shown = list.slice(0, MAX_SOURCES).map((s) => `${s.source} (${s.records.toLocaleString('en')} records, ${s.first_seen} to ${s.last_seen})`);
   return `${shown.join('; ')}${list.length > MAX_SOURCES ? `; and ${list.length - MAX_SOURCES} more` : ''}`;
+}
+
+/** A host as tables show it: its name, else its address. */
+function hostLabel(d: ReportData): (address: string) => string {
+  const label = new Map(d.inventory.map((h) => [h.address, h.name ?? h.address]));
+  return (a) => label.get(a) ?? a;
 }
 
 function savedText(p: PlanResult): string {
@@ -117,13 +123,13 @@ function critical(d: ReportData): Section {
 }
 
 function waves(d: ReportData, p: PlanResult): Section {
-  const label = new Map(d.inventory.map((h) => [h.address, h.name ?? h.address]));
+  const label = hostLabel(d);
   const blocks: Block[] = [{ kind: 'p', text: `${p.waves.length} waves of at most ${p.max_hosts} hosts; the traffic falls into ${p.communities} applications. p95 rates use ${p.bucket_s ?? '-'} s buckets.` }];
   p.waves.forEach((w, i) => blocks.push({ kind: 'sub', id: `wave-${w.wave}`, title: `Wave ${w.wave}`, blocks: waveBlocks(w, d.waveMaps[i], label) }));
   return { id: 'waves', title: 'Waves', blocks };
 }
 
-function waveBlocks(w: PlanWave, map: ReportMap | undefined, label: Map<string, string>): Block[] {
+function waveBlocks(w: PlanWave, map: ReportMap | undefined, label: (address: string) => string): Block[] {
   const other = (n: number | null): string => (n === null ? 'shared' : `wave ${n}`);
   const blocks: Block[] = [
     {
@@ -142,7 +148,7 @@ function waveBlocks(w: PlanWave, map: ReportMap | undefined, label: Map<string, 
       id: `cross-${w.wave}`,
       table: {
         columns: [{ title: 'Client' }, { title: 'Server' }, { title: 'Service' }, { title: 'Other end' }, { title: 'Bytes', numeric: true }, { title: 'p95', numeric: true }],
-        rows: w.cross.map((e) => [label.get(e.client) ?? e.client, label.get(e.server) ?? e.server, serviceLabel(e), other(e.other_wave), bytes(e.bytes), bps(e.p95_bps)]),
+        rows: w.cross.map((e) => [label(e.client), label(e.server), serviceLabel(e), other(e.other_wave), bytes(e.bytes), bps(e.p95_bps)]),
       },
     });
   }
@@ -172,8 +178,7 @@ function seriesTable(id: string, keyTitle: string, rows: Series[], key: (r: Seri
 
 function congestion(d: ReportData): Section {
   const c = d.congestion;
-  const label = new Map(d.inventory.map((h) => [h.address, h.name ?? h.address]));
-  const host = (a: string): string => label.get(a) ?? a;
+  const host = hostLabel(d);
   const blocks: Block[] = [];
   if (c.edges.length) blocks.push({ kind: 'sub', id: 'busiest-edges', title: 'Busiest dependencies by p95', blocks: [seriesTable('congestion-edges', 'Dependency', c.edges, (r) => (r.key === 'edge' ? `${host(r.client)} \u2192 ${host(r.server)} ${serviceLabel(r)}` : ''))] });
   if (c.services.length) blocks.push({ kind: 'sub', id: 'busiest-services', title: 'Busiest services by p95', blocks: [seriesTable('congestion-services', 'Service', c.services, (r) => (r.key === 'service' ? serviceLabel(r) : ''))] });
@@ -199,8 +204,8 @@ function congestion(d: ReportData): Section {
   return { id: 'congestion', title: 'Congestion', blocks };
 }
 
-function drift(x: DiffResult): Section {
-  const edge = (e: { client: string; server: string; port: number; proto: string; service: string | null }): string[] => [e.client, e.server, serviceLabel(e)];
+function drift(x: DiffResult, host: (address: string) => string): Section {
+  const edge = (e: { client: string; server: string; port: number; proto: string; service: string | null }): string[] => [host(e.client), host(e.server), serviceLabel(e)];
   const cols = [{ title: 'Client' }, { title: 'Server' }, { title: 'Service' }];
   const blocks: Block[] = [
     { kind: 'p', text: `Before ${x.before.from} to ${x.before.to}, after ${x.after.from} to ${x.after.to}; a change is ${x.threshold} times or 1/${x.threshold} of the ${x.compared}. ${x.added.length} dependencies added, ${x.removed.length} removed, ${x.changed.length} changed, ${x.unchanged} unchanged.` },
