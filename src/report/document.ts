@@ -227,10 +227,14 @@ function method(d: ReportData): Section {
     { kind: 'p', text: 'Bytes are IP-layer octets (IP header and payload) in each direction, as NetFlow and IPFIX count them; sampled exporters\u2019 counts are scaled by their sampling rate. A dependency is a client \u2192 server pair per service (server port and protocol).' },
     { kind: 'p', text: `Rates are bits per second per bucket of ${d.bucket_s ?? '-'} s; buckets start at UTC multiples of their width, a flow record counts in the bucket where it starts, and empty buckets count as 0. The p95 is the nearest rank \u23080.95 n\u2309 of the n bucket rates (as carriers bill: the top 5 % discarded); the peak is the highest bucket.` },
   ];
+  const n = d.congestion.total?.buckets.length ?? 0;
+  // Below 20 buckets nothing is discarded: say so, or a reader takes p95 = peak for a bug.
+  if (n > 0 && n < 20) blocks.push({ kind: 'p', text: `This window has ${n} buckets, fewer than 20: the p95 discards none of them and equals the peak. A longer window or a narrower --bucket separates them.` });
   if (d.plan) {
     const p = d.plan;
     blocks.push({ kind: 'p', text: `The plan groups hosts into waves by Louvain communities of their traffic, packs them into ${p.waves.length} waves of at most ${p.max_hosts} hosts${p.max_hosts_given ? ' (as asked)' : ''}, and refines the cut. Its cut: ${p.cut.dependencies} dependencies, ${formatBytes(p.cut.bytes)}; the naive baseline (${p.baseline.method}): ${p.baseline.cut.dependencies} dependencies, ${formatBytes(p.baseline.cut.bytes)}${savedText(p)}. A wave's link is the p95 and peak of all its cross dependencies summed per bucket.` });
   }
-  blocks.push({ kind: 'p', text: `Filters: ${d.filters.join(' ')}. The same options give the same numbers in flowmap top, plan, timeseries and diff.` });
+  const bucket = d.bucket_s === null ? '' : ` --bucket ${d.bucket_s}s`;
+  blocks.push({ kind: 'p', text: `Filters: ${d.filters.join(' ')}. With the same filters, flowmap top, plan${bucket}, timeseries${bucket} and diff give the same numbers.` });
   return { id: 'method', title: 'Method', blocks };
 }
