@@ -1,11 +1,11 @@
 /**
  * Applications as clusters for the map: hosts grouped by their config group where one is set, else by
- * the application the planning code finds (Louvain communities of the plan weights, without the
- * shared services), and the shared services apart. A cluster is named after its config group, or
- * after its most connected host (its name, else its address), so a user can name it in the config.
+ * the application the planning code finds (plan/applications.ts), and the shared services apart. A
+ * cluster is named after its config group, or after its most connected host (its name, else its
+ * address), so a user can name it in the config.
  */
-import { communities, pairGraph, planWeights } from './plan/pairs.js';
-import { detectShared } from './plan/shared.js';
+import { findApplications } from './plan/applications.js';
+import { planWeights } from './plan/pairs.js';
 import { compareAddresses, type Scope } from './scope.js';
 
 export interface Clusters {
@@ -17,33 +17,29 @@ export interface Clusters {
 
 export function applicationClusters(scope: Scope): Clusters {
   const all = [...scope.hosts.keys()].sort(compareAddresses);
-  const shared = detectShared(all, scope.rows, new Set());
+  const { shared, apps, hosts, graph } = findApplications(all, scope.rows, new Set());
   const clusterOf = new Map<string, string>();
-  for (const h of all) {
+  for (const h of hosts) {
     const g = scope.hosts.get(h)?.group;
-    if (g && !shared.has(h)) clusterOf.set(h, g);
+    if (g) clusterOf.set(h, g);
   }
-  const rest = all.filter((h) => !shared.has(h) && !clusterOf.has(h));
-  const g = pairGraph(rest, scope.rows);
-  const weights = planWeights(g);
-  const comm = communities(g, weights);
-  const strength = new Float64Array(rest.length);
-  g.pairs.forEach((p, i) => {
+  const weights = planWeights(graph);
+  const strength = new Float64Array(hosts.length);
+  graph.pairs.forEach((p, i) => {
     strength[p.a] += weights[i];
     strength[p.b] += weights[i];
   });
-  const members = new Map<number, number[]>();
-  comm.forEach((c, i) => members.set(c, [...(members.get(c) ?? []), i]));
   const taken = new Set(clusterOf.values());
-  for (const list of members.values()) {
+  for (const app of apps) {
+    const list = app.filter((i) => !clusterOf.has(hosts[i]));
     if (list.length < 2) continue;
     const hub = list.reduce((best, i) => (strength[i] > strength[best] ? i : best), list[0]);
-    const ref = scope.hosts.get(rest[hub]);
-    let name = ref?.name ?? rest[hub];
+    const ref = scope.hosts.get(hosts[hub]);
+    let name = ref?.name ?? hosts[hub];
     // Two clusters led by hosts of one name (or a group of that name) stay apart.
-    for (let n = 2; taken.has(name); n++) name = `${ref?.name ?? rest[hub]} (${n})`;
+    for (let n = 2; taken.has(name); n++) name = `${ref?.name ?? hosts[hub]} (${n})`;
     taken.add(name);
-    for (const i of list) clusterOf.set(rest[i], name);
+    for (const i of list) clusterOf.set(hosts[i], name);
   }
   return { clusterOf, shared };
 }

@@ -11,6 +11,8 @@ import type { DepsResult } from './deps.js';
 import type { PlanResult } from './plan/plan.js';
 import type { Scope } from './scope.js';
 
+const SHARED = 'shared services';
+
 export function depsGraph(scope: Scope, result: DepsResult, groups: GroupRules): DepGraph {
   return buildGraph(result.edges, { groupBy: { kind: 'host' }, top: 0, other: 'drop', names: scope.names, groups });
 }
@@ -22,7 +24,7 @@ export function planGraph(scope: Scope, plan: PlanResult, groups: GroupRules): D
   plan.waves.forEach((w, i) => w.hosts.forEach((h) => containerOf.set(h.address, containers[i].id)));
   if (plan.shared.length) {
     const id = `g${containers.length + 1}`;
-    containers.push({ id, name: 'shared services', members: [] });
+    containers.push({ id, name: SHARED, members: [], shared: true });
     for (const s of plan.shared) containerOf.set(s.address, id);
   }
   const byId = new Map(containers.map((c) => [c.id, c]));
@@ -45,7 +47,6 @@ export function clusterGraph(graph: DepGraph, clusters: Clusters): DepGraph {
     if (!c) containers.set(name, (c = { id: `g${containers.size + 1}`, name, members: [] }));
     return c;
   };
-  const SHARED = 'shared services';
   for (const n of graph.nodes) {
     delete n.group;
     if (n.kind !== 'host') continue;
@@ -56,6 +57,6 @@ export function clusterGraph(graph: DepGraph, clusters: Clusters): DepGraph {
     n.group = c.id;
   }
   // The shared services' container is named plainly, and listed last.
-  const list = [...containers.entries()].sort((a, b) => Number(a[0].startsWith('\u0000')) - Number(b[0].startsWith('\u0000'))).map(([k, c]) => (k.startsWith('\u0000') ? { ...c, name: SHARED } : c));
+  const list = [...containers.entries()].sort((a, b) => Number(a[0].startsWith('\u0000')) - Number(b[0].startsWith('\u0000'))).map(([k, c]) => (k.startsWith('\u0000') ? { ...c, name: SHARED, shared: true } : c));
   return { ...graph, groups: list };
 }

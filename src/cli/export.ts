@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import type { RawFilter } from '../filter/parse.js';
 import { FORMATS, type ExportFormat } from '../export/formats.js';
+import type { LayoutKind } from '../export/layout.js';
 import type { NameRow } from '../names/names.js';
 import { UsageError } from '../util/errors.js';
 import { cliContext, withStore } from './context.js';
@@ -14,7 +15,7 @@ interface ExportOptions extends RawFilter {
   top: string;
   other: 'fold' | 'drop';
   groupBy: string;
-  layout: 'layered' | 'force';
+  layout?: LayoutKind;
   resolve?: boolean;
   clusters?: boolean;
   dnsServer?: string[];
@@ -29,7 +30,7 @@ export function registerExport(program: Command): void {
     .option('--top <n>', 'keep the N heaviest dependencies (0: all)', '50')
     .addOption(new Option('--other <mode>', 'dependencies beyond --top / --min-bytes: fold into one "other" node, or drop them').choices(['fold', 'drop']).default('fold'))
     .option('--group-by <how>', 'nodes are: host, group (config groups), subnet[/len[,v6len]] (default /24, /64)', 'host')
-    .addOption(new Option('--layout <kind>', 'layout of positioned formats (svg, drawio, lucid, graphml for yEd)').choices(['layered', 'force']).default('layered'))
+    .addOption(new Option('--layout <kind>', 'layout of positioned formats (svg, drawio, lucid, graphml for yEd)').choices(['layered', 'force', 'clusters']).default(undefined, 'layered; clusters with --clusters'))
     .option('--clusters', 'draw the applications flowmap finds (or config groups) as containers, the shared services apart (with --group-by host)')
     .option('--resolve', 'name unnamed drawn hosts by reverse DNS (cached in the store; 1.5 s timeout)')
     .addOption(new Option('--dns-server <addr>', 'DNS server for --resolve, e.g. 10.0.0.53 or 127.0.0.1:5353 (repeatable; default: the system\'s)').argParser((v: string, prev: string[] = []) => prev.concat(v)));
@@ -66,14 +67,14 @@ export function registerExport(program: Command): void {
           if (!opts.clusters) return g;
           const [{ analysisScope }, { applicationClusters }, { clusterGraph }] = await Promise.all([import('../analysis/run.js'), import('../analysis/clusters.js'), import('../analysis/maps.js')]);
           // Applications are found from all the traffic in scope, not only the edges above --min-bytes.
-  const whole = { ...filter, minBytes: undefined };
+          const whole = { ...filter, minBytes: undefined };
           return clusterGraph(g, applicationClusters(await analysisScope({ store, filter: whole, services: ctx.services, configNames, groups })));
         },
         // --resolve writes what it finds into the names table (the cache).
         { readOnly: !opts.resolve },
       );
       if (graph.edges.length === 0) process.stderr.write('flowmap: no flows match: the map is empty\n');
-      const data = await produceExport(opts.format, graph, opts.layout, say);
+      const data = await produceExport(opts.format, graph, opts.layout ?? (opts.clusters ? 'clusters' : 'layered'), say);
       if (opts.output) await writeFile(opts.output, data);
       else process.stdout.write(data);
       const cut = graph.meta.cutEdges ? `, ${graph.meta.cutEdges} smaller ${graph.meta.other === 'fold' ? 'folded into "other"' : 'dropped'}` : '';

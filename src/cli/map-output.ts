@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import type { ExportFormat } from '../export/formats.js';
 import { BINARY } from '../export/formats.js';
+import type { LayoutKind } from '../export/layout.js';
 import type { DepGraph } from '../graph/model.js';
 import { UsageError } from '../util/errors.js';
 import { say } from './exit.js';
@@ -12,9 +13,9 @@ export function checkMapOutput(format: ExportFormat | undefined, output: string 
 }
 
 /** `-f FORMAT [-o FILE]`: the answer drawn as a map, laid out as `flowmap export` lays it out. */
-export async function writeMap(format: ExportFormat, graph: DepGraph, output: string | undefined, what: string): Promise<void> {
+export async function writeMap(format: ExportFormat, graph: DepGraph, output: string | undefined, what: string, layout: LayoutKind = 'layered'): Promise<void> {
   const { produceExport } = await import('../export/produce.js');
-  const data = await produceExport(format, graph, 'layered', say);
+  const data = await produceExport(format, graph, layout, say);
   if (output) await writeFile(output, data);
   else process.stdout.write(data);
   say(`${what}: ${format}: ${graph.nodes.length} nodes, ${graph.edges.length} dependencies${output ? ` -> ${output}` : ''}`);

@@ -35,7 +35,7 @@ export function registerPlan(program: Command): void {
       const ctx = await cliContext(c);
       const base = analysisBase(ctx);
       const { scope, result } = await withStore(ctx, (store) => runPlan({ ...base, store, filter }, query), { readOnly: true });
-      if (opts.format) return writeMap(opts.format, planGraph(scope, result, base.groups), opts.output, `plan --waves ${waves}`);
+      if (opts.format) return writeMap(opts.format, planGraph(scope, result, base.groups), opts.output, `plan --waves ${waves}`, 'clusters');
       if (opts.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
       else process.stdout.write(formatPlanText(result, process.stdout.isTTY === true));
       const saved = result.baseline.cut.bytes > 0 ? ` (${(100 * (1 - result.cut.bytes / result.baseline.cut.bytes)).toFixed(1)} % less than the baseline)` : '';

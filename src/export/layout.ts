@@ -8,8 +8,10 @@ import type { ElkExtendedEdge, ElkLabel, ElkNode, ElkPoint } from 'elkjs/lib/elk
 import { edgeLines, nodeLines } from './labels.js';
 import { border, BoxGrid, center, GROUP_PAD_TOP, placeForceTags, pointAt, selfLoop, separateForce, type Box, type EdgeRoute } from './layout-geometry.js';
 import type { DepGraph } from '../graph/model.js';
+import { appLayout } from './app-layout.js';
 
-export type LayoutKind = 'layered' | 'force';
+/** `clusters`: applications as blocks and the shared services in a band (app-layout.ts), for maps with clusters. */
+export type LayoutKind = 'layered' | 'force' | 'clusters';
 
 export type { Box, EdgeRoute } from './layout-geometry.js';
 
@@ -80,8 +82,58 @@ function effortOptions(effort: LayoutEffort): Record<string, string> {
   return { ...cheap, 'elk.layered.nodePlacement.strategy': effort === 'fast' ? 'LINEAR_SEGMENTS' : 'BRANDES_KOEPF' };
 }
 
+/**
+ * Applications as blocks, the shared services as a band (app-layout.ts, the page uses the same code):
+ * straight edges, captions where they fit, the lightest left out where none does.
+ */
+function clustersLayout(g: DepGraph): Layout {
+  const placed = appLayout({
+    nodes: g.nodes.map((n) => ({ id: n.id, ...nodeSize(nodeLines(n)), weight: n.bytesServed + n.bytesUsed })),
+    edges: g.edges.map((e) => ({ source: e.source, target: e.target, weight: e.bytes })),
+    groups: g.groups.map((grp) => ({ id: grp.id, members: grp.members, shared: grp.shared, title: groupTitleSize(grp.name) })),
+  });
+  const { nodes, groups } = placed;
+  const routes: Record<string, EdgeRoute> = {};
+  // An edge that leaves an application's cluster goes through one port on the cluster's border per
+  // far end: the cluster's edges to one shared service (or one other cluster) bundle into one trunk.
+  const clusterOf = new Map<string, Box>();
+  for (const grp of g.groups) if (!grp.shared && groups[grp.id]) for (const m of grp.members) clusterOf.set(m, groups[grp.id]);
+  for (const e of g.edges) {
+    const a = nodes[e.source];
+    const b = nodes[e.target];
+    if (!a || !b) continue;
+    if (e.source === e.target) {
+      routes[e.id] = { points: selfLoop(a), label: null };
+      continue;
+    }
+    let ca = clusterOf.get(e.source);
+    let cb = clusterOf.get(e.target);
+    if (ca === cb) ca = cb = undefined;
+    const pa = ca && border(ca, center(cb ?? b));
+    const pb = cb && border(cb, center(ca ?? a));
+    const via = [pa, pb].filter((p): p is { x: number; y: number } => p !== undefined);
+    routes[e.id] = { points: [border(a, via[0] ?? center(b)), ...via, border(b, via[via.length - 1] ?? center(a))], label: null };
+  }
+  placeCaptions(g, nodes, {}, routes, g.groups.flatMap((grp) => (groups[grp.id] ? [groupTitleBox(groups[grp.id], grp.name)] : [])));
+  const placedCaptions = captionBoxes(routes);
+  const width = Math.max(placed.width, ...placedCaptions.map((b) => b.x + b.w + 20));
+  const height = Math.max(placed.height, ...placedCaptions.map((b) => b.y + b.h + 20));
+  return { kind: 'clusters', effort: 'full', width: Math.ceil(width), height: Math.ceil(height), nodes, groups, edges: routes, otherTags: {} };
+}
+
+/** Room for a group's title above its members (the renderers draw it 10 px in, baseline at 19 px). */
+function groupTitleSize(name: string): { w: number; h: number } {
+  return { w: textWidth(name, GROUP_FONT) + 20, h: lineH(GROUP_FONT) + 7 };
+}
+
+/** Where a group's title is drawn: captions keep off it. */
+export function groupTitleBox(b: Box, name: string): Box {
+  return { x: b.x + 10, y: b.y + 19 - GROUP_FONT, w: textWidth(name, GROUP_FONT), h: lineH(GROUP_FONT) };
+}
+
 /** Build ELK's graph, run it, read absolute positions back, then place what the engine did not: force tags, captions. */
 export async function layoutGraph(g: DepGraph, kind: LayoutKind = 'layered', effort: LayoutEffort = chooseEffort(g.edges.length)): Promise<Layout> {
+  if (kind === 'clusters') return clustersLayout(g);
   const layered = kind === 'layered';
   const otherId = g.nodes.find((n) => n.kind === 'other')?.id;
   const { root, tagOf } = buildElkGraph(g, layered, effort, otherId);
@@ -248,8 +300,8 @@ function readRoutes(out: ElkNode, offset: Map<string, ElkPoint>): Record<string,
  * engine did not place (force, fastest) go to the first free place along the line (heaviest edges
  * choose first), or none.
  */
-function placeCaptions(g: DepGraph, nodes: Record<string, Box>, otherTags: Record<string, Box>, routes: Record<string, EdgeRoute>): void {
-  const taken = new BoxGrid([...Object.values(nodes), ...Object.values(otherTags), ...captionBoxes(routes)]);
+function placeCaptions(g: DepGraph, nodes: Record<string, Box>, otherTags: Record<string, Box>, routes: Record<string, EdgeRoute>, titles: Box[] = []): void {
+  const taken = new BoxGrid([...Object.values(nodes), ...Object.values(otherTags), ...captionBoxes(routes), ...titles]);
   const byWeight = [...g.edges].sort((a, b) => b.bytes - a.bytes);
   for (const e of byWeight) {
     if (routes[e.id]?.label) continue;

@@ -28,7 +28,7 @@ export async function produceExport(format: ExportFormat, graph: DepGraph, layou
       note(`${n} dependencies (over ${EFFORT_LIMITS.full}): cheaper "${effort}" layout settings (${how}); --top ${EFFORT_LIMITS.full} draws the tidiest map`);
       if (n > MAX_QUICK_LAYOUT_EDGES) note(`warning: laying out over 3,000 dependencies takes minutes and gigabytes; --top 3000, or a format without layout (dot, lucid-csv, drawio-csv, json, csv)`);
     } else if (layoutKind === 'force' && n > EFFORT_LIMITS.fast) note(`laying out ${graph.nodes.length} nodes and ${n} dependencies; large maps take a while (--top N draws fewer)`);
-    layout = await layoutGraph(graph, layoutKind, effort);
+    layout = await layoutGraph(graph, layoutKind, layoutKind === 'clusters' ? 'full' : effort);
   }
   const data = await render(format, graph, layout);
   if (format === 'mermaid' && (graph.edges.length > MERMAID_MAX_EDGES || data.length > MERMAID_MAX_TEXT)) {

@@ -25,20 +25,25 @@ export function renderSvg(g: DepGraph, layout: Layout): string {
   for (const grp of g.groups) {
     const b = layout.groups[grp.id];
     if (!b) continue;
-    o.push(`<g class="group" id="${grp.id}"><rect x="${r(b.x)}" y="${r(b.y)}" width="${r(b.w)}" height="${r(b.h)}" rx="8" fill="#f6f6f2" stroke="#9a9a8a"/>`);
+    o.push(`<g class="group" id="${grp.id}"${grp.shared ? ' data-shared="true"' : ''}><rect x="${r(b.x)}" y="${r(b.y)}" width="${r(b.w)}" height="${r(b.h)}" rx="8" fill="#f6f6f2" stroke="#9a9a8a"/>`);
     o.push(`<text x="${r(b.x + 10)}" y="${r(b.y + 19)}" font-size="${GROUP_FONT}" font-weight="bold" fill="#555544">${xml(grp.name)}</text></g>`);
   }
+  // The shared services' edges step back (application and plan maps), so each application's own stand out.
+  const sharedNodes = new Set(g.groups.filter((grp) => grp.shared).flatMap((grp) => grp.members));
   for (const e of g.edges) {
     const route = layout.edges[e.id];
     if (!route) continue;
+    const faint = sharedNodes.has(e.source) || sharedNodes.has(e.target) ? ' stroke-opacity="0.35"' : '';
     const pts = route.points.map((p) => `${r(p.x)},${r(p.y)}`).join(' ');
     const dash = e.proto === 'various' ? ' stroke-dasharray="6 4"' : '';
-    o.push(`<g class="edge" id="${e.id}" data-source="${e.source}" data-target="${e.target}"><title>${xml(edgeLines(e).join(' '))}</title><polyline points="${pts}" fill="none" stroke="${colorOf(e)}" stroke-width="${edgeWidth(e, g)}"${dash} marker-end="url(#${marker(colorOf(e))})"/></g>`);
+    o.push(`<g class="edge" id="${e.id}" data-source="${e.source}" data-target="${e.target}"><title>${xml(edgeLines(e).join(' '))}</title><polyline points="${pts}" fill="none" stroke="${colorOf(e)}" stroke-width="${edgeWidth(e, g)}"${dash}${faint} marker-end="url(#${marker(colorOf(e))})"/></g>`);
   }
   for (const n of g.nodes) {
     const b = layout.nodes[n.id];
     if (!b) continue;
-    o.push(`<g class="node" id="${n.id}"><title>${xml(n.addresses.slice(0, 20).join(' '))}</title><rect x="${r(b.x)}" y="${r(b.y)}" width="${r(b.w)}" height="${r(b.h)}" rx="6" ${fill(n)}/>`);
+    // The full name is in the tooltip: the caption may be shortened with an ellipsis.
+    const tip = [...(n.label !== n.key ? [n.label] : []), ...n.addresses.slice(0, 20)].join(' ');
+    o.push(`<g class="node" id="${n.id}"${n.group ? ` data-group="${n.group}"` : ''}><title>${xml(tip)}</title><rect x="${r(b.x)}" y="${r(b.y)}" width="${r(b.w)}" height="${r(b.h)}" rx="6" ${fill(n)}/>`);
     o.push(`${lines(nodeLines(n), b.x + b.w / 2, b.y, b.h, NODE_FONT, '#1d2b3a')}</g>`);
   }
   // Folded traffic ends at a small dashed "other" tag beside its node (the one "other" box lists the hosts).

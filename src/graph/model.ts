@@ -52,6 +52,8 @@ export interface GraphGroup {
   name: string;
   /** Node ids inside, in node order. */
   members: string[];
+  /** The shared services' container (application and plan maps): drawn apart, as a band. */
+  shared?: boolean;
 }
 
 export interface GraphMeta {

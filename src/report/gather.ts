@@ -71,10 +71,10 @@ export async function gatherReport(input: AnalysisInput, q: ReportQuery): Promis
       connections: sum(scope.rows, (r) => r.connections),
     },
     inventory: inventory(scope, plan, served, talkers),
-    map: { ...reportMap(plan ? 'Dependency map by wave' : 'Dependency map by application', mapGraph, 'force'), left_out: scope.rows.length - apart.rows.length },
+    map: { ...reportMap(plan ? 'Dependency map by wave' : 'Dependency map by application', mapGraph, 'clusters'), left_out: scope.rows.length - apart.rows.length },
     critical: served.slice(0, filter.limit),
     plan,
-    waveMaps: plan ? plan.waves.map((w) => reportMap(`Wave ${w.wave}`, waveGraph(scope, plan, w.wave, input), 'layered')) : [],
+    waveMaps: plan ? plan.waves.map((w) => reportMap(`Wave ${w.wave}`, waveGraph(scope, plan, w.wave, input), 'clusters')) : [],
     congestion,
     diff,
   };

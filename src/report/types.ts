@@ -25,7 +25,7 @@ export interface ReportMap {
   graph: DepGraph | null;
   /** Why there is no graph (too many dependencies to lay out), else null. */
   omitted: string | null;
-  /** Force for the overview (applications side by side), layered for a wave (flows left to right). */
+  /** How it is laid out: the application layout (export/app-layout.ts), as plan -f and export --clusters draw. */
   layout: LayoutKind;
 }
 

@@ -42,7 +42,7 @@ const PARAMS: Record<string, Json> = {
   top: text('Keep the N heaviest dependencies (0 = all)', { type: 'integer', minimum: 0, maximum: MAX_TOP_EDGES, default: DEFAULT_GRAPH_TOP }),
   other: text('Dependencies beyond top / minBytes: folded into one "other" node, or dropped', { type: 'string', enum: ['fold', 'drop'], default: 'fold' }),
   clusters: text('apps: hosts drawn inside the applications flowmap finds (or their config groups), the shared services in a container apart (groupBy=host)', { type: 'string', enum: ['none', 'apps'], default: 'none' }),
-  layout: text('Layout of positioned formats (svg, drawio, lucid, graphml)', { type: 'string', enum: ['layered', 'force'], default: 'layered' }),
+  layout: text('Layout of positioned formats (svg, drawio, lucid, graphml): clusters puts applications in blocks and the shared services in a band (the default with clusters=apps)', { type: 'string', enum: ['layered', 'force', 'clusters'] }),
   target: text('An address, a CIDR, a host name known to flowmap (wildcards * ?), or a config group'),
   direction: text('down: what the target depends on; up: what depends on it (blast radius); both', { type: 'string', enum: ['down', 'up', 'both'], default: 'down' }),
   depth: text('Hops to follow (absent: all)', { type: 'integer', minimum: 1 }),

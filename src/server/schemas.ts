@@ -140,7 +140,7 @@ export const graphEdge = z
   })
   .register(registry, { id: 'GraphEdge' });
 
-export const graphGroup = z.object({ id: z.string(), name: z.string(), members: z.array(z.string()) }).register(registry, { id: 'GraphGroup' });
+export const graphGroup = z.object({ id: z.string(), name: z.string(), members: z.array(z.string()), shared: z.boolean().optional() }).register(registry, { id: 'GraphGroup' });
 
 export const graphMeta = z
   .object({ groupBy: z.string(), totalEdges: count, totalBytes: count, cutEdges: count, cutBytes: count, other: z.enum(['fold', 'drop']) })

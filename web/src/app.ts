@@ -242,9 +242,15 @@ export class App implements BusiestNav {
     for (const gr of g.groups) if (!this.drawnId.has(gr.name)) this.drawnId.set(gr.name, groupId(gr.name));
     // The summary first: it sets how much height the map gets before the map is fitted.
     renderMeta(byId('meta'), g, timeWindow(this.state, this.meta).text, els.hidden, drawnTop(this.state) !== this.state.top);
-    renderLegend(byId('legend'), g, this.palette, { names: g.groups.map((gr) => gr.name), collapsed, toggle: (n) => this.toggleGroup(n) });
-    if (full) {
-      const stats = this.map.draw(els);
+    renderLegend(byId('legend'), g, this.palette, {
+      names: g.groups.map((gr) => gr.name), collapsed, toggle: (n) => this.toggleGroup(n),
+      // Collapse all: one node per application; the shared services stay drawn host by host.
+      setAll: (on) => this.apply({ collapsed: on ? g.groups.filter((gr) => !gr.shared).map((gr) => gr.name).sort() : [] }),
+    });
+    // The application view is placed by one rule, so a collapse or expand redraws it the same way.
+    const apps = this.state.groupBy === 'apps';
+    if (full || apps) {
+      const stats = this.map.draw(els, apps);
       this.hooks.lastDraw = stats;
       this.panelKey = '';
     } else this.map.update(els, markNew);

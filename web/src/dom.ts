@@ -44,8 +44,8 @@ export function totalsList(rows: ReadonlyArray<[label: string, value: Node | str
 }
 
 /** A button that looks like a link and takes the user to the map. */
-export function linkButton(text: string, title: string, onClick: () => void): HTMLButtonElement {
-  const b = h('button', { type: 'button', class: 'link', title }, text);
+export function linkButton(text: string, title: string, onClick: () => void, testId?: string): HTMLButtonElement {
+  const b = h('button', { type: 'button', class: 'link', title, ...(testId ? { 'data-testid': testId } : {}) }, text);
   b.addEventListener('click', onClick);
   return b;
 }

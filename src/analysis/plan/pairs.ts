@@ -69,14 +69,14 @@ export function planWeights(g: PairGraph): Float64Array {
 }
 
 /** Louvain communities (graphology) of the hosts under these pair weights; seeded, so deterministic. */
-export function communities(g: PairGraph, weights: Float64Array, seed = 1): Int32Array {
+export function communities(g: PairGraph, weights: Float64Array, seed = 1, resolution = 1): Int32Array {
   const graph = new UndirectedGraph<Record<string, never>, { weight: number }>({ allowSelfLoops: false });
   g.hosts.forEach((_h, i) => graph.addNode(String(i)));
   g.pairs.forEach((p, i) => {
     if (weights[i] > 0) graph.addEdge(String(p.a), String(p.b), { weight: weights[i] });
   });
   const rng = new Prng(seed);
-  const mapping = louvain(graph, { getEdgeWeight: 'weight', rng: () => rng.next() });
+  const mapping = louvain(graph, { getEdgeWeight: 'weight', rng: () => rng.next(), resolution });
   // Renumber in order of first appearance (host order) so community ids are stable too.
   const renumber = new Map<number, number>();
   return Int32Array.from(g.hosts, (_h, i) => {

@@ -13,7 +13,7 @@ import { BASELINE_METHOD, baselineWaves } from './baseline.js';
 import { resolveConstraints, type PlanConstraints } from './constraints.js';
 import { communities, pairGraph, planWeights } from './pairs.js';
 import { partition } from './partition.js';
-import { detectShared } from './shared.js';
+import { findApplications } from './applications.js';
 
 export type { CrossEdge, PlanCut, PlanResult, PlanWave, SharedHost } from '../types.js';
 
@@ -85,7 +85,7 @@ function namedHosts(scope: Scope, c: PlanConstraints): Set<string> {
 
 function sharedHosts(scope: Scope, all: string[], mode: SharedMode, named: Set<string>): Set<string> {
   if (mode.mode === 'none') return new Set();
-  if (mode.mode === 'auto') return detectShared(all, scope.rows, named);
+  if (mode.mode === 'auto') return findApplications(all, scope.rows, named).shared;
   const out = new Set<string>();
   for (const text of mode.hosts) {
     const t = resolveTarget(scope, text, '--shared');

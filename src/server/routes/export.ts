@@ -28,10 +28,11 @@ export function registerExport(app: Hono, deps: ApiDeps): void {
     const format = c.req.param('format') as ExportFormat;
     if (!FORMATS.includes(format)) throw new UsageError(`format: ${JSON.stringify(format)} is not one of ${FORMATS.join(', ')}`);
     const q = Query.parse(c.req.url, EXPORT_QUERY_PARAMS);
-    const layout = choice(q, 'layout', ['layered', 'force'] as const, 'layered');
+    // Maps of applications are drawn as blocks and a band by default (fast at any size); others by ELK.
+    const layout = choice(q, 'layout', ['layered', 'force', 'clusters'] as const, q.one('clusters') === 'apps' ? 'clusters' : 'layered');
     const graph = await graphFromQuery(q, deps);
     const kept = graph.meta.totalEdges - graph.meta.cutEdges;
-    if (POSITIONED.has(format) && kept > MAX_QUICK_LAYOUT_EDGES) {
+    if (POSITIONED.has(format) && layout !== 'clusters' && kept > MAX_QUICK_LAYOUT_EDGES) {
       // ELK takes minutes (and gigabytes) there, and would hold up every other request meanwhile.
       throw new UsageError(
         `${format} is laid out before it is drawn, which takes minutes above ${MAX_QUICK_LAYOUT_EDGES} dependencies and this map has ${kept}: ` +

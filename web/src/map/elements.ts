@@ -6,6 +6,7 @@
 import type { ElementDefinition } from 'cytoscape';
 import type { DepGraph, GraphEdge, GraphNode } from '../../../src/api/types.js';
 import { addTraffic, serviceLabel } from '../../../src/graph/model.js';
+import { shorten } from '../../../src/export/labels.js';
 import { formatBytes } from '../../../src/util/bytes.js';
 import type { Palette } from './palette.js';
 
@@ -29,6 +30,8 @@ export interface NodeData {
   /** Members of a collapsed group. */
   members?: number;
   collapsed?: boolean;
+  /** The shared services' container (application maps). */
+  shared?: boolean;
 }
 
 export interface EdgeData {
@@ -67,6 +70,9 @@ export interface BuiltElements {
   /** Members hidden inside collapsed groups. */
   hidden: number;
 }
+
+/** Longest caption line drawn (characters); longer names end in an ellipsis. */
+export const CAPTION_CHARS = 30;
 
 /** Node diameter by traffic: square root of its share of the busiest node, 18-70 px. */
 function sizeOf(bytes: number, max: number): number {
@@ -126,7 +132,8 @@ export function buildElements(g: DepGraph, collapsed: ReadonlySet<string>, palet
     }
     const data: NodeData = {
       id: nodeId(n), kind: n.kind, key: n.key, label: n.label,
-      caption: n.kind === 'host' && n.name !== undefined ? `${n.label}\n${n.key}` : n.label,
+      // Long names end in an ellipsis; the tooltip and the panel show them whole.
+      caption: n.kind === 'host' && n.name !== undefined ? `${shorten(n.label, CAPTION_CHARS)}\n${n.key}` : shorten(n.label, CAPTION_CHARS),
       bytes: total(n), bytesServed: n.bytesServed, bytesUsed: n.bytesUsed,
       size: sizeOf(total(n), maxNode), font: fontOf(rank.get(n.id) ?? 0, g.nodes.length),
     };
@@ -139,9 +146,9 @@ export function buildElements(g: DepGraph, collapsed: ReadonlySet<string>, palet
     const bytes = t.served + t.used;
     const data: NodeData = {
       id: groupId(gr.name), kind: 'container', key: gr.name, label: gr.name,
-      caption: isCollapsed ? `${gr.name}\n${memberCount.get(gr.name) ?? 0} hosts` : gr.name,
+      caption: isCollapsed ? `${shorten(gr.name, CAPTION_CHARS)}\n${memberCount.get(gr.name) ?? 0} hosts` : shorten(gr.name, CAPTION_CHARS),
       bytes, bytesServed: t.served, bytesUsed: t.used, size: isCollapsed ? Math.max(40, sizeOf(bytes, maxNode)) : 0, font: 14,
-      members: gr.members.length, collapsed: isCollapsed,
+      members: gr.members.length, collapsed: isCollapsed, ...(gr.shared ? { shared: true } : {}),
     };
     nodes.push({ group: 'nodes', data, classes: isCollapsed ? 'collapsed' : 'expanded' });
   }
@@ -173,6 +180,9 @@ export function buildElements(g: DepGraph, collapsed: ReadonlySet<string>, palet
     const m = /^N:([a-z]+):(.*)$/s.exec(id);
     return m ? { key: m[2], kind: m[1] } : { key: id, kind: 'host' };
   };
+  // Edges of the shared services (application view) step back, so each application's own stand out.
+  const sharedGroup = g.groups.find((gr) => gr.shared);
+  const sharedEnds = new Set(sharedGroup ? [groupId(sharedGroup.name), ...g.nodes.filter((n) => n.group === sharedGroup.id).map((n) => nodeId(n))] : []);
   const edges: ElementDefinition[] = [];
   for (const [id, s] of sums) {
     const e = s.e;
@@ -186,7 +196,8 @@ export function buildElements(g: DepGraph, collapsed: ReadonlySet<string>, palet
       first_seen: e.first_seen, last_seen: e.last_seen,
       width: widthOf(e.bytes, min, max), color: palette.colorOf(e), folded: s.folded, parts: s.parts,
     };
-    edges.push({ group: 'edges', data, classes: e.proto === 'various' ? 'other' : undefined });
+    const classes = [e.proto === 'various' ? 'other' : '', sharedEnds.has(s.src) || sharedEnds.has(s.dst) ? 'shared-edge' : ''].filter(Boolean).join(' ');
+    edges.push({ group: 'edges', data, classes: classes || undefined });
   }
   return { nodes, edges, hidden };
 }

@@ -29,12 +29,13 @@ export function renderMeta(into: HTMLElement, g: DepGraph, windowText: string, h
   into.replaceChildren(...parts);
 }
 
-export function renderLegend(into: HTMLElement, g: DepGraph, palette: Palette, groups: { names: string[]; collapsed: ReadonlySet<string>; toggle: (name: string) => void }): void {
+export function renderLegend(into: HTMLElement, g: DepGraph, palette: Palette, groups: { names: string[]; collapsed: ReadonlySet<string>; toggle: (name: string) => void; setAll: (collapsed: boolean) => void }): void {
   const items = palette.legend(g).map((x) => h('span', { class: 'key', title: `${x.bytes.toLocaleString('en-US')} bytes` }, swatch(x.color), x.service));
   const rest = g.edges.some((e) => palette.colorOf(e) === GREY) ? [h('span', { class: 'key' }, swatch(GREY), 'other services / folded')] : [];
   const children: Node[] = [h('div', { class: 'keys' }, ...items, ...rest), h('div', { class: 'muted small' }, 'Arrows go from client to server; width grows with bytes (log scale), node size with traffic. Double-click a group to collapse or expand it.')];
   if (groups.names.length) {
     const row = h('div', { class: 'groups' }, 'groups: ');
+    row.append(linkButton('collapse all', 'One node per group (the shared services stay)', () => groups.setAll(true), 'collapse-all'), ' ', linkButton('expand all', 'Every host', () => groups.setAll(false), 'expand-all'), ' · ');
     for (const name of groups.names) row.append(linkButton(`${groups.collapsed.has(name) ? '▸' : '▾'} ${name}`, groups.collapsed.has(name) ? 'Expand' : 'Collapse', () => groups.toggle(name)), ' ');
     children.push(row);
   }

@@ -3,6 +3,7 @@
  * mid arrow instead of curved ones, no edge labels, thinner text (see `big`).
  */
 import type { StylesheetJson, StylesheetJsonBlock } from 'cytoscape';
+import { CAPTION_GAP, CONTAINER_FONT, CONTAINER_PAD, MAP_FONT_FAMILY } from './app-positions.js';
 
 const BIG_ARROWS: StylesheetJsonBlock = {
   selector: 'edge.arrows, edge:selected, edge.hover',
@@ -21,11 +22,12 @@ export function mapStyle(big: boolean): StylesheetJson {
         'border-color': '#2f5378',
         label: 'data(caption)',
         'font-size': 'data(font)',
+        'font-family': MAP_FONT_FAMILY,
         'min-zoomed-font-size': big ? 9 : 6,
         'text-wrap': 'wrap',
         'text-max-width': '180px',
         'text-valign': 'bottom',
-        'text-margin-y': 3,
+        'text-margin-y': CAPTION_GAP,
         color: '#1d2733',
         'text-background-color': '#ffffff',
         'text-background-opacity': big ? 0 : 0.7,
@@ -46,10 +48,10 @@ export function mapStyle(big: boolean): StylesheetJson {
         'border-color': '#9a9a8a',
         'text-valign': 'top',
         'text-halign': 'center',
-        'font-size': 14,
+        'font-size': CONTAINER_FONT,
         'font-weight': 'bold',
         color: '#555544',
-        padding: '12px',
+        padding: `${CONTAINER_PAD}px`,
       },
     },
     {
@@ -77,6 +79,7 @@ export function mapStyle(big: boolean): StylesheetJson {
           },
     },
     { selector: 'edge.other', style: { 'line-style': 'dashed' } },
+    { selector: 'edge.shared-edge', style: { opacity: 0.22 } },
     // Compare mode (diff-overlay.ts): what changed in colour, the rest stepped back.
     { selector: '.cmp-same', style: { opacity: 0.15 } },
     { selector: 'edge.cmp-added', style: { 'line-color': '#009e73', 'target-arrow-color': '#009e73', 'mid-target-arrow-color': '#009e73', width: 4, opacity: 1, 'z-index': 18 } },

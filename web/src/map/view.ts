@@ -5,6 +5,7 @@
 import cytoscape, { type Core, type ElementDefinition, type LayoutOptions, type NodeSingular, type Position } from 'cytoscape';
 import fcose from 'cytoscape-fcose';
 import type { BuiltElements, EdgeData, NodeData } from './elements.js';
+import { appPositions } from './app-positions.js';
 import { clusterPositions, fitPositions } from './cluster-layout.js';
 import { isBig, layoutOptions, layoutTier, type LayoutTier } from './layout.js';
 import { mapStyle } from './style.js';
@@ -28,7 +29,7 @@ export interface DrawStats {
   /** Adding the elements (style included) and laying them out, ms. */
   addMs: number;
   layoutMs: number;
-  layout: LayoutTier;
+  layout: LayoutTier | 'apps';
   big: boolean;
 }
 
@@ -99,15 +100,18 @@ export class MapView {
     this.positions.set(n.id(), { x: p.x, y: p.y });
   }
 
-  /** Replace everything and lay it out (a new query). */
-  draw(els: BuiltElements): DrawStats {
+  /**
+   * Replace everything and lay it out (a new query). `apps`: the application view, placed by the
+   * exports' application layout (app-positions.ts), the same every time.
+   */
+  draw(els: BuiltElements, apps = false): DrawStats {
     const big = isBig(els.nodes.length, els.edges.length);
     const t0 = performance.now();
     const cy = this.cy && this.big === big ? this.cy : this.create(big);
     this.positions.clear();
-    // The cluster layout runs before the elements are added (see cluster-layout.ts).
-    const tier = layoutTier(els.nodes.length, els.edges.length);
-    const placed = tier === 'cluster' ? clusterPositions(els.nodes, els.edges) : null;
+    // Preset layouts run before the elements are added (see cluster-layout.ts).
+    const tier = apps ? 'apps' : layoutTier(els.nodes.length, els.edges.length);
+    const placed = tier === 'apps' ? appPositions(els) : tier === 'cluster' ? clusterPositions(els.nodes, els.edges) : null;
     const nodes = placed ? els.nodes.map((n) => ({ ...n, position: placed.get(n.data.id as string) })) : els.nodes;
     const t1 = performance.now();
     // One batch: the renderer hears of the 12,000 elements of a big map once, not one by one.
@@ -118,8 +122,10 @@ export class MapView {
     const t2 = performance.now();
     if (placed) {
       cy.resize(); // the summary below the map may have changed its height
-      fitPositions(cy, [...placed.values()], 30);
-    } else if (els.nodes.length && tier !== 'cluster') cy.layout(layoutOptions(tier) as unknown as LayoutOptions).run();
+      // Small maps fit with their captions; big ones by node centres (measuring every label costs seconds).
+      if (tier === 'apps' && !big) cy.fit(undefined, 20);
+      else fitPositions(cy, [...placed.values()], 30);
+    } else if (els.nodes.length && tier !== 'cluster' && tier !== 'apps') cy.layout(layoutOptions(tier) as unknown as LayoutOptions).run();
     const t3 = performance.now();
     cy.nodes().forEach((n) => this.remember(n));
     if (this.arrows || cy.zoom() >= ARROW_ZOOM) this.syncArrows(true);
