@@ -18,6 +18,7 @@ const STAGES = [
   ['graph'],
   ['analysis'],
   ['export'],
+  ['report'],
   ['config'],
   ['api'],
   ['server'],

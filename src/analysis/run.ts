@@ -49,9 +49,14 @@ export async function runCritical(input: AnalysisInput, limit: number): Promise<
 
 export async function runPlan(input: AnalysisInput, q: PlanQuery): Promise<{ scope: Scope; result: PlanResult }> {
   const scope = await analysisScope(input);
+  return { scope, result: await planOfScope(input, scope, q) };
+}
+
+/** The plan of a scope already loaded (the report loads it once for every section), with its rates. */
+export async function planOfScope(input: AnalysisInput, scope: Scope, q: PlanQuery): Promise<PlanResult> {
   const result = planWaves(scope, q);
   await addCrossRates(input.store, input.filter, scope, result, q.bucketMs);
-  return { scope, result };
+  return result;
 }
 
 export interface DiffQuery {

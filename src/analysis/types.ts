@@ -64,6 +64,12 @@ export interface PlanWave {
   /** Bytes of its cross dependencies (to other waves and to shared services). */
   bytes_cross: number;
   cross: CrossEdge[];
+  /**
+   * The link the wave needs while it is in flight: p95 and peak of its total cross traffic per bucket
+   * (all its cross dependencies summed), bits per second; null until rates are added.
+   */
+  cross_p95_bps: number | null;
+  cross_peak_bps: number | null;
 }
 
 export interface SharedHost extends HostRef {

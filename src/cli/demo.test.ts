@@ -18,6 +18,14 @@ test('demo (the README main command): capture, store and the seed question, twic
     const edges = (out: string) => out.split('\n').filter((l) => /^192\.168\.1\.\d+ +192\.168\.1\.\d+ +\d+ +(tcp|udp|icmp)/.test(l));
     assert.ok(edges(first.stdout).length >= 5, first.stdout);
     assert.ok(!edges(first.stdout).some((l) => /192\.168\.1\.151 /.test(l)), 'the excluded host is not in the answer');
+    // It ends pointing at plan and report on the same store; the commands it prints run.
+    for (const what of ['Plan a migration in waves', 'and write the report to send']) {
+      const cmd = new RegExp(`^${what}: flowmap (.*)$`, 'm').exec(first.stdout)?.[1];
+      assert.ok(cmd, what);
+      const r = runCli(cmd.split(' '), { cwd: dir });
+      assert.equal(r.code, 0, `${cmd}: ${r.stderr}`);
+    }
+    assert.ok(existsSync(join(dir, 'flowmap-report.html')));
     const second = runCli(['demo', '--packets', '20000', '--no-serve'], { cwd: dir });
     assert.equal(second.code, 0, second.stderr);
     assert.deepEqual(edges(second.stdout), edges(first.stdout), 'a second run starts from a fresh store');

@@ -63,6 +63,8 @@ export function registerDemo(program: Command): void {
         out.write('\nTop services (all traffic):\n  flowmap top --by services\n\n');
         out.write(formatTable(services, TOP_COLUMNS.services as Column<Row>[], { tty }));
         out.write(`\nThe flows are in ${ctx.dbSpec}; ask more with: flowmap top --db ${ctx.dbSpec} --help\n`);
+        out.write(`Plan a migration in waves: flowmap plan --db ${ctx.dbSpec} --waves 4\n`);
+        out.write(`and write the report to send: flowmap report --db ${ctx.dbSpec} --waves 4 -o flowmap-report.html\n`);
         if (!opts.serve) return EXIT_OK;
         out.write(`The map page follows (flowmap --db ${ctx.dbSpec} serve); Ctrl-C stops it.\n\n`);
         const { runServe } = await import('./serve.js');

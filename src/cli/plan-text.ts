@@ -27,7 +27,9 @@ export function formatPlanText(plan: PlanResult, tty: boolean, maxCross = 20): s
     sanitize(`${h.address}${h.name ? ` ${h.name}` : ''}${h.group ? ` [${h.group}]` : ''}`);
   const out: string[] = [];
   for (const w of plan.waves) {
-    out.push(`wave ${w.wave}: ${w.hosts.length} hosts, ${bytes(w.bytes_internal)} inside, ${w.cross.length} cross dependencies (${bytes(w.bytes_cross)})`);
+    const bps = (v: number): string => (tty ? formatBps(v) : `${v.toFixed(1)} bit/s`);
+    const link = w.cross_p95_bps === null || w.cross_peak_bps === null ? '' : `; link in flight: p95 ${bps(w.cross_p95_bps)}, peak ${bps(w.cross_peak_bps)}`;
+    out.push(`wave ${w.wave}: ${w.hosts.length} hosts, ${bytes(w.bytes_internal)} inside, ${w.cross.length} cross dependencies (${bytes(w.bytes_cross)})${link}`);
     for (const h of w.hosts) out.push(`  ${host(h)}`);
     if (w.cross.length) {
       const lines: CrossLine[] = w.cross.slice(0, maxCross).map((e) => ({

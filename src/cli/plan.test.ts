@@ -7,18 +7,12 @@ import type { DepsResult } from '../analysis/deps.js';
 import type { CriticalHost } from '../analysis/critical.js';
 import type { PlanResult } from '../analysis/plan/plan.js';
 import type { EdgeRow } from '../store/store.js';
-import { runCli } from '../testing/cli.js';
-import { labDcStore, type LabDc } from '../testing/lab-dc.js';
+import { labCli, labDcStore, type LabDc } from '../testing/lab-dc.js';
 
 const APPS = 6;
 let dir: string;
 let lab: LabDc;
-const cli = (...args: string[]) => runCli([...args, '--db', lab.db, '-c', lab.config]);
-const json = <T>(...args: string[]): T => {
-  const r = cli(...args, '--json');
-  assert.equal(r.code, 0, r.stderr);
-  return JSON.parse(r.stdout) as T;
-};
+const { cli, json } = labCli(() => lab);
 const sorted = (xs: Iterable<string>) => [...xs].sort().join(' ');
 const waveSets = (p: PlanResult) => p.waves.map((w) => sorted(w.hosts.map((h) => h.address))).sort();
 

@@ -44,3 +44,17 @@ export function mermaidText(s: string): string {
     .replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, ' ')
     .replace(/[&<>"#;`|]/g, (c) => MERMAID_ENTITY[c]);
 }
+
+/**
+ * Text for a Markdown paragraph or GFM table cell: every character that can open markup (emphasis,
+ * links, code, HTML, table pipes, entities, strikethrough) is backslash-escaped, and line breaks become
+ * spaces, so a name stays one line of plain text. `(` and `!` need no escape once `[` has one; markers
+ * that act only at the start of a line (`-`, `+`, `1.`) are left alone: every line of a report starts
+ * with the report's own words.
+ */
+export function markdownText(s: string): string {
+  return s
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, ' ')
+    .replace(/[\\`*_[\]<>|&~#]/g, (c) => `\\${c}`);
+}

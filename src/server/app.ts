@@ -9,6 +9,7 @@ import { FlowmapError, UsageError } from '../util/errors.js';
 import type { ApiDeps } from './deps.js';
 import { registerAnalysis } from './routes/analysis.js';
 import { registerDiff } from './routes/diff.js';
+import { registerReport } from './routes/report.js';
 import { registerEdge } from './routes/edge.js';
 import { registerEvents } from './routes/events.js';
 import { registerExport } from './routes/export.js';
@@ -45,6 +46,7 @@ export function createApp(deps: ApiDeps, opts: AppOptions): Hono {
   registerExport(app, deps);
   registerAnalysis(app, deps);
   registerDiff(app, deps);
+  registerReport(app, deps);
   registerEvents(app, deps);
   registerOpenApi(app);
   app.all('/api/*', (c) => c.json({ error: `no such endpoint: ${c.req.method} ${new URL(c.req.url).pathname} (see /api/v1/openapi.json)` }, 404));

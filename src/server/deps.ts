@@ -5,7 +5,7 @@ import { GroupRules } from '../graph/groups.js';
 import { configNameRows } from '../graph/load.js';
 import type { NameRow } from '../names/names.js';
 import type { ServiceRegistry } from '../services/registry.js';
-import { parseStoreSpec, redact } from '../store/spec.js';
+import { storeDisplay } from '../store/spec.js';
 import type { Store } from '../store/store.js';
 import type { MetaResponse } from '../api/types.js';
 import { LiveBus } from './live.js';
@@ -27,7 +27,6 @@ export interface ApiDeps {
 }
 
 export function apiDeps(o: { store: Store; spec: string; config: FlowmapConfig; services: ServiceRegistry; version: string; bus?: LiveBus; now?: () => number }): ApiDeps {
-  const spec = parseStoreSpec(o.spec);
   return {
     store: o.store,
     services: o.services,
@@ -35,7 +34,7 @@ export function apiDeps(o: { store: Store; spec: string; config: FlowmapConfig; 
     configNames: configNameRows(o.config.names),
     interfaceName: interfaceNamer(o.config),
     bus: o.bus ?? new LiveBus(),
-    storeInfo: { backend: spec.kind, display: spec.kind === 'duckdb' ? spec.path : redact(o.spec.trim()) },
+    storeInfo: storeDisplay(o.spec),
     version: o.version,
     now: o.now ?? Date.now,
   };

@@ -6,7 +6,7 @@
 import type { FlowFilter } from '../filter/filter.js';
 import type { FlowRecord } from '../flow/record.js';
 import type { NameRow } from '../names/names.js';
-import type { EdgeRef, EdgeSeriesRow, ExporterHealthRow, KeyedSeriesRow, SeriesKeys, TopPerKind, TopPerRow, SeriesRow, Store, StoreStats, TopKind, TopRows } from '../store/store.js';
+import type { EdgeRef, EdgeSeriesRow, ExporterHealthRow, KeyedSeriesRow, SeriesKeys, TopPerKind, TopPerRow, SeriesRow, SourceRow, Store, StoreStats, TopKind, TopRows } from '../store/store.js';
 import type { LiveEvent, LiveInfo } from '../api/types.js';
 
 export type LiveEventName = 'flows' | 'health';
@@ -125,6 +125,10 @@ export class ObservedStore implements Store {
 
   stats(): Promise<StoreStats> {
     return this.inner.stats();
+  }
+
+  sources(): Promise<SourceRow[]> {
+    return this.inner.sources();
   }
 
   appendNames(rows: readonly NameRow[]): Promise<void> {

@@ -37,6 +37,7 @@ const VALID: Record<string, string> = {
   // The filter leaves two hosts, .30 -> .10: two waves, .10 pinned, the two apart.
   waves: '2', maxHosts: '5', pin: '192.168.1.10=1', together: '192.168.1.10,192.168.1.10/32', apart: '192.168.1.10,192.168.1.30', shared: 'none', bucket: '1m', by: 'talkers', per: '5m',
   before: '2026-01-15T10:00:00Z..2026-01-15T10:05:00Z', after: '2026-01-15T10:05:00Z..2026-01-15T10:10:00Z', threshold: '1.5',
+  format: 'md',
 };
 const PATH_VALUES: Record<string, string> = { address: '192.168.1.10', format: 'csv' };
 

@@ -16,6 +16,7 @@ import { CRITICAL_QUERY_PARAMS, DEPS_QUERY_PARAMS, PLAN_QUERY_PARAMS, TIMESERIES
 import { MAX_WAVES } from '../analysis/options.js';
 import { KEEPALIVE_MS } from './routes/events.js';
 import { DIFF_QUERY_PARAMS } from './routes/diff.js';
+import { REPORT_FILES, REPORT_QUERY_PARAMS } from './routes/report.js';
 
 type Json = Record<string, unknown>;
 
@@ -56,6 +57,7 @@ const PARAMS: Record<string, Json> = {
   by: text('What is ranked and charted', { type: 'string', enum: ['edges', 'talkers', 'services', 'interfaces', 'total'], default: 'edges' }),
   before: text('The earlier window, FROM..TO: each end ISO 8601 or relative to the server clock, e.g. 2h..1h'),
   after: text('The later window, FROM..TO, e.g. 1h..now'),
+  format: text('Report format: html (self-contained, prints to PDF) or md (Markdown, maps as Mermaid)', { type: 'string', enum: ['html', 'md'], default: 'html' }),
   threshold: text('A dependency changed when after/before is at least this or at most its inverse (rates when the windows differ in length)', { type: 'number', exclusiveMinimum: 1, default: 2 }),
 };
 
@@ -129,6 +131,12 @@ function build(): Json {
       query(DIFF_QUERY_PARAMS, ['before', 'after']),
       jsonAnswer('DiffResponse', 'The drift'),
       'The windows may overlap (a note says so); windows of different lengths compare rates.',
+    ),
+    '/api/v1/report': get(
+      'The migration / DR report as a file download (as `flowmap report`; Content-Disposition: attachment; filename="flowmap-report.<ext>")',
+      query(REPORT_QUERY_PARAMS),
+      { description: 'The report: self-contained HTML (no script, no external request) or Markdown with Mermaid maps', content: Object.fromEntries(Object.values(REPORT_FILES).map((f) => [f.type, { schema: { type: 'string' } }])) },
+      'Without waves there is no plan (no waves or shared-services sections); maxHosts, pin, together and apart need waves; before and after (both or neither) add a drift section.',
     ),
     '/api/v1/exporters': get('Exporter health (as `flowmap exporters --json`)', [], jsonAnswer('ExportersResponse', 'Exporters')),
     '/api/v1/export/{format}': get(

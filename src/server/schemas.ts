@@ -231,7 +231,15 @@ export const crossEdge = edgeRow
   })
   .register(registry, { id: 'CrossEdge' });
 export const planWave = z
-  .object({ wave: z.number().int().min(1), hosts: z.array(hostRef), bytes_internal: count, bytes_cross: count, cross: z.array(crossEdge) })
+  .object({
+    wave: z.number().int().min(1),
+    hosts: z.array(hostRef),
+    bytes_internal: count,
+    bytes_cross: count,
+    cross: z.array(crossEdge),
+    cross_p95_bps: z.number().min(0).nullable().describe("p95 of the wave's total cross traffic per bucket, bits per second: the link it needs in flight"),
+    cross_peak_bps: z.number().min(0).nullable().describe("peak of the wave's total cross traffic per bucket, bits per second"),
+  })
   .register(registry, { id: 'PlanWave' });
 export const sharedHost = z
   .object({

@@ -12,15 +12,15 @@ import { addrHiLo } from '../util/ip.js';
 import { chIdent, chLiteral, chString, clickhouseDialect, tsvField } from './clickhouse-sql.js';
 import { ClickHouseError, ClickHouseHttp } from './clickhouse-http.js';
 import type { NameRow } from '../names/names.js';
-import { NAME_BATCH, nameFromRow, rawCounter, recordFromRow, num, seriesFromRow, toRow, type JsRow } from './rows.js';
+import { NAME_BATCH, nameFromRow, rawCounter, recordFromRow, num, seriesFromRow, sourceFromRow, toRow, type JsRow } from './rows.js';
 import { FLOW_COLUMNS, MIGRATIONS, NAME_COLUMNS, SCHEMA_VERSION, createVersionTableSql } from './schema.js';
 import type { ClickHouseSpec } from './spec.js';
-import { ParamList, namesQuery, purgeWhere, scanQuery, seriesQuery } from './sql.js';
+import { ParamList, namesQuery, purgeWhere, scanQuery, seriesQuery, sourcesQuery } from './sql.js';
 import { runSqlTop } from './sql-top.js';
 import { runEdgeSeries } from './sql-edge-series.js';
 import { runKeyedSeries } from './sql-keyed-series.js';
 import { topPerQuery, topPerRows } from './sql-top-per.js';
-import type { EdgeRef, EdgeSeriesRow, ExporterHealthRow, KeyedSeriesRow, SeriesKeys, TopPerKind, TopPerRow, ManagedStore, SeriesRow, StoreMark, StoreStats, TopKind, TopRows } from './store.js';
+import type { EdgeRef, EdgeSeriesRow, ExporterHealthRow, KeyedSeriesRow, SeriesKeys, TopPerKind, TopPerRow, ManagedStore, SeriesRow, SourceRow, StoreMark, StoreStats, TopKind, TopRows } from './store.js';
 import { EXPORTER_COLUMNS, counter, lastSeenMs, mergeHealthRuns, savedFromRow, savedHealthSql } from './exporters.js';
 
 const COLUMNS = FLOW_COLUMNS.map((c) => c.name);
@@ -192,6 +192,10 @@ export class ClickHouseStore implements ManagedStore {
 
   async exporterHealth(): Promise<ExporterHealthRow[]> {
     return mergeHealthRuns((await this.http.rows<JsRow>(savedHealthSql(clickhouseDialect, 'exporters FINAL'))).map(savedFromRow));
+  }
+
+  async sources(): Promise<SourceRow[]> {
+    return (await this.http.rows<JsRow>(sourcesQuery(clickhouseDialect))).map(sourceFromRow);
   }
 
   async getMark(key: string): Promise<string | null> {

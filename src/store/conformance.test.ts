@@ -207,8 +207,12 @@ describe('store conformance: DuckDB, MariaDB, ClickHouse single node, ClickHouse
     assert.ok(want.records > RECORDS.length);
     const all = sortRecords(await ref.scan(0, Date.UTC(2100, 0), 1_000_000));
     assert.equal(all.length, want.records);
+    const sources = await ref.sources();
+    assert.equal(sources.reduce((n, x) => n + x.records, 0), want.records);
+    assert.ok(sources.length > 1, sources.map((x) => x.source).join(' '));
     for (const [name, s] of stores) {
       assert.deepEqual(await s.stats(), want, name);
+      assert.deepEqual(await s.sources(), sources, `${name}: sources`);
       assert.deepEqual(sortRecords(await s.scan(0, Date.UTC(2100, 0), 1_000_000)), all, `${name}: scan`);
       // A window and its limit: first_seen in [from, to), at most limit + 1 rows.
       const day = await s.scan(T, T + 86_400 * S, 100);

@@ -13,13 +13,13 @@ import { isoMs } from '../util/time.js';
 import { ChunkFiller, type ColumnSource } from './duckdb-chunk.js';
 import { F, toColumns, type RecordColumns } from './record-columns.js';
 import { FLOW_COLUMNS, MIGRATIONS, SCHEMA_VERSION, createVersionTableSql } from './schema.js';
-import { NAME_BATCH, nameFromRow, recordFromRow, num, seriesFromRow, str, toRow, type JsRow } from './rows.js';
-import { ParamList, duckdbDialect, namesQuery, purgeWhere, scanQuery, seriesQuery, type SqlParam } from './sql.js';
+import { NAME_BATCH, nameFromRow, recordFromRow, num, seriesFromRow, sourceFromRow, str, toRow, type JsRow } from './rows.js';
+import { ParamList, duckdbDialect, namesQuery, purgeWhere, scanQuery, seriesQuery, sourcesQuery, type SqlParam } from './sql.js';
 import { runSqlTop } from './sql-top.js';
 import { runEdgeSeries } from './sql-edge-series.js';
 import { runKeyedSeries } from './sql-keyed-series.js';
 import { topPerQuery, topPerRows } from './sql-top-per.js';
-import type { EdgeRef, EdgeSeriesRow, ExporterHealthRow, KeyedSeriesRow, SeriesKeys, TopPerKind, TopPerRow, ManagedStore, SeriesRow, StoreMark, StoreStats, TopKind, TopRows } from './store.js';
+import type { EdgeRef, EdgeSeriesRow, ExporterHealthRow, KeyedSeriesRow, SeriesKeys, TopPerKind, TopPerRow, ManagedStore, SeriesRow, SourceRow, StoreMark, StoreStats, TopKind, TopRows } from './store.js';
 import type { NameRow } from '../names/names.js';
 import { exporterHealthDuckdb, saveExporterHealthDuckdb } from './duckdb-exporters.js';
 
@@ -173,6 +173,10 @@ export class DuckDbStore implements ManagedStore {
       firstSeen: r.f == null ? null : isoMs(num(r.f)),
       lastSeen: r.l == null ? null : isoMs(num(r.l)),
     };
+  }
+
+  async sources(): Promise<SourceRow[]> {
+    return (await this.rows(sourcesQuery(duckdbDialect), [])).map(sourceFromRow);
   }
 
   async getMark(key: string): Promise<string | null> {

@@ -8,15 +8,15 @@ import type { FlowRecord } from '../flow/record.js';
 import { FlowmapError, UsageError } from '../util/errors.js';
 import { addrHiLo } from '../util/ip.js';
 import type { NameRow } from '../names/names.js';
-import { NAME_BATCH, nameFromRow, rawCounter, recordFromRow, num, seriesFromRow, toRow, type JsRow } from './rows.js';
+import { NAME_BATCH, nameFromRow, rawCounter, recordFromRow, num, seriesFromRow, sourceFromRow, toRow, type JsRow } from './rows.js';
 import { FLOW_COLUMNS, MIGRATIONS, NAME_COLUMNS, SCHEMA_VERSION, createVersionTableSql } from './schema.js';
 import type { MariaDbSpec } from './spec.js';
-import { ParamList, namesQuery, purgeWhere, scanQuery, seriesQuery, type SqlDialect, type SqlParam } from './sql.js';
+import { ParamList, namesQuery, purgeWhere, scanQuery, seriesQuery, sourcesQuery, type SqlDialect, type SqlParam } from './sql.js';
 import { runSqlTop } from './sql-top.js';
 import { runEdgeSeries } from './sql-edge-series.js';
 import { runKeyedSeries } from './sql-keyed-series.js';
 import { topPerQuery, topPerRows } from './sql-top-per.js';
-import type { EdgeRef, EdgeSeriesRow, ExporterHealthRow, KeyedSeriesRow, SeriesKeys, TopPerKind, TopPerRow, ManagedStore, SeriesRow, StoreMark, StoreStats, TopKind, TopRows } from './store.js';
+import type { EdgeRef, EdgeSeriesRow, ExporterHealthRow, KeyedSeriesRow, SeriesKeys, TopPerKind, TopPerRow, ManagedStore, SeriesRow, SourceRow, StoreMark, StoreStats, TopKind, TopRows } from './store.js';
 import { EXPORTER_COLUMNS, counter, lastSeenMs, mergeHealthRuns, savedFromRow, savedHealthSql } from './exporters.js';
 
 /** DATETIME(3) text of epoch ms, UTC (the column has no zone; flowmap stores UTC). */
@@ -206,6 +206,10 @@ export class MariaDbStore implements ManagedStore {
 
   async exporterHealth(): Promise<ExporterHealthRow[]> {
     return mergeHealthRuns((await this.rows(savedHealthSql(mariadbDialect), [])).map(savedFromRow));
+  }
+
+  async sources(): Promise<SourceRow[]> {
+    return (await this.rows(sourcesQuery(mariadbDialect), [])).map(sourceFromRow);
   }
 
   async getMark(key: string): Promise<string | null> {

@@ -5,7 +5,7 @@
 import { DIRECTION_EVIDENCE, type DirectionEvidence, type FlowRecord } from '../flow/record.js';
 import { isoMs } from '../util/time.js';
 import { NAME_SOURCES, type NameRow, type NameSource } from '../names/names.js';
-import type { EdgeRef, EdgeSeriesRow, SeriesRow, TopKind, TopRows } from './store.js';
+import type { EdgeRef, EdgeSeriesRow, SeriesRow, SourceRow, TopKind, TopRows } from './store.js';
 import { protoName } from '../util/protocols.js';
 
 export type JsRow = Record<string, unknown>;
@@ -118,4 +118,9 @@ export function nameFromRow(r: JsRow): NameRow | undefined {
   const source = str(r.source) as NameSource;
   if (!NAME_SOURCES.includes(source)) return undefined;
   return { address: str(r.address), name: str(r.name), source, first_seen: isoMs(num(r.first_ms)), last_seen: isoMs(num(r.last_ms)) };
+}
+
+/** A row of sourcesQuery. */
+export function sourceFromRow(r: JsRow): SourceRow {
+  return { source: str(r.source), records: num(r.n), first_seen: isoMs(num(r.first_ms)), last_seen: isoMs(num(r.last_ms)) };
 }

@@ -62,6 +62,12 @@ function parseUrl(s: string): URL {
   }
 }
 
+/** Which backend a spec names and how to show it (a DuckDB path, else the URL without its password). */
+export function storeDisplay(spec: string): { backend: StoreSpec['kind']; display: string } {
+  const parsed = parseStoreSpec(spec);
+  return { backend: parsed.kind, display: parsed.kind === 'duckdb' ? parsed.path : redact(spec.trim()) };
+}
+
 /** The spec without its password, for messages. */
 export function redact(spec: string): string {
   return spec.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:@/]*):[^@/]*@/i, '$1:***@');

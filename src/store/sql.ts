@@ -540,6 +540,11 @@ GROUP BY ${EDGE_KEY}`;
   return { sql, params: p.params };
 }
 
+/** Records per source over the whole store: source, n, first_ms, last_ms (sourceFromRow reads a row). */
+export function sourcesQuery(d: SqlDialect): string {
+  return `SELECT source, count(*) AS n, ${d.epochMs('min(first_seen)')} AS first_ms, ${d.epochMs('max(last_seen)')} AS last_ms FROM flows GROUP BY source ORDER BY source`;
+}
+
 /**
  * Names known for some addresses (null: all), aggregated over their observations (the names table
  * is append-only). Returns address, name, source, first_ms, last_ms.

@@ -171,6 +171,14 @@ export interface StoreStats {
   lastSeen: string | null;
 }
 
+/** The records of one source (`pcap:FILE`, `capture:IFACE`, `netflow:EXPORTER/…`, `ntopng:HOST/DB/…`). */
+export interface SourceRow {
+  source: string;
+  records: number;
+  first_seen: string;
+  last_seen: string;
+}
+
 /**
  * A position kept in the store itself (e.g. `ntopng:host/db/flowsv4` -> last imported idx), written
  * together with the records it accounts for, so an import resumes without double counting.
@@ -238,6 +246,8 @@ export interface Store {
    */
   topPer(kind: TopPerKind, filter: FlowFilter, bucketMs: number): Promise<TopPerRow[]>;
   stats(): Promise<StoreStats>;
+  /** Records per source over the whole store (no filter, like stats()), by source. */
+  sources(): Promise<SourceRow[]>;
   /** Add host-name observations to the `names` table (append-only; duplicates are harmless). */
   appendNames(rows: readonly NameRow[]): Promise<void>;
   /** Names known for these addresses, one row per (address, name, source), times aggregated. */

@@ -131,6 +131,8 @@ async function handle(req: StoreRequest): Promise<unknown> {
       return withStore((s) => s.edgeSeries(req.filter, req.bucketMs, req.edges));
     case 'stats':
       return withStore((s) => s.stats());
+    case 'sources':
+      return withStore((s) => s.sources());
     case 'appendNames':
       return withStore((s) => s.appendNames(req.rows));
     case 'names':

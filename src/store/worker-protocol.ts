@@ -23,6 +23,7 @@ export type StoreRequest =
   | { id: number; op: 'topPer'; kind: TopPerKind; filter: FlowFilter; bucketMs: number }
   | { id: number; op: 'keyedSeries'; filter: FlowFilter; bucketMs: number; keys: SeriesKeys }
   | { id: number; op: 'stats' }
+  | { id: number; op: 'sources' }
   | { id: number; op: 'appendNames'; rows: NameRow[] }
   | { id: number; op: 'names'; addresses: string[] }
   | { id: number; op: 'saveHealth'; run: string; rows: ExporterHealthRow[] }

@@ -4,7 +4,7 @@ import type { FlowRecord } from '../flow/record.js';
 import type { NameRow } from '../names/names.js';
 import { FlowmapError, UsageError } from '../util/errors.js';
 import { toColumns } from './record-columns.js';
-import type { EdgeRef, EdgeSeriesRow, ExporterHealthRow, KeyedSeriesRow, SeriesKeys, TopPerKind, TopPerRow, SeriesRow, Store, StoreStats, TopKind, TopRows } from './store.js';
+import type { EdgeRef, EdgeSeriesRow, ExporterHealthRow, KeyedSeriesRow, SeriesKeys, TopPerKind, TopPerRow, SeriesRow, SourceRow, Store, StoreStats, TopKind, TopRows } from './store.js';
 import type { StoreRequest, StoreResponse, WireError, WorkerInit } from './worker-protocol.js';
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
@@ -82,6 +82,10 @@ export class WorkerStore implements Store {
 
   stats(): Promise<StoreStats> {
     return this.call({ op: 'stats' });
+  }
+
+  sources(): Promise<SourceRow[]> {
+    return this.call({ op: 'sources' });
   }
 
   appendNames(rows: readonly NameRow[]): Promise<void> {

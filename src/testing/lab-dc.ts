@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { datacenterSite, type DatacenterTruth } from '../gen/datacenter.js';
 import { writeLabCapture } from '../gen/lab.js';
-import { runCli } from './cli.js';
+import { runCli, type CliResult } from './cli.js';
 
 export interface LabDc {
   db: string;
@@ -25,4 +25,18 @@ export function labDcStore(dir: string, apps: number, seed = 1): LabDc {
   const r = runCli(['ingest', pcap, '--db', db]);
   if (r.code !== 0) throw new Error(`ingest failed: ${r.stderr}`);
   return { db, config, truth: dc.truth };
+}
+
+/**
+ * The built CLI on a lab store and its config (`lab()` is read at each call: suites build the lab in
+ * before()), and its `--json` answers (exit 0 asserted).
+ */
+export function labCli(lab: () => LabDc): { cli: (...args: string[]) => CliResult; json: <T>(...args: string[]) => T } {
+  const cli = (...args: string[]): CliResult => runCli([...args, '--db', lab().db, '-c', lab().config]);
+  const json = <T>(...args: string[]): T => {
+    const r = cli(...args, '--json');
+    if (r.code !== 0) throw new Error(`flowmap ${args.join(' ')} --json: exit ${r.code}: ${r.stderr}`);
+    return JSON.parse(r.stdout) as T;
+  };
+  return { cli, json };
 }

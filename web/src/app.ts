@@ -20,7 +20,7 @@ import { fetchRates, ratesSection, type RateKey } from './panels/rates.js';
 import { graphEdgePanel, nodePanel } from './panels/node.js';
 import { edgeSel, parseState, selectedEdge, selectedNode, stateQuery, TABS, TABLES, type Bucket, type EdgeSel, type ViewState } from './state.js';
 import { renderExporters } from './views/exporters.js';
-import { renderExportLinks } from './views/exports.js';
+import { renderExportLinks, reportHref } from './views/exports.js';
 import { renderBusiest } from './views/busiest.js';
 import type { Stack } from './views/stack-data.js';
 import { renderTopPer } from './views/top-per.js';
@@ -180,6 +180,7 @@ export class App implements BusiestNav {
     for (const b of document.querySelectorAll<HTMLButtonElement>('.table-tabs button')) b.classList.toggle('on', b.dataset.table === s.table);
     for (const t of TABS) byId(`view-${t}`).hidden = t !== s.tab;
     if (this.meta) renderExportLinks(byId('exports'), this.meta.formats, exportParams(s, this.meta));
+    byId('report-link').setAttribute('href', reportHref(filterParams(s, this.meta)));
 
     const q = graphParams(s, this.meta).toString();
     if (q !== this.graphQuery) await this.loadGraph(q);

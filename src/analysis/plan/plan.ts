@@ -110,7 +110,7 @@ export function cutOf(rows: readonly EdgeRow[], waveOf: ReadonlyMap<string, numb
 }
 
 function describeWaves(scope: Scope, waveOf: ReadonlyMap<string, number>, shared: ReadonlySet<string>, n: number): Pick<PlanResult, 'waves'> {
-  const waves: PlanWave[] = Array.from({ length: n }, (_, i) => ({ wave: i + 1, hosts: [], bytes_internal: 0, bytes_cross: 0, cross: [] }));
+  const waves: PlanWave[] = Array.from({ length: n }, (_, i) => ({ wave: i + 1, hosts: [], bytes_internal: 0, bytes_cross: 0, cross: [], cross_p95_bps: null, cross_peak_bps: null }));
   for (const [h, w] of waveOf) waves[w].hosts.push(hostRef(scope, h));
   for (const r of scope.rows) {
     const a = waveOf.get(r.client);

@@ -6,6 +6,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import type { ApiError, DepGraph, DepsResponse, PlanResponse } from '../../api/types.js';
 import { serviceLabel } from '../../graph/model.js';
@@ -220,6 +221,24 @@ describe('dependency view and wave plan (headless Chromium, lab data centre)', {
       }),
     );
     assert.deepEqual(shared.sort(), p.shared.map((s) => `${s.address} ${s.role} ${s.per_wave.map((x) => `${x.wave}:${x.bytes}`).join(',')}`).sort());
+  });
+
+  test('report links: the plan\'s downloads the report of that plan, the header\'s the report of the page\'s filters', async () => {
+    const { body: p } = await api<PlanResponse>('/api/v1/plan?waves=6&shared=auto');
+    const [dl] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=plan-report]')]);
+    assert.equal(dl.suggestedFilename(), 'flowmap-report.html');
+    const html = readFileSync(await dl.path(), 'utf8');
+    for (const wave of p.waves) {
+      const table = new RegExp(`<table id="cross-${wave.wave}">[\\s\\S]*?</table>`).exec(html)?.[0] ?? '';
+      const values = [...table.matchAll(/data-v="([^"]+)"/g)].map((m) => Number(m[1]));
+      assert.deepEqual(values, wave.cross.flatMap((e) => [e.bytes, e.p95_bps]), `wave ${wave.wave}`);
+    }
+    const href = (await page.getAttribute('#report-link', 'href')) ?? '';
+    assert.match(href, /^\/api\/v1\/report(\?|$)/);
+    const [whole] = await Promise.all([page.waitForEvent('download'), page.click('#report-link')]);
+    const plain = readFileSync(await whole.path(), 'utf8');
+    assert.ok(plain.includes('<section id="map">') && !plain.includes('<section id="waves">'), 'no waves without a plan');
+    assert.deepEqual(w.errors, []);
   });
 
   test('an "apart" constraint between two hosts of one wave puts them in different containers', async () => {

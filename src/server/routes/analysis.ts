@@ -4,7 +4,7 @@
  */
 import type { Hono } from 'hono';
 import { parseBucket, parseConstraints, parseDepth, parseDirection, parseMaxHosts, parseShared, parseWaves } from '../../analysis/options.js';
-import { runCritical, runDeps, runPlan, type AnalysisInput } from '../../analysis/run.js';
+import { runCritical, runDeps, runPlan, type AnalysisInput, type PlanQuery } from '../../analysis/run.js';
 import { SERIES_BY, timeseries } from '../../analysis/timeseries.js';
 import type { CriticalResponse, DepsResponse, PlanResponse, TimeseriesResponse } from '../../api/types.js';
 import type { FlowFilter } from '../../filter/filter.js';
@@ -18,8 +18,23 @@ export const CRITICAL_QUERY_PARAMS: readonly string[] = [...FILTER_PARAMS];
 export const TIMESERIES_QUERY_PARAMS: readonly string[] = [...FILTER_PARAMS, 'by', 'bucket'];
 export const PLAN_QUERY_PARAMS: readonly string[] = [...SCOPE_PARAMS, 'waves', 'maxHosts', 'pin', 'together', 'apart', 'shared', 'bucket'];
 
-function input(deps: ApiDeps, filter: FlowFilter): AnalysisInput {
+/** What every analysis takes: the store and the config's services, names and groups, with this filter. */
+export function input(deps: ApiDeps, filter: FlowFilter): AnalysisInput {
   return { store: deps.store, filter, services: deps.services, configNames: deps.configNames, groups: deps.groups };
+}
+
+/** The plan's parameters (waves required), as the CLI's plan options (UsageError worded for the API). */
+export function planQueryFromParams(q: Query): PlanQuery {
+  return apiWording(() => {
+    const waves = parseWaves(q.one('waves'));
+    return {
+      waves,
+      maxHosts: parseMaxHosts(q.one('maxHosts')),
+      constraints: parseConstraints(waves, { pin: q.list('pin'), together: q.list('together'), apart: q.list('apart') }),
+      shared: parseShared(q.one('shared')),
+      bucketMs: parseBucket(q.one('bucket')),
+    };
+  });
 }
 
 export function registerAnalysis(app: Hono, deps: ApiDeps): void {
@@ -43,16 +58,7 @@ export function registerAnalysis(app: Hono, deps: ApiDeps): void {
 
   app.get('/api/v1/plan', async (c) => {
     const q = Query.parse(c.req.url, PLAN_QUERY_PARAMS);
-    const query = apiWording(() => {
-      const waves = parseWaves(q.one('waves'));
-      return {
-        waves,
-        maxHosts: parseMaxHosts(q.one('maxHosts')),
-        constraints: parseConstraints(waves, { pin: q.list('pin'), together: q.list('together'), apart: q.list('apart') }),
-        shared: parseShared(q.one('shared')),
-        bucketMs: parseBucket(q.one('bucket')),
-      };
-    });
+    const query = planQueryFromParams(q);
     const filter = filterFromQuery(q, deps.now());
     const { result } = await apiWording(() => runPlan(input(deps, filter), query));
     const body: PlanResponse = result;

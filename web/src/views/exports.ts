@@ -21,3 +21,9 @@ export function renderExportLinks(into: HTMLElement, formats: readonly string[],
     ),
   );
 }
+
+/** The report for these parameters (the page's filter, and a plan's when one is asked for). */
+export function reportHref(params: URLSearchParams): string {
+  const q = params.toString();
+  return `/api/v1/report${q ? `?${q}` : ''}`;
+}

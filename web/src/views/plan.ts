@@ -7,6 +7,7 @@ import type { EdgeRow, PlanResponse, TopResponse } from '../../../src/api/types.
 import { getJson, MAX_DRAWN_EDGES } from '../api.js';
 import { h } from '../dom.js';
 import type { Nav } from '../nav.js';
+import { reportHref } from './exports.js';
 import { PlanForm } from './plan-form.js';
 import { renderPlanLists } from './plan-lists.js';
 import { PlanMap } from './plan-map.js';
@@ -47,7 +48,10 @@ export class PlanView {
       );
       if (gen !== this.gen) return;
       this.error.textContent = '';
-      this.status.textContent = `${plan.waves.length} waves, ${plan.shared.length} shared services. Double-click a host to show it on the map.`;
+      this.status.replaceChildren(
+        `${plan.waves.length} waves, ${plan.shared.length} shared services. Double-click a host to show it on the map. `,
+        h('a', { href: reportHref(q), download: '', 'data-testid': 'plan-report', title: 'The migration report of this plan (HTML, prints to PDF)' }, 'Report of this plan'),
+      );
       this.map.draw(plan, edges);
       renderPlanLists(this.lists, plan, this.nav);
       this.page.planned(plan);
