@@ -17,7 +17,9 @@ export interface Clusters {
 
 export function applicationClusters(scope: Scope): Clusters {
   const all = [...scope.hosts.keys()].sort(compareAddresses);
-  const { shared, apps, hosts, graph } = findApplications(all, scope.rows, new Set());
+  // A host the config puts in a group stays in it, shared or not.
+  const grouped = new Set(all.filter((h) => scope.hosts.get(h)?.group));
+  const { shared, apps, hosts, graph } = findApplications(all, scope.rows, grouped);
   const clusterOf = new Map<string, string>();
   for (const h of hosts) {
     const g = scope.hosts.get(h)?.group;

@@ -28,9 +28,10 @@ export interface CliContext {
 /** How long a query waits for a writer (a live capture appending a batch) to release the file. */
 const READER_LOCK_WAIT_MS = 10_000;
 
-export async function cliContext(cmd: Command): Promise<CliContext> {
+/** `configFile`: this config file instead of the one the options or the environment name (the demo's own). */
+export async function cliContext(cmd: Command, configFile?: string): Promise<CliContext> {
   const g = cmd.optsWithGlobals<GlobalOptions>();
-  const config = await loadConfig(g.config);
+  const config = await loadConfig(configFile ?? g.config);
   const services = ServiceRegistry.builtin().withOverrides(config.services);
   const retentionMs = g.retention !== undefined ? parseDuration(g.retention, '--retention') : config.retentionMs;
   if (retentionMs !== undefined && retentionMs <= 0) throw new UsageError('--retention: must be more than 0');

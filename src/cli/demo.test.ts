@@ -19,7 +19,7 @@ test('demo (the README main command): capture, store and the seed question, twic
     assert.ok(edges(first.stdout).length >= 5, first.stdout);
     assert.ok(!edges(first.stdout).some((l) => /192\.168\.1\.151 /.test(l)), 'the excluded host is not in the answer');
     // It ends pointing at plan and report on the same store; the commands it prints run.
-    for (const what of ['Plan a migration in waves', 'and write the report to send']) {
+    for (const what of ['Plan a migration of the lab in waves', 'and write the report to send']) {
       const cmd = new RegExp(`^${what}: flowmap (.*)$`, 'm').exec(first.stdout)?.[1];
       assert.ok(cmd, what);
       const r = runCli(cmd.split(' '), { cwd: dir });
@@ -44,6 +44,15 @@ test('demo ends serving the map page of the lab store; SIGTERM stops it cleanly'
       assert.ok(meta.stats.records > 100, JSON.stringify(meta.stats));
       const graph = await getJson<GraphResponse>(demo.url, 'api/v1/graph?subnet=192.168.1.0/24&exclude=192.168.1.151');
       assert.ok(graph.edges.length >= 5 && graph.nodes.some((n) => n.key === '192.168.1.10'));
+      // The demo's config names the lab's hosts and groups them.
+      const esxi = graph.nodes.find((n) => n.key === '192.168.1.10');
+      assert.equal(esxi?.name, 'esxi01.lab.home');
+      assert.equal(esxi?.nameSource, 'config');
+      const apps = await getJson<GraphResponse>(demo.url, 'api/v1/graph?subnet=192.168.1.0/24&exclude=192.168.1.151&clusters=apps');
+      const groupOf = (key: string): string | undefined => apps.groups.find((g) => g.id === apps.nodes.find((n) => n.key === key)?.group)?.name;
+      assert.equal(groupOf('192.168.1.10'), 'vSphere');
+      assert.equal(groupOf('192.168.1.60'), 'Storage');
+      assert.equal(groupOf('192.168.1.80'), 'Shop app');
       const page = await fetchRaw(demo.url, '');
       assert.equal(page.status, 200);
       assert.match(page.text, /<script type="module"[^>]* src="\/assets\//);

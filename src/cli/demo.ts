@@ -1,4 +1,4 @@
-import { rm } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { parseFilter } from '../filter/parse.js';
@@ -16,6 +16,16 @@ interface DemoOptions {
 }
 
 const DEMO_DB = 'flowmap-demo.duckdb';
+const DEMO_CONFIG = 'flowmap-demo.yaml';
+
+/** The demo's config: its store, the lab's host names and groups by those names. */
+async function writeDemoConfig(file: string): Promise<void> {
+  const { HOME_LAB_GROUPS, HOME_LAB_NAMES } = await import('../gen/lab-hosts.js');
+  const { stringify } = await import('yaml');
+  const head = '# Written by `flowmap demo` (again at every run): the demo store, the lab\'s host names and its groups by name.\n';
+  const names = Object.fromEntries(HOME_LAB_NAMES.map((n) => [n.address, n.name]));
+  await writeFile(file, head + stringify({ db: DEMO_DB, names, groups: HOME_LAB_GROUPS }));
+}
 
 export function registerDemo(program: Command): void {
   program
@@ -31,13 +41,15 @@ export function registerDemo(program: Command): void {
         if (!Number.isInteger(packets) || packets < 100 || packets > 50_000_000) {
           throw new UsageError(`--packets: ${opts.packets} is not a whole number from 100 to 50000000`);
         }
-        const ctx = await cliContext(cmd);
+        // The demo owns its config and store unless told otherwise: fresh files each run, so numbers never double up.
+        const own = !cmd.optsWithGlobals<{ config?: string; db?: string }>().config;
+        if (own) await writeDemoConfig(DEMO_CONFIG);
+        const ctx = await cliContext(cmd, own ? DEMO_CONFIG : undefined);
         const [{ writeLabCapture }, { TOP_COLUMNS, formatTable }, { runTop }] = await Promise.all([
           import('../gen/lab.js'),
           import('../query/format.js'),
           import('../query/top.js'),
         ]);
-        // The demo owns its store: a fresh file each run, so numbers never double up.
         if (!cmd.optsWithGlobals<{ db?: string }>().db) ctx.dbSpec = DEMO_DB;
         const capture = resolve(opts.capture);
         process.stderr.write(`flowmap: writing a lab capture of ${packets.toLocaleString('en-US')} packets to ${opts.capture}\n`);
@@ -62,11 +74,14 @@ export function registerDemo(program: Command): void {
         out.write(formatTable(edges, TOP_COLUMNS.edges as Column<Row>[], { tty }));
         out.write('\nTop services (all traffic):\n  flowmap top --by services\n\n');
         out.write(formatTable(services, TOP_COLUMNS.services as Column<Row>[], { tty }));
-        out.write(`\nThe flows are in ${ctx.dbSpec}; ask more with: flowmap top --db ${ctx.dbSpec} --help\n`);
-        out.write(`Plan a migration in waves: flowmap plan --db ${ctx.dbSpec} --waves 4\n`);
-        out.write(`and write the report to send: flowmap report --db ${ctx.dbSpec} --waves 4 -o flowmap-report.html\n`);
+        // The commands to go on with name the demo's config (store and groups), or the store asked for.
+        const userDb = cmd.optsWithGlobals<{ db?: string }>().db !== undefined;
+        const where = own ? `--config ${DEMO_CONFIG}${userDb ? ` --db ${ctx.dbSpec}` : ''}` : `--db ${ctx.dbSpec}`;
+        out.write(`\nThe flows are in ${ctx.dbSpec}${own ? `, the lab's names and groups in ${DEMO_CONFIG}` : ''}; ask more with: flowmap top ${where} --help\n`);
+        out.write(`Plan a migration of the lab in waves: flowmap plan ${where} --waves 4 --subnet 192.168.1.0/24\n`);
+        out.write(`and write the report to send: flowmap report ${where} --waves 4 --subnet 192.168.1.0/24 -o flowmap-report.html\n`);
         if (!opts.serve) return EXIT_OK;
-        out.write(`The map page follows (flowmap --db ${ctx.dbSpec} serve); Ctrl-C stops it.\n\n`);
+        out.write(`The map page follows (flowmap ${where} serve; group by "application" for the lab's groups); Ctrl-C stops it.\n\n`);
         const { runServe } = await import('./serve.js');
         return runServe(ctx, { port: opts.port, collectListen: '127.0.0.1', snaplen: '256' });
       }),

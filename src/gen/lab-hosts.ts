@@ -119,3 +119,16 @@ export const DNS_NAMES: readonly string[] = [
 
 /** The home lab as a site: DNS answers are random addresses (no zone addresses). */
 export const HOME_LAB: LabSite = { hosts: ALL_HOSTS, router: ROUTER, templates: TEMPLATES, dns: { names: DNS_NAMES } };
+
+/** The demo's config for the lab: a name for each of its own hosts, and groups by those names (`flowmap demo` writes them). */
+export const HOME_LAB_NAMES: ReadonlyArray<{ address: string; name: string }> = Object.values(H)
+  .filter((h) => h.local && h !== H.deadHost)
+  .map((h) => ({ address: h.text4, name: `${h.name}.lab.home` }));
+
+export const HOME_LAB_GROUPS: ReadonlyArray<{ name: string; names: string[] }> = [
+  { name: 'vSphere', names: ['esxi*.lab.home', 'vcenter.lab.home', 'veeam-proxy.lab.home'] },
+  { name: 'Monitoring', names: ['prometheus.lab.home', 'grafana.lab.home', 'influxdb.lab.home'] },
+  { name: 'Media', names: ['plex.lab.home', 'tautulli.lab.home', 'tv.lab.home'] },
+  { name: 'Storage', names: ['nas.lab.home'] },
+  { name: 'Shop app', names: ['app0*.lab.home', 'db.lab.home', 'redis.lab.home'] },
+];
