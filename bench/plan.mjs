@@ -17,7 +17,8 @@ const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 /** The data centre of `apps` applications as a DuckDB store (generated and ingested once). */
 async function dcStore(apps, log, m) {
   const seed = 1;
-  const base = join(OUT_DIR, `plan-dc${apps}-s${seed}-v${m.LAB_VERSION}`);
+  // Keyed by generator and schema version: a store cached before a schema change is built again.
+  const base = join(OUT_DIR, `plan-dc${apps}-s${seed}-v${m.LAB_VERSION}-schema${m.SCHEMA_VERSION}`);
   const db = `${base}.duckdb`;
   const dc = m.datacenterSite({ apps, seed });
   if (!existsSync(`${base}.done`)) {
@@ -40,7 +41,7 @@ async function dcStore(apps, log, m) {
 export async function planBench({ appsList, waves, reps, log }) {
   const m = Object.assign(
     {},
-    ...(await Promise.all(['gen/datacenter.js', 'gen/lab.js', 'analysis/scope.js', 'analysis/plan/plan.js', 'analysis/plan/rates.js', 'store/open.js', 'services/registry.js', 'graph/groups.js', 'filter/parse.js'].map((p) => import(dist(p))))),
+    ...(await Promise.all(['gen/datacenter.js', 'gen/lab.js', 'analysis/scope.js', 'analysis/plan/plan.js', 'analysis/plan/rates.js', 'store/open.js', 'store/schema.js', 'services/registry.js', 'graph/groups.js', 'filter/parse.js'].map((p) => import(dist(p))))),
   );
   const rows = [['apps', 'hosts', 'dependencies', 'waves', 'load ms', 'plan ms', 'p95 ms', 'CLI s', 'shared found', 'apps whole', 'cut bytes', 'baseline bytes', 'cut deps', 'baseline deps', 'saved']];
   const results = [];
