@@ -252,7 +252,8 @@ export class App implements BusiestNav {
     if (full || apps) {
       const stats = this.map.draw(els, apps);
       this.hooks.lastDraw = stats;
-      this.panelKey = '';
+      // The same answer redrawn (application view) keeps its panel.
+      if (full) this.panelKey = '';
     } else this.map.update(els, markNew);
     // A new layout is a new query (the answer was for the old one); in place, the answer still holds.
     if (full) this.deps.drop();
