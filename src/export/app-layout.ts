@@ -14,6 +14,8 @@
  * Pure arithmetic on the input, no randomness: the same input gives the same positions.
  */
 
+import { groupBy } from '../util/group.js';
+
 export interface AppBox {
   x: number;
   y: number;
@@ -154,17 +156,13 @@ function clusterPiece(g: AppLayoutGroup, byId: Map<string, AppLayoutNode>, edges
   const maxRows = Math.max(3, Math.ceil(Math.sqrt(members.length)));
   const layers: string[][] = [];
   for (const m of members) (layers[depth.get(m) ?? 0] ??= []).push(m);
-  const neighbours = new Map<string, string[]>();
-  for (const e of local) {
-    neighbours.set(e.source, [...(neighbours.get(e.source) ?? []), e.target]);
-    neighbours.set(e.target, [...(neighbours.get(e.target) ?? []), e.source]);
-  }
+  const neighbours = groupBy(bothWays(local), ([a]) => a);
   const rowOf = new Map<string, number>();
   const columns: string[][] = [];
   for (const layer of layers.filter((l) => l !== undefined)) {
     // Barycentre of the neighbours already placed, so a chain runs straight across; heaviest first otherwise.
     const bary = (m: string): number => {
-      const placed = (neighbours.get(m) ?? []).map((x) => rowOf.get(x)).filter((r): r is number => r !== undefined);
+      const placed = (neighbours.get(m) ?? []).map(([, x]) => rowOf.get(x)).filter((r): r is number => r !== undefined);
       return placed.length ? placed.reduce((s, r) => s + r, 0) / placed.length : Infinity;
     };
     const sorted = [...layer].sort((a, b) => bary(a) - bary(b) || (byId.get(b)?.weight ?? 0) - (byId.get(a)?.weight ?? 0) || (a < b ? -1 : a > b ? 1 : 0));
@@ -258,6 +256,11 @@ function chainOrder(pieces: Piece[], edges: AppLayoutInput['edges'], pieceOf: Ma
   return out;
 }
 
+/** Each edge as (one end, the other end), from both of its ends, in edge order. */
+function bothWays(edges: AppLayoutInput['edges']): Array<[string, string]> {
+  return edges.flatMap((e): Array<[string, string]> => [[e.source, e.target], [e.target, e.source]]);
+}
+
 /** Pieces in order, a row closed once it holds about `share` of the width (a piece is not split). */
 function balancedRows(order: Piece[], share: number, gap: number): Piece[][] {
   const rows: Piece[][] = [];
@@ -301,17 +304,14 @@ function bandHeight(items: string[], byId: Map<string, AppLayoutNode>, target: n
  * its edges drop roughly straight down (or up) to them; the heaviest first where that ties.
  */
 function placeBand(items: string[], byId: Map<string, AppLayoutNode>, edges: AppLayoutInput['edges'], placed: Record<string, AppBox>, width: number, x0: number, y0: number, sp: AppLayoutSpacing): { w: number; h: number } {
-  const peersX = new Map<string, number[]>();
   const mine = new Set(items);
-  for (const e of edges) {
-    for (const [a, b] of [[e.source, e.target], [e.target, e.source]]) {
-      const p = placed[b];
-      if (mine.has(a) && p && !mine.has(b)) peersX.set(a, [...(peersX.get(a) ?? []), p.x + p.w / 2]);
-    }
-  }
+  const peersX = groupBy(
+    bothWays(edges).filter(([a, b]) => mine.has(a) && placed[b] && !mine.has(b)),
+    ([a]) => a,
+  );
   const meanX = (id: string): number => {
-    const xs = peersX.get(id);
-    return xs?.length ? xs.reduce((s, v) => s + v, 0) / xs.length : Infinity;
+    const xs = (peersX.get(id) ?? []).map(([, b]) => placed[b].x + placed[b].w / 2);
+    return xs.length ? xs.reduce((s, v) => s + v, 0) / xs.length : Infinity;
   };
   const sorted = [...items].sort((a, b) => meanX(a) - meanX(b) || (byId.get(b)?.weight ?? 0) - (byId.get(a)?.weight ?? 0) || (a < b ? -1 : 1));
   const rows = bandRows(sorted, byId, width, sp);

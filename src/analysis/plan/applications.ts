@@ -14,6 +14,7 @@
  * application's, by its traffic), and no application is split or merged from 5 up to 40.
  */
 import type { EdgeRow } from '../../store/store.js';
+import { groupBy } from '../../util/group.js';
 import { communities, pairGraph, planWeights, type Pair, type PairGraph } from './pairs.js';
 import { detectShared } from './shared.js';
 
@@ -39,8 +40,10 @@ export function findApplications(all: readonly string[], rows: readonly EdgeRow[
   for (let round = 0; round < MAX_ROUNDS; round++) {
     hosts = all.filter((h) => !shared.has(h));
     graph = pairGraph(hosts, rows);
-    apps = communitiesWithoutHubs(graph, rows);
-    const more = sharedByRole(hosts, apps, rows, exempt);
+    // Each host's bytes and peers on either side, read once per round for both steps.
+    const roles = rolesOf(hosts, rows);
+    apps = communitiesWithoutHubs(graph, roles, rows);
+    const more = sharedByRole(hosts, apps, roles, exempt);
     for (const i of more) shared.add(hosts[i]);
     if (!more.size) break;
     if (round === MAX_ROUNDS - 1) apps = apps.map((list) => list.filter((i) => !more.has(i)));
@@ -95,10 +98,9 @@ function refine(g: PairGraph, weights: Float64Array, members: number[], out: num
       const [c, d] = [Math.floor(k / count), k % count];
       if (cut > SPLIT_MAX_CUT * Math.min(inside[c], inside[d])) root[find(c)] = find(d);
     }
-    const split = new Map<number, number[]>();
-    comm.forEach((c, i) => split.set(find(c), [...(split.get(find(c)) ?? []), members[i]]));
+    const split = groupBy(comm.keys(), (i) => find(comm[i]));
     if (split.size > 1) {
-      for (const part of split.values()) refine(g, weights, part, out, depth + 1);
+      for (const part of split.values()) refine(g, weights, part.map((i) => members[i]), out, depth + 1);
       return;
     }
   }
@@ -114,17 +116,13 @@ const HUB_PEERS = 4;
  * server pulling from every database would otherwise glue the databases together), then each hub
  * joins the application that holds most of its bytes, where sharedByRole can judge it.
  */
-function communitiesWithoutHubs(g: PairGraph, rows: readonly EdgeRow[]): number[][] {
-  const r = rolesOf(g.hosts, rows);
-  const hub = g.hosts.map((_h, i) => {
-    const total = r.served[i] + r.used[i];
-    return (r.served[i] >= ROLE_SHARE * total && r.clients[i].size >= HUB_PEERS) || (r.used[i] >= ROLE_SHARE * total && r.servers[i].size >= HUB_PEERS);
-  });
+function communitiesWithoutHubs(g: PairGraph, r: Roles, rows: readonly EdgeRow[]): number[][] {
+  const hub = g.hosts.map((_h, i) => (mainSide(r, i, 0) && r.peers[0][i].size >= HUB_PEERS) || (mainSide(r, i, 1) && r.peers[1][i].size >= HUB_PEERS));
   const core = g.hosts.flatMap((_h, i) => (hub[i] ? [] : [i]));
   const sub = pairGraph(core.map((i) => g.hosts[i]), rows);
   const subWeights = planWeights(sub);
-  const members = new Map<number, number[]>();
-  communities(sub, subWeights).forEach((c, i) => members.set(c, [...(members.get(c) ?? []), i]));
+  const comm = communities(sub, subWeights);
+  const members = groupBy(core.keys(), (i) => comm[i]);
   const found: number[][] = [];
   for (const list of members.values()) refine(sub, subWeights, list, found);
   const parts = found.map((list) => list.map((i) => core[i]));
@@ -146,6 +144,34 @@ const ROLE_SHARE = 0.75;
 /** Most of a shared host's bytes one application may hold. */
 const ROLE_MAX_SHARE = 0.6;
 
+interface Roles {
+  /** Bytes as a server, and as a client, with hosts of the list. */
+  served: Float64Array;
+  used: Float64Array;
+  /** Per side (0: a host's clients, 1: its servers): each peer (index) and the bytes with it. */
+  peers: [Array<Map<number, number>>, Array<Map<number, number>>];
+}
+
+function rolesOf(hosts: string[], rows: readonly EdgeRow[]): Roles {
+  const index = new Map(hosts.map((h, i) => [h, i]));
+  const r: Roles = { served: new Float64Array(hosts.length), used: new Float64Array(hosts.length), peers: [hosts.map(() => new Map()), hosts.map(() => new Map())] };
+  for (const row of rows) {
+    const s = index.get(row.server);
+    const c = index.get(row.client);
+    if (s === undefined || c === undefined || s === c) continue;
+    r.served[s] += row.bytes;
+    r.used[c] += row.bytes;
+    r.peers[0][s].set(c, (r.peers[0][s].get(c) ?? 0) + row.bytes);
+    r.peers[1][c].set(s, (r.peers[1][c].get(s) ?? 0) + row.bytes);
+  }
+  return r;
+}
+
+/** Host i has the role of this side (0: server, 1: client): most of its bytes are on it. */
+function mainSide(r: Roles, i: number, side: 0 | 1): boolean {
+  return (side === 0 ? r.served[i] : r.used[i]) >= ROLE_SHARE * (r.served[i] + r.used[i]);
+}
+
 /**
  * Shared hosts the structural test (plan/shared.ts) cannot tell because fewer than three applications
  * use them (a second DNS, NTP or LDAP server serving half of a small estate; the scraper of an estate
@@ -154,65 +180,26 @@ const ROLE_MAX_SHARE = 0.6;
  * application's own servers have their clients in their own application; a web tier called by its
  * neighbour has them in one other.
  */
-interface Roles {
-  /** Bytes as a server, and as a client, with hosts of the list. */
-  served: Float64Array;
-  used: Float64Array;
-  /** Distinct clients and servers (indices) of each host. */
-  clients: Array<Set<number>>;
-  servers: Array<Set<number>>;
-}
-
-function rolesOf(hosts: string[], rows: readonly EdgeRow[]): Roles {
-  const index = new Map(hosts.map((h, i) => [h, i]));
-  const r: Roles = { served: new Float64Array(hosts.length), used: new Float64Array(hosts.length), clients: hosts.map(() => new Set()), servers: hosts.map(() => new Set()) };
-  for (const row of rows) {
-    const s = index.get(row.server);
-    const c = index.get(row.client);
-    if (s === undefined || c === undefined || s === c) continue;
-    r.served[s] += row.bytes;
-    r.used[c] += row.bytes;
-    r.clients[s].add(c);
-    r.servers[c].add(s);
-  }
-  return r;
-}
-
-function sharedByRole(hosts: string[], parts: number[][], rows: readonly EdgeRow[], exempt: ReadonlySet<string>): Set<number> {
-  const index = new Map(hosts.map((h, i) => [h, i]));
+function sharedByRole(hosts: string[], parts: number[][], r: Roles, exempt: ReadonlySet<string>): Set<number> {
   const partOf = new Int32Array(hosts.length).fill(-1);
   parts.forEach((list, p) => list.forEach((i) => (partOf[i] = p)));
-  const served = new Float64Array(hosts.length);
-  const used = new Float64Array(hosts.length);
-  // Per host and side (0: its clients, 1: its servers): per application, the peers and their bytes.
-  const peers = [new Map<number, Map<number, { hosts: Set<number>; bytes: number }>>(), new Map<number, Map<number, { hosts: Set<number>; bytes: number }>>()];
-  const note = (side: number, h: number, peer: number, bytes: number): void => {
-    const byPart = peers[side].get(h) ?? new Map<number, { hosts: Set<number>; bytes: number }>();
-    peers[side].set(h, byPart);
-    const e = byPart.get(partOf[peer]) ?? { hosts: new Set<number>(), bytes: 0 };
-    byPart.set(partOf[peer], e);
-    e.hosts.add(peer);
-    e.bytes += bytes;
-  };
-  for (const r of rows) {
-    const s = index.get(r.server);
-    const c = index.get(r.client);
-    if (s === undefined || c === undefined || s === c) continue;
-    served[s] += r.bytes;
-    used[c] += r.bytes;
-    note(0, s, c, r.bytes);
-    note(1, c, s, r.bytes);
-  }
   const out = new Set<number>();
-  for (const side of [0, 1]) {
-    for (const [h, byPart] of peers[side]) {
-      if (exempt.has(hosts[h])) continue;
-      const mine = side === 0 ? served[h] : used[h];
-      if (mine < ROLE_SHARE * (served[h] + used[h])) continue;
-      const apps = [...byPart.entries()].filter(([p, e]) => p >= 0 && e.hosts.size >= 2);
-      if (apps.length < 2) continue;
+  for (const side of [0, 1] as const) {
+    r.peers[side].forEach((peers, h) => {
+      if (peers.size === 0 || exempt.has(hosts[h]) || !mainSide(r, h, side)) return;
+      // Per application: how many of the host's peers sit in it, and their bytes.
+      const byPart = new Map<number, { hosts: number; bytes: number }>();
+      for (const [peer, bytes] of peers) {
+        const e = byPart.get(partOf[peer]) ?? { hosts: 0, bytes: 0 };
+        byPart.set(partOf[peer], e);
+        e.hosts++;
+        e.bytes += bytes;
+      }
+      const apps = [...byPart.entries()].filter(([p, e]) => p >= 0 && e.hosts >= 2);
+      if (apps.length < 2) return;
+      const mine = side === 0 ? r.served[h] : r.used[h];
       if (Math.max(...[...byPart.values()].map((e) => e.bytes)) <= ROLE_MAX_SHARE * mine) out.add(h);
-    }
+    });
   }
   return out;
 }

@@ -6,6 +6,7 @@
  */
 import type { ElementDefinition, Position } from 'cytoscape';
 import { appLayout, type AppLayoutGroup, type AppLayoutNode } from '../../../src/export/app-layout.js';
+import { groupBy } from '../../../src/util/group.js';
 import type { BuiltElements, NodeData } from './elements.js';
 
 /** The font of every caption on the map (style.ts sets it; measured here with the same string). */
@@ -39,8 +40,7 @@ function boxOf(d: NodeData): { w: number; h: number } {
 export function appPositions(els: BuiltElements): Map<string, Position> {
   const drawn = els.nodes.map((n) => n.data as NodeData);
   const containers = drawn.filter((d) => d.kind === 'container');
-  const childrenOf = new Map<string, string[]>();
-  for (const d of drawn) if (d.parent !== undefined) childrenOf.set(d.parent, [...(childrenOf.get(d.parent) ?? []), d.id]);
+  const childrenOf = groupBy(drawn.filter((d) => d.parent !== undefined), (d) => d.parent);
   const nodes: AppLayoutNode[] = [];
   const groups: AppLayoutGroup[] = [];
   const sizes = new Map<string, number>();
@@ -52,7 +52,7 @@ export function appPositions(els: BuiltElements): Map<string, Position> {
   for (const c of containers) {
     const title = captionSize(c.caption, CONTAINER_FONT, 'bold');
     // A collapsed shared container stays in the band.
-    const members = c.collapsed ? (c.shared ? [c.id] : []) : (childrenOf.get(c.id) ?? []);
+    const members = c.collapsed ? (c.shared ? [c.id] : []) : (childrenOf.get(c.id) ?? []).map((d) => d.id);
     if (members.length) groups.push({ id: c.id, members, shared: c.shared, title: { w: title.w, h: title.h + CONTAINER_PAD } });
   }
   const edges = els.edges.map((e: ElementDefinition) => ({ source: e.data.source as string, target: e.data.target as string, weight: (e.data.bytes as number) ?? 0 }));
