@@ -30,13 +30,12 @@ export const nameRow = z
   .object({ address, name: z.string(), source: z.enum(NAME_SOURCES), first_seen: z.string(), last_seen: z.string() })
   .register(registry, { id: 'NameRow', description: 'One host name and where it was seen (times are empty for names from the config file)' });
 
+/** What names one dependency (client, server, server port, protocol) and its service. */
+const dependencyKey = { client: address, server: address, port, proto: z.string(), service: z.string().nullable() };
+
 export const edgeRow = z
   .object({
-    client: address,
-    server: address,
-    port,
-    proto: z.string(),
-    service: z.string().nullable(),
+    ...dependencyKey,
     ...directedTotals,
     connections: count.describe('conversations begun (sum of the records\' conversation starts), not records'),
   })
@@ -276,7 +275,7 @@ const seriesBody = {
 };
 export const timeseriesRow = z
   .discriminatedUnion('key', [
-    z.object({ key: z.literal('edge'), client: address, server: address, port, proto: z.string(), service: z.string().nullable(), ...seriesBody }),
+    z.object({ key: z.literal('edge'), ...dependencyKey, ...seriesBody }),
     z.object({ key: z.literal('talker'), host: address, ...seriesBody }),
     z.object({ key: z.literal('service'), port, proto: z.string(), service: z.string().nullable(), ...seriesBody }),
     z.object({ key: z.literal('interface'), exporter: z.string(), if_index: z.number().int().min(0), if_name: z.string().nullable(), ...seriesBody }),
@@ -310,11 +309,7 @@ export const diffWindow = z
   .register(registry, { id: 'DiffWindow' });
 export const diffChange = z
   .object({
-    client: address,
-    server: address,
-    port,
-    proto: z.string(),
-    service: z.string().nullable(),
+    ...dependencyKey,
     bytes_before: count,
     bytes_after: count,
     ratio: z.number().min(0).nullable().describe('after/before, of bytes (equal windows) or of rates (bytes per second); null when before carried 0 bytes'),
