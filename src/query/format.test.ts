@@ -6,7 +6,7 @@ import type { EdgeRow } from '../store/store.js';
 const EDGE: EdgeRow = {
   client: '192.168.1.69', server: '192.168.1.240', port: 902, proto: 'tcp', service: 'vmware-esxi-nfc',
   bytes_c2s: 188_567_181, bytes_s2c: 28_614_544_156, bytes: 28_803_111_337, packets: 20_000_000, connections: 3,
-  first_seen: '2026-11-28T07:00:00.000Z', last_seen: '2026-11-28T07:05:01.000Z',
+  first_seen: '2026-11-28T07:00:00.000Z', last_seen: '2026-11-28T07:05:01.000Z', server_process: null, client_process: null,
 };
 
 test('CSV: RFC 4180 quoting and formula injection guard', () => {

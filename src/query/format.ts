@@ -4,6 +4,7 @@
  */
 import type { TopKind, TopRows } from '../store/store.js';
 import { formatBytes } from '../util/bytes.js';
+import type { ProcessRow } from './processes.js';
 
 export type Cell = string | number | boolean | null | undefined;
 export type Row = object;
@@ -85,6 +86,7 @@ export function formatTable<T extends Row>(rows: readonly T[], columns: readonly
 export const TOP_COLUMNS: { [K in TopKind]: Column<TopRows[K][number]>[] } = {
   edges: [
     { key: 'client' }, { key: 'server' }, { key: 'port', kind: 'number' }, { key: 'proto' }, { key: 'service' },
+    { key: 'server_process' }, { key: 'client_process' },
     { key: 'bytes_c2s', kind: 'bytes' }, { key: 'bytes_s2c', kind: 'bytes' }, { key: 'bytes', kind: 'bytes' },
     { key: 'packets', kind: 'number' }, { key: 'connections', kind: 'number' }, { key: 'first_seen' }, { key: 'last_seen' },
   ],
@@ -94,14 +96,14 @@ export const TOP_COLUMNS: { [K in TopKind]: Column<TopRows[K][number]>[] } = {
     { key: 'first_seen' }, { key: 'last_seen' },
   ],
   services: [
-    { key: 'port', kind: 'number' }, { key: 'proto' }, { key: 'service' }, { key: 'servers', kind: 'number' },
+    { key: 'port', kind: 'number' }, { key: 'proto' }, { key: 'service' }, { key: 'processes' }, { key: 'servers', kind: 'number' },
     { key: 'clients', kind: 'number' }, { key: 'bytes_c2s', kind: 'bytes' }, { key: 'bytes_s2c', kind: 'bytes' },
     { key: 'bytes', kind: 'bytes' }, { key: 'packets', kind: 'number' }, { key: 'connections', kind: 'number' },
     { key: 'first_seen' }, { key: 'last_seen' },
   ],
   flows: [
     { key: 'client' }, { key: 'client_port', kind: 'number' }, { key: 'server' }, { key: 'port', kind: 'number' },
-    { key: 'proto' }, { key: 'vlan', kind: 'number' }, { key: 'service' }, { key: 'bytes_c2s', kind: 'bytes' },
+    { key: 'proto' }, { key: 'vlan', kind: 'number' }, { key: 'service' }, { key: 'server_process' }, { key: 'client_process' }, { key: 'bytes_c2s', kind: 'bytes' },
     { key: 'bytes_s2c', kind: 'bytes' }, { key: 'bytes', kind: 'bytes' }, { key: 'packets', kind: 'number' },
     { key: 'records', kind: 'number' }, { key: 'first_seen' }, { key: 'last_seen' },
   ],
@@ -111,3 +113,10 @@ export const TOP_COLUMNS: { [K in TopKind]: Column<TopRows[K][number]>[] } = {
     { key: 'packets_out', kind: 'number' }, { key: 'first_seen' }, { key: 'last_seen' },
   ],
 };
+
+/** Columns of `top --by processes` (query/processes.ts ProcessRow). */
+export const PROCESS_COLUMNS: Column<ProcessRow>[] = [
+  { key: 'host' }, { key: 'process' }, { key: 'ports' }, { key: 'bytes_served', kind: 'bytes' }, { key: 'bytes_used', kind: 'bytes' },
+  { key: 'bytes', kind: 'bytes' }, { key: 'clients', kind: 'number' }, { key: 'servers', kind: 'number' },
+  { key: 'connections', kind: 'number' }, { key: 'first_seen' }, { key: 'last_seen' },
+];

@@ -22,6 +22,7 @@ export function edge(client: string, server: string, port: number, bytes: number
   return {
     client, server, port, proto, service, bytes_c2s: c2s, bytes_s2c: bytes - c2s, bytes, packets: Math.ceil(bytes / 500),
     connections: 1 + (bytes % 7), first_seen: '2026-01-15T10:00:00.000Z', last_seen: '2026-01-15T10:05:00.000Z',
+    server_process: null, client_process: null,
   };
 }
 
