@@ -25,11 +25,12 @@ test('CSV: RFC 4180 quoting and formula injection guard', () => {
   assert.equal(csvCell(-42), '-42');
   assert.equal(csvCell(null), '');
   assert.equal(csvCell(0), '0');
-  const csv = formatCsv([EDGE, { ...EDGE, service: '=cmd()' }], TOP_COLUMNS.edges);
+  // Process names come from agents on the hosts: as untrusted as names from the network.
+  const csv = formatCsv([EDGE, { ...EDGE, service: '=cmd()', server_process: '+SUM(A1)', client_process: '@x,"y"' }], TOP_COLUMNS.edges);
   const lines = csv.split('\r\n');
-  assert.equal(lines[0], 'client,server,port,proto,service,bytes_c2s,bytes_s2c,bytes,packets,connections,first_seen,last_seen');
-  assert.equal(lines[1], '192.168.1.69,192.168.1.240,902,tcp,vmware-esxi-nfc,188567181,28614544156,28803111337,20000000,3,2026-11-28T07:00:00.000Z,2026-11-28T07:05:01.000Z');
-  assert.ok(lines[2].includes(",'=cmd(),"));
+  assert.equal(lines[0], 'client,server,port,proto,service,server_process,client_process,bytes_c2s,bytes_s2c,bytes,packets,connections,first_seen,last_seen');
+  assert.equal(lines[1], '192.168.1.69,192.168.1.240,902,tcp,vmware-esxi-nfc,,,188567181,28614544156,28803111337,20000000,3,2026-11-28T07:00:00.000Z,2026-11-28T07:05:01.000Z');
+  assert.ok(lines[2].includes(",'=cmd(),'+SUM(A1),\"'@x,\"\"y\"\"\","), lines[2]);
   assert.equal(lines[3], '');
 });
 

@@ -169,8 +169,8 @@ function build(): Json {
     '/api/v1/openapi.json': get('This document', [], { description: 'OpenAPI 3.1', content: { 'application/json': { schema: { type: 'object' } } } }),
   };
   for (const p of Object.values(paths) as Json[]) {
-    const op = p.get as { parameters: Json[] };
-    op.parameters = op.parameters.map((x) => Object.fromEntries(Object.entries(x).filter(([, v]) => v !== undefined)));
+    const op = p.get as { parameters: Json[] } | undefined;
+    if (op) op.parameters = op.parameters.map((x) => Object.fromEntries(Object.entries(x).filter(([, v]) => v !== undefined)));
   }
   return {
     openapi: '3.1.0',
