@@ -58,3 +58,17 @@ test('table: control and bidi characters from the network are made visible', () 
   const out = formatTable([{ host: 'x\ny\u0085' }], [{ key: 'host' }], { tty: true });
   assert.equal(out, 'host\nx\\x0ay\\x85\n');
 });
+
+test('table: program columns appear only when an agent named a program; lists are one cell', () => {
+  const without = formatTable([EDGE], TOP_COLUMNS.edges, { tty: false });
+  assert.ok(!without.includes('server_process'), without);
+  const withProc = formatTable([EDGE, { ...EDGE, server_process: 'influxd\u001b[31m' }], TOP_COLUMNS.edges, { tty: false });
+  const [head, first, second] = withProc.split('\n');
+  // Each optional column on its own: no client program is known, so that column stays out.
+  assert.match(head, /service +server_process +bytes_c2s/);
+  assert.match(first, /vmware-esxi-nfc +- +188567181/);
+  assert.match(second, /vmware-esxi-nfc +influxd\\x1b\[31m +188567181/, 'control characters shown escaped');
+  const svc = { port: 8086, proto: 'tcp', service: 'influxdb', servers: 2, clients: 3, connections: 4, bytes_c2s: 1, bytes_s2c: 2, bytes: 3, packets: 4, first_seen: 'a', last_seen: 'b', processes: ['influxd', 'telegraf'] };
+  assert.match(formatTable([svc], TOP_COLUMNS.services, { tty: false }), /influxdb +influxd telegraf +2/);
+  assert.match(formatCsv([svc], TOP_COLUMNS.services), /influxdb,influxd telegraf,2,/);
+});
