@@ -1,6 +1,6 @@
 /**
  * Minimal ClickHouse HTTP client (fetch): queries as POST bodies, results as JSONEachRow, inserts as
- * TabSeparated. Works with 18.16, which @clickhouse/client does not target.
+ * TabSeparated or (flows) RowBinary. Works with 18.16, which @clickhouse/client does not target.
  */
 import { FlowmapError } from '../util/errors.js';
 
@@ -57,14 +57,21 @@ export class ClickHouseHttp {
     await this.post(params, body);
   }
 
-  private async post(params: URLSearchParams, body: string): Promise<string> {
+  /** INSERT with a RowBinary body (clickhouse-rowbinary.ts), columns in the body's order. */
+  async insertRowBinary(table: string, columns: readonly string[], body: Uint8Array<ArrayBuffer>, settings: Record<string, string> = {}): Promise<void> {
+    const params = new URLSearchParams(settings);
+    params.set('query', `INSERT INTO ${table} (${columns.join(', ')}) FORMAT RowBinary`);
+    await this.post(params, body);
+  }
+
+  private async post(params: URLSearchParams, body: string | Uint8Array<ArrayBuffer>): Promise<string> {
     if (this.database) params.set('database', this.database);
     const auth = Buffer.from(`${this.endpoint.user}:${this.endpoint.password}`).toString('base64');
     let res: Response;
     try {
       res = await fetch(`${this.endpoint.url}/?${params.toString()}`, {
         method: 'POST',
-        headers: { authorization: `Basic ${auth}`, 'content-type': 'text/plain; charset=utf-8' },
+        headers: { authorization: `Basic ${auth}`, 'content-type': typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/octet-stream' },
         body,
       });
     } catch (e) {

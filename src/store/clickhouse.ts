@@ -11,6 +11,7 @@ import { FlowmapError, UsageError } from '../util/errors.js';
 import { addrHiLo } from '../util/ip.js';
 import { chIdent, chLiteral, chString, clickhouseDialect, tsvField } from './clickhouse-sql.js';
 import { ClickHouseError, ClickHouseHttp } from './clickhouse-http.js';
+import { rowBinary } from './clickhouse-rowbinary.js';
 import type { NameRow } from '../names/names.js';
 import { NAME_BATCH, nameFromRow, rawCounter, recordFromRow, num, seriesFromRow, sourceFromRow, toRow, type JsRow } from './rows.js';
 import { FLOW_COLUMNS, MIGRATIONS, NAME_COLUMNS, SCHEMA_VERSION, createVersionTableSql } from './schema.js';
@@ -28,30 +29,6 @@ const COLUMNS = FLOW_COLUMNS.map((c) => c.name);
 /** Reads see a batch as soon as append returns, also through a Distributed table. */
 const INSERT_SETTINGS = { insert_distributed_sync: '1' };
 const UNKNOWN_DATABASE = 81;
-
-/** One record as a TabSeparated line, in FLOW_COLUMNS order. */
-function tsvLine(r: FlowRecord): string {
-  const c = addrHiLo(r.client);
-  const s = addrHiLo(r.server);
-  const rate = r.samplingRate >= 1 ? r.samplingRate : 1;
-  const n = (v: number, name: string, max: number): string => {
-    const x = Math.round(v);
-    if (!(x >= 0 && x <= max)) throw new UsageError(`record field ${name}: ${v} is out of range (0-${max})`);
-    return String(x);
-  };
-  const U64 = Number.MAX_SAFE_INTEGER;
-  return [
-    n(r.firstSeen, 'first_seen', U64), n(r.lastSeen, 'last_seen', U64), tsvField(r.client), tsvField(r.server),
-    c.hi.toString(), c.lo.toString(), s.hi.toString(), s.lo.toString(),
-    n(r.clientPort, 'client_port', 65535), n(r.serverPort, 'server_port', 65535), n(r.proto, 'proto', 255), n(r.ipVersion, 'ip_version', 255), n(r.vlan, 'vlan', 65535),
-    n(r.bytesC2s, 'bytes_c2s', U64), n(r.bytesS2c, 'bytes_s2c', U64), n(r.packetsC2s, 'packets_c2s', U64), n(r.packetsS2c, 'packets_s2c', U64),
-    n(rawCounter(r.bytesC2s, rate), 'raw_bytes_c2s', U64), n(rawCounter(r.bytesS2c, rate), 'raw_bytes_s2c', U64),
-    n(rawCounter(r.packetsC2s, rate), 'raw_packets_c2s', U64), n(rawCounter(r.packetsS2c, rate), 'raw_packets_s2c', U64),
-    n(rate, 'sampling_rate', 0xffffffff), n(r.tcpFlagsC2s, 'tcp_flags_c2s', 255), n(r.tcpFlagsS2c, 'tcp_flags_s2c', 255),
-    tsvField(r.direction), tsvField(r.source), tsvField(r.exporter), n(r.inIf, 'in_if', 0xffffffff), n(r.outIf, 'out_if', 0xffffffff),
-    n(r.starts, 'starts', 255),
-  ].join('\t');
-}
 
 /** The migration statement for a cluster's shards: the MergeTree table is `flows_local` there. */
 function onLocalTable(sql: string): string | null {
@@ -149,8 +126,7 @@ export class ClickHouseStore implements ManagedStore {
    */
   async append(records: readonly FlowRecord[], mark?: StoreMark): Promise<void> {
     if (records.length > 0) {
-      const body = records.map(tsvLine).join('\n') + '\n';
-      await this.http.insertTsv('flows', COLUMNS, body, INSERT_SETTINGS);
+      await this.http.insertRowBinary('flows', COLUMNS, rowBinary(records), INSERT_SETTINGS);
     }
     if (mark) {
       // No UPDATE: a new row per write, the latest `at` wins (kept increasing within this process).
