@@ -15,10 +15,12 @@ function decode(buf: Uint8Array): Array<Record<string, bigint | number | string>
     const row: Record<string, bigint | number | string> = {};
     for (const c of FLOW_COLUMNS) {
       const t = c.type.clickhouse;
-      if (t === 'UInt64') (row[c.name] = b.readBigUInt64LE(at)), (at += 8);
-      else if (t === 'UInt32') (row[c.name] = b.readUInt32LE(at)), (at += 4);
-      else if (t === 'UInt16') (row[c.name] = b.readUInt16LE(at)), (at += 2);
-      else if (t === 'UInt8') (row[c.name] = b[at]), (at += 1);
+      const width = { UInt64: 8, UInt32: 4, UInt16: 2, UInt8: 1 }[t];
+      if (t === 'UInt64') row[c.name] = b.readBigUInt64LE(at);
+      else if (t === 'UInt32') row[c.name] = b.readUInt32LE(at);
+      else if (t === 'UInt16') row[c.name] = b.readUInt16LE(at);
+      else if (t === 'UInt8') row[c.name] = b[at];
+      if (width !== undefined) at += width;
       else if (t === 'String') {
         let len = 0;
         let shift = 0;

@@ -8,12 +8,11 @@
 import type { FlowFilter } from '../filter/filter.js';
 import type { FlowRecord } from '../flow/record.js';
 import { FlowmapError, UsageError } from '../util/errors.js';
-import { addrHiLo } from '../util/ip.js';
 import { chIdent, chLiteral, chString, clickhouseDialect, tsvField } from './clickhouse-sql.js';
 import { ClickHouseError, ClickHouseHttp } from './clickhouse-http.js';
 import { rowBinary } from './clickhouse-rowbinary.js';
 import type { NameRow } from '../names/names.js';
-import { NAME_BATCH, nameFromRow, rawCounter, recordFromRow, num, seriesFromRow, sourceFromRow, toRow, type JsRow } from './rows.js';
+import { NAME_BATCH, nameFromRow, recordFromRow, num, seriesFromRow, sourceFromRow, toRow, type JsRow } from './rows.js';
 import { FLOW_COLUMNS, MIGRATIONS, NAME_COLUMNS, SCHEMA_VERSION, createVersionTableSql } from './schema.js';
 import type { ClickHouseSpec } from './spec.js';
 import { ParamList, namesQuery, purgeWhere, scanQuery, seriesQuery, sourcesQuery } from './sql.js';
