@@ -72,7 +72,9 @@ export class SnapshotSender {
   private readonly timeoutMs: number;
   private readonly random: () => number;
   private delayMs = 0;
-  private pumping: Promise<void> | null = null;
+  /** Cleared by pump() itself as it returns, in the same tick: a send() right after a settle starts a new one. */
+  private running = false;
+  private pumping: Promise<void> = Promise.resolve();
   private stopping = false;
   private cancelWait: (() => void) | null = null;
   readonly stats: SenderStats = { accepted: 0, lost: 0, retries: 0, droppedFromBacklog: 0 };
@@ -103,7 +105,10 @@ export class SnapshotSender {
         );
         for (const d of dropped) d.tag('dropped');
       }
-      if (this.pumping === null) this.pumping = this.pump().finally(() => (this.pumping = null));
+      if (!this.running) {
+        this.running = true;
+        this.pumping = this.pump();
+      }
     });
   }
 
@@ -114,7 +119,7 @@ export class SnapshotSender {
   async stop(): Promise<number> {
     this.stopping = true;
     this.cancelWait?.();
-    if (this.pumping) await this.pumping;
+    await this.pumping;
     let unsent = 0;
     while (this.backlog.size > 0) {
       const e = this.backlog.take();
@@ -129,24 +134,29 @@ export class SnapshotSender {
   }
 
   private async pump(): Promise<void> {
-    while (!this.stopping && this.backlog.size > 0) {
-      const e = this.backlog.peek() as NonNullable<ReturnType<Backlog<Settle>['peek']>>;
-      this.backlog.headInFlight = true;
-      const r = await this.post(e.body).finally(() => (this.backlog.headInFlight = false));
-      if (this.stopping && r.outcome === 'retry') return; // stop() makes the last attempt
-      if (r.outcome === 'retry') {
-        this.stats.retries++;
-        this.delayMs = this.delayMs === 0 ? this.backoff.initialMs : Math.min(this.delayMs * 2, this.backoff.maxMs);
-        // Jitter (half to all of the delay) keeps a fleet of agents from retrying in step.
-        let wait = this.delayMs * (0.5 + this.random() / 2);
-        if (r.retryAfterMs !== null) wait = Math.min(Math.max(wait, r.retryAfterMs), this.backoff.maxMs);
-        this.opts.log(`${r.reason}: retrying in ${(wait / 1000).toFixed(1)} s (${this.backlog.size} unsent)`);
-        await this.wait(wait);
-        continue;
+    // The finally runs in the tick the loop ends in: a send() settled by this pass sees running false.
+    try {
+      while (!this.stopping && this.backlog.size > 0) {
+        const e = this.backlog.peek() as NonNullable<ReturnType<Backlog<Settle>['peek']>>;
+        this.backlog.headInFlight = true;
+        const r = await this.post(e.body).finally(() => (this.backlog.headInFlight = false));
+        if (this.stopping && r.outcome === 'retry') return; // stop() makes the last attempt
+        if (r.outcome === 'retry') {
+          this.stats.retries++;
+          this.delayMs = this.delayMs === 0 ? this.backoff.initialMs : Math.min(this.delayMs * 2, this.backoff.maxMs);
+          // Jitter (half to all of the delay) keeps a fleet of agents from retrying in step.
+          let wait = this.delayMs * (0.5 + this.random() / 2);
+          if (r.retryAfterMs !== null) wait = Math.min(Math.max(wait, r.retryAfterMs), this.backoff.maxMs);
+          this.opts.log(`${r.reason}: retrying in ${(wait / 1000).toFixed(1)} s (${this.backlog.size} unsent)`);
+          await this.wait(wait);
+          continue;
+        }
+        this.delayMs = 0;
+        this.backlog.take(); // e: the head stays while in flight
+        this.settle(e.tag, r.outcome);
       }
-      this.delayMs = 0;
-      this.backlog.take(); // e: the head stays while in flight
-      this.settle(e.tag, r.outcome);
+    } finally {
+      this.running = false;
     }
   }
 
