@@ -4,53 +4,19 @@
  */
 import { afterEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { freePort, startReceiver, type AgentReceiver } from '../../testing/agent-receiver.js';
 import { SnapshotSender, agentEndpoint, type SendOutcome } from './send.js';
 
 const TOKEN = 'test-token-0123456789abcdef';
 
-interface Received {
-  method: string;
-  url: string;
-  headers: IncomingHttpHeaders;
-  body: string;
-  status: number;
-}
-
-/** A server that answers each request with the next status of `statuses` (the last one repeats). */
-function server(statuses: number[], port = 0): Promise<{ srv: Server; port: number; got: Received[] }> {
-  const got: Received[] = [];
-  const srv = createServer((req, res) => {
-    let body = '';
-    req.setEncoding('utf8');
-    req.on('data', (c: string) => (body += c));
-    req.on('end', () => {
-      const status = statuses[Math.min(got.length, statuses.length - 1)];
-      got.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body, status });
-      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(status < 300 ? { ok: true } : { error: `nope ${status}` }));
-    });
-  });
-  return new Promise((resolve) => srv.listen(port, '127.0.0.1', () => resolve({ srv, port: (srv.address() as AddressInfo).port, got })));
-}
-
-const closers: (() => Promise<void>)[] = [];
+const open: AgentReceiver[] = [];
 afterEach(async () => {
-  for (const c of closers.splice(0)) await c();
+  for (const r of open.splice(0)) await r.close();
 });
-function track(srv: Server): void {
-  // fetch keeps its connection alive: close it too, or close() waits for it.
-  closers.push(() => new Promise((r) => {
-    srv.close(() => r());
-    srv.closeAllConnections();
-  }));
-}
-
-/** A port nothing listens on (taken, then released). */
-async function freePort(): Promise<number> {
-  const { srv, port } = await server([200]);
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
+async function server(statuses: number[], port = 0): Promise<AgentReceiver> {
+  const r = await startReceiver(statuses, port);
+  open.push(r);
+  return r;
 }
 
 function sender(port: number, extra: Partial<ConstructorParameters<typeof SnapshotSender>[0]> = {}) {
@@ -61,8 +27,7 @@ function sender(port: number, extra: Partial<ConstructorParameters<typeof Snapsh
 
 describe('SnapshotSender', () => {
   it('retries 503 twice with growing waits, then the snapshot arrives once', async () => {
-    const { srv, port, got } = await server([503, 503, 200]);
-    track(srv);
+    const { port, got } = await server([503, 503, 200]);
     const { s, logs } = sender(port);
     const t0 = Date.now();
     assert.equal(await s.send('{"a":1}'), 'accepted');
@@ -90,9 +55,8 @@ describe('SnapshotSender', () => {
       [404, 'refused', /HTTP 404.*agent endpoint/],
     ];
     for (const [status, outcome, message] of cases) {
-      const { srv, port, got } = await server([status, 200]);
-      track(srv);
-      const { s, logs } = sender(port);
+      const { port, got } = await server([status, 200]);
+        const { s, logs } = sender(port);
       assert.equal(await s.send('{"a":1}'), outcome, String(status));
       assert.equal(got.length, 1, `${status}: one request`);
       assert.equal(logs.length, 1);
@@ -108,8 +72,7 @@ describe('SnapshotSender', () => {
     const { s, logs } = sender(port);
     const fate = s.send('{"late":true}');
     await new Promise((r) => setTimeout(r, 400));
-    const { srv, got } = await server([200], port);
-    track(srv);
+    const { got } = await server([200], port);
     assert.equal(await fate, 'accepted');
     assert.equal(got.length, 1);
     assert.equal(got[0].body, '{"late":true}');
@@ -132,8 +95,7 @@ describe('SnapshotSender', () => {
     assert.equal(s.stats.droppedFromBacklog, 7);
     assert.equal(logs.filter((l) => /backlog full/.test(l)).length, 7);
     assert.match(logs.filter((l) => /backlog full/.test(l)).at(-1) ?? '', /7 dropped so far/);
-    const { srv, got } = await server([200], port);
-    track(srv);
+    const { got } = await server([200], port);
     const settled = await Promise.all(fates);
     assert.equal(settled.filter((f) => f === 'dropped').length, 7);
     assert.equal(settled.filter((f) => f === 'accepted').length, 3);
@@ -159,8 +121,7 @@ describe('SnapshotSender', () => {
     const { s } = sender(port, { backoff: { initialMs: 60_000, maxMs: 60_000 } });
     const a = s.send('{"a":1}');
     await new Promise((r) => setTimeout(r, 100)); // refused once, now waiting a minute
-    const { srv, got } = await server([200], port);
-    track(srv);
+    const { got } = await server([200], port);
     const t0 = Date.now();
     assert.equal(await s.stop(), 0);
     assert.ok(Date.now() - t0 < 5_000, 'the back-off wait was cut short');
