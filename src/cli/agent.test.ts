@@ -134,13 +134,13 @@ describe('flowmap agent', () => {
     // A socket of root's that nobody may not trace.
     const srv = createServer().listen(0, '127.0.0.1');
     await once(srv, 'listening');
+    const port = (srv.address() as AddressInfo).port;
     const r = await startCli(['agent', '--once', '--json'], { uid: 65534, gid: 65534, cwd: '/' }).done;
     srv.close();
     assert.equal(r.code, 0, r.stderr);
     const p = parseSnapshot(JSON.parse(r.stdout));
     assert.ok(p.ok);
     const unowned = p.snapshot.sockets.filter((s) => s.pid === null).length;
-    const port = (srv.address() as AddressInfo).port;
     assert.deepEqual(p.snapshot.sockets.filter((s) => s.local_port === port && s.state === 'listen').map((s) => s.pid), [null]);
     assert.ok(unowned > 0);
     assert.equal(r.stderr.match(/sockets had no visible process/g)?.length, 1);
