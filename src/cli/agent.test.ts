@@ -5,7 +5,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, type AddressInfo } from 'node:net';
@@ -145,5 +145,24 @@ describe('flowmap agent', () => {
     assert.ok(unowned > 0);
     assert.equal(r.stderr.match(/sockets had no visible process/g)?.length, 1);
     assert.match(r.stderr, new RegExp(`${unowned} of ${p.snapshot.sockets.length} sockets had no visible process`));
+  });
+
+  it('with CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH only (the systemd unit\'s setup), sees root\'s processes', { skip: process.getuid?.() !== 0 ? 'needs root to run as nobody' : false }, async () => {
+    const srv = createServer().listen(0, '127.0.0.1');
+    await once(srv, 'listening');
+    const port = (srv.address() as AddressInfo).port;
+    const caps = '+sys_ptrace,+dac_read_search';
+    const r = await startCli(['agent', '--once', '--json'], {
+      cwd: '/',
+      prefix: ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', `--inh-caps=${caps}`, `--ambient-caps=${caps}`],
+    }).done;
+    srv.close();
+    assert.equal(r.code, 0, r.stderr);
+    const p = parseSnapshot(JSON.parse(r.stdout));
+    assert.ok(p.ok);
+    assert.deepEqual(p.snapshot.sockets.filter((s) => s.local_port === port && s.state === 'listen').map((s) => s.pid), [process.pid]);
+    const me = p.snapshot.processes.find((x) => x.pid === process.pid);
+    assert.equal(me?.exe, realpathSync(process.execPath));
+    assert.equal(me?.user, 'root');
   });
 });

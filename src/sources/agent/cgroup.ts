@@ -45,9 +45,8 @@ export function parseCgroup(text: string): CgroupInfo {
     if (controllers !== '' && !v1.has(controllers)) v1.set(controllers, path);
   }
   const paths = [unified, ...V1_PREFERRED.map((c) => v1.get(c)), ...v1.values()].filter((p): p is string => p !== null && p !== undefined);
-  let container: string | null = null;
   for (const p of paths) {
-    container = containerOf(p);
+    const container = containerOf(p);
     if (container !== null) return { cgroup: p, container };
   }
   return { cgroup: paths[0] ?? null, container: null };
