@@ -121,9 +121,10 @@ describe('flowmap agent', () => {
       assert.equal(r.code, 0, r.stderr);
       assert.equal(r.stderr.match(/refused the token/g)?.length, 2);
       assert.match(r.stderr, /SIGTERM: stopping after one last delivery attempt/);
-      assert.match(r.stderr, /delivered 1 snapshots, lost 2/);
+      // (a loaded machine may fit one more tick in before the signal: it is delivered too)
+      assert.match(r.stderr, /delivered [12] snapshots, lost 2/);
       // … and is delivered by the last attempt.
-      assert.deepEqual(srv.got.map((g) => g.status), [401, 401, 503, 200]);
+      assert.deepEqual(srv.got.slice(0, 4).map((g) => g.status), [401, 401, 503, 200]);
       assert.equal(srv.got[3].body, srv.got[2].body);
     } finally {
       await srv.close();

@@ -5,9 +5,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { basename, join } from 'node:path';
+import { parseCgroup } from './cgroup.js';
 import { takeSnapshot } from './take.js';
 
 const SECRET = `fm-secret-${process.pid}-${Date.now().toString(36)}`;
@@ -77,8 +78,7 @@ describe('takeSnapshot on this host', () => {
         cmdline: `${process.execPath} ${script} marker-arg`,
         user: me.username,
         uid: me.uid,
-        container: proc[0]?.container ?? null,
-        cgroup: proc[0]?.cgroup ?? null,
+        ...parseCgroup(readFileSync(`/proc/${pid}/cgroup`, 'utf8')),
       },
     ]);
     // Each process once, and every socket's pid among them.
