@@ -19,6 +19,8 @@ export interface AgentReceiver {
   got: ReceivedRequest[];
   /** The statuses still to answer; tests may change them while running. */
   statuses: number[];
+  /** Sent as Retry-After with every answer of 429 or 503, when set. */
+  retryAfter?: string;
   /** Resolves once `n` requests have arrived. */
   waitFor(n: number): Promise<void>;
   close(): Promise<void>;
@@ -35,7 +37,8 @@ export function startReceiver(statuses: number[], port = 0): Promise<AgentReceiv
     req.on('end', () => {
       const status = r.statuses.length > 1 ? (r.statuses.shift() as number) : r.statuses[0];
       got.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body, status });
-      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(status < 300 ? { ok: true } : { error: `nope ${status}` }));
+      const retry = r.retryAfter !== undefined && (status === 429 || status === 503) ? { 'retry-after': r.retryAfter } : {};
+      res.writeHead(status, { 'content-type': 'application/json', ...retry }).end(JSON.stringify(status < 300 ? { ok: true } : { error: `nope ${status}` }));
       for (const w of waiters.filter((w) => got.length >= w.n)) {
         waiters.splice(waiters.indexOf(w), 1);
         w.resolve();

@@ -46,6 +46,17 @@ describe('SnapshotSender', () => {
     assert.equal(s.pending, 0);
   });
 
+  it('waits as long as Retry-After asks, up to its longest back-off', async () => {
+    const srv = await server([429, 503, 200]);
+    srv.retryAfter = '1';
+    const { s, logs } = sender(srv.port, { backoff: { initialMs: 40, maxMs: 600 } });
+    const t0 = Date.now();
+    assert.equal(await s.send('{"a":1}'), 'accepted');
+    assert.ok(Date.now() - t0 >= 1_200, 'two waits of 0.6 s (1 s asked, capped)');
+    assert.match(logs[0], /HTTP 429: nope 429: retrying in 0\.6 s/);
+    assert.match(logs[1], /HTTP 503: nope 503: retrying in 0\.6 s/);
+  });
+
   it('settles refusals at once, without retrying, and says why', async () => {
     const cases: [number, SendOutcome, RegExp][] = [
       [401, 'unauthorized', /refused the token \(HTTP 401\).*FLOWMAP_TOKEN/],

@@ -64,6 +64,8 @@ export function agentEndpoint(baseUrl: string): URL {
 }
 
 const RETRIED = new Set([408, 429]);
+/** One last attempt's time limit, at stop. */
+const STOP_TIMEOUT_MS = 5_000;
 
 export class SnapshotSender {
   readonly endpoint: URL;
@@ -113,18 +115,22 @@ export class SnapshotSender {
   }
 
   /**
-   * Stops retrying: a request in flight finishes, then each snapshot still waiting gets one more attempt
-   * (no back-off), and whatever is still unsent is settled 'unsent'. Resolves with that count.
+   * Stops retrying: a request in flight finishes, then the snapshots still waiting get one more attempt
+   * each (no back-off, at most STOP_TIMEOUT_MS a request, none after one fails: the server is away), and
+   * whatever is still unsent is settled 'unsent'. Resolves with that count. Bounded, so a service
+   * manager's stop timeout is not spent on a server that does not answer.
    */
   async stop(): Promise<number> {
     this.stopping = true;
     this.cancelWait?.();
     await this.pumping;
     let unsent = 0;
+    let away = false;
     while (this.backlog.size > 0) {
       const e = this.backlog.take();
-      const r = await this.post(e.body);
-      if (r.outcome === 'retry') {
+      const r = away ? null : await this.post(e.body, STOP_TIMEOUT_MS);
+      if (r === null || r.outcome === 'retry') {
+        away = true;
         unsent++;
         this.stats.lost++;
         e.tag('unsent');
@@ -181,14 +187,14 @@ export class SnapshotSender {
   }
 
   /** One attempt; says what it means for the snapshot and logs refusals. */
-  private async post(body: string): Promise<{ outcome: SendOutcome | 'retry'; reason: string; retryAfterMs: number | null }> {
+  private async post(body: string, timeoutMs = this.timeoutMs): Promise<{ outcome: SendOutcome | 'retry'; reason: string; retryAfterMs: number | null }> {
     let res: Response;
     try {
       res = await fetch(this.endpoint, {
         method: 'POST',
         headers: { authorization: `Bearer ${this.opts.token}`, 'content-type': 'application/json' },
         body,
-        signal: AbortSignal.timeout(this.timeoutMs),
+        signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (e) {
       const cause = e instanceof Error && e.cause instanceof Error ? e.cause.message : e instanceof Error ? e.message : String(e);
