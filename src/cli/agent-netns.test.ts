@@ -1,6 +1,7 @@
 /**
  * `flowmap agent` in a network namespace (`ip netns exec`): it must report that namespace's sockets
- * and addresses only, with the processes behind them. Needs root and `ip netns`.
+ * and addresses only, with the processes behind them, every one of its 800 connection ends found.
+ * Needs root and `ip netns`.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -29,16 +30,21 @@ function run(...args: string[]): void {
   if (r.status !== 0) throw new Error(`ip ${args.join(' ')}: ${r.stderr.trim()}`);
 }
 
-// A TCP listener on every address, a connection to it over the namespace's own address, a UDP socket.
+/** Connections over loopback besides the one over the namespace's address: many sockets, each to be found. */
+const MANY = 400;
+
+// A TCP listener on every address, a connection to it over the namespace's own address, MANY more over
+// loopback, a UDP socket.
 const CHILD = `
 import net from 'node:net';
 import dgram from 'node:dgram';
-const srv = net.createServer(() => {}).listen(0, '0.0.0.0', () => {
+const connect = (port, host) => new Promise((resolve) => { const c = net.connect(port, host, () => resolve(c)); });
+const srv = net.createServer(() => {}).listen(0, '0.0.0.0', async () => {
   const port = srv.address().port;
-  const c = net.connect(port, process.argv[2], () => {
-    const u = dgram.createSocket('udp4');
-    u.bind(0, () => process.stdout.write(JSON.stringify({ port, client: c.localPort, udp: u.address().port }) + '\\n'));
-  });
+  const c = await connect(port, process.argv[2]);
+  const many = await Promise.all(Array.from({ length: ${MANY} }, () => connect(port, '127.0.0.1')));
+  const u = dgram.createSocket('udp4');
+  u.bind(0, () => process.stdout.write(JSON.stringify({ port, client: c.localPort, udp: u.address().port, many: many.map((m) => m.localPort) }) + '\\n'));
 });
 setInterval(() => {}, 1000);
 `;
@@ -46,7 +52,7 @@ setInterval(() => {}, 1000);
 describe('flowmap agent in a network namespace', { skip }, () => {
   let dir: string;
   let child: ChildProcess | undefined;
-  let ports: { port: number; client: number; udp: number };
+  let ports: { port: number; client: number; udp: number; many: number[] };
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'fm-agent-ns-'));
@@ -60,7 +66,11 @@ describe('flowmap agent in a network namespace', { skip }, () => {
     run('-n', NS, 'link', 'set', 'fmvb', 'up');
     child = spawn('ip', ['netns', 'exec', NS, process.execPath, join(dir, 'child.mjs'), ADDR], { stdio: ['ignore', 'pipe', 'inherit'] });
     ports = await new Promise((resolve, reject) => {
-      child?.stdout?.once('data', (d: Buffer) => resolve(JSON.parse(d.toString())));
+      let out = '';
+      child?.stdout?.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.endsWith('\n')) resolve(JSON.parse(out));
+      });
       child?.once('exit', (code) => reject(new Error(`child exited ${code}`)));
     });
   });
@@ -84,7 +94,12 @@ describe('flowmap agent in a network namespace', { skip }, () => {
       `tcp established ${ADDR}:${ports.client} ${ADDR}:${ports.port} ${pid}`,
       `tcp established ${ADDR}:${ports.port} ${ADDR}:${ports.client} ${pid}`,
       `udp listen 0.0.0.0:${ports.udp} null:null ${pid}`,
+      ...ports.many.flatMap((p) => [
+        `tcp established 127.0.0.1:${p} 127.0.0.1:${ports.port} ${pid}`,
+        `tcp established 127.0.0.1:${ports.port} 127.0.0.1:${p} ${pid}`,
+      ]),
     ].sort());
+    assert.equal(s.sockets.length, 4 + 2 * MANY);
     assert.deepEqual(s.processes.map((p) => [p.pid, p.comm]), [[pid, 'node']]);
     assert.ok(s.addresses.includes('127.0.0.1'));
     assert.ok(s.addresses.includes(ADDR));
