@@ -52,7 +52,8 @@ export function registerAgent(program: Command): void {
         'and say why; 5xx, 408, 429 and connection errors are retried with back-off (1 s doubling to 60 s,\n' +
         'jittered; Retry-After honoured) while up to 10 newer snapshots (32 MiB) wait, oldest dropped first.\n' +
         'With --once it retries for at most one --interval, then exits 1.\n' +
-        'SIGINT/SIGTERM: one last attempt for unsent snapshots, then exit.',
+        'SIGINT/SIGTERM: one last attempt (5 s at most each, none after one fails) for unsent snapshots,\n' +
+        'then exit 0.',
     )
     .action(action(async (opts: AgentOptions) => runAgent(opts)));
 }
