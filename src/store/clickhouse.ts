@@ -20,7 +20,8 @@ import { runSqlTop } from './sql-top.js';
 import { runEdgeSeries } from './sql-edge-series.js';
 import { runKeyedSeries } from './sql-keyed-series.js';
 import { topPerQuery, topPerRows } from './sql-top-per.js';
-import type { EdgeRef, EdgeSeriesRow, ExporterHealthRow, KeyedSeriesRow, SeriesKeys, TopPerKind, TopPerRow, ManagedStore, SeriesRow, SourceRow, StoreMark, StoreStats, TopKind, TopRows } from './store.js';
+import type { EdgeRef, EdgeSeriesRow, ExporterHealthRow, KeyedSeriesRow, SeriesKeys, TopPerKind, TopPerRow, ManagedStore, SeriesRow, SocketQuery, SocketRow, SourceRow, StoreMark, StoreStats, TopKind, TopRows } from './store.js';
+import { SOCKET_COLUMN_NAMES, addressBatches, socketFromRow, socketValues, socketsQuery } from './sql-sockets.js';
 import { EXPORTER_COLUMNS, counter, lastSeenMs, mergeHealthRuns, savedFromRow, savedHealthSql } from './exporters.js';
 
 const COLUMNS = FLOW_COLUMNS.map((c) => c.name);
@@ -164,6 +165,22 @@ export class ClickHouseStore implements ManagedStore {
     await this.http.insertTsv('names', NAME_COLUMNS.map((c) => c.name), body, INSERT_SETTINGS);
   }
 
+  /** No DELETE: a period written again is a new row; ReplacingMergeTree keeps the latest (read FINAL). */
+  async saveSockets(rows: readonly SocketRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    const body = rows.map((r) => socketValues(r).map((v) => (typeof v === 'number' ? String(Math.round(v)) : tsvField(v))).join('\t')).join('\n') + '\n';
+    await this.http.insertTsv('sockets', SOCKET_COLUMN_NAMES, body, INSERT_SETTINGS);
+  }
+
+  async sockets(query: SocketQuery): Promise<SocketRow[]> {
+    const out: SocketRow[] = [];
+    for (const addresses of addressBatches(query.addresses)) {
+      const q = socketsQuery({ ...query, addresses }, clickhouseDialect, 'sockets FINAL');
+      for (const r of await this.http.rows<JsRow>(q.sql)) out.push(socketFromRow(r));
+    }
+    return out;
+  }
+
   async names(addresses: readonly string[]): Promise<NameRow[]> {
     const out: NameRow[] = [];
     for (let i = 0; i < addresses.length; i += NAME_BATCH) {
@@ -231,6 +248,7 @@ export class ClickHouseStore implements ManagedStore {
 
   async purge(beforeMs: number): Promise<number> {
     const where = purgeWhere(beforeMs, new ParamList(clickhouseDialect));
+    await this.purgeSockets(where);
     const n = num((await this.http.rows<{ n: string }>(`SELECT count() AS n FROM flows WHERE ${where}`))[0]?.n);
     if (n === 0) return 0;
     const table = this.localTable;
@@ -246,6 +264,14 @@ export class ClickHouseStore implements ManagedStore {
       }
     }
     return n;
+  }
+
+  /** Socket periods that ended before the cutoff (the table lives on this node only). */
+  private async purgeSockets(where: string): Promise<void> {
+    const left = num((await this.http.rows<{ n: string }>(`SELECT count() AS n FROM sockets WHERE ${where}`))[0]?.n);
+    if (left === 0) return;
+    await this.http.exec(`ALTER TABLE sockets DELETE WHERE ${where}`);
+    await this.waitForMutations(this.http, 'sockets');
   }
 
   /** 18.16 has no mutations_sync: poll until the server reports every mutation done. */

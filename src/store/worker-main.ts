@@ -141,6 +141,10 @@ async function handle(req: StoreRequest): Promise<unknown> {
       return withStore((s) => s.saveExporterHealth(req.run, req.rows));
     case 'health':
       return withStore((s) => s.exporterHealth());
+    case 'saveSockets':
+      return withStore((s) => s.saveSockets(req.rows));
+    case 'sockets':
+      return withStore((s) => s.sockets(req.query));
   }
 }
 
