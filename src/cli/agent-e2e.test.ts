@@ -89,8 +89,9 @@ describe('flowmap agent end to end: real servers and clients in network namespac
       run('ip', ['-n', ns, 'link', 'set', itf, 'up']);
       run('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
     }
-    // 400 kB to download at 100 kB/s: the connection lives through several 1 s snapshots.
-    writeFileSync(join(dir, 'big.bin'), Buffer.alloc(400_000, 7));
+    // 1 MB to download at 100 kB/s: the connection lives through several 1 s snapshots of every
+    // agent, even when a loaded machine delays one (curl's rate limit lets the first part burst).
+    writeFileSync(join(dir, 'big.bin'), Buffer.alloc(1_000_000, 7));
   });
 
   after(() => {

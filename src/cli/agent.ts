@@ -40,8 +40,8 @@ export function registerAgent(program: Command): void {
     .option('--install-systemd', 'print a systemd unit that runs the agent with these options; changes nothing')
     .addHelpText(
       'after',
-      '\nSnapshot: listening TCP sockets and bound, unconnected UDP sockets (state listen), established\n' +
-        'TCP connections, each with its process (pid, comm, exe, argv up to 512 characters, user, cgroup and\n' +
+      '\nSnapshot: listening TCP sockets and bound, unconnected UDP sockets (state listen), TCP connections\n' +
+        '(established, opening or closing: any a process still owns), each with its process (pid, comm, exe, argv up to 512 characters, user, cgroup and\n' +
         'container id); the host\'s name and interface addresses. Never the environment of a process, never\n' +
         'file contents. Connected UDP sockets are left out (they are clients; their server\'s agent reports\n' +
         'the listener). The tables are read from /proc/self/net, so the agent sees the network namespace it\n' +

@@ -44,7 +44,7 @@ const conn = (localAddr: string, localPort: number, remoteAddr: string, remotePo
 });
 
 describe('parseProcNet', () => {
-  it('reads IPv4 TCP listeners (loopback and wildcard) and connections, and skips the other states', () => {
+  it('reads IPv4 TCP listeners (loopback and wildcard) and connections (a closing one too), and skips TIME_WAIT', () => {
     const r = parseProcNet(TCP, 'tcp', true);
     assert.equal(r.malformed, 0);
     assert.deepEqual(r.sockets, [
@@ -52,6 +52,8 @@ describe('parseProcNet', () => {
       listen('tcp', '0.0.0.0', 22, 1501, 0),
       conn('10.0.0.5', 51234, '10.0.0.9', 443, 88123, 1000),
       conn('192.168.1.20', 22, '192.168.1.100', 57587, 77001, 0),
+      // CLOSE_WAIT: the peer has finished sending; the process still reads what it sent.
+      conn('127.0.0.1', 8080, '127.0.0.1', 32768, 5555, 0),
     ]);
   });
 

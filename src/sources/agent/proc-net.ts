@@ -25,8 +25,14 @@ export interface NetSocket {
 // machine that reverses the bytes of each word, on a big-endian one it does not.
 const LITTLE_ENDIAN = endianness() === 'LE';
 
-const TCP_ESTABLISHED = 0x01;
 const TCP_LISTEN = 0x0a;
+/**
+ * Connection states that still belong to a process: SYN_SENT 02, SYN_RECV 03, ESTABLISHED 01, and the
+ * closing ones before the socket is released (FIN_WAIT1 04, FIN_WAIT2 05, CLOSE_WAIT 08, LAST_ACK 09,
+ * CLOSING 0B). A client reading a finished download slowly sits in CLOSE_WAIT for most of it.
+ * TIME_WAIT (06) has no process.
+ */
+const TCP_CONNECTED = new Set([0x01, 0x02, 0x03, 0x04, 0x05, 0x08, 0x09, 0x0b]);
 /** A UDP socket that is bound but not connected shows TCP_CLOSE (07). */
 const UDP_UNCONNECTED = 0x07;
 
@@ -49,8 +55,8 @@ export function decodeHexAddr(hex: string, littleEndian = LITTLE_ENDIAN): string
 const isZeroHex = (hex: string): boolean => /^0+$/.test(hex);
 
 /**
- * Parses one table. TCP keeps LISTEN and ESTABLISHED (TIME_WAIT and the closing states have no
- * process). UDP keeps bound, unconnected sockets as `listen`; connected UDP sockets (a client's
+ * Parses one table. TCP keeps LISTEN, and the connection states a process still owns (as
+ * `established`: TCP_CONNECTED). UDP keeps bound, unconnected sockets as `listen`; connected UDP sockets (a client's
  * `connect()`ed socket, a DNS resolver's query) are left out: they are the client side of a flow that
  * the server's agent reports as a listener. Lines that do not parse are skipped and counted.
  */
@@ -72,7 +78,7 @@ export function parseProcNet(text: string, proto: SocketProto, littleEndian = LI
       continue;
     }
     const st = parseInt(f[3], 16);
-    const keep = proto === 'tcp' ? st === TCP_LISTEN || st === TCP_ESTABLISHED : st === UDP_UNCONNECTED;
+    const keep = proto === 'tcp' ? st === TCP_LISTEN || TCP_CONNECTED.has(st) : st === UDP_UNCONNECTED;
     if (!keep) continue;
     const [lHex, lPortHex] = f[1].split(':');
     const [rHex, rPortHex] = f[2].split(':');
