@@ -100,7 +100,36 @@ export class ClickHouseStore implements ManagedStore {
     for (const m of MIGRATIONS) {
       if (m.version <= current) continue;
       for (const stmt of m.sql.clickhouse) await this.migrate(stmt);
+      if (m.clickhouseOrderBy) await this.rebuildFlows(m.clickhouseOrderBy);
       await this.http.exec(`INSERT INTO schema_version VALUES (${chLiteral({ type: 'int', value: m.version })})`);
+    }
+  }
+
+  /**
+   * The flows table built again with a new sort key, on every node that holds data (`flows_local` in
+   * a cluster: the Distributed table finds the new one by name). Safe to run again after a crash at
+   * any step: leftovers of an earlier attempt are dropped first, and the old table is renamed away
+   * only once the copy is complete. Writers must be stopped meanwhile (rows they add to the old table
+   * during the copy would not be carried over).
+   */
+  private async rebuildFlows(orderBy: string): Promise<void> {
+    const table = this.localTable;
+    const [next, old] = [`${table}_rebuild`, `${table}_old`];
+    const partition = "toYYYYMMDD(toDateTime(intDiv(first_seen, 1000), 'UTC'))";
+    for (const s of await this.shards()) {
+      const names = new Set((await s.rows<{ name: string }>('SELECT name FROM system.tables WHERE database = currentDatabase()')).map((r) => r.name));
+      if (!names.has(table) && names.has(next)) {
+        // Cut short between the two renames: the copy was complete, only its rename is left.
+        await s.exec(`RENAME TABLE ${next} TO ${table}`);
+        await s.exec(`DROP TABLE IF EXISTS ${old}`);
+        continue;
+      }
+      await s.exec(`DROP TABLE IF EXISTS ${next}`);
+      await s.exec(`DROP TABLE IF EXISTS ${old}`);
+      await s.exec(`CREATE TABLE ${next} AS ${table} ENGINE = MergeTree() PARTITION BY ${partition} ORDER BY ${orderBy}`);
+      await s.exec(`INSERT INTO ${next} SELECT * FROM ${table}`);
+      await s.exec(`RENAME TABLE ${table} TO ${old}, ${next} TO ${table}`);
+      await s.exec(`DROP TABLE ${old}`);
     }
   }
 

@@ -72,6 +72,13 @@ async function toVersion(b: Backend, spec: string, version: number, records: rea
       const shard = http.at(url);
       for (const q of dropCols('flows')) await shard.exec(q);
       if (s.cluster) for (const q of dropCols('flows_local')) await shard.exec(q);
+      // Before version 8 the MergeTree table was sorted by first_seen (it is empty here).
+      if (version < 8) {
+        const local = s.cluster ? 'flows_local' : 'flows';
+        await shard.exec(`CREATE TABLE ${local}_v7 AS ${local} ENGINE = MergeTree() PARTITION BY toYYYYMMDD(toDateTime(intDiv(first_seen, 1000), 'UTC')) ORDER BY (first_seen, client_hi, client_lo)`);
+        await shard.exec(`DROP TABLE ${local}`);
+        await shard.exec(`RENAME TABLE ${local}_v7 TO ${local}`);
+      }
     }
     for (const q of dropTables) await http.exec(q);
     // TinyLog has no DELETE: the version table is made again with the versions up to `version`.
@@ -172,7 +179,7 @@ describe('schema migrations: DuckDB, MariaDB, ClickHouse single node and cluster
   });
 
   test('a version-6 store migrates to 7: its records stay, and socket periods can be stored and read', async () => {
-    assert.equal(SCHEMA_VERSION, 7);
+    assert.ok(SCHEMA_VERSION >= 7);
     for (const b of backends.all) {
       const spec = b.fresh('v6s');
       const s6 = await openStore(spec);
@@ -192,6 +199,63 @@ describe('schema migrations: DuckDB, MariaDB, ClickHouse single node and cluster
         assert.deepEqual(await s.sockets({}), [{ ...row, last_seen: row.last_seen + 60_000 }], b.name);
       } finally {
         await s.close();
+      }
+    }
+  });
+
+  test('a version-7 store migrates to 8: ClickHouse rebuilds flows sorted by last_seen, every row kept, even after a rebuild cut short', async () => {
+    assert.equal(SCHEMA_VERSION, 8);
+    const all = parseFilter({}, 0);
+    for (const b of backends.all) {
+      const fresh = await openStore(b.fresh('v8f'));
+      await fresh.append(RECORDS);
+      const want = await fresh.top('edges', all);
+      await fresh.close();
+      const spec = b.fresh('v7');
+      await (await openStore(spec)).close();
+      await toVersion(b, spec, 7, RECORDS);
+      const s = await migrated(b, spec, 7);
+      try {
+        assert.equal((await s.stats()).records, RECORDS.length, b.name);
+        assert.deepEqual(await s.top('edges', all), want, b.name);
+      } finally {
+        await s.close();
+      }
+      const p = parseStoreSpec(spec);
+      if (p.kind !== 'clickhouse') continue;
+      const http = new ClickHouseHttp({ url: p.url, user: p.user, password: p.password }, p.database);
+      const local = p.cluster ? 'flows_local' : 'flows';
+      for (const url of p.shards ?? [p.url]) {
+        const ddl = (await http.at(url).rows<{ statement: string }>(`SHOW CREATE TABLE ${local}`))[0].statement;
+        assert.match(ddl, /ORDER BY \(last_seen, client_hi, client_lo\)/, `${b.name} ${url}`);
+      }
+      // Cut short twice on the first node: once during the copy (a partial rebuild table is left),
+      // once between the renames (the data table is missing, the complete copy is there).
+      const node = http.at((p.shards ?? [p.url])[0]);
+      const back = async () => {
+        await http.exec('DROP TABLE schema_version');
+        await http.exec('CREATE TABLE schema_version (version UInt32) ENGINE = TinyLog');
+        await http.exec(`INSERT INTO schema_version VALUES ${MIGRATIONS.filter((m) => m.version <= 7).map((m) => `(${m.version})`).join(', ')}`);
+      };
+      await back();
+      await node.exec(`CREATE TABLE ${local}_rebuild AS ${local}`);
+      await node.exec(`INSERT INTO ${local}_rebuild SELECT * FROM ${local} LIMIT 2`);
+      const again = await openStore(spec);
+      try {
+        assert.equal((await again.stats()).records, RECORDS.length, `${b.name}: a partial copy is dropped, not added`);
+      } finally {
+        await again.close();
+      }
+      await back();
+      await node.exec(`CREATE TABLE ${local}_rebuild AS ${local}`);
+      await node.exec(`INSERT INTO ${local}_rebuild SELECT * FROM ${local}`);
+      await node.exec(`RENAME TABLE ${local} TO ${local}_old`);
+      const third = await openStore(spec);
+      try {
+        assert.equal((await third.stats()).records, RECORDS.length, `${b.name}: the complete copy is renamed into place`);
+        assert.deepEqual(await third.top('edges', all), want, b.name);
+      } finally {
+        await third.close();
       }
     }
   });

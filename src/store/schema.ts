@@ -13,7 +13,7 @@ export interface ColumnDef {
 }
 
 /** Bump with a new entry in MIGRATIONS (per backend) whenever the table changes. */
-export const SCHEMA_VERSION = 7;
+export const SCHEMA_VERSION = 8;
 
 /**
  * `starts` of rows written before version 6, which did not know it: such rows count towards
@@ -222,7 +222,20 @@ export function createSocketsTableSql(backend: Backend): string {
  * Steps to go from version N-1 to N, per backend. Version 1 is the table above; later versions
  * append ALTERs here (never edit a released step).
  */
-export const MIGRATIONS: ReadonlyArray<{ version: number; sql: Record<Backend, string[]> }> = [
+export interface Migration {
+  version: number;
+  sql: Record<Backend, string[]>;
+  /**
+   * ClickHouse cannot change a table's sort key in place: the flows table is built again with this
+   * ORDER BY and its rows copied over (ClickHouseStore.rebuildFlows), after `sql`.
+   */
+  clickhouseOrderBy?: string;
+}
+
+/** The ClickHouse flows table's sort key since version 8 (see MIGRATIONS). */
+export const CLICKHOUSE_FLOWS_ORDER_BY = '(last_seen, client_hi, client_lo)';
+
+export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     sql: {
@@ -273,5 +286,12 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; sql: Record<Backend, s
     // Sockets and their processes, from `flowmap agent` (see SOCKET_COLUMNS).
     version: 7,
     sql: { duckdb: [createSocketsTableSql('duckdb')], mariadb: [createSocketsTableSql('mariadb')], clickhouse: [createSocketsTableSql('clickhouse')] },
+  },
+  {
+    // ClickHouse: time windows (last_seen >= since) read only their granules, as MariaDB's primary key
+    // (last_seen, row_id) already does; the other backends have nothing to change.
+    version: 8,
+    sql: { duckdb: [], mariadb: [], clickhouse: [] },
+    clickhouseOrderBy: CLICKHOUSE_FLOWS_ORDER_BY,
   },
 ];
