@@ -35,3 +35,28 @@ test('inheritSides: a continuation keeps sides known as well or better; a new ha
   assert.deepEqual(inheritSides({ clientIs1: false, evidence: 'port-rank' }, undefined), { clientIs1: false, evidence: 'port-rank' });
   assert.deepEqual(['handshake', 'listener', 'service-port', 'exporter', 'fan-in', 'port-rank', 'first-packet'].map((e) => isStrongEvidence(e as 'fan-in')), [true, true, true, true, false, false, false]);
 });
+
+test('ConversationMemory: the same keys as a plain LRU model over a long random run of gets and sets', () => {
+  const bound = 50;
+  const m = new ConversationMemory<number>(bound);
+  const model: number[] = []; // least recently used first
+  let s = 12345;
+  const rnd = (n: number): number => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) % n);
+  for (let i = 0; i < 20_000; i++) {
+    const k = rnd(200);
+    const at = model.indexOf(k);
+    if (rnd(3) === 0) {
+      const got = m.get(k);
+      assert.equal(got !== undefined, at >= 0, `get ${k} at step ${i}`);
+      if (at >= 0) model.push(...model.splice(at, 1));
+    } else {
+      m.set(k, { clientIs1: false, evidence: 'handshake', lastSeen: i });
+      if (at >= 0) model.splice(at, 1);
+      model.push(k);
+      if (model.length > bound) model.shift();
+    }
+    assert.equal(m.size, model.length);
+  }
+  // Reading every key refreshes it, so check membership without disturbing the order first.
+  for (let k = 0; k < 200; k++) assert.equal(m.get(k) !== undefined, model.includes(k), `key ${k}`);
+});
