@@ -43,14 +43,13 @@ export class ConversationMemory<K> {
     return this.map.size;
   }
 
-  /** What is remembered of `key` (and it becomes the most recently used), or undefined. */
+  /**
+   * What is remembered of `key`, or undefined. It does not refresh the key: every caller sets the key
+   * right after (a record is written), and set() makes it the most recently used (moving it here too
+   * cost one more delete and insert per record).
+   */
   get(key: K): RememberedConversation | undefined {
-    const v = this.map.get(key);
-    if (v !== undefined) {
-      this.map.delete(key);
-      this.map.set(key, v);
-    }
-    return v;
+    return this.map.get(key);
   }
 
   set(key: K, value: RememberedConversation): void {
