@@ -10,7 +10,8 @@ import { FLOW_COLUMNS } from './schema.js';
 import { WorkerStore } from './worker-store.js';
 
 const T = Date.UTC(2026, 11, 4, 12, 0, 0);
-const N = 40_000;
+/** More than one DuckDB row group (122,880): the store worker splits a batch at the boundary. */
+const N = 130_000;
 
 /** A 128-bit address (IPv4 mapped into ::ffff:0:0/96) from its text, worked out apart from util/ip.ts. */
 function addr128(text: string): bigint {
@@ -36,7 +37,7 @@ function records(): FlowRecord[] {
     const bytes = big ? Number.MAX_SAFE_INTEGER - rnd(1000) : rnd(2_000_000_000) * (rate || 1);
     const first = T - rnd(86_400_000);
     return {
-      client: v6 ? `2001:db8:${rnd(65536).toString(16)}::${(i + 1).toString(16)}` : `10.${rnd(256)}.${(i >> 8) & 255}.${i & 255}`,
+      client: v6 ? `2001:db8:${rnd(65536).toString(16)}::${((i % 65535) + 1).toString(16)}` : `10.${rnd(256)}.${(i >> 8) & 255}.${i & 255}`,
       server: v6 ? `fe80::${rnd(65536).toString(16)}:1` : `192.168.${rnd(256)}.${rnd(256)}`,
       clientPort: rnd(65536), serverPort: rnd(65536), proto: rnd(256), ipVersion: v6 ? 6 : 4, vlan: rnd(4096),
       bytesC2s: bytes, bytesS2c: rnd(1_000_000) * (rate || 1), packetsC2s: big ? 2 ** 40 : rnd(100_000), packetsS2c: rnd(100_000),
@@ -75,11 +76,16 @@ for (const shared of [false, true]) {
     const recs = records();
     const w = new WorkerStore(path, { shared });
     await w.init();
-    // Batches of uneven sizes, as a collector hands them over.
-    for (let i = 0, k = 0; i < recs.length; k++) {
-      const n = [8192, 1, 3000, 2047, 12_000][k % 5];
-      await w.append(recs.slice(i, i + n));
-      i += n;
+    try {
+      // Batches of uneven sizes, as a collector hands them over.
+      for (let i = 0, k = 0; i < recs.length; k++) {
+        const n = [8192, 1, 3000, 2047, 12_000][k % 5];
+        await w.append(recs.slice(i, i + n));
+        i += n;
+      }
+    } catch (e) {
+      await w.close().catch(() => undefined); // the worker thread would keep the test running
+      throw e;
     }
     await w.close();
 
