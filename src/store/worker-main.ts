@@ -67,7 +67,7 @@ async function write(s: ColumnStore, batches: readonly RecordColumns[]): Promise
   for (const b of batches) await s.append(fromColumns(b));
 }
 
-let queued: RecordColumns[] = [];
+const queued: RecordColumns[] = [];
 let queuedRows = 0;
 let timer: NodeJS.Timeout | undefined;
 let writeError: Error | null = null;
