@@ -6,7 +6,7 @@
 // Also runnable alone: node bench/collect.mjs [rates...]   (flows/s, e.g. 100000 200000 400000)
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
@@ -232,12 +232,15 @@ async function breakdown(log) {
 }
 
 export async function collectBench(log = (s) => process.stderr.write(s + '\n')) {
+  // Shared machines: the load says how far apart two runs' figures may be (compare within one run).
+  const baseDir = process.env.BENCH_COLLECT_BASELINE;
+  log(`  load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${availableParallelism()} cores${baseDir ? `; baseline: ${baseDir}` : ''}`);
   const parts = await breakdown(log);
   const peer = !process.env.BENCH_COLLECT_NO_PEER && have('nfcapd') && have('nfdump');
   if (!peer && !process.env.BENCH_COLLECT_NO_PEER) log('  nfcapd/nfdump not installed: flowmap alone (apt-get install nfdump)');
   // BENCH_COLLECT_BASELINE=DIR: another built checkout of flowmap (e.g. main) takes its turns too.
   const base = process.env.BENCH_COLLECT_BASELINE;
-  const baseTool = base ? [[`flowmap ${base}`, (rate, seconds) => flowmapStep(rate, seconds, join(base, 'dist', 'cli', 'main.js'))]] : [];
+  const baseTool = base ? [[`flowmap baseline`, (rate, seconds) => flowmapStep(rate, seconds, join(base, 'dist', 'cli', 'main.js'))]] : [];
   const [flowmap, ...rest] = await ramp([['flowmap collect -> DuckDB', flowmapStep], ...baseTool, ...(peer ? [['nfcapd', nfcapdStep]] : [])], log);
   const baseline = base ? rest.shift() : null;
   const nfcapd = peer ? rest.shift() : null;
