@@ -333,8 +333,8 @@ function ts(ms: number): DuckDBTimestampValue {
   return new DuckDBTimestampValue(BigInt(Math.round(ms)) * 1000n);
 }
 
-/** Where each column of FLOW_COLUMNS comes from, in table order. */
-const SOURCES: readonly ColumnSource[] = [
+/** Where each column of FLOW_COLUMNS comes from, in table order (exported for the bench's bare-appender figure). */
+export const SOURCES: readonly ColumnSource[] = [
   { name: 'first_seen', kind: 'timestamp', field: F.firstSeen },
   { name: 'last_seen', kind: 'timestamp', field: F.lastSeen },
   { name: 'client', kind: 'addr-text', side: 'client' },
