@@ -90,16 +90,20 @@ function best(list: ReadonlyArray<Period & { slack: number }> | undefined, first
   return name;
 }
 
+/**
+ * Socket periods are read for the filter's window widened by this much each side: a period is matched
+ * with a slack of one snapshot period, which a day bounds generously.
+ */
+const DAY = 86_400_000;
+
 /** The socket periods of these addresses that can touch the filter's time window. */
 export async function loadProcessIndex(store: Store, addresses: Iterable<string>, filter: Pick<FlowFilter, 'since' | 'until'>): Promise<ProcessIndex> {
   const list = [...new Set(addresses)];
   if (list.length === 0) return new ProcessIndex([]);
-  // A period may begin one snapshot period after the traffic it served: widen by a day of slack at most.
-  const slack = 86_400_000;
   const rows = await store.sockets({
     addresses: list,
-    ...(filter.since === undefined ? {} : { sinceMs: filter.since - slack }),
-    ...(filter.until === undefined ? {} : { untilMs: filter.until + slack }),
+    ...(filter.since === undefined ? {} : { sinceMs: filter.since - DAY }),
+    ...(filter.until === undefined ? {} : { untilMs: filter.until + DAY }),
   });
   return new ProcessIndex(rows);
 }
@@ -128,6 +132,9 @@ const SERVICE_EDGES = 100_000;
 export async function attachServiceProcesses(store: Store, rows: ServiceRow[], filter: FlowFilter): Promise<void> {
   if (rows.length === 0) return;
   const ports = [...new Set(rows.map((r) => r.port))];
+  // Without an agent's listener on these ports there is nothing to name: spare the edge query.
+  const window = { ...(filter.since === undefined ? {} : { sinceMs: filter.since - DAY }), ...(filter.until === undefined ? {} : { untilMs: filter.until + DAY }) };
+  if ((await store.sockets({ state: 'listen', ports, ...window })).length === 0) return;
   const edges = await store.top('edges', { ...filter, ports, minBytes: undefined, limit: SERVICE_EDGES });
   await attachProcesses(store, edges, filter);
   const servers = new Map<string, Map<string, Set<string>>>();

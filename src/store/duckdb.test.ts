@@ -32,7 +32,7 @@ describe('DuckDbStore', () => {
     assert.deepEqual(rows[0], {
       client: '192.168.1.69', server: '192.168.1.240', port: 902, proto: 'tcp', service: null,
       bytes_c2s: 3610, bytes_s2c: 350_990, bytes: 354_600, packets: 390, connections: 3,
-      first_seen: '2026-11-28T07:00:00.000Z', last_seen: '2026-11-28T07:05:01.000Z',
+      first_seen: '2026-11-28T07:00:00.000Z', last_seen: '2026-11-28T07:05:01.000Z', server_process: null, client_process: null,
     });
     assert.deepEqual(rows.map(key), ['192.168.1.69>192.168.1.240:902=354600', '192.168.1.70>192.168.1.71:22=110000', '192.168.1.66>192.168.1.55:443=25000']);
   });

@@ -23,6 +23,7 @@ export function socketsQuery(q: SocketQuery, d: SqlDialect, table = 'sockets'): 
   const p = new ParamList(d);
   const where: string[] = [];
   if (q.addresses) where.push(q.addresses.length === 0 ? '1 = 0' : `address IN (${q.addresses.map((a) => p.bind({ type: 'text', value: a })).join(', ')})`);
+  if (q.ports) where.push(q.ports.length === 0 ? '1 = 0' : `local_port IN (${q.ports.map((n) => p.bind({ type: 'int', value: n })).join(', ')})`);
   if (q.host !== undefined) where.push(`host = ${p.bind({ type: 'text', value: q.host })}`);
   if (q.state !== undefined) where.push(`state = ${p.bind({ type: 'text', value: q.state })}`);
   if (q.sinceMs !== undefined) where.push(`last_seen >= ${p.bind({ type: 'time', ms: q.sinceMs })}`);

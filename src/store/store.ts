@@ -249,6 +249,8 @@ export interface SocketRow {
 /** Which socket periods to read; every field narrows. */
 export interface SocketQuery {
   addresses?: readonly string[];
+  /** Local ports (a listener's port). */
+  ports?: readonly number[];
   host?: string;
   state?: SocketRow['state'];
   /** Periods that lasted until this time or later (last_seen >= sinceMs), UTC ms. */

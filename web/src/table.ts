@@ -8,6 +8,8 @@ export interface Col<R> {
   value: (r: R) => string | number | null;
   /** Custom cell content (e.g. a link to the map); default: the value, formatted by kind. */
   cell?: (r: R) => Node | string;
+  /** Left out when no row has a value (programs, known only where agents run), as in the CLI's tables. */
+  optional?: boolean;
 }
 
 export interface TableOptions {
@@ -32,7 +34,8 @@ export function sortRows<R>(rows: readonly R[], cols: readonly Col<R>[], sort: s
   return [...rows].sort((x, y) => (desc ? -1 : 1) * compare(col.value(x), col.value(y)));
 }
 
-export function renderTable<R>(rows: readonly R[], cols: readonly Col<R>[], opts: TableOptions = {}): HTMLTableElement {
+export function renderTable<R>(rows: readonly R[], all: readonly Col<R>[], opts: TableOptions = {}): HTMLTableElement {
+  const cols = all.filter((c) => !c.optional || rows.some((r) => { const v = c.value(r); return v !== null && v !== ''; }));
   const sort = opts.sort ?? '';
   const sorted = sort ? sortRows(rows, cols, sort) : rows;
   const head = h('tr');

@@ -9,7 +9,7 @@ import { renderTable, type Col } from '../table.js';
 const convCols: Col<ConversationRow>[] = [
   { key: 'client_port', header: 'client port', kind: 'text', value: (r) => String(r.client_port) },
   { key: 'vlan', header: 'vlan', kind: 'number', value: (r) => r.vlan },
-  { key: 'client_process', header: 'client program', kind: 'text', value: (r) => r.client_process },
+  { key: 'client_process', header: 'client program', kind: 'text', value: (r) => r.client_process, optional: true },
   { key: 'bytes_c2s', header: '→', kind: 'bytes', value: (r) => r.bytes_c2s },
   { key: 'bytes_s2c', header: '←', kind: 'bytes', value: (r) => r.bytes_s2c },
   { key: 'packets', header: 'packets', kind: 'number', value: (r) => r.packets },

@@ -30,7 +30,7 @@ function edgeCols(nav: Nav): Col<EdgeRow>[] {
     { key: 'client', header: 'client', kind: 'text', value: (r) => r.client, cell: (r) => linkButton(r.client, 'Show on the map', () => nav.focusNode(r.client)) },
     { key: 'server', header: 'server', kind: 'text', value: (r) => r.server, cell: (r) => linkButton(r.server, 'Show on the map', () => nav.focusNode(r.server)) },
     { key: 'service', header: 'service', kind: 'text', value: svc, cell: (r) => linkButton(svc(r), 'Show this dependency on the map', () => nav.focusEdge(r)) },
-    { key: 'client_process', header: 'client program', kind: 'text', value: (r) => r.client_process },
+    { key: 'client_process', header: 'client program', kind: 'text', value: (r) => r.client_process, optional: true },
     ...trafficCols<EdgeRow>(),
   ];
 }
@@ -70,7 +70,7 @@ function serviceCols(onService: (s: string) => void): Col<ServiceRow>[] {
     { key: 'service', header: 'service', kind: 'text', value: svc, cell: (r) => linkButton(svc(r), 'Map only this service', () => onService(`${r.port}/${r.proto}`)) },
     { key: 'port', header: 'port', kind: 'number', value: (r) => r.port },
     { key: 'proto', header: 'proto', kind: 'text', value: (r) => r.proto },
-    { key: 'processes', header: 'programs', kind: 'text', value: (r) => r.processes.join(', ') },
+    { key: 'processes', header: 'programs', kind: 'text', value: (r) => r.processes.join(', '), optional: true },
     { key: 'servers', header: 'servers', kind: 'number', value: (r) => r.servers },
     { key: 'clients', header: 'clients', kind: 'number', value: (r) => r.clients },
     ...trafficCols<ServiceRow>(),
