@@ -106,6 +106,7 @@ export async function runServe(ctx: CliContext, opts: ServeOptions): Promise<num
             address: opts.collectListen,
             listen: collectors,
             signal: stop.signal,
+            metrics: deps.metrics.collect,
             onListening: (ls) => {
               announceListening(opts.collectListen, ls, RECV_BUFFER_BYTES);
               names.push(...ls.map((l) => `${l.kind} ${l.port}/udp`));

@@ -9,6 +9,7 @@ import { storeDisplay } from '../store/spec.js';
 import type { Store } from '../store/store.js';
 import type { MetaResponse } from '../api/types.js';
 import { LiveBus } from './live.js';
+import { ServerMetrics } from './metrics.js';
 
 export interface ApiDeps {
   /** Queries go here (in `serve`: the same WorkerStore the collectors append to). */
@@ -20,13 +21,15 @@ export interface ApiDeps {
   /** The config file's exporter interface names. */
   interfaceName: (exporter: string, ifIndex: number) => string | null;
   bus: LiveBus;
+  /** Prometheus metrics of this process (GET /metrics). */
+  metrics: ServerMetrics;
   storeInfo: MetaResponse['store'];
   version: string;
   /** The clock relative times (`since=2h`) are taken from. */
   now: () => number;
 }
 
-export function apiDeps(o: { store: Store; spec: string; config: FlowmapConfig; services: ServiceRegistry; version: string; bus?: LiveBus; now?: () => number }): ApiDeps {
+export function apiDeps(o: { store: Store; spec: string; config: FlowmapConfig; services: ServiceRegistry; version: string; bus?: LiveBus; metrics?: ServerMetrics; now?: () => number }): ApiDeps {
   return {
     store: o.store,
     services: o.services,
@@ -34,6 +37,7 @@ export function apiDeps(o: { store: Store; spec: string; config: FlowmapConfig; 
     configNames: configNameRows(o.config.names),
     interfaceName: interfaceNamer(o.config),
     bus: o.bus ?? new LiveBus(),
+    metrics: o.metrics ?? new ServerMetrics(),
     storeInfo: storeDisplay(o.spec),
     version: o.version,
     now: o.now ?? Date.now,

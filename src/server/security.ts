@@ -71,12 +71,12 @@ function deny(c: Context, status: 401 | 403, error: string): Response {
   return c.json({ error }, status);
 }
 
-function digest(s: string): Buffer {
+export function digest(s: string): Buffer {
   return createHash('sha256').update(s, 'utf8').digest();
 }
 
 /** Constant time: both sides are hashed to the same length first. */
-function matches(given: string, expected: Buffer): boolean {
+export function matches(given: string, expected: Buffer): boolean {
   return timingSafeEqual(digest(given), expected);
 }
 
