@@ -27,6 +27,8 @@ export interface SecurityOptions {
   token?: string;
   /** Bound to a loopback address: without a token, only Host headers naming loopback are served. */
   loopback: boolean;
+  /** Served over HTTPS: the token cookie is marked Secure (never sent over plain HTTP). */
+  secure?: boolean;
 }
 
 export function securityHeaders(): MiddlewareHandler {
@@ -51,7 +53,7 @@ export function accessGuard(opts: SecurityOptions): MiddlewareHandler {
     if (fromUrl !== null && !url.pathname.startsWith('/api/') && (c.req.method === 'GET' || c.req.method === 'HEAD')) {
       // Opening the page once as /?token=T: keep the token in a cookie, and drop it from the address bar.
       if (!matches(fromUrl, expected)) return deny(c, 401, 'wrong token');
-      setCookie(c, TOKEN_COOKIE, fromUrl, { httpOnly: true, sameSite: 'Strict', path: '/' });
+      setCookie(c, TOKEN_COOKIE, fromUrl, { httpOnly: true, sameSite: 'Strict', path: '/', secure: opts.secure === true });
       url.searchParams.delete('token');
       c.header('Cache-Control', 'no-store');
       return c.redirect(url.pathname + url.search, 302);
