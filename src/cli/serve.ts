@@ -80,7 +80,7 @@ export async function runServe(ctx: CliContext, opts: ServeOptions): Promise<num
   if (opts.bpf !== undefined && opts.capture === undefined) throw new UsageError('--bpf filters --capture: add --capture IFACE');
   const snaplen = parseSnaplen(opts.snaplen);
   const live = collectors.length > 0 || opts.capture !== undefined;
-  const [{ apiDeps }, { LiveBus, ObservedStore }] = await Promise.all([import('../server/deps.js'), import('../server/live.js')]);
+  const [{ apiDeps }, { LiveBus, ObservedStore }, { StorePoller }] = await Promise.all([import('../server/deps.js'), import('../server/live.js'), import('../server/live-poll.js')]);
 
   // One store for queries and collection, open only while used (shared): `flowmap top` and
   // other readers can use the file meanwhile. Read-only when nothing is collected here.
@@ -92,6 +92,9 @@ export async function runServe(ctx: CliContext, opts: ServeOptions): Promise<num
       const observed = new ObservedStore(store, bus);
       const deps = apiDeps({ store: observed, spec: ctx.dbSpec, config: ctx.config, services: ctx.services, version: version(), bus });
       const server = await startServer(deps, { port, listen, token, tls });
+      // Other processes writing to the same store (flowmap collect) reach the page too.
+      const poller = new StorePoller(store, bus);
+      poller.start();
       const stop = new AbortController();
       const release = stopOnSignals(() => stop.abort(), live ? 'stopping, storing the flows seen so far' : 'stopping');
       const sources: Array<Promise<void>> = [];
@@ -141,6 +144,7 @@ export async function runServe(ctx: CliContext, opts: ServeOptions): Promise<num
         capture?.stop();
         await Promise.allSettled(sources);
         release();
+        await poller.stop();
         await server.close();
       }
       return EXIT_OK;

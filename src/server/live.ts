@@ -57,6 +57,24 @@ export class LiveBus {
     this.schedule('flows');
   }
 
+  /**
+   * What polling the store found (src/server/live-poll.ts): `grown` records more than when this
+   * server started, the newest last_seen. An event only when it is news, i.e. when another process
+   * wrote: this process's own batches were announced by stored() already.
+   */
+  storeGrew(grown: number, lastSeenMs: number | null): void {
+    let news = false;
+    if (grown > this.storedCount) {
+      this.storedCount = grown;
+      news = true;
+    }
+    if (lastSeenMs !== null && (this.lastSeenMs === null || lastSeenMs > this.lastSeenMs)) {
+      this.lastSeenMs = lastSeenMs;
+      news = true;
+    }
+    if (news) this.schedule('flows');
+  }
+
   /** Exporter health was saved: an event only when the counters changed. */
   healthSaved(rows: readonly ExporterHealthRow[]): void {
     const text = JSON.stringify(rows);
