@@ -11,6 +11,7 @@
 //
 //   node bench/soak.mjs [--rate FLOWS_PER_S] [--minutes M] [--db SPEC] [--sample S] [--top-every S] [--json]
 //   defaults: 100000 flows/s, 10 minutes, a fresh DuckDB file, RSS every 5 s, top every 30 s
+/* global fetch */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
