@@ -150,8 +150,11 @@ try {
     minutes: sendSeconds / 60,
     flowsSent: sent.flows,
     flowsReceived: received,
+    // Datagrams the kernel dropped carry PER flows each: sent = received + dropped flows.
+    flowsLost: sent.flows - received,
     recordsExpected: sent.flows / 2, // every conversation is two halves paired into one record
     recordsStored: stored,
+    // At stop the collector also writes the halves still waiting for a partner (one-way records).
     recordsStoredByCollector: storedByCollector,
     lost: sent.flows / 2 - stored,
     kernelDrops,
@@ -169,7 +172,7 @@ try {
   };
   log(
     `soak: sent ${fmt(result.flowsSent)} flows at ${fmt(result.achievedRate)}/s for ${result.minutes.toFixed(1)} min; ` +
-      `received ${fmt(received)}, kernel drops ${fmt(kernelDrops)}; records ${fmt(stored)} stored of ${fmt(result.recordsExpected)} (lost ${fmt(result.lost)})`,
+      `received ${fmt(received)} (lost ${fmt(result.flowsLost)}: ${fmt(kernelDrops)} datagrams dropped by the kernel); records ${fmt(stored)} stored of ${fmt(result.recordsExpected)} (lost ${fmt(result.lost)})`,
   );
   log(
     `soak: RSS ${result.rssStartMiB.toFixed(0)} -> ${result.rssEndMiB.toFixed(0)} MiB (max ${result.rssMaxMiB.toFixed(0)}), slope ${result.rssSlopeMiBPerMin.toFixed(2)} MiB/min ` +
