@@ -17,6 +17,8 @@ export const LIVE_DEBOUNCE_MS = 1000;
 
 export class LiveBus {
   private storedCount = 0;
+  /** How much the store grew since start, as polling found it (other processes' records included). */
+  private grownCount = 0;
   private lastSeenMs: number | null = null;
   private readonly listeners = new Set<LiveListener>();
   private readonly timers = new Map<LiveEventName, NodeJS.Timeout>();
@@ -28,7 +30,8 @@ export class LiveBus {
   constructor(private readonly debounceMs = LIVE_DEBOUNCE_MS) {}
 
   snapshot(): LiveEvent {
-    return { stored: this.storedCount, lastSeen: this.lastSeenMs === null ? null : new Date(this.lastSeenMs).toISOString() };
+    // Own batches and polled growth count the same records: the larger one, never their sum.
+    return { stored: Math.max(this.storedCount, this.grownCount), lastSeen: this.lastSeenMs === null ? null : new Date(this.lastSeenMs).toISOString() };
   }
 
   subscribe(fn: LiveListener): () => void {
@@ -64,10 +67,8 @@ export class LiveBus {
    */
   storeGrew(grown: number, lastSeenMs: number | null): void {
     let news = false;
-    if (grown > this.storedCount) {
-      this.storedCount = grown;
-      news = true;
-    }
+    if (grown > Math.max(this.storedCount, this.grownCount)) news = true;
+    if (grown > this.grownCount) this.grownCount = grown;
     if (lastSeenMs !== null && (this.lastSeenMs === null || lastSeenMs > this.lastSeenMs)) {
       this.lastSeenMs = lastSeenMs;
       news = true;
