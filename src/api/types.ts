@@ -145,7 +145,7 @@ export interface ExportersResponse {
  * Comment lines keep the connection alive every 15 s.
  */
 export interface LiveEvent {
-  /** Records stored by this process since it started. */
+  /** Records stored since this server started (by its own collectors, or by other processes writing to the same store). */
   stored: number;
   /** Newest last_seen stored, ISO 8601, or null. */
   lastSeen: string | null;

@@ -2,7 +2,9 @@ import { isIP } from 'node:net';
 import type { Command } from 'commander';
 import type { CollectSummary, ListenerInfo, ListenSpec } from '../pipeline/collect.js';
 import { UsageError } from '../util/errors.js';
-import { cliContext, withStore } from './context.js';
+import type { CollectMetrics } from '../pipeline/metrics.js';
+import type { MetricsAddress } from '../server/metrics-endpoint.js';
+import { cliContext, withStore, type CliContext } from './context.js';
 import { flowExportContext } from './flowexport-context.js';
 import { EXIT_OK, action, say } from './exit.js';
 import { stopOnSignals } from './signals.js';
@@ -15,6 +17,7 @@ interface CollectOptions {
   duration?: string;
   json?: boolean;
   quiet?: boolean;
+  metrics?: string;
 }
 
 /** The listeners' default UDP ports (IANA / exporter conventions). */
@@ -34,6 +37,7 @@ export function registerCollect(program: Command): void {
     .option('--duration <seconds>', 'stop after this many seconds (default: until SIGINT/SIGTERM)')
     .option('--json', 'print the summary as JSON on stdout')
     .option('-q, --quiet', 'no status or summary on stderr')
+    .option('--metrics <addr:port>', 'serve Prometheus metrics at http://ADDR:PORT/metrics (a port alone binds 127.0.0.1; beyond loopback needs FLOWMAP_TOKEN or serve.token)')
     .addHelpText(
       'after',
       '\nRecords reach the store in batches as they complete (flowmap top can run meanwhile); exporter\n' +
@@ -48,6 +52,7 @@ export function registerCollect(program: Command): void {
         const duration = opts.duration === undefined ? undefined : Number(opts.duration);
         if (duration !== undefined && !(duration > 0)) throw new UsageError(`--duration: ${opts.duration} is not a positive number of seconds`);
         const ctx = await cliContext(cmd);
+        const metricsAt = opts.metrics === undefined ? undefined : (await import('../server/metrics-endpoint.js')).parseMetricsAddress(opts.metrics);
         const [{ collectLive }, { createDecoders }, { RECV_BUFFER_BYTES }] = await Promise.all([
           import('../pipeline/collect.js'),
           import('../flowexport/decoders/index.js'),
@@ -63,6 +68,7 @@ export function registerCollect(program: Command): void {
             const abort = new AbortController();
             const release = stopOnSignals(() => abort.abort());
             const timer = duration === undefined ? undefined : setTimeout(() => abort.abort(), duration * 1000);
+            const metrics = metricsAt === undefined ? undefined : await startCollectMetrics(ctx, metricsAt, opts.quiet);
             try {
               const summary = await collectLive(
                 flowExportContext(ctx, store, 'collect', createDecoders),
@@ -70,6 +76,7 @@ export function registerCollect(program: Command): void {
                   address: opts.listen,
                   listen,
                   signal: abort.signal,
+                  metrics: metrics?.collect,
                   onListening: (ls) => {
                     if (!opts.quiet) announceListening(opts.listen, ls, RECV_BUFFER_BYTES);
                   },
@@ -82,6 +89,7 @@ export function registerCollect(program: Command): void {
               return EXIT_OK;
             } finally {
               if (timer) clearTimeout(timer);
+              await metrics?.close();
               release();
             }
           },
@@ -89,6 +97,16 @@ export function registerCollect(program: Command): void {
         );
       }),
     );
+}
+
+/** The registry and its endpoint for --metrics (token as for `serve`). */
+async function startCollectMetrics(ctx: CliContext, at: MetricsAddress, quiet?: boolean): Promise<{ collect: CollectMetrics; close(): Promise<void> }> {
+  const [{ CollectMetrics, newRegistry }, { startMetricsServer }] = await Promise.all([import('../pipeline/metrics.js'), import('../server/metrics-endpoint.js')]);
+  const registry = newRegistry();
+  const token = process.env.FLOWMAP_TOKEN ? process.env.FLOWMAP_TOKEN : ctx.config.serve.token;
+  const server = await startMetricsServer(registry, at, token);
+  if (!quiet) say(`metrics at ${server.url}${token === undefined ? '' : ' (Authorization: Bearer TOKEN)'}`);
+  return { collect: new CollectMetrics(registry), close: () => server.close() };
 }
 
 /** The listeners asked for (`false`: none of that kind); ports checked. */

@@ -16,6 +16,8 @@ export interface ServeOptions {
   port?: string;
   listen?: string;
   token?: string;
+  tlsCert?: string;
+  tlsKey?: string;
   open?: boolean;
   netflow?: string | true;
   ipfix?: string | true;
@@ -36,6 +38,8 @@ export function registerServe(program: Command): void {
     .option('--port <port>', `HTTP port; 0 picks a free one (default: config serve.port, else ${DEFAULT_PORT})`)
     .option('--listen <address>', `address to serve on; any but loopback needs a token (default: config serve.listen, else ${DEFAULT_LISTEN})`)
     .option('--token <token>', `require this token on every request, and take flowmap agent snapshots (default: $FLOWMAP_TOKEN, else config serve.token); ${TOKEN_RULE}`)
+    .option('--tls-cert <file>', 'serve HTTPS with this PEM certificate (chain); needs --tls-key (default: config serve.tlsCert)')
+    .option('--tls-key <file>', 'the PEM private key of --tls-cert (default: config serve.tlsKey)')
     .option('--open', 'open the page in the desktop browser (xdg-open)')
     .option('--netflow [port]', `also collect NetFlow v5/v9 and IPFIX on this UDP port (${DEFAULT_COLLECT_PORTS.netflow} without a value; 0 picks a free one)`)
     .option('--ipfix [port]', `also collect IPFIX (NetFlow accepted too) on this UDP port (${DEFAULT_COLLECT_PORTS.ipfix} without a value)`)
@@ -70,12 +74,13 @@ export async function runServe(ctx: CliContext, opts: ServeOptions): Promise<num
   if (!isLoopback(listen) && token === undefined) {
     throw new UsageError(`--listen ${listen}: serving beyond this machine needs a token: --token T, FLOWMAP_TOKEN or serve.token in the config (${TOKEN_RULE})`);
   }
+  const tls = tlsFiles(opts.tlsCert ?? serve.tlsCert, opts.tlsKey ?? serve.tlsKey);
   const collectors = collectorSpecs(opts);
   if (isIP(opts.collectListen) === 0) throw new UsageError(`--collect-listen: ${opts.collectListen} is not an IPv4 or IPv6 address`);
   if (opts.bpf !== undefined && opts.capture === undefined) throw new UsageError('--bpf filters --capture: add --capture IFACE');
   const snaplen = parseSnaplen(opts.snaplen);
   const live = collectors.length > 0 || opts.capture !== undefined;
-  const [{ apiDeps }, { LiveBus, ObservedStore }] = await Promise.all([import('../server/deps.js'), import('../server/live.js')]);
+  const [{ apiDeps }, { LiveBus, ObservedStore }, { StorePoller }] = await Promise.all([import('../server/deps.js'), import('../server/live.js'), import('../server/live-poll.js')]);
 
   // One store for queries and collection, open only while used (shared): `flowmap top` and
   // other readers can use the file meanwhile. Read-only when nothing is collected here and no agent
@@ -87,7 +92,10 @@ export async function runServe(ctx: CliContext, opts: ServeOptions): Promise<num
       const bus = new LiveBus();
       const observed = new ObservedStore(store, bus);
       const deps = apiDeps({ store: observed, spec: ctx.dbSpec, config: ctx.config, services: ctx.services, version: version(), bus });
-      const server = await startServer(deps, { port, listen, token });
+      const server = await startServer(deps, { port, listen, token, tls });
+      // Other processes writing to the same store (flowmap collect) reach the page too.
+      const poller = new StorePoller(store, bus);
+      poller.start();
       const stop = new AbortController();
       const release = stopOnSignals(() => stop.abort(), live ? 'stopping, storing the flows seen so far' : 'stopping');
       const sources: Array<Promise<void>> = [];
@@ -107,6 +115,7 @@ export async function runServe(ctx: CliContext, opts: ServeOptions): Promise<num
             address: opts.collectListen,
             listen: collectors,
             signal: stop.signal,
+            metrics: deps.metrics.collect,
             onListening: (ls) => {
               announceListening(opts.collectListen, ls, RECV_BUFFER_BYTES);
               names.push(...ls.map((l) => `${l.kind} ${l.port}/udp`));
@@ -136,6 +145,7 @@ export async function runServe(ctx: CliContext, opts: ServeOptions): Promise<num
         capture?.stop();
         await Promise.allSettled(sources);
         release();
+        await poller.stop();
         await server.close();
       }
       return EXIT_OK;
@@ -143,6 +153,20 @@ export async function runServe(ctx: CliContext, opts: ServeOptions): Promise<num
     // With a token, agents may send snapshots (POST /api/v1/agent): the store takes writes then.
     { worker: true, shared: true, readOnly: !live && token === undefined },
   );
+}
+
+/** Both files or neither, read now: a missing key is reported before anything starts. */
+function tlsFiles(cert: string | undefined, key: string | undefined): { cert: Buffer; key: Buffer } | undefined {
+  if (cert === undefined && key === undefined) return undefined;
+  if (cert === undefined || key === undefined) throw new UsageError(`--tls-cert and --tls-key go together (${cert === undefined ? 'no certificate' : 'no key'} given)`);
+  const read = (file: string, what: string): Buffer => {
+    try {
+      return readFileSync(file);
+    } catch (e) {
+      throw new UsageError(`${what}: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+  };
+  return { cert: read(cert, '--tls-cert'), key: read(key, '--tls-key') };
 }
 
 function parsePort(text: string, what: string): number {

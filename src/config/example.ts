@@ -70,4 +70,7 @@ serve:
   port: 3000
   listen: 127.0.0.1
   # token: a-long-random-string   # e.g. from: openssl rand -hex 16
+  # HTTPS (both or neither; relative to this file). Overridden by --tls-cert and --tls-key.
+  # tlsCert: /etc/flowmap/tls/cert.pem
+  # tlsKey: /etc/flowmap/tls/key.pem
 `;

@@ -36,6 +36,9 @@ export interface ServeConfig {
   listen?: string;
   /** Required on every request when set. */
   token?: string;
+  /** HTTPS: PEM certificate (chain) and private key files, absolute (relative ones are resolved next to the config file). */
+  tlsCert?: string;
+  tlsKey?: string;
 }
 
 /** One flow exporter's settings. */

@@ -103,7 +103,10 @@ const configSchema = z.strictObject({
       port: z.number({ error: PORT_MSG }).int(PORT_MSG).min(0, PORT_MSG).max(65535, PORT_MSG).optional(),
       listen: z.string({ error: ADDRESS_MSG }).refine((a) => tryParseIp(a) !== null, ADDRESS_MSG).optional(),
       token: z.string({ error: TOKEN_MSG }).regex(TOKEN_PATTERN, TOKEN_MSG).optional(),
-    }, { error: 'expected a mapping (port, listen, token)' })
+      tlsCert: z.string({ error: 'expected a file name' }).min(1).optional(),
+      tlsKey: z.string({ error: 'expected a file name' }).min(1).optional(),
+    }, { error: 'expected a mapping (port, listen, token, tlsCert, tlsKey)' })
+    .refine((s) => (s.tlsCert === undefined) === (s.tlsKey === undefined), 'tlsCert and tlsKey go together')
     .optional(),
 }, { error: 'expected a mapping at the top level' });
 
@@ -153,7 +156,11 @@ export function parseConfig(data: unknown, label: string, baseDir = process.cwd(
       ...(e.samplingRate === undefined ? {} : { samplingRate: e.samplingRate }),
       interfaces: Object.entries(e.interfaces ?? {}).map(([k, name]) => ({ ifIndex: Number(k), name })).sort((a, b) => a.ifIndex - b.ifIndex),
     })),
-    serve: { ...c.serve },
+    serve: {
+      ...c.serve,
+      ...(c.serve?.tlsCert === undefined ? {} : { tlsCert: resolve(baseDir, c.serve.tlsCert) }),
+      ...(c.serve?.tlsKey === undefined ? {} : { tlsKey: resolve(baseDir, c.serve.tlsKey) }),
+    },
   };
 }
 

@@ -6,6 +6,7 @@
 import { UsageError } from '../util/errors.js';
 import { listenUdp, type ListenerKind, type UdpListener } from '../flowexport/transport/udp.js';
 import { FlowExportPipeline, type FlowExportContext, type FlowExportStats } from './flowexport.js';
+import type { CollectMetrics } from './metrics.js';
 
 export interface ListenSpec {
   kind: ListenerKind;
@@ -24,6 +25,8 @@ export interface LiveCollectOptions {
   statusEveryMs?: number;
   /** How often exporter health is saved while collecting (ms). */
   healthEveryMs?: number;
+  /** Prometheus metrics: exporter health and the store queue are read at scrape time, appends timed. */
+  metrics?: CollectMetrics;
 }
 
 export interface ListenerInfo {
@@ -50,7 +53,7 @@ const TICK_MS = 1000;
 const DRAIN_MAX_MS = 2000;
 
 export async function collectLive(ctx: FlowExportContext, opts: LiveCollectOptions): Promise<CollectSummary> {
-  const pipeline = new FlowExportPipeline(ctx);
+  const pipeline = new FlowExportPipeline(opts.metrics ? { ...ctx, store: opts.metrics.timed(ctx.store) } : ctx);
   const batchSize = ctx.batchSize ?? 8_192;
   const started = Date.now();
   const listeners: UdpListener[] = [];
@@ -109,6 +112,7 @@ export async function collectLive(ctx: FlowExportContext, opts: LiveCollectOptio
         throw listenError(spec, opts.address, e);
       }
     }
+    opts.metrics?.watch({ health: () => pipeline.healthRows(kernelDrops), pending: () => pipeline.pending });
     opts.onListening?.(summary().listeners);
     const timers = [
       setInterval(() => run(() => pipeline.tick(Date.now())), TICK_MS),

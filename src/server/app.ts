@@ -18,6 +18,7 @@ import { registerExporters } from './routes/exporters.js';
 import { registerGraph } from './routes/graph.js';
 import { registerHosts } from './routes/hosts.js';
 import { registerMeta } from './routes/meta.js';
+import { registerMetrics } from './metrics.js';
 import { registerOpenApi } from './routes/openapi.js';
 import { registerTop } from './routes/top.js';
 import { accessGuard, securityHeaders, type SecurityOptions } from './security.js';
@@ -30,6 +31,8 @@ export interface AppOptions extends SecurityOptions {
 
 export function createApp(deps: ApiDeps, opts: AppOptions): Hono {
   const app = new Hono();
+  // First, so that refused requests are counted too.
+  app.use('*', deps.metrics.middleware());
   app.use('*', securityHeaders());
   app.use('*', accessGuard(opts));
   // JSON only: a 10,000-edge graph is 2.7 MB of it; the event stream must never wait in a compressor.
@@ -51,6 +54,7 @@ export function createApp(deps: ApiDeps, opts: AppOptions): Hono {
   registerEvents(app, deps);
   registerAgent(app, deps, { token: opts.token !== undefined });
   registerOpenApi(app);
+  registerMetrics(app, deps.metrics);
   app.all('/api/*', (c) => c.json({ error: `no such endpoint: ${c.req.method} ${new URL(c.req.url).pathname} (see /api/v1/openapi.json)` }, 404));
   const page = staticHandler(opts.webRoot);
   app.get('*', page);

@@ -10,6 +10,7 @@ import type { Store } from '../store/store.js';
 import type { MetaResponse } from '../api/types.js';
 import { LiveBus } from './live.js';
 import { SocketIngest } from '../pipeline/sockets.js';
+import { ServerMetrics } from './metrics.js';
 
 export interface ApiDeps {
   /** Queries go here (in `serve`: the same WorkerStore the collectors append to). */
@@ -23,13 +24,15 @@ export interface ApiDeps {
   bus: LiveBus;
   /** Where agent snapshots go (POST /api/v1/agent). */
   sockets: SocketIngest;
+  /** Prometheus metrics of this process (GET /metrics). */
+  metrics: ServerMetrics;
   storeInfo: MetaResponse['store'];
   version: string;
   /** The clock relative times (`since=2h`) are taken from. */
   now: () => number;
 }
 
-export function apiDeps(o: { store: Store; spec: string; config: FlowmapConfig; services: ServiceRegistry; version: string; bus?: LiveBus; now?: () => number }): ApiDeps {
+export function apiDeps(o: { store: Store; spec: string; config: FlowmapConfig; services: ServiceRegistry; version: string; bus?: LiveBus; metrics?: ServerMetrics; now?: () => number }): ApiDeps {
   return {
     store: o.store,
     services: o.services,
@@ -38,6 +41,7 @@ export function apiDeps(o: { store: Store; spec: string; config: FlowmapConfig; 
     interfaceName: interfaceNamer(o.config),
     bus: o.bus ?? new LiveBus(),
     sockets: new SocketIngest(o.store),
+    metrics: o.metrics ?? new ServerMetrics(),
     storeInfo: storeDisplay(o.spec),
     version: o.version,
     now: o.now ?? Date.now,

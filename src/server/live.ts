@@ -17,6 +17,8 @@ export const LIVE_DEBOUNCE_MS = 1000;
 
 export class LiveBus {
   private storedCount = 0;
+  /** How much the store grew since start, as polling found it (other processes' records included). */
+  private grownCount = 0;
   private lastSeenMs: number | null = null;
   private readonly listeners = new Set<LiveListener>();
   private readonly timers = new Map<LiveEventName, NodeJS.Timeout>();
@@ -28,7 +30,8 @@ export class LiveBus {
   constructor(private readonly debounceMs = LIVE_DEBOUNCE_MS) {}
 
   snapshot(): LiveEvent {
-    return { stored: this.storedCount, lastSeen: this.lastSeenMs === null ? null : new Date(this.lastSeenMs).toISOString() };
+    // Own batches and polled growth count the same records: the larger one, never their sum.
+    return { stored: Math.max(this.storedCount, this.grownCount), lastSeen: this.lastSeenMs === null ? null : new Date(this.lastSeenMs).toISOString() };
   }
 
   subscribe(fn: LiveListener): () => void {
@@ -55,6 +58,22 @@ export class LiveBus {
     this.storedCount += records.length;
     for (const r of records) if (this.lastSeenMs === null || r.lastSeen > this.lastSeenMs) this.lastSeenMs = r.lastSeen;
     this.schedule('flows');
+  }
+
+  /**
+   * What polling the store found (src/server/live-poll.ts): `grown` records more than when this
+   * server started, the newest last_seen. An event only when it is news, i.e. when another process
+   * wrote: this process's own batches were announced by stored() already.
+   */
+  storeGrew(grown: number, lastSeenMs: number | null): void {
+    let news = false;
+    if (grown > Math.max(this.storedCount, this.grownCount)) news = true;
+    if (grown > this.grownCount) this.grownCount = grown;
+    if (lastSeenMs !== null && (this.lastSeenMs === null || lastSeenMs > this.lastSeenMs)) {
+      this.lastSeenMs = lastSeenMs;
+      news = true;
+    }
+    if (news) this.schedule('flows');
   }
 
   /** Exporter health was saved: an event only when the counters changed. */

@@ -27,6 +27,8 @@ export interface SecurityOptions {
   token?: string;
   /** Bound to a loopback address: without a token, only Host headers naming loopback are served. */
   loopback: boolean;
+  /** Served over HTTPS: the token cookie is marked Secure (never sent over plain HTTP). */
+  secure?: boolean;
 }
 
 export function securityHeaders(): MiddlewareHandler {
@@ -51,7 +53,7 @@ export function accessGuard(opts: SecurityOptions): MiddlewareHandler {
     if (fromUrl !== null && !url.pathname.startsWith('/api/') && (c.req.method === 'GET' || c.req.method === 'HEAD')) {
       // Opening the page once as /?token=T: keep the token in a cookie, and drop it from the address bar.
       if (!matches(fromUrl, expected)) return deny(c, 401, 'wrong token');
-      setCookie(c, TOKEN_COOKIE, fromUrl, { httpOnly: true, sameSite: 'Strict', path: '/' });
+      setCookie(c, TOKEN_COOKIE, fromUrl, { httpOnly: true, sameSite: 'Strict', path: '/', secure: opts.secure === true });
       url.searchParams.delete('token');
       c.header('Cache-Control', 'no-store');
       return c.redirect(url.pathname + url.search, 302);
@@ -71,12 +73,12 @@ function deny(c: Context, status: 401 | 403, error: string): Response {
   return c.json({ error }, status);
 }
 
-function digest(s: string): Buffer {
+export function digest(s: string): Buffer {
   return createHash('sha256').update(s, 'utf8').digest();
 }
 
 /** Constant time: both sides are hashed to the same length first. */
-function matches(given: string, expected: Buffer): boolean {
+export function matches(given: string, expected: Buffer): boolean {
   return timingSafeEqual(digest(given), expected);
 }
 

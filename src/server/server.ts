@@ -4,6 +4,7 @@
  */
 import { createAdaptorServer } from '@hono/node-server';
 import type { Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { UsageError } from '../util/errors.js';
 import { createApp, type AppOptions } from './app.js';
@@ -14,10 +15,12 @@ export interface ServerOptions extends Partial<Pick<AppOptions, 'webRoot' | 'tok
   port: number;
   /** IP address to bind. */
   listen: string;
+  /** HTTPS with this PEM certificate (chain) and key; the token cookie is then Secure. */
+  tls?: { cert: string | Buffer; key: string | Buffer };
 }
 
 export interface RunningServer {
-  /** `http://127.0.0.1:3000/` (IPv6 in brackets). */
+  /** `http://127.0.0.1:3000/` (`https://` with TLS; IPv6 in brackets). */
   url: string;
   port: number;
   /** Ends the event streams, stops accepting, and closes every connection. */
@@ -28,9 +31,23 @@ export function isLoopback(address: string): boolean {
   return /^127\./.test(address) || address === '::1' || address === '::ffff:127.0.0.1';
 }
 
+/** A certificate or key that is not PEM, or that do not match, is the user's to fix: no stack trace. */
+function httpsServer(fetch: Parameters<typeof createAdaptorServer>[0]['fetch'], tls: NonNullable<ServerOptions['tls']>): ReturnType<typeof createAdaptorServer> {
+  try {
+    return createAdaptorServer({ fetch, createServer: createHttpsServer, serverOptions: { cert: tls.cert, key: tls.key } });
+  } catch (e) {
+    throw new UsageError(`TLS: the certificate or key cannot be used: ${(e as Error).message}`);
+  }
+}
+
 export async function startServer(deps: ApiDeps, opts: ServerOptions): Promise<RunningServer> {
-  const app = createApp(deps, { webRoot: opts.webRoot ?? DEFAULT_WEB_ROOT, token: opts.token, loopback: isLoopback(opts.listen) });
-  const server = createAdaptorServer({ fetch: app.fetch }) as Server;
+  const loopback = isLoopback(opts.listen);
+  // The server itself keeps the rule, whoever starts it (the CLI, the demo, an embedding program).
+  if (!loopback && opts.token === undefined) {
+    throw new UsageError(`cannot serve on ${opts.listen} without a token: anyone who reaches it would read the flows (--token T, FLOWMAP_TOKEN or serve.token)`);
+  }
+  const app = createApp(deps, { webRoot: opts.webRoot ?? DEFAULT_WEB_ROOT, token: opts.token, loopback, secure: opts.tls !== undefined });
+  const server = (opts.tls === undefined ? createAdaptorServer({ fetch: app.fetch }) : httpsServer(app.fetch, opts.tls)) as Server;
   // Node closes idle keep-alive sockets after 5 s, the moment a client may reuse one (ECONNRESET on a
   // busy machine); a minute, as proxies and load balancers expect, makes that race rare.
   server.keepAliveTimeout = 65_000;
@@ -53,7 +70,7 @@ export async function startServer(deps: ApiDeps, opts: ServerOptions): Promise<R
   const host = opts.listen.includes(':') ? `[${opts.listen}]` : opts.listen;
   let closed: Promise<void> | undefined;
   return {
-    url: `http://${host}:${port}/`,
+    url: `${opts.tls === undefined ? 'http' : 'https'}://${host}:${port}/`,
     port,
     close: () =>
       (closed ??= new Promise<void>((resolve) => {

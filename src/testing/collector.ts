@@ -6,6 +6,8 @@ import { CLI } from './cli.js';
 export interface RunningCollector {
   /** Bound ports by listener kind (netflow, ipfix, sflow). */
   ports: Record<string, number>;
+  /** What it has said on stderr so far. */
+  stderr(): string;
   /** SIGTERM, then the exit code and output once it has stored everything. */
   stop(): Promise<{ code: number | null; stdout: string; stderr: string }>;
 }
@@ -36,6 +38,7 @@ export function startCollect(db: string, extra: string[] = [], env: NodeJS.Proce
       }
       resolve({
         ports,
+        stderr: () => stderr,
         stop: async () => {
           child.kill('SIGTERM');
           const code = await exited;

@@ -116,7 +116,7 @@ export function startServing(argv: string[], opts: { env?: NodeJS.ProcessEnv; cw
     let done = false;
     child.stderr.on('data', (d: Buffer) => {
       stderr += d.toString();
-      const url = /serving (http:\/\/\S+\/)/.exec(stderr)?.[1];
+      const url = /serving (https?:\/\/\S+\/)/.exec(stderr)?.[1];
       const listening = /collecting on \S+: (.*?); receive buffer/.exec(stderr);
       if (done || !url || (collecting && !listening)) return;
       done = true;
