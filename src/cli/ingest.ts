@@ -66,11 +66,14 @@ export async function ingestFiles(
   storeReady?: Promise<void>,
 ): Promise<{ summaries: IngestSummary[]; failed: number; interrupted: boolean }> {
   // Loaded when the command runs: `flowmap --help` and other commands start faster.
-  const [{ ingestCapture }, { openCaptureFile }, { byteProgress }] = await Promise.all([
+  const [{ ingestCapture }, { openCaptureFile }, { byteProgress }, { FileJournal, fileTransactions }] = await Promise.all([
     import('../pipeline/ingest.js'),
     import('../sources/pcap/file.js'),
     import('./progress.js'),
+    import('../pipeline/ingest-journal.js'),
   ]);
+  // Each capture file in one transaction with its mark: whole or not at all, and not read twice.
+  const journal = new FileJournal(fileTransactions(store));
   const abort = new AbortController();
   const release = stopOnSignals(() => abort.abort());
   const summaries: IngestSummary[] = [];
@@ -89,6 +92,10 @@ export async function ingestFiles(
           continue;
         }
       }
+      if (!(await journal.open(file))) {
+        if (!opts.quiet) say(`${file}: already stored (ingested before, unchanged since): skipped`);
+        continue;
+      }
       const progress = byteProgress(name, size);
       try {
         const summary = await ingestCapture(openCaptureFile(file), `pcap:${name}`, {
@@ -103,12 +110,18 @@ export async function ingestFiles(
           storeReady,
         });
         progress.stop();
+        if (summary.interrupted && (await journal.abandon())) {
+          say(`${file}: interrupted: nothing of it stored (a file is stored whole; run again to read it)`);
+          continue;
+        }
+        await journal.stored();
         summaries.push(summary);
         if (!opts.quiet) say(summaryLine(summary));
       } catch (e) {
         progress.stop();
         // Unreadable input is reported and skipped; anything else (the store failing) stops the run.
         if (!(e instanceof CaptureFormatError) && !(e as NodeJS.ErrnoException).code) throw e;
+        await journal.partial();
         failed++;
         say(`${file}: ${(e as Error).message}`);
       }

@@ -13,7 +13,7 @@ import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { openStore } from './open.js';
 import { fromColumns, type RecordColumns } from './record-columns.js';
-import type { Store } from './store.js';
+import type { ManagedStore, Store } from './store.js';
 import type { StoreRequest, StoreResponse, WorkerInit } from './worker-protocol.js';
 
 const init = workerData as WorkerInit;
@@ -40,13 +40,13 @@ const SHARED_LOCK_WAIT_MS = 30_000;
 const SHARED_CHECKPOINT_MS = 30_000;
 let lastCheckpoint = Date.now();
 
-let store: Promise<Store> | undefined;
-const opened = (): Promise<Store> => (store ??= openStore(init.spec, { readOnly: init.readOnly }));
+let store: Promise<ManagedStore> | undefined;
+const opened = (): Promise<ManagedStore> => (store ??= openStore(init.spec, { readOnly: init.readOnly }));
 
 /** Shared mode: open, do one thing, close, so the file is free between writes. */
-async function withStore<T>(fn: (s: Store) => Promise<T>, final = false): Promise<T> {
+async function withStore<T>(fn: (s: ManagedStore) => Promise<T>, final = false): Promise<T> {
   if (!init.shared) return fn(await opened());
-  const s: Store & { deferCheckpoint?: () => Promise<void> } = await openStore(init.spec, { readOnly: init.readOnly, lockWaitMs: SHARED_LOCK_WAIT_MS });
+  const s: ManagedStore & { deferCheckpoint?: () => Promise<void> } = await openStore(init.spec, { readOnly: init.readOnly, lockWaitMs: SHARED_LOCK_WAIT_MS });
   try {
     return await fn(s);
   } finally {
@@ -141,7 +141,25 @@ async function handle(req: StoreRequest): Promise<unknown> {
       return withStore((s) => s.saveExporterHealth(req.run, req.rows));
     case 'health':
       return withStore((s) => s.exporterHealth());
+    case 'getMark':
+      return withStore((s) => s.getMark(req.key));
+    default:
+      return fileTransaction(req);
   }
+}
+
+/**
+ * begin/commit/rollback of ingest's per-file transaction. Only for a writer that keeps the store open
+ * (not shared); a backend without transactions (ClickHouse) stores the mark after the rows instead.
+ */
+async function fileTransaction(req: Extract<StoreRequest, { op: 'begin' | 'commit' | 'rollback' }>): Promise<null> {
+  if (init.shared) throw new Error(`${req.op}: not available to a shared writer`);
+  const s = await opened();
+  if (req.op === 'begin') await s.begin?.();
+  else if (req.op === 'rollback') await s.rollback?.();
+  else if (s.commit) await s.commit(req.mark ?? undefined);
+  else if (req.mark) await s.append([], req.mark);
+  return null;
 }
 
 // Requests are handled strictly in order: appends never overtake each other or a close.

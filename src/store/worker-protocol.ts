@@ -2,7 +2,7 @@
 import type { FlowFilter } from '../filter/filter.js';
 import type { NameRow } from '../names/names.js';
 import type { RecordColumns } from './record-columns.js';
-import type { EdgeRef, SeriesKeys, TopPerKind, ExporterHealthRow, TopKind } from './store.js';
+import type { EdgeRef, SeriesKeys, TopPerKind, ExporterHealthRow, StoreMark, TopKind } from './store.js';
 
 export interface WorkerInit {
   spec: string | undefined;
@@ -28,6 +28,10 @@ export type StoreRequest =
   | { id: number; op: 'names'; addresses: string[] }
   | { id: number; op: 'saveHealth'; run: string; rows: ExporterHealthRow[] }
   | { id: number; op: 'health' }
+  | { id: number; op: 'getMark'; key: string }
+  | { id: number; op: 'begin' }
+  | { id: number; op: 'commit'; mark: StoreMark | null }
+  | { id: number; op: 'rollback' }
   | { id: number; op: 'close' };
 
 /** Errors cross the thread boundary as data; the caller rebuilds the same class (exit codes survive). */

@@ -4,7 +4,7 @@ import type { FlowRecord } from '../flow/record.js';
 import type { NameRow } from '../names/names.js';
 import { FlowmapError, UsageError } from '../util/errors.js';
 import { toColumns } from './record-columns.js';
-import type { EdgeRef, EdgeSeriesRow, ExporterHealthRow, KeyedSeriesRow, SeriesKeys, TopPerKind, TopPerRow, SeriesRow, SourceRow, Store, StoreStats, TopKind, TopRows } from './store.js';
+import type { EdgeRef, EdgeSeriesRow, ExporterHealthRow, KeyedSeriesRow, SeriesKeys, TopPerKind, TopPerRow, SeriesRow, SourceRow, Store, StoreMark, StoreStats, TopKind, TopRows } from './store.js';
 import type { StoreRequest, StoreResponse, WireError, WorkerInit } from './worker-protocol.js';
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
@@ -102,6 +102,24 @@ export class WorkerStore implements Store {
 
   exporterHealth(): Promise<ExporterHealthRow[]> {
     return this.call({ op: 'health' });
+  }
+
+  /** ManagedStore.getMark, through the worker. */
+  getMark(key: string): Promise<string | null> {
+    return this.call({ op: 'getMark', key });
+  }
+
+  /** ManagedStore.begin/commit/rollback (not for a shared writer): one capture file, whole or not at all. */
+  begin(): Promise<void> {
+    return this.call({ op: 'begin' });
+  }
+
+  commit(mark?: StoreMark): Promise<void> {
+    return this.call({ op: 'commit', mark: mark ?? null });
+  }
+
+  rollback(): Promise<void> {
+    return this.call({ op: 'rollback' });
   }
 
   async close(): Promise<void> {
