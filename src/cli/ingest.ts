@@ -6,7 +6,8 @@ import { CaptureFormatError } from '../sources/pcap/frame.js';
 import type { Store } from '../store/store.js';
 import { cliContext, withStore, type CliContext } from './context.js';
 import { ingestNtopng, type NtopngCliOptions } from './ingest-ntopng.js';
-import { UsageError } from '../util/errors.js';
+import { FlowmapError, UsageError } from '../util/errors.js';
+import { diskFullDetail, isDiskFull } from '../util/disk-full.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, action, say } from './exit.js';
 import { stopOnSignals } from './signals.js';
 import { summaryLine, totalLine } from './summary.js';
@@ -119,6 +120,9 @@ export async function ingestFiles(
         if (!opts.quiet) say(summaryLine(summary));
       } catch (e) {
         progress.stop();
+        if (isDiskFull(e)) {
+          throw new FlowmapError(`${file}: not stored: the store's disk is full (${diskFullDetail(e)}); the files before it are stored whole (free space and run again: they are skipped)`);
+        }
         // Unreadable input is reported and skipped; anything else (the store failing) stops the run.
         if (!(e instanceof CaptureFormatError) && !(e as NodeJS.ErrnoException).code) throw e;
         await journal.partial();
