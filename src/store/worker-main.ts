@@ -13,7 +13,9 @@ import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { openStore } from './open.js';
 import { fromColumns, type RecordColumns } from './record-columns.js';
-import type { ManagedStore, Store } from './store.js';
+import { FlowmapError } from '../util/errors.js';
+import { Backlog, DEFAULT_BACKLOG_RECORDS, isUnreachable } from './backlog.js';
+import type { ExporterHealthRow, ManagedStore, Store } from './store.js';
 import type { StoreRequest, StoreResponse, WorkerInit } from './worker-protocol.js';
 
 const init = workerData as WorkerInit;
@@ -34,6 +36,8 @@ if (init.shared) {
 const COALESCE_ROWS = 131_072;
 /** How stale queued records may get before they are written (readers in other processes see them then). */
 const COALESCE_MS = 1_000;
+/** At stop, how long a shared writer keeps trying an unreachable store before giving up on its backlog. */
+const CLOSE_RETRY_MS = 30_000;
 /** How long a shared writer waits for readers to let go of the file. */
 const SHARED_LOCK_WAIT_MS = 30_000;
 /** A shared writer checkpoints at most this often (and at its last close): see deferCheckpoint. */
@@ -59,9 +63,17 @@ async function withStore<T>(fn: (s: ManagedStore) => Promise<T>, final = false):
 /** Stores that take batches in column form directly (DuckDB) skip rebuilding the record objects. */
 type ColumnStore = Store & { appendColumns?: (batches: readonly RecordColumns[]) => Promise<void> };
 
-async function write(s: ColumnStore, batches: readonly RecordColumns[]): Promise<void> {
-  if (s.appendColumns) return s.appendColumns(batches);
-  for (const b of batches) await s.append(fromColumns(b));
+/** Batches leave `batches` as they are committed: on a failure it holds only those not stored. */
+async function write(s: ColumnStore, batches: RecordColumns[]): Promise<void> {
+  if (s.appendColumns) {
+    await s.appendColumns(batches);
+    batches.length = 0;
+    return;
+  }
+  while (batches.length > 0) {
+    await s.append(fromColumns(batches[0]));
+    batches.shift();
+  }
 }
 
 let queued: RecordColumns[] = [];
@@ -82,9 +94,62 @@ async function drain(final = false): Promise<void> {
   try {
     writes++;
     await withStore((s) => write(s, batches), final);
+    backlog.reachable();
+    await savePendingHealth();
   } catch (e) {
+    // A shared writer outlives a database server's restart: hold what was not stored, and retry.
+    if (init.shared && isUnreachable(e)) return hold(batches);
     writeError ??= e instanceof Error ? e : new Error(String(e));
   }
+}
+
+/** Records kept while the store is unreachable, within the bound (--backlog); drops are counted. */
+const backlog = new Backlog(init.backlogRecords ?? DEFAULT_BACKLOG_RECORDS);
+/** The latest exporter health asked to be saved while the store was unreachable. */
+let pendingHealth: { run: string; rows: ExporterHealthRow[] } | null = null;
+
+function hold(batches: RecordColumns[]): void {
+  queued = backlog.trim([...batches, ...queued]);
+  queuedRows = queued.reduce((n, b) => n + b.count, 0);
+  if (timer) clearTimeout(timer);
+  timer = setTimeout(() => enqueue(retry), backlog.nextDelay());
+}
+
+async function retry(): Promise<void> {
+  if (queued.length > 0) return drain();
+  timer = undefined;
+  await savePendingHealth();
+}
+
+/** Save exporter health with the backlog's drops added; while unreachable, keep it for later. */
+async function saveHealth(run: string, rows: ExporterHealthRow[]): Promise<null> {
+  try {
+    await withStore((s) => s.saveExporterHealth(run, backlog.withDrops(rows)));
+    pendingHealth = null;
+  } catch (e) {
+    if (!init.shared || !isUnreachable(e)) throw e;
+    pendingHealth = { run, rows };
+    if (!timer) timer = setTimeout(() => enqueue(retry), backlog.nextDelay());
+  }
+  return null;
+}
+
+async function savePendingHealth(): Promise<void> {
+  if (pendingHealth) await saveHealth(pendingHealth.run, pendingHealth.rows);
+}
+
+/** Closing while the store is unreachable: keep trying for a while, then report what is lost. */
+async function drainAtClose(): Promise<void> {
+  const deadline = Date.now() + CLOSE_RETRY_MS;
+  await drain(true);
+  while ((queued.length > 0 || pendingHealth) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, backlog.nextDelay()));
+    if (queued.length > 0) await drain(true);
+    else await savePendingHealth();
+  }
+  if (timer) clearTimeout(timer);
+  timer = undefined;
+  if (queued.length > 0) writeError ??= new FlowmapError(`the store stayed unreachable: ${queuedRows} records were not stored`);
 }
 
 function rethrowWriteError(): void {
@@ -96,7 +161,8 @@ async function handle(req: StoreRequest): Promise<unknown> {
     rethrowWriteError();
     queued.push(req.columns);
     queuedRows += req.columns.count;
-    if (queuedRows >= COALESCE_ROWS) await drain();
+    // While the store is unreachable, the retry timer writes (appends never wait on a dead server).
+    if (queuedRows >= COALESCE_ROWS && !backlog.down) await drain();
     else timer ??= setTimeout(() => enqueue(drain), COALESCE_MS);
     rethrowWriteError();
     return null;
@@ -104,7 +170,8 @@ async function handle(req: StoreRequest): Promise<unknown> {
   // Every other request sees everything appended before it.
   const closing = req.op === 'close';
   const deferred = init.shared && !init.readOnly && closing && queued.length === 0 && writes > 0;
-  await drain(closing);
+  if (closing && init.shared) await drainAtClose();
+  else await drain(closing);
   if (closing) {
     try {
       rethrowWriteError();
@@ -138,7 +205,7 @@ async function handle(req: StoreRequest): Promise<unknown> {
     case 'names':
       return withStore((s) => s.names(req.addresses));
     case 'saveHealth':
-      return withStore((s) => s.saveExporterHealth(req.run, req.rows));
+      return saveHealth(req.run, req.rows);
     case 'health':
       return withStore((s) => s.exporterHealth());
     case 'getMark':

@@ -12,6 +12,8 @@ export interface WorkerInit {
    * read it between batches: for long-running writers such as live capture.
    */
   shared: boolean;
+  /** Shared writers: records held while the database server is unreachable (default DEFAULT_BACKLOG_RECORDS). */
+  backlogRecords?: number;
 }
 
 export type StoreRequest =

@@ -20,8 +20,8 @@ export class WorkerStore implements Store {
   private nextId = 1;
   private failure: Error | null = null;
 
-  constructor(spec: string | undefined, opts: { readOnly?: boolean; shared?: boolean } = {}) {
-    const data: WorkerInit = { spec, readOnly: opts.readOnly === true, shared: opts.shared === true };
+  constructor(spec: string | undefined, opts: { readOnly?: boolean; shared?: boolean; backlogRecords?: number } = {}) {
+    const data: WorkerInit = { spec, readOnly: opts.readOnly === true, shared: opts.shared === true, backlogRecords: opts.backlogRecords };
     this.worker = new Worker(new URL('./worker-main.js', import.meta.url), { workerData: data });
     this.worker.on('message', (res: StoreResponse) => {
       const p = this.pending.get(res.id);
