@@ -81,6 +81,25 @@ describe('collect while the MariaDB server restarts', () => {
     assert.deepEqual(health[0].error_reasons, {});
   });
 
+  it('stopped while the server is still down: 30 s of retries, then exit 1 naming the records not stored', { timeout: 300_000 }, async () => {
+    const spec = server.spec('stopdown');
+    const child = spawnCli(['--db', spec, 'collect', '--netflow', '0', '--no-ipfix', '--no-sflow']);
+    const port = Number(await waitUntil('collect to listen', () => /netflow (\d+)\/udp/.exec(child.stderr())?.[1], 60_000, 20));
+    assert.equal(await sendSteadily(port, 0, 100, RATE).done, 100);
+    const stored = () => runCli(['--db', spec, 'db', 'stats']).stdout;
+    await waitUntil('the first datagrams stored', () => (stored().startsWith(`${100 * V5_PER_DATAGRAM} records`) ? true : undefined), 30_000, 200);
+    await server.stop();
+    assert.equal(await sendSteadily(port, 100, 200, RATE).done, 100);
+    await new Promise((r) => setTimeout(r, 2500));
+    const stopAt = Date.now();
+    child.proc.kill('SIGTERM');
+    assert.equal(await child.exited, 1, child.stderr());
+    assert.ok(Date.now() - stopAt >= 29_000, 'it kept trying');
+    assert.match(child.stderr(), new RegExp(`the store stayed unreachable: ${100 * V5_PER_DATAGRAM} records were not stored`));
+    await server.start();
+    assert.match(stored(), new RegExp(`^${100 * V5_PER_DATAGRAM} records`));
+  });
+
   it('past the backlog: the oldest held records are dropped, and exporter health counts exactly those', { timeout: 300_000 }, async () => {
     // 4 s down at 1,500 conversations a second: far more than 2,000 held.
     const { sent, rows, missing, health } = await outage('past', ['--backlog', '2000'], 4000);

@@ -83,6 +83,27 @@ describe('ingest: kill -9 mid-file', () => {
     assert.equal(storeRecords(db), storeRecords(refBoth));
   }
 
+  it('SIGINT mid-file: that file is not stored and the message says so, the files before it are', { timeout: 600_000 }, async () => {
+    const refSmall = join(dir, 'ref-sigint.duckdb');
+    assert.equal(ingest(refSmall, [small]).code, 0);
+    const db = join(dir, 'sigint.duckdb');
+    const child = spawnCli(['--config', config, '--db', db, 'ingest', small, big]);
+    const pid = child.proc.pid ?? 0;
+    let release = (): void => undefined;
+    await waitUntil('ingest to open the big file', () => {
+      const pos = readPosition(pid, big);
+      if (pos === null) return undefined;
+      release = throttle(pid);
+      return pos;
+    }, 120_000, 2);
+    await new Promise((r) => setTimeout(r, 1000));
+    release();
+    process.kill(pid, 'SIGINT');
+    assert.equal(await child.exited, 1, child.stderr());
+    assert.match(child.stderr(), /big\.pcap: interrupted: nothing of it stored/);
+    assert.deepEqual(storeEdges(db), storeEdges(refSmall));
+  });
+
   it('DuckDB: the store holds whole files only, and a re-run completes it exactly', { timeout: 600_000 }, async () => {
     await crashAndResume(join(dir, 'crash.duckdb'));
   });
