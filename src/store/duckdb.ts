@@ -267,7 +267,7 @@ export class DuckDbStore implements ManagedStore {
   }
 
   saveExporterHealth(run: string, rows: readonly ExporterHealthRow[]): Promise<void> {
-    return saveExporterHealthDuckdb(this.conn, run, rows);
+    return saveExporterHealthDuckdb(this.conn, run, rows, this.held);
   }
 
   exporterHealth(): Promise<ExporterHealthRow[]> {

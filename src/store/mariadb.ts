@@ -228,15 +228,20 @@ export class MariaDbStore implements ManagedStore {
 
   /** One transaction: the run's previous rows out, its current totals in. */
   async saveExporterHealth(run: string, rows: readonly ExporterHealthRow[]): Promise<void> {
+    if (this.held) return this.writeHealth(run, rows);
     await this.conn.beginTransaction();
     try {
-      await this.conn.query('DELETE FROM exporters WHERE run = ?', [run]);
-      if (rows.length > 0) await this.conn.batch(EXPORTERS_INSERT_SQL, rows.map((r) => healthValues(run, r)));
+      await this.writeHealth(run, rows);
       await this.conn.commit();
     } catch (e) {
       await this.conn.rollback();
       throw e;
     }
+  }
+
+  private async writeHealth(run: string, rows: readonly ExporterHealthRow[]): Promise<void> {
+    await this.conn.query('DELETE FROM exporters WHERE run = ?', [run]);
+    if (rows.length > 0) await this.conn.batch(EXPORTERS_INSERT_SQL, rows.map((r) => healthValues(run, r)));
   }
 
   async exporterHealth(): Promise<ExporterHealthRow[]> {
