@@ -50,11 +50,11 @@ describe('ingest --exports: kill -9 mid-run', () => {
     assert.equal(runCli(['--db', ref, 'ingest', '--exports', file]).code, 0);
     const child = spawnCli(['--db', db, 'ingest', '--exports', file]);
     const pid = child.proc.pid ?? 0;
-    // A real mid-point, slowed down: the file open for over 3 s (the store worker commits what it is
-    // sent at least every second, were the run not one transaction), and its summary not yet printed.
+    // A real mid-point, slowed down: the file open for 8 s (by then the store worker has committed
+    // tens of thousands of its records, were the run not one transaction), its summary not yet printed.
     await waitUntil('ingest to open the file', () => readPosition(pid, file) ?? undefined, 120_000, 2);
     const release = throttle(pid);
-    await new Promise((r) => setTimeout(r, 3000));
+    await new Promise((r) => setTimeout(r, 8000));
     release();
     assert.equal(await child.kill9(), 'SIGKILL');
     assert.doesNotMatch(child.stderr(), /exports:exports\.pcap:/, 'killed before the file was read to its end');
