@@ -8,7 +8,7 @@
  */
 const STAGES = [
   ['util'],
-  ['sources/pcap', 'sources/capture'],
+  ['sources/pcap', 'sources/capture', 'sources/agent'],
   ['decode'],
   ['flow'],
   ['flowexport', 'sources/ntopng', 'names', 'services', 'gen'],

@@ -6,7 +6,7 @@
 // Also runnable alone: node bench/collect.mjs [rates...]   (flows/s, e.g. 100000 200000 400000)
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
@@ -35,10 +35,10 @@ function send(port, rate, seconds) {
 }
 
 /** One step into flowmap collect: sent flows, what it took in, stored, and the time to drain after sending. */
-async function flowmapStep(rate, seconds = SECONDS) {
+async function flowmapStep(rate, seconds = SECONDS, cli = CLI) {
   const dir = mkdtempSync(join(tmpdir(), 'flowmap-bench-collect-'));
   try {
-    const child = spawn(process.execPath, [CLI, '--db', join(dir, 'c.duckdb'), 'collect', '--netflow', '0', '--no-ipfix', '--no-sflow', '--json'], {
+    const child = spawn(process.execPath, [cli, '--db', join(dir, 'c.duckdb'), 'collect', '--netflow', '0', '--no-ipfix', '--no-sflow', '--json'], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, FLOWMAP_CONFIG: '' },
     });
@@ -89,36 +89,53 @@ async function nfcapdStep(rate, seconds = SECONDS) {
   }
 }
 
-/** Rising rates until the first loss; the highest lossless rate is the sustained one. */
-async function ramp(name, step, log) {
-  // The time to stop and store the rest at a trivial rate: start-up of nothing, shutdown, last write.
-  const warm = await step(WARMUP_RATE, 2);
-  const allowed = warm.drainMs + BACKLOG_MS;
-  let sustained = 0;
-  const steps = [];
-  for (const rate of RATES) {
-    const r = await step(rate);
-    const achieved = (r.sent / r.sendMs) * 1000;
-    const kept = r.ok && r.drainMs <= allowed;
-    steps.push({ rate, achieved, ...r, ok: kept });
-    const why = !r.ok ? '  LOSS' : kept ? '' : `  BEHIND (stop took > ${(allowed / 1000).toFixed(1)} s)`;
-    log(`  ${name} ${fmt(rate)} flows/s (sent at ${fmt(achieved)}/s): ${fmt(r.received)}/${fmt(r.sent)} received, ${fmt(r.stored)} stored, stop took ${(r.drainMs / 1000).toFixed(1)} s${r.kernelDrops ? `, kernel drops ${fmt(r.kernelDrops)}` : ''}${why}`);
-    if (!kept) break;
-    sustained = Math.min(rate, achieved);
+/**
+ * Rising rates until each collector's first loss; the highest lossless rate is its sustained one. The
+ * collectors take turns at each rate, so that a change in the machine's load hits both alike.
+ */
+async function ramp(tools, log) {
+  const state = [];
+  for (const [name, step] of tools) {
+    // The time to stop and store the rest at a trivial rate: start-up of nothing, shutdown, last write.
+    const warm = await step(WARMUP_RATE, 2);
+    state.push({ name, step, allowed: warm.drainMs + BACKLOG_MS, going: true, out: { sustained: 0, steps: [], warmDrainMs: warm.drainMs } });
   }
-  return { sustained, steps, warmDrainMs: warm.drainMs };
+  for (const rate of RATES) {
+    for (const t of state.filter((x) => x.going)) {
+      const r = await t.step(rate);
+      const achieved = (r.sent / r.sendMs) * 1000;
+      const kept = r.ok && r.drainMs <= t.allowed;
+      t.out.steps.push({ rate, achieved, ...r, ok: kept });
+      const why = !r.ok ? '  LOSS' : kept ? '' : `  BEHIND (stop took > ${(t.allowed / 1000).toFixed(1)} s)`;
+      log(`  ${t.name} ${fmt(rate)} flows/s (sent at ${fmt(achieved)}/s): ${fmt(r.received)}/${fmt(r.sent)} received, ${fmt(r.stored)} stored, stop took ${(r.drainMs / 1000).toFixed(1)} s${r.kernelDrops ? `, kernel drops ${fmt(r.kernelDrops)}` : ''}${why}`);
+      if (kept) t.out.sustained = Math.min(rate, achieved);
+      else t.going = false;
+    }
+  }
+  return state.map((t) => t.out);
 }
 
 const DIST = join(BENCH_DIR, '..', 'dist');
 const load = (p) => import(pathToFileURL(join(DIST, p)).href);
+const perSec = (n, ms) => (n / ms) * 1000;
+/** CPU time of this whole process (every thread: the store worker's and DuckDB's too), ms. */
+const cpuMs = (c0) => {
+  const c = process.cpuUsage(c0);
+  return (c.user + c.system) / 1000;
+};
 
 /**
- * Where the time goes, on one core each: decoding + pairing into records (no store), and the store
- * alone appending those records (DuckDB, open/append/close per 64 Ki records as the shared worker does).
+ * Where the time goes: decoding + pairing into records (one core, no store); the store path exactly as
+ * `collect` drives it (a shared worker store: batches of 8,192 records handed over two at a time,
+ * coalesced into transactions, the file opened per write, until close has stored everything); the
+ * same through the old measure (DuckDbStore.append, open/append/close with a checkpoint per 64 Ki
+ * records); and DuckDB's own share: the appender fed chunks already built, in transactions of the
+ * worker's size. CPU time is per record of the whole process, which a busy machine does not inflate.
  */
 async function breakdown(log) {
-  const [{ FlowExportPipeline }, { createDecoders }, { ServiceRegistry }, { openStore }] = await Promise.all([
-    load('pipeline/flowexport.js'), load('flowexport/decoders/index.js'), load('services/registry.js'), load('store/open.js'),
+  const [{ FlowExportPipeline }, { createDecoders }, { ServiceRegistry }, { openStore }, { WorkerStore }, duck, { ChunkFiller }, { toColumns }, { createFlowsTableSql }, api] = await Promise.all([
+    load('pipeline/flowexport.js'), load('flowexport/decoders/index.js'), load('services/registry.js'), load('store/open.js'), load('store/worker-store.js'),
+    load('store/duckdb.js'), load('store/duckdb-chunk.js'), load('store/record-columns.js'), load('store/schema.js'), import('@duckdb/node-api'),
   ]);
   const datagrams = [templateDatagram(0)];
   for (let i = 0; i < 40_000; i++) datagrams.push(dataDatagram(i + 1, (i >> 1) * CONVERSATIONS_PER_PAIR, i & 1));
@@ -139,30 +156,95 @@ async function breakdown(log) {
     pipeMs = Math.min(pipeMs, performance.now() - t0);
   }
   const dir = mkdtempSync(join(tmpdir(), 'flowmap-bench-store-'));
-  let storeMs;
+  const best = { worker: Infinity, workerCpu: Infinity, old: Infinity, bare: Infinity, bareCpu: Infinity };
   try {
-    const batch = 65_536;
-    const t0 = performance.now();
-    for (let i = 0; i < records.length; i += batch) {
-      const st = await openStore(join(dir, 's.duckdb'));
-      await st.append(records.slice(i, i + batch));
-      await st.close();
+    for (let round = 0; round < 2; round++) {
+      // The store path of collect.
+      const path = join(dir, `w${round}.duckdb`);
+      const seed = await openStore(path);
+      await seed.close();
+      const w = new WorkerStore(path, { shared: true });
+      await w.init();
+      let c0 = process.cpuUsage();
+      let t0 = performance.now();
+      const inFlight = [];
+      for (let i = 0; i < records.length; i += 8192) {
+        inFlight.push(w.append(records.slice(i, i + 8192)));
+        if (inFlight.length >= 2) await inFlight.shift();
+      }
+      await Promise.all(inFlight);
+      await w.close();
+      best.worker = Math.min(best.worker, performance.now() - t0);
+      best.workerCpu = Math.min(best.workerCpu, cpuMs(c0));
+      // The old measure.
+      t0 = performance.now();
+      const oldPath = join(dir, `o${round}.duckdb`);
+      for (let i = 0; i < records.length; i += 65_536) {
+        const st = await openStore(oldPath);
+        await st.append(records.slice(i, i + 65_536));
+        await st.close();
+      }
+      best.old = Math.min(best.old, performance.now() - t0);
+      // DuckDB alone: chunks built beforehand, then appended, flushed, committed and checkpointed.
+      const inst = await api.DuckDBInstance.create(join(dir, `b${round}.duckdb`));
+      const conn = await inst.connect();
+      await conn.run(createFlowsTableSql('duckdb'));
+      const probe = await conn.createAppender('flows');
+      const types = Array.from({ length: probe.columnCount }, (_, i) => probe.columnType(i));
+      probe.closeSync();
+      const size = api.DuckDBVector.standardSize();
+      const filler = new ChunkFiller(size);
+      const txs = [];
+      for (let i = 0; i < records.length; i += 131_072) {
+        const cols = toColumns(records.slice(i, i + 131_072));
+        const chunks = [];
+        for (let j = 0; j < cols.count; j += size) chunks.push(filler.fill(types, duck.SOURCES, cols, j, Math.min(size, cols.count - j)));
+        txs.push(chunks);
+      }
+      c0 = process.cpuUsage();
+      t0 = performance.now();
+      for (const chunks of txs) {
+        await conn.run('BEGIN TRANSACTION');
+        const app = await conn.createAppender('flows');
+        for (const c of chunks) app.appendDataChunk(c);
+        app.closeSync();
+        await conn.run('COMMIT');
+      }
+      conn.closeSync();
+      inst.closeSync();
+      best.bare = Math.min(best.bare, performance.now() - t0);
+      best.bareCpu = Math.min(best.bareCpu, cpuMs(c0));
     }
-    storeMs = performance.now() - t0;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  const r = { pipelineFlowsPerSec: (flows / pipeMs) * 1000, usPerFlow: (pipeMs * 1000) / flows, storeRecordsPerSec: (records.length / storeMs) * 1000, recordsPerFlow: records.length / flows };
-  log(`  decode + pairing, no store: ${fmt(r.pipelineFlowsPerSec)} flows/s (${r.usPerFlow.toFixed(2)} us/flow, ${fmt(flows)} flows -> ${fmt(records.length)} records)`);
-  log(`  DuckDB store alone: ${fmt(r.storeRecordsPerSec)} records/s = ${fmt(r.storeRecordsPerSec / r.recordsPerFlow)} flows/s`);
+  const n = records.length;
+  const r = {
+    pipelineFlowsPerSec: perSec(flows, pipeMs), usPerFlow: (pipeMs * 1000) / flows, recordsPerFlow: n / flows,
+    storeRecordsPerSec: perSec(n, best.worker), storeUsCpuPerRecord: (best.workerCpu * 1000) / n,
+    oldStoreRecordsPerSec: perSec(n, best.old), bareRecordsPerSec: perSec(n, best.bare), bareUsCpuPerRecord: (best.bareCpu * 1000) / n,
+  };
+  log(`  decode + pairing, no store: ${fmt(r.pipelineFlowsPerSec)} flows/s (${r.usPerFlow.toFixed(2)} us/flow, ${fmt(flows)} flows -> ${fmt(n)} records)`);
+  log(`  store path as collect drives it (shared worker store, DuckDB): ${fmt(r.storeRecordsPerSec)} records/s = ${fmt(r.storeRecordsPerSec / r.recordsPerFlow)} flows/s; ${r.storeUsCpuPerRecord.toFixed(2)} us CPU per record`);
+  log(`  DuckDbStore.append, open/append/checkpoint per 64 Ki records (the earlier measure): ${fmt(r.oldStoreRecordsPerSec)} records/s`);
+  log(`  DuckDB alone, flows table, chunks built beforehand: ${fmt(r.bareRecordsPerSec)} records/s; ${r.bareUsCpuPerRecord.toFixed(2)} us CPU per record`);
   return r;
 }
 
 export async function collectBench(log = (s) => process.stderr.write(s + '\n')) {
+  // Shared machines: the load says how far apart two runs' figures may be (compare within one run).
+  const baseDir = process.env.BENCH_COLLECT_BASELINE;
+  log(`  load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${availableParallelism()} cores${baseDir ? `; baseline: ${baseDir}` : ''}`);
   const parts = await breakdown(log);
-  const flowmap = await ramp('flowmap collect -> DuckDB', flowmapStep, log);
-  const nfcapd = process.env.BENCH_COLLECT_NO_PEER ? null : have('nfcapd') && have('nfdump') ? await ramp('nfcapd', nfcapdStep, log) : null;
-  return { parts, flowmap, nfcapd, ratio: nfcapd && nfcapd.sustained > 0 ? flowmap.sustained / nfcapd.sustained : null };
+  const peer = !process.env.BENCH_COLLECT_NO_PEER && have('nfcapd') && have('nfdump');
+  if (!peer && !process.env.BENCH_COLLECT_NO_PEER) log('  nfcapd/nfdump not installed: flowmap alone (apt-get install nfdump)');
+  // BENCH_COLLECT_BASELINE=DIR: another built checkout of flowmap (e.g. main) takes its turns too.
+  const base = process.env.BENCH_COLLECT_BASELINE;
+  const baseTool = base ? [[`flowmap baseline`, (rate, seconds) => flowmapStep(rate, seconds, join(base, 'dist', 'cli', 'main.js'))]] : [];
+  const [flowmap, ...rest] = await ramp([['flowmap collect -> DuckDB', flowmapStep], ...baseTool, ...(peer ? [['nfcapd', nfcapdStep]] : [])], log);
+  const baseline = base ? rest.shift() : null;
+  const nfcapd = peer ? rest.shift() : null;
+  return { parts, flowmap, baseline, nfcapd, ratio: nfcapd && nfcapd.sustained > 0 ? flowmap.sustained / nfcapd.sustained : null };
 }
 
 /** For bench/run.mjs: one run = the whole ramp of both; the rate shown is flowmap's sustained flows/s. */
@@ -181,7 +263,7 @@ export const collect = {
       collect.best = r.flowmap.sustained;
       collect.bestRatio = r.ratio;
     }
-    const note = `nfcapd ${fmt(r.nfcapd?.sustained)} flows/s; flowmap/nfcapd ${r.ratio === null ? '-' : r.ratio.toFixed(2)}x; decode+pairing ${fmt(r.parts.pipelineFlowsPerSec)} flows/s, store ${fmt(r.parts.storeRecordsPerSec)} records/s`;
+    const note = `nfcapd ${fmt(r.nfcapd?.sustained)} flows/s; flowmap/nfcapd ${r.ratio === null ? '-' : r.ratio.toFixed(2)}x; decode+pairing ${fmt(r.parts.pipelineFlowsPerSec)} flows/s, store path ${fmt(r.parts.storeRecordsPerSec)} records/s (DuckDB alone ${fmt(r.parts.bareRecordsPerSec)})`;
     return { ms: r.flowmap.sustained > 0 ? (collect.count / r.flowmap.sustained) * 1000 : Infinity, note };
   },
 };
@@ -189,6 +271,6 @@ export const collect = {
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   if (process.argv.length > 2) RATES.splice(0, RATES.length, ...process.argv.slice(2).map(Number));
   const r = await collectBench();
-  process.stdout.write(`flowmap collect sustained: ${fmt(r.flowmap.sustained)} flows/s; nfcapd: ${fmt(r.nfcapd?.sustained)} flows/s; ratio ${r.ratio?.toFixed(2) ?? '-'}x\n`);
+  process.stdout.write(`flowmap collect sustained: ${fmt(r.flowmap.sustained)} flows/s;${r.baseline ? ` baseline ${fmt(r.baseline.sustained)} flows/s;` : ''} nfcapd: ${fmt(r.nfcapd?.sustained)} flows/s; flowmap/nfcapd ${r.ratio?.toFixed(2) ?? '-'}x\n`);
   process.stdout.write(JSON.stringify(r) + '\n');
 }

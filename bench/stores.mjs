@@ -9,6 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { URL } from 'node:url';
 import { OUT_DIR } from './gen.mjs';
 import { fmt, printTable } from './lib.mjs';
+import { clickhouseInsertBench } from './clickhouse-insert.mjs';
 
 const dist = (p) => new URL(`../dist/${p}`, import.meta.url).href;
 const HOUR = 3_600_000;
@@ -38,6 +39,7 @@ export function* records(count, endMs, seed = 7) {
       bytesC2s, bytesS2c, packetsC2s: 1 + (bytesC2s >> 10), packetsS2c: 1 + (bytesS2c >> 10), samplingRate: 1,
       tcpFlagsC2s: proto === 6 ? 0x1b : 0, tcpFlagsS2c: proto === 6 ? 0x1b : 0,
       firstSeen: first, lastSeen: first + Math.floor(rnd() * 60_000), direction: 'exporter', source: 'bench',
+      exporter: '', inIf: 0, outIf: 0, starts: 1,
     });
     if (batch.length === BATCH) {
       yield batch;
@@ -125,6 +127,7 @@ export async function storesBench({ count, reps, log }) {
         await store.close();
       }
     }
+    if (ch) result.clickhouseInsert = await clickhouseInsertBench({ ch, batches: [...records(count, end)], reps, log });
     if (admin) {
       // The seed's setup: the same flows in ntopng's table (IPv4 rows in flowsv4), and its SQL.
       const db = uniqueDbName('benchntop');

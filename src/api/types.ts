@@ -13,6 +13,8 @@ import type { ConversationRow, EdgeRow, ExporterHealthRow, InterfaceRow, Service
 
 export type { DepGraph, GraphEdge, GraphGroup, GraphMeta, GraphNode, NodeKind } from '../graph/model.js';
 export type { NameRow, NameSource } from '../names/names.js';
+import type { ListeningProcess, ProcessRow } from '../query/processes.js';
+export type { ListeningProcess, ProcessRow } from '../query/processes.js';
 export type { ConversationRow, EdgeRow, ExporterHealthRow, InterfaceRow, ServiceRow, StoreStats, TalkerRow, TopPerRow } from '../store/store.js';
 
 /** Body of every 4xx/5xx answer. */
@@ -56,6 +58,19 @@ export type TopTalkersResponse = TopResponse<TalkerRow>;
 export type TopServicesResponse = TopResponse<ServiceRow>;
 export type TopFlowsResponse = TopResponse<ConversationRow>;
 export type TopInterfacesResponse = TopResponse<InterfaceRow>;
+/** GET /api/v1/top/processes: `flowmap top --by processes --json`. */
+export type TopProcessesResponse = TopResponse<ProcessRow>;
+
+/** POST /api/v1/agent: what one snapshot did to the store. */
+export interface AgentResponse {
+  host: string;
+  sockets: number;
+  /** Rows written (a wildcard listener once per host address). */
+  rows: number;
+  new_periods: number;
+  extended: number;
+  without_process: number;
+}
 
 /** GET /api/v1/top/{edges|talkers|services}?per=5m: `flowmap top --per 5m --json` rows. */
 export type TopPerResponse = TopResponse<TopPerRow>;
@@ -97,6 +112,8 @@ export interface HostDetail {
   clients: EdgeRow[];
   /** Edges where it is the client: what it depends on. */
   dependsOn: EdgeRow[];
+  /** Programs seen listening on it (flowmap agent), by port; empty without an agent there. */
+  processes: ListeningProcess[];
   /** Bytes it sent (out) and received (in) over time. */
   series: Series;
 }

@@ -16,14 +16,16 @@ interface IngestOptions extends NtopngCliOptions {
   json?: boolean;
   quiet?: boolean;
   exports?: boolean;
+  sockets?: boolean;
 }
 
 export function registerIngest(program: Command): void {
   program
     .command('ingest')
-    .description('read capture files (pcap, pcapng; - for stdin), export datagrams carried in captures (--exports), or ntopng\'s MariaDB flow dump (ntopng+mariadb://user:pass@host/db), into the store')
+    .description('read capture files (pcap, pcapng; - for stdin), export datagrams carried in captures (--exports), agent socket snapshots (--sockets), or ntopng\'s MariaDB flow dump (ntopng+mariadb://user:pass@host/db), into the store')
     .argument('<files...>', 'capture files, - for standard input, or one ntopng+mariadb:// source')
     .option('--exports', 'the files hold NetFlow/IPFIX/sFlow export datagrams (UDP): decode them as `flowmap collect` does')
+    .option('--sockets', 'the files hold `flowmap agent --output` snapshots (JSON lines): which programs own which sockets')
     .option('--json', 'print the per-file summaries as JSON on stdout')
     .option('-q, --quiet', 'no summary lines on stderr')
     .option('--table-prefix <prefix>', 'ntopng: table prefix of its --dump-flows (tables PREFIXv4, PREFIXv6)', 'flows')
@@ -37,6 +39,20 @@ export function registerIngest(program: Command): void {
           return ingestNtopng(files[0], ctx, opts);
         }
         if (opts.follow) throw new UsageError('--follow is for an ntopng+mariadb:// source (capture files are read once; live traffic: flowmap capture)');
+        if (opts.sockets) {
+          if (opts.exports) throw new UsageError('--sockets and --exports: choose one');
+          const { ingestSocketFiles } = await import('./ingest-sockets.js');
+          const abort = new AbortController();
+          const release = stopOnSignals(() => abort.abort());
+          try {
+            const r = await withStore(ctx, (store) => ingestSocketFiles(files, store, { quiet: opts.quiet === true, signal: abort.signal }));
+            if (opts.json) process.stdout.write(JSON.stringify(r.summaries, null, 2) + '\n');
+            if (abort.signal.aborted) return EXIT_FAILURE;
+            return r.failed > 0 ? EXIT_USAGE : EXIT_OK;
+          } finally {
+            release();
+          }
+        }
         if (opts.exports) {
           const { ingestFlowExportFiles } = await import('./ingest-flowexport.js');
           const r = await withStore(ctx, (store, ready) => ingestFlowExportFiles(files, ctx, store, opts.quiet === true, ready), { worker: true });

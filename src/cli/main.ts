@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { registerAgent } from './agent.js';
 import { registerCapture } from './capture.js';
 import { registerCollect } from './collect.js';
 import { registerConfig } from './config.js';
@@ -47,6 +48,7 @@ registerConfig(program);
 registerDb(program);
 registerCopy(program);
 registerDiff(program);
+registerAgent(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -35,7 +35,7 @@ export function registerServe(program: Command): void {
     .description('the web page: dependency map, tables, host and edge details, exports; optionally collecting live in the same process')
     .option('--port <port>', `HTTP port; 0 picks a free one (default: config serve.port, else ${DEFAULT_PORT})`)
     .option('--listen <address>', `address to serve on; any but loopback needs a token (default: config serve.listen, else ${DEFAULT_LISTEN})`)
-    .option('--token <token>', `require this token on every request (default: $FLOWMAP_TOKEN, else config serve.token); ${TOKEN_RULE}`)
+    .option('--token <token>', `require this token on every request, and take flowmap agent snapshots (default: $FLOWMAP_TOKEN, else config serve.token); ${TOKEN_RULE}`)
     .option('--open', 'open the page in the desktop browser (xdg-open)')
     .option('--netflow [port]', `also collect NetFlow v5/v9 and IPFIX on this UDP port (${DEFAULT_COLLECT_PORTS.netflow} without a value; 0 picks a free one)`)
     .option('--ipfix [port]', `also collect IPFIX (NetFlow accepted too) on this UDP port (${DEFAULT_COLLECT_PORTS.ipfix} without a value)`)
@@ -78,7 +78,8 @@ export async function runServe(ctx: CliContext, opts: ServeOptions): Promise<num
   const [{ apiDeps }, { LiveBus, ObservedStore }] = await Promise.all([import('../server/deps.js'), import('../server/live.js')]);
 
   // One store for queries and collection, open only while used (shared): `flowmap top` and
-  // other readers can use the file meanwhile. Read-only when nothing is collected here.
+  // other readers can use the file meanwhile. Read-only when nothing is collected here and no agent
+  // can send (agents need the token).
   return withStore(
     ctx,
     async (store, ready) => {
@@ -139,7 +140,8 @@ export async function runServe(ctx: CliContext, opts: ServeOptions): Promise<num
       }
       return EXIT_OK;
     },
-    { worker: true, shared: true, readOnly: !live },
+    // With a token, agents may send snapshots (POST /api/v1/agent): the store takes writes then.
+    { worker: true, shared: true, readOnly: !live && token === undefined },
   );
 }
 

@@ -19,7 +19,7 @@ const PER_COLUMNS: Record<TopPerKind, Column<TopPerRow>[]> = {
 
 /** `top --per WIDTH`: the top N of every interval (edges, talkers, services). */
 async function topPerCommand(opts: TopOptions, filter: FlowFilter, c: Command): Promise<void> {
-  if (opts.by === 'flows') throw new UsageError('--per ranks edges, talkers, services or interfaces in each interval, not single flows');
+  if (opts.by === 'flows' || opts.by === 'processes') throw new UsageError(`--per ranks edges, talkers, services or interfaces in each interval, not ${opts.by === 'flows' ? 'single flows' : 'processes'}`);
   const bucketMs = parseDuration(opts.per as string, '--per');
   const [{ checkBucketWidth }, { topPer }, { formatCsv, formatJson, formatTable }] = await Promise.all([import('../analysis/buckets.js'), import('../analysis/top-per.js'), import('../query/format.js')]);
   checkBucketWidth(bucketMs, '--per');
@@ -34,7 +34,7 @@ async function topPerCommand(opts: TopOptions, filter: FlowFilter, c: Command): 
 }
 
 interface TopOptions extends RawFilter {
-  by: TopKind;
+  by: TopKind | 'processes';
   per?: string;
   json?: boolean;
   csv?: boolean;
@@ -45,8 +45,8 @@ export function registerTop(program: Command): void {
     .command('top')
     .description('who talks to whom, on what, how much: the top rows by total bytes')
     .addOption(
-      new Option('--by <kind>', 'edges (client -> server per service), talkers (hosts), services, flows (conversations), interfaces (of flow exporters: bytes in and out)')
-        .choices(['edges', 'talkers', 'services', 'flows', 'interfaces'])
+      new Option('--by <kind>', 'edges (client -> server per service), talkers (hosts), services, flows (conversations), interfaces (of flow exporters: bytes in and out), processes (programs behind the traffic, from flowmap agent)')
+        .choices(['edges', 'talkers', 'services', 'flows', 'interfaces', 'processes'])
         .default('edges'),
     )
     .option('--per <width>', 'the top N of every interval of this width (1s to 1d, UTC-aligned), e.g. 5m: who was loudest when')
@@ -57,14 +57,19 @@ export function registerTop(program: Command): void {
       if (opts.json && opts.csv) throw new UsageError('--json and --csv: choose one');
       const filter = filterFromOptions(opts);
       if (opts.per !== undefined) return topPerCommand(opts, filter, c);
-      const [{ TOP_COLUMNS, formatCsv, formatJson, formatTable }, { runTop }, { interfaceNamer }] = await Promise.all([
+      const [{ PROCESS_COLUMNS, TOP_COLUMNS, formatCsv, formatJson, formatTable }, { runTop, runTopProcesses }, { interfaceNamer }] = await Promise.all([
         import('../query/format.js'),
         import('../query/top.js'),
         import('../config/interfaces.js'),
       ]);
       const ctx = await cliContext(c);
-      const rows = await withStore(ctx, (store) => runTop(store, opts.by, filter, ctx.services, interfaceNamer(ctx.config)), { readOnly: true });
-      const columns = TOP_COLUMNS[opts.by] as Column<Row>[];
+      const by = opts.by;
+      const rows = await withStore(
+        ctx,
+        async (store): Promise<readonly Row[]> => (by === 'processes' ? runTopProcesses(store, filter, ctx.services) : runTop(store, by, filter, ctx.services, interfaceNamer(ctx.config))),
+        { readOnly: true },
+      );
+      const columns = (by === 'processes' ? PROCESS_COLUMNS : TOP_COLUMNS[by]) as Column<Row>[];
       if (opts.json) process.stdout.write(formatJson(rows));
       else if (opts.csv) process.stdout.write(formatCsv(rows, columns));
       else process.stdout.write(formatTable(rows, columns, { tty: process.stdout.isTTY === true }));

@@ -79,7 +79,7 @@ function node(id: string, group?: string): GraphNode {
 }
 
 function edge(id: string, source: string, target: string, bytes: number): GraphEdge {
-  return { id, source, target, port: 443, proto: 'tcp', service: 'https', bytes_c2s: bytes / 2, bytes_s2c: bytes / 2, bytes, packets: 1, connections: 1, first_seen: '', last_seen: '' };
+  return { id, source, target, port: 443, proto: 'tcp', service: 'https', process: null, bytes_c2s: bytes / 2, bytes_s2c: bytes / 2, bytes, packets: 1, connections: 1, first_seen: '', last_seen: '' };
 }
 
 test('SVG with the clusters layout, random graphs: no label on another label or node, hosts inside clusters, shared apart', async () => {

@@ -2,15 +2,16 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConversationMemory, conversationStarts, inheritSides, isStrongEvidence } from './conversation-memory.js';
 
-test('ConversationMemory: bounded, least recently used forgotten first, a hit refreshes', () => {
+test('ConversationMemory: bounded, least recently used forgotten first, a set refreshes', () => {
   const m = new ConversationMemory<number>(3);
   const v = (lastSeen: number) => ({ clientIs1: false, evidence: 'handshake' as const, lastSeen });
   for (let k = 1; k <= 3; k++) m.set(k, v(k));
   assert.equal(m.get(1)?.lastSeen, 1);
+  m.set(1, v(11)); // a record of conversation 1 written: it becomes the most recently used
   m.set(4, v(4));
   assert.equal(m.size, 3);
   assert.equal(m.get(2), undefined, 'the least recently used went');
-  assert.deepEqual([1, 3, 4].map((k) => m.get(k)?.lastSeen), [1, 3, 4]);
+  assert.deepEqual([1, 3, 4].map((k) => m.get(k)?.lastSeen), [11, 3, 4]);
   for (let k = 5; k < 1000; k++) m.set(k, v(k));
   assert.equal(m.size, 3);
 });
@@ -34,4 +35,27 @@ test('inheritSides: a continuation keeps sides known as well or better; a new ha
   assert.deepEqual(inheritSides({ clientIs1: false, evidence: 'icmp' }, { ...prev, evidence: 'exporter' }), { clientIs1: true, evidence: 'exporter' });
   assert.deepEqual(inheritSides({ clientIs1: false, evidence: 'port-rank' }, undefined), { clientIs1: false, evidence: 'port-rank' });
   assert.deepEqual(['handshake', 'listener', 'service-port', 'exporter', 'fan-in', 'port-rank', 'first-packet'].map((e) => isStrongEvidence(e as 'fan-in')), [true, true, true, true, false, false, false]);
+});
+
+test('ConversationMemory: the same keys as a plain LRU model over a long random run of gets and sets', () => {
+  const bound = 50;
+  const m = new ConversationMemory<number>(bound);
+  const model: number[] = []; // least recently used first
+  let s = 12345;
+  const rnd = (n: number): number => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) % n);
+  for (let i = 0; i < 20_000; i++) {
+    const k = rnd(200);
+    const at = model.indexOf(k);
+    if (rnd(3) === 0) {
+      const got = m.get(k);
+      assert.equal(got !== undefined, at >= 0, `get ${k} at step ${i}`);
+    } else {
+      m.set(k, { clientIs1: false, evidence: 'handshake', lastSeen: i });
+      if (at >= 0) model.splice(at, 1);
+      model.push(k);
+      if (model.length > bound) model.shift();
+    }
+    assert.equal(m.size, model.length);
+  }
+  for (let k = 0; k < 200; k++) assert.equal(m.get(k) !== undefined, model.includes(k), `key ${k}`);
 });

@@ -25,32 +25,44 @@ export interface RememberedConversation {
 
 export class ConversationMemory<K> {
   private readonly map = new Map<K, RememberedConversation>();
+  /**
+   * A live iterator at the least recently used key. `map.keys().next()` from the start would step
+   * over every deleted slot before the first live one (V8 keeps them until a rehash): at 100,000 keys
+   * that made each eviction cost tens of thousands of steps. Keys only join at the end, and those
+   * before the cursor were all evicted, so the next key it yields is always the oldest.
+   */
+  private cursor: Iterator<K>;
   readonly bound: number;
 
   constructor(bound: number = CONVERSATION_MEMORY) {
     this.bound = Math.max(1, Math.floor(bound));
+    this.cursor = this.map.keys();
   }
 
   get size(): number {
     return this.map.size;
   }
 
-  /** What is remembered of `key` (and it becomes the most recently used), or undefined. */
+  /**
+   * What is remembered of `key`, or undefined. It does not refresh the key: every caller sets the key
+   * right after (a record is written), and set() makes it the most recently used (moving it here too
+   * cost one more delete and insert per record).
+   */
   get(key: K): RememberedConversation | undefined {
-    const v = this.map.get(key);
-    if (v !== undefined) {
-      this.map.delete(key);
-      this.map.set(key, v);
-    }
-    return v;
+    return this.map.get(key);
   }
 
   set(key: K, value: RememberedConversation): void {
     this.map.delete(key);
     this.map.set(key, value);
     while (this.map.size > this.bound) {
-      const oldest = this.map.keys().next().value as K;
-      this.map.delete(oldest);
+      let next = this.cursor.next();
+      // Never reached while the map holds keys; a finished iterator stays finished, so start afresh.
+      if (next.done === true) {
+        this.cursor = this.map.keys();
+        next = this.cursor.next();
+      }
+      this.map.delete(next.value as K);
     }
   }
 }

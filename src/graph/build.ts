@@ -83,8 +83,11 @@ export function buildGraph(rows: readonly EdgeRow[], opts: BuildOptions): DepGra
     const dst = keyOf(r.server);
     const k = `${src}\u0001${dst}\u0001${r.port}\u0001${r.proto}`;
     const a = aggs.get(k);
-    if (a) addTraffic(a, r);
-    else aggs.set(k, { src, dst, port: r.port, proto: r.proto, service: r.service, bytes_c2s: r.bytes_c2s, bytes_s2c: r.bytes_s2c, bytes: r.bytes, packets: r.packets, connections: r.connections, first_seen: r.first_seen, last_seen: r.last_seen });
+    if (a) {
+      addTraffic(a, r);
+      // Rows come heaviest first: a merged edge keeps the busiest known program.
+      a.process ??= r.server_process;
+    } else aggs.set(k, { src, dst, port: r.port, proto: r.proto, service: r.service, process: r.server_process, bytes_c2s: r.bytes_c2s, bytes_s2c: r.bytes_s2c, bytes: r.bytes, packets: r.packets, connections: r.connections, first_seen: r.first_seen, last_seen: r.last_seen });
   }
   const sorted = [...aggs.values()].sort((a, b) => b.bytes - a.bytes || cmp(a.src, b.src) || cmp(a.dst, b.dst) || a.port - b.port || cmp(a.proto, b.proto));
   const totalBytes = sorted.reduce((s, e) => s + e.bytes, 0);
@@ -110,7 +113,7 @@ export function buildGraph(rows: readonly EdgeRow[], opts: BuildOptions): DepGra
       counts.set(k, (counts.get(k) ?? 0) + 1);
       const a = folded.get(k);
       if (a) addTraffic(a, e);
-      else folded.set(k, { ...e, src, dst, port: 0, proto: 'various' });
+      else folded.set(k, { ...e, src, dst, port: 0, proto: 'various', process: null });
     }
     for (const [k, a] of folded) a.service = `${counts.get(k)} more`;
     // Traffic among undrawn hosts only: a loop on "other" says nothing; its bytes stay in meta.cutBytes.

@@ -37,6 +37,8 @@ export interface GraphEdge {
   port: number;
   proto: string;
   service: string | null;
+  /** The program listening on the server side (from `flowmap agent`), null when unknown. */
+  process: string | null;
   bytes_c2s: number;
   bytes_s2c: number;
   bytes: number;
@@ -88,9 +90,13 @@ export function addTraffic(a: EdgeTraffic, r: EdgeTraffic): void {
   if (r.last_seen > a.last_seen) a.last_seen = r.last_seen;
 }
 
-/** `https 443/tcp`, `443/tcp`, or `other` for folded traffic. */
-export function serviceLabel(e: Pick<GraphEdge, 'port' | 'proto' | 'service'>): string {
+/**
+ * `influxd 8086/tcp` where an agent saw the program listening, else `https 443/tcp` (the service
+ * registry's name for the port), `443/tcp`, or `other` for folded traffic.
+ */
+export function serviceLabel(e: Pick<GraphEdge, 'port' | 'proto' | 'service'> & { process?: string | null; server_process?: string | null }): string {
   if (e.proto === 'various') return e.service ?? 'other';
   const pp = e.port === 0 ? e.proto : `${e.port}/${e.proto}`;
-  return e.service ? `${e.service} ${pp}` : pp;
+  const name = e.process ?? e.server_process ?? e.service;
+  return name ? `${name} ${pp}` : pp;
 }

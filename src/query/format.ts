@@ -4,6 +4,7 @@
  */
 import type { TopKind, TopRows } from '../store/store.js';
 import { formatBytes } from '../util/bytes.js';
+import type { ProcessRow } from './processes.js';
 
 export type Cell = string | number | boolean | null | undefined;
 export type Row = object;
@@ -14,11 +15,17 @@ export interface Column<T extends Row = Row> {
   header?: string;
   /** `bytes` shows human units on a TTY; `number` and `bytes` are right-aligned. */
   kind?: 'text' | 'number' | 'bytes';
+  /** Left out of a text table when no row has a value (programs, known only where agents run). */
+  optional?: boolean;
 }
 
+/** A row's value; a list (e.g. a service's programs) is one cell, its items joined. */
 function cell<T extends Row>(row: T, key: keyof T & string): Cell {
-  return (row as Record<string, Cell>)[key];
+  const v = (row as Record<string, Cell | readonly Cell[]>)[key];
+  return Array.isArray(v) ? v.join(' ') : (v as Cell);
 }
+
+const empty = (v: Cell): boolean => v === null || v === undefined || v === '';
 
 /** JSON array, one row object per element (stable key order as produced). */
 export function formatJson(rows: readonly Row[]): string {
@@ -61,12 +68,13 @@ export function sanitize(s: string): string {
  * Aligned text table. On a TTY byte columns use decimal units (`1.2 GB`); otherwise numbers are
  * exact so the output can be diffed and parsed. Numbers right-aligned; text sanitised.
  */
-export function formatTable<T extends Row>(rows: readonly T[], columns: readonly Column<T>[], opts: { tty: boolean }): string {
+export function formatTable<T extends Row>(rows: readonly T[], all: readonly Column<T>[], opts: { tty: boolean }): string {
+  const columns = all.filter((c) => !c.optional || rows.some((r) => !empty(cell(r, c.key))));
   const header = columns.map((c) => sanitize(c.header ?? c.key));
   const body = rows.map((r) =>
     columns.map((c) => {
       const v = cell(r, c.key);
-      if (v === null || v === undefined || v === '') return '-';
+      if (empty(v)) return '-';
       if (typeof v === 'number') return opts.tty && c.kind === 'bytes' ? formatBytes(v) : String(v);
       return sanitize(String(v));
     }),
@@ -85,6 +93,7 @@ export function formatTable<T extends Row>(rows: readonly T[], columns: readonly
 export const TOP_COLUMNS: { [K in TopKind]: Column<TopRows[K][number]>[] } = {
   edges: [
     { key: 'client' }, { key: 'server' }, { key: 'port', kind: 'number' }, { key: 'proto' }, { key: 'service' },
+    { key: 'server_process', optional: true }, { key: 'client_process', optional: true },
     { key: 'bytes_c2s', kind: 'bytes' }, { key: 'bytes_s2c', kind: 'bytes' }, { key: 'bytes', kind: 'bytes' },
     { key: 'packets', kind: 'number' }, { key: 'connections', kind: 'number' }, { key: 'first_seen' }, { key: 'last_seen' },
   ],
@@ -94,14 +103,14 @@ export const TOP_COLUMNS: { [K in TopKind]: Column<TopRows[K][number]>[] } = {
     { key: 'first_seen' }, { key: 'last_seen' },
   ],
   services: [
-    { key: 'port', kind: 'number' }, { key: 'proto' }, { key: 'service' }, { key: 'servers', kind: 'number' },
+    { key: 'port', kind: 'number' }, { key: 'proto' }, { key: 'service' }, { key: 'processes', optional: true }, { key: 'servers', kind: 'number' },
     { key: 'clients', kind: 'number' }, { key: 'bytes_c2s', kind: 'bytes' }, { key: 'bytes_s2c', kind: 'bytes' },
     { key: 'bytes', kind: 'bytes' }, { key: 'packets', kind: 'number' }, { key: 'connections', kind: 'number' },
     { key: 'first_seen' }, { key: 'last_seen' },
   ],
   flows: [
     { key: 'client' }, { key: 'client_port', kind: 'number' }, { key: 'server' }, { key: 'port', kind: 'number' },
-    { key: 'proto' }, { key: 'vlan', kind: 'number' }, { key: 'service' }, { key: 'bytes_c2s', kind: 'bytes' },
+    { key: 'proto' }, { key: 'vlan', kind: 'number' }, { key: 'service' }, { key: 'server_process', optional: true }, { key: 'client_process', optional: true }, { key: 'bytes_c2s', kind: 'bytes' },
     { key: 'bytes_s2c', kind: 'bytes' }, { key: 'bytes', kind: 'bytes' }, { key: 'packets', kind: 'number' },
     { key: 'records', kind: 'number' }, { key: 'first_seen' }, { key: 'last_seen' },
   ],
@@ -111,3 +120,10 @@ export const TOP_COLUMNS: { [K in TopKind]: Column<TopRows[K][number]>[] } = {
     { key: 'packets_out', kind: 'number' }, { key: 'first_seen' }, { key: 'last_seen' },
   ],
 };
+
+/** Columns of `top --by processes` (query/processes.ts ProcessRow). */
+export const PROCESS_COLUMNS: Column<ProcessRow>[] = [
+  { key: 'host' }, { key: 'process' }, { key: 'ports' }, { key: 'bytes_served', kind: 'bytes' }, { key: 'bytes_used', kind: 'bytes' },
+  { key: 'bytes', kind: 'bytes' }, { key: 'clients', kind: 'number' }, { key: 'servers', kind: 'number' },
+  { key: 'connections', kind: 'number' }, { key: 'first_seen' }, { key: 'last_seen' },
+];

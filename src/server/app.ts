@@ -7,6 +7,7 @@ import { Hono } from 'hono';
 import { compress } from 'hono/compress';
 import { FlowmapError, UsageError } from '../util/errors.js';
 import type { ApiDeps } from './deps.js';
+import { registerAgent } from './routes/agent.js';
 import { registerAnalysis } from './routes/analysis.js';
 import { registerDiff } from './routes/diff.js';
 import { registerReport } from './routes/report.js';
@@ -48,6 +49,7 @@ export function createApp(deps: ApiDeps, opts: AppOptions): Hono {
   registerDiff(app, deps);
   registerReport(app, deps);
   registerEvents(app, deps);
+  registerAgent(app, deps, { token: opts.token !== undefined });
   registerOpenApi(app);
   app.all('/api/*', (c) => c.json({ error: `no such endpoint: ${c.req.method} ${new URL(c.req.url).pathname} (see /api/v1/openapi.json)` }, 404));
   const page = staticHandler(opts.webRoot);

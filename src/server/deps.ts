@@ -9,6 +9,7 @@ import { storeDisplay } from '../store/spec.js';
 import type { Store } from '../store/store.js';
 import type { MetaResponse } from '../api/types.js';
 import { LiveBus } from './live.js';
+import { SocketIngest } from '../pipeline/sockets.js';
 
 export interface ApiDeps {
   /** Queries go here (in `serve`: the same WorkerStore the collectors append to). */
@@ -20,6 +21,8 @@ export interface ApiDeps {
   /** The config file's exporter interface names. */
   interfaceName: (exporter: string, ifIndex: number) => string | null;
   bus: LiveBus;
+  /** Where agent snapshots go (POST /api/v1/agent). */
+  sockets: SocketIngest;
   storeInfo: MetaResponse['store'];
   version: string;
   /** The clock relative times (`since=2h`) are taken from. */
@@ -34,6 +37,7 @@ export function apiDeps(o: { store: Store; spec: string; config: FlowmapConfig; 
     configNames: configNameRows(o.config.names),
     interfaceName: interfaceNamer(o.config),
     bus: o.bus ?? new LiveBus(),
+    sockets: new SocketIngest(o.store),
     storeInfo: storeDisplay(o.spec),
     version: o.version,
     now: o.now ?? Date.now,

@@ -6,7 +6,7 @@
 import type { FlowFilter } from '../filter/filter.js';
 import type { FlowRecord } from '../flow/record.js';
 import type { NameRow } from '../names/names.js';
-import type { EdgeRef, EdgeSeriesRow, ExporterHealthRow, KeyedSeriesRow, SeriesKeys, TopPerKind, TopPerRow, SeriesRow, SourceRow, Store, StoreStats, TopKind, TopRows } from '../store/store.js';
+import type { EdgeRef, EdgeSeriesRow, ExporterHealthRow, KeyedSeriesRow, SeriesKeys, TopPerKind, TopPerRow, SeriesRow, SocketQuery, SocketRow, SourceRow, Store, StoreStats, TopKind, TopRows } from '../store/store.js';
 import type { LiveEvent, LiveInfo } from '../api/types.js';
 
 export type LiveEventName = 'flows' | 'health';
@@ -146,6 +146,14 @@ export class ObservedStore implements Store {
 
   exporterHealth(): Promise<ExporterHealthRow[]> {
     return this.inner.exporterHealth();
+  }
+
+  saveSockets(rows: readonly SocketRow[]): Promise<void> {
+    return this.inner.saveSockets(rows);
+  }
+
+  sockets(query: SocketQuery): Promise<SocketRow[]> {
+    return this.inner.sockets(query);
   }
 
   close(): Promise<void> {

@@ -99,6 +99,21 @@ function build(): Json {
     '/api/v1/top/services': top('services', 'TopServicesResponse', 'server port and protocol'),
     '/api/v1/top/flows': top('flows', 'TopFlowsResponse', 'conversations'),
     '/api/v1/top/interfaces': top('interfaces', 'TopInterfacesResponse', 'flow exporter interfaces, bytes in and out'),
+    '/api/v1/top/processes': get('Programs behind the traffic, from flowmap agent snapshots (as `flowmap top --by processes --json`)', query(FILTER), jsonAnswer('TopProcessesResponse', 'One row per program and host: bytes as server and as client')),
+    '/api/v1/agent': {
+      post: {
+        summary: 'One `flowmap agent` snapshot of a host\'s sockets and their processes',
+        description: 'Always needs the token (a server without one refuses agents with 401). The body is a snapshot as `flowmap agent --json` prints it, at most 32 MiB; every field is validated and length-bounded.',
+        requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } } } },
+        responses: {
+          '200': jsonAnswer('AgentResponse', 'Stored'),
+          ...ERRORS,
+          '401': jsonAnswer('ApiError', 'No token sent, a wrong one, or a server without a token'),
+          '413': jsonAnswer('ApiError', 'The snapshot is larger than 32 MiB'),
+          '415': jsonAnswer('ApiError', 'Not sent as application/json'),
+        },
+      },
+    },
     '/api/v1/hosts/{address}': get(
       'One host: names, group, totals, services offered, clients, what it depends on, traffic over time',
       [path('address', 'IPv4 or IPv6 address'), ...query(FILTER)],
@@ -154,8 +169,8 @@ function build(): Json {
     '/api/v1/openapi.json': get('This document', [], { description: 'OpenAPI 3.1', content: { 'application/json': { schema: { type: 'object' } } } }),
   };
   for (const p of Object.values(paths) as Json[]) {
-    const op = p.get as { parameters: Json[] };
-    op.parameters = op.parameters.map((x) => Object.fromEntries(Object.entries(x).filter(([, v]) => v !== undefined)));
+    const op = p.get as { parameters: Json[] } | undefined;
+    if (op) op.parameters = op.parameters.map((x) => Object.fromEntries(Object.entries(x).filter(([, v]) => v !== undefined)));
   }
   return {
     openapi: '3.1.0',

@@ -33,11 +33,18 @@ export const nameRow = z
 /** What names one dependency (client, server, server port, protocol) and its service. */
 const dependencyKey = { client: address, server: address, port, proto: z.string(), service: z.string().nullable() };
 
+/** The programs at both ends, from `flowmap agent` snapshots. */
+const processPair = {
+  server_process: z.string().nullable().describe('the program that listened on the server port during the traffic (from flowmap agent), null when unknown'),
+  client_process: z.string().nullable().describe('the program that owned the client side, where an agent ran on the client, else null'),
+};
+
 export const edgeRow = z
   .object({
     ...dependencyKey,
     ...directedTotals,
     connections: count.describe('conversations begun (sum of the records\' conversation starts), not records'),
+    ...processPair,
   })
   .register(registry, { id: 'EdgeRow', description: 'One dependency: client host -> server host per server port and protocol' });
 
@@ -71,7 +78,10 @@ export const interfaceRow = z
   .register(registry, { id: 'InterfaceRow', description: 'One interface of one flow exporter, traffic each way (captures have none)' });
 
 export const serviceRow = z
-  .object({ port, proto: z.string(), service: z.string().nullable(), servers: count, clients: count, connections: count, ...directedTotals })
+  .object({
+    port, proto: z.string(), service: z.string().nullable(), servers: count, clients: count, connections: count, ...directedTotals,
+    processes: z.array(z.string()).describe('programs seen listening on this port (flowmap agent), most servers first'),
+  })
   .register(registry, { id: 'ServiceRow', description: 'One service: server port and protocol' });
 
 export const conversationRow = z
@@ -87,6 +97,7 @@ export const conversationRow = z
     packets_s2c: count,
     records: count,
     ...directedTotals,
+    ...processPair,
   })
   .register(registry, { id: 'ConversationRow', description: 'One conversation: every record of the same transport tuple summed' });
 
@@ -134,6 +145,7 @@ export const graphEdge = z
     port,
     proto: z.string().describe('`various` for folded "other" traffic'),
     service: z.string().nullable(),
+    process: z.string().nullable().describe('the program listening on the server side (flowmap agent), null when unknown'),
     ...directedTotals,
     connections: count,
   })
@@ -165,6 +177,41 @@ export const metaResponse = z
 export const seriesPoint = z.object({ t: iso, out: count, in: count, packets: count }).register(registry, { id: 'SeriesPoint' });
 export const series = z.object({ bucketMs: z.number().int().min(1), points: z.array(seriesPoint) }).register(registry, { id: 'Series' });
 
+export const listeningProcess = z
+  .object({
+    process: z.string().describe('process name (comm), else the executable\'s base name'),
+    port,
+    proto: z.string(),
+    pid: z.number().int().min(0),
+    user: z.string(),
+    exe: z.string(),
+    cmdline: z.string().describe('truncated; never the environment'),
+    container: z.string().describe("container id, '' on the host"),
+    first_seen: iso,
+    last_seen: iso,
+  })
+  .register(registry, { id: 'ListeningProcess', description: 'A program seen listening on a host by flowmap agent' });
+
+export const processRow = z
+  .object({
+    host: address,
+    process: z.string(),
+    ports: z.array(z.string()).describe('ports it listened on that carried traffic, e.g. 8086/tcp'),
+    bytes_served: count,
+    bytes_used: count,
+    bytes: count,
+    clients: count,
+    servers: count,
+    connections: count,
+    first_seen: iso,
+    last_seen: iso,
+  })
+  .register(registry, { id: 'ProcessRow', description: 'One program on one host: its traffic as a server and as a client' });
+
+export const agentResponse = z
+  .object({ host: z.string(), sockets: count, rows: count, new_periods: count, extended: count, without_process: count })
+  .register(registry, { id: 'AgentResponse', description: 'What one agent snapshot did to the store' });
+
 export const hostDetail = z
   .object({
     address,
@@ -176,6 +223,7 @@ export const hostDetail = z
     services: z.array(serviceRow),
     clients: z.array(edgeRow),
     dependsOn: z.array(edgeRow),
+    processes: z.array(listeningProcess),
     series,
   })
   .register(registry, { id: 'HostDetail' });
@@ -188,6 +236,7 @@ const rowsOf = <T extends z.ZodType>(row: T) => z.object({ rows: z.array(row) })
 export const topEdges = rowsOf(edgeRow).register(registry, { id: 'TopEdgesResponse' });
 export const topTalkers = rowsOf(talkerRow).register(registry, { id: 'TopTalkersResponse' });
 export const topServices = rowsOf(serviceRow).register(registry, { id: 'TopServicesResponse' });
+export const topProcesses = rowsOf(processRow).register(registry, { id: 'TopProcessesResponse' });
 export const topFlows = rowsOf(conversationRow).register(registry, { id: 'TopFlowsResponse' });
 export const topInterfaces = rowsOf(interfaceRow).register(registry, { id: 'TopInterfacesResponse' });
 export const exportersResponse = rowsOf(exporterHealthRow).register(registry, { id: 'ExportersResponse' });
@@ -357,6 +406,10 @@ same<Same<typeof metaResponse, Api.MetaResponse>>();
 same<Same<typeof seriesPoint, Api.SeriesPoint>>();
 same<Same<typeof series, Api.Series>>();
 same<Same<typeof hostDetail, Api.HostDetail>>();
+same<Same<typeof listeningProcess, Api.ListeningProcess>>();
+same<Same<typeof processRow, Api.ProcessRow>>();
+same<Same<typeof topProcesses, Api.TopProcessesResponse>>();
+same<Same<typeof agentResponse, Api.AgentResponse>>();
 same<Same<typeof edgeDetail, Api.EdgeDetail>>();
 same<Same<typeof topEdges, Api.TopEdgesResponse>>();
 same<Same<typeof topTalkers, Api.TopTalkersResponse>>();

@@ -8,11 +8,11 @@
 import type { FlowFilter } from '../filter/filter.js';
 import type { FlowRecord } from '../flow/record.js';
 import { FlowmapError, UsageError } from '../util/errors.js';
-import { addrHiLo } from '../util/ip.js';
 import { chIdent, chLiteral, chString, clickhouseDialect, tsvField } from './clickhouse-sql.js';
 import { ClickHouseError, ClickHouseHttp } from './clickhouse-http.js';
+import { rowBinary } from './clickhouse-rowbinary.js';
 import type { NameRow } from '../names/names.js';
-import { NAME_BATCH, nameFromRow, rawCounter, recordFromRow, num, seriesFromRow, sourceFromRow, toRow, type JsRow } from './rows.js';
+import { NAME_BATCH, nameFromRow, recordFromRow, num, seriesFromRow, sourceFromRow, toRow, type JsRow } from './rows.js';
 import { FLOW_COLUMNS, MIGRATIONS, NAME_COLUMNS, SCHEMA_VERSION, createVersionTableSql } from './schema.js';
 import type { ClickHouseSpec } from './spec.js';
 import { ParamList, namesQuery, purgeWhere, scanQuery, seriesQuery, sourcesQuery } from './sql.js';
@@ -20,37 +20,14 @@ import { runSqlTop } from './sql-top.js';
 import { runEdgeSeries } from './sql-edge-series.js';
 import { runKeyedSeries } from './sql-keyed-series.js';
 import { topPerQuery, topPerRows } from './sql-top-per.js';
-import type { EdgeRef, EdgeSeriesRow, ExporterHealthRow, KeyedSeriesRow, SeriesKeys, TopPerKind, TopPerRow, ManagedStore, SeriesRow, SourceRow, StoreMark, StoreStats, TopKind, TopRows } from './store.js';
+import type { EdgeRef, EdgeSeriesRow, ExporterHealthRow, KeyedSeriesRow, SeriesKeys, TopPerKind, TopPerRow, ManagedStore, SeriesRow, SocketQuery, SocketRow, SourceRow, StoreMark, StoreStats, TopKind, TopRows } from './store.js';
+import { SOCKET_COLUMN_NAMES, addressBatches, socketFromRow, socketValues, socketsQuery } from './sql-sockets.js';
 import { EXPORTER_COLUMNS, counter, lastSeenMs, mergeHealthRuns, savedFromRow, savedHealthSql } from './exporters.js';
 
 const COLUMNS = FLOW_COLUMNS.map((c) => c.name);
 /** Reads see a batch as soon as append returns, also through a Distributed table. */
 const INSERT_SETTINGS = { insert_distributed_sync: '1' };
 const UNKNOWN_DATABASE = 81;
-
-/** One record as a TabSeparated line, in FLOW_COLUMNS order. */
-function tsvLine(r: FlowRecord): string {
-  const c = addrHiLo(r.client);
-  const s = addrHiLo(r.server);
-  const rate = r.samplingRate >= 1 ? r.samplingRate : 1;
-  const n = (v: number, name: string, max: number): string => {
-    const x = Math.round(v);
-    if (!(x >= 0 && x <= max)) throw new UsageError(`record field ${name}: ${v} is out of range (0-${max})`);
-    return String(x);
-  };
-  const U64 = Number.MAX_SAFE_INTEGER;
-  return [
-    n(r.firstSeen, 'first_seen', U64), n(r.lastSeen, 'last_seen', U64), tsvField(r.client), tsvField(r.server),
-    c.hi.toString(), c.lo.toString(), s.hi.toString(), s.lo.toString(),
-    n(r.clientPort, 'client_port', 65535), n(r.serverPort, 'server_port', 65535), n(r.proto, 'proto', 255), n(r.ipVersion, 'ip_version', 255), n(r.vlan, 'vlan', 65535),
-    n(r.bytesC2s, 'bytes_c2s', U64), n(r.bytesS2c, 'bytes_s2c', U64), n(r.packetsC2s, 'packets_c2s', U64), n(r.packetsS2c, 'packets_s2c', U64),
-    n(rawCounter(r.bytesC2s, rate), 'raw_bytes_c2s', U64), n(rawCounter(r.bytesS2c, rate), 'raw_bytes_s2c', U64),
-    n(rawCounter(r.packetsC2s, rate), 'raw_packets_c2s', U64), n(rawCounter(r.packetsS2c, rate), 'raw_packets_s2c', U64),
-    n(rate, 'sampling_rate', 0xffffffff), n(r.tcpFlagsC2s, 'tcp_flags_c2s', 255), n(r.tcpFlagsS2c, 'tcp_flags_s2c', 255),
-    tsvField(r.direction), tsvField(r.source), tsvField(r.exporter), n(r.inIf, 'in_if', 0xffffffff), n(r.outIf, 'out_if', 0xffffffff),
-    n(r.starts, 'starts', 255),
-  ].join('\t');
-}
 
 /** The migration statement for a cluster's shards: the MergeTree table is `flows_local` there. */
 function onLocalTable(sql: string): string | null {
@@ -123,7 +100,36 @@ export class ClickHouseStore implements ManagedStore {
     for (const m of MIGRATIONS) {
       if (m.version <= current) continue;
       for (const stmt of m.sql.clickhouse) await this.migrate(stmt);
+      if (m.clickhouseOrderBy) await this.rebuildFlows(m.clickhouseOrderBy);
       await this.http.exec(`INSERT INTO schema_version VALUES (${chLiteral({ type: 'int', value: m.version })})`);
+    }
+  }
+
+  /**
+   * The flows table built again with a new sort key, on every node that holds data (`flows_local` in
+   * a cluster: the Distributed table finds the new one by name). Safe to run again after a crash at
+   * any step: leftovers of an earlier attempt are dropped first, and the old table is renamed away
+   * only once the copy is complete. Writers must be stopped meanwhile (rows they add to the old table
+   * during the copy would not be carried over).
+   */
+  private async rebuildFlows(orderBy: string): Promise<void> {
+    const table = this.localTable;
+    const [next, old] = [`${table}_rebuild`, `${table}_old`];
+    const partition = "toYYYYMMDD(toDateTime(intDiv(first_seen, 1000), 'UTC'))";
+    for (const s of await this.shards()) {
+      const names = new Set((await s.rows<{ name: string }>('SELECT name FROM system.tables WHERE database = currentDatabase()')).map((r) => r.name));
+      if (!names.has(table) && names.has(next)) {
+        // Cut short between the two renames: the copy was complete, only its rename is left.
+        await s.exec(`RENAME TABLE ${next} TO ${table}`);
+        await s.exec(`DROP TABLE IF EXISTS ${old}`);
+        continue;
+      }
+      await s.exec(`DROP TABLE IF EXISTS ${next}`);
+      await s.exec(`DROP TABLE IF EXISTS ${old}`);
+      await s.exec(`CREATE TABLE ${next} AS ${table} ENGINE = MergeTree() PARTITION BY ${partition} ORDER BY ${orderBy}`);
+      await s.exec(`INSERT INTO ${next} SELECT * FROM ${table}`);
+      await s.exec(`RENAME TABLE ${table} TO ${old}, ${next} TO ${table}`);
+      await s.exec(`DROP TABLE ${old}`);
     }
   }
 
@@ -148,8 +154,7 @@ export class ClickHouseStore implements ManagedStore {
    */
   async append(records: readonly FlowRecord[], mark?: StoreMark): Promise<void> {
     if (records.length > 0) {
-      const body = records.map(tsvLine).join('\n') + '\n';
-      await this.http.insertTsv('flows', COLUMNS, body, INSERT_SETTINGS);
+      await this.http.insertRowBinary('flows', COLUMNS, rowBinary(records), INSERT_SETTINGS);
     }
     if (mark) {
       // No UPDATE: a new row per write, the latest `at` wins (kept increasing within this process).
@@ -162,6 +167,22 @@ export class ClickHouseStore implements ManagedStore {
     if (rows.length === 0) return;
     const body = rows.map((r) => [tsvField(r.address), tsvField(r.name), tsvField(r.source), String(Date.parse(r.first_seen)), String(Date.parse(r.last_seen))].join('\t')).join('\n') + '\n';
     await this.http.insertTsv('names', NAME_COLUMNS.map((c) => c.name), body, INSERT_SETTINGS);
+  }
+
+  /** No DELETE: a period written again is a new row; ReplacingMergeTree keeps the latest (read FINAL). */
+  async saveSockets(rows: readonly SocketRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    const body = rows.map((r) => socketValues(r).map((v) => (typeof v === 'number' ? String(Math.round(v)) : tsvField(v))).join('\t')).join('\n') + '\n';
+    await this.http.insertTsv('sockets', SOCKET_COLUMN_NAMES, body, INSERT_SETTINGS);
+  }
+
+  async sockets(query: SocketQuery): Promise<SocketRow[]> {
+    const out: SocketRow[] = [];
+    for (const addresses of addressBatches(query.addresses)) {
+      const q = socketsQuery({ ...query, addresses }, clickhouseDialect, 'sockets FINAL');
+      for (const r of await this.http.rows<JsRow>(q.sql)) out.push(socketFromRow(r));
+    }
+    return out;
   }
 
   async names(addresses: readonly string[]): Promise<NameRow[]> {
@@ -231,6 +252,7 @@ export class ClickHouseStore implements ManagedStore {
 
   async purge(beforeMs: number): Promise<number> {
     const where = purgeWhere(beforeMs, new ParamList(clickhouseDialect));
+    await this.purgeSockets(where);
     const n = num((await this.http.rows<{ n: string }>(`SELECT count() AS n FROM flows WHERE ${where}`))[0]?.n);
     if (n === 0) return 0;
     const table = this.localTable;
@@ -246,6 +268,14 @@ export class ClickHouseStore implements ManagedStore {
       }
     }
     return n;
+  }
+
+  /** Socket periods that ended before the cutoff (the table lives on this node only). */
+  private async purgeSockets(where: string): Promise<void> {
+    const left = num((await this.http.rows<{ n: string }>(`SELECT count() AS n FROM sockets WHERE ${where}`))[0]?.n);
+    if (left === 0) return;
+    await this.http.exec(`ALTER TABLE sockets DELETE WHERE ${where}`);
+    await this.waitForMutations(this.http, 'sockets');
   }
 
   /** 18.16 has no mutations_sync: poll until the server reports every mutation done. */

@@ -19,7 +19,8 @@ import { runSqlTop } from './sql-top.js';
 import { runEdgeSeries } from './sql-edge-series.js';
 import { runKeyedSeries } from './sql-keyed-series.js';
 import { topPerQuery, topPerRows } from './sql-top-per.js';
-import type { EdgeRef, EdgeSeriesRow, ExporterHealthRow, KeyedSeriesRow, SeriesKeys, TopPerKind, TopPerRow, ManagedStore, SeriesRow, SourceRow, StoreMark, StoreStats, TopKind, TopRows } from './store.js';
+import type { EdgeRef, EdgeSeriesRow, ExporterHealthRow, KeyedSeriesRow, SeriesKeys, TopPerKind, TopPerRow, ManagedStore, SeriesRow, SocketQuery, SocketRow, SourceRow, StoreMark, StoreStats, TopKind, TopRows } from './store.js';
+import { SOCKET_BATCH, addressBatches, deleteSocketPeriodsQuery, socketFromRow, socketsQuery } from './sql-sockets.js';
 import type { NameRow } from '../names/names.js';
 import { exporterHealthDuckdb, saveExporterHealthDuckdb } from './duckdb-exporters.js';
 
@@ -228,7 +229,50 @@ export class DuckDbStore implements ManagedStore {
     const where = purgeWhere(beforeMs, p);
     const n = num((await this.rows(`SELECT count(*) AS n FROM flows WHERE ${where}`, p.params))[0]?.n);
     if (n > 0) await this.rows(`DELETE FROM flows WHERE ${where}`, p.params);
+    await this.rows(`DELETE FROM sockets WHERE ${where}`, p.params);
     return n;
+  }
+
+  /** One transaction: the stored versions of these periods out, the new ones in (appender). */
+  async saveSockets(rows: readonly SocketRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.conn.run('BEGIN TRANSACTION');
+    try {
+      for (let i = 0; i < rows.length; i += SOCKET_BATCH) {
+        const q = deleteSocketPeriodsQuery(rows.slice(i, i + SOCKET_BATCH).map((r) => r.period_id), duckdbDialect);
+        await this.rows(q.sql, q.params);
+      }
+      const a = await this.conn.createAppender('sockets');
+      try {
+        for (const r of rows) {
+          for (const v of [r.period_id, r.host, r.proto, r.state, r.address, r.local_addr]) a.appendVarchar(v);
+          a.appendUSmallInt(r.local_port);
+          a.appendVarchar(r.remote_addr);
+          a.appendUSmallInt(r.remote_port);
+          a.appendUInteger(r.pid);
+          for (const v of [r.comm, r.exe, r.cmdline, r.username, r.container]) a.appendVarchar(v);
+          a.appendUInteger(r.interval_ms);
+          a.appendTimestamp(ts(r.first_seen));
+          a.appendTimestamp(ts(r.last_seen));
+          a.endRow();
+        }
+      } finally {
+        a.closeSync();
+      }
+      await this.conn.run('COMMIT');
+    } catch (err) {
+      await this.conn.run('ROLLBACK');
+      throw err;
+    }
+  }
+
+  async sockets(query: SocketQuery): Promise<SocketRow[]> {
+    const out: SocketRow[] = [];
+    for (const addresses of addressBatches(query.addresses)) {
+      const q = socketsQuery({ ...query, addresses }, duckdbDialect);
+      for (const r of await this.rows(q.sql, q.params)) out.push(socketFromRow(r));
+    }
+    return out;
   }
 
   /** Through DuckDB's appender, in one transaction: a capture can yield tens of thousands of names. */
@@ -322,8 +366,8 @@ function ts(ms: number): DuckDBTimestampValue {
   return new DuckDBTimestampValue(BigInt(Math.round(ms)) * 1000n);
 }
 
-/** Where each column of FLOW_COLUMNS comes from, in table order. */
-const SOURCES: readonly ColumnSource[] = [
+/** Where each column of FLOW_COLUMNS comes from, in table order (exported for the bench's bare-appender figure). */
+export const SOURCES: readonly ColumnSource[] = [
   { name: 'first_seen', kind: 'timestamp', field: F.firstSeen },
   { name: 'last_seen', kind: 'timestamp', field: F.lastSeen },
   { name: 'client', kind: 'addr-text', side: 'client' },

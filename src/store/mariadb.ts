@@ -16,7 +16,8 @@ import { runSqlTop } from './sql-top.js';
 import { runEdgeSeries } from './sql-edge-series.js';
 import { runKeyedSeries } from './sql-keyed-series.js';
 import { topPerQuery, topPerRows } from './sql-top-per.js';
-import type { EdgeRef, EdgeSeriesRow, ExporterHealthRow, KeyedSeriesRow, SeriesKeys, TopPerKind, TopPerRow, ManagedStore, SeriesRow, SourceRow, StoreMark, StoreStats, TopKind, TopRows } from './store.js';
+import type { EdgeRef, EdgeSeriesRow, ExporterHealthRow, KeyedSeriesRow, SeriesKeys, TopPerKind, TopPerRow, ManagedStore, SeriesRow, SocketQuery, SocketRow, SourceRow, StoreMark, StoreStats, TopKind, TopRows } from './store.js';
+import { SOCKET_BATCH, SOCKET_COLUMN_NAMES, addressBatches, deleteSocketPeriodsQuery, socketFromRow, socketValues, socketsQuery } from './sql-sockets.js';
 import { EXPORTER_COLUMNS, counter, lastSeenMs, mergeHealthRuns, savedFromRow, savedHealthSql } from './exporters.js';
 
 /** DATETIME(3) text of epoch ms, UTC (the column has no zone; flowmap stores UTC). */
@@ -50,6 +51,8 @@ function paramValue(p: SqlParam): unknown {
 const INSERT_SQL = `INSERT INTO flows (${FLOW_COLUMNS.map((c) => c.name).join(', ')}) VALUES (${FLOW_COLUMNS.map(() => '?').join(', ')})`;
 
 const NAMES_INSERT_SQL = `INSERT INTO names (${NAME_COLUMNS.map((c) => c.name).join(', ')}) VALUES (${NAME_COLUMNS.map(() => '?').join(', ')})`;
+
+const SOCKETS_INSERT_SQL = `INSERT INTO sockets (${SOCKET_COLUMN_NAMES.join(', ')}) VALUES (${SOCKET_COLUMN_NAMES.map(() => '?').join(', ')})`;
 
 const EXPORTERS_INSERT_SQL = `INSERT INTO exporters (${EXPORTER_COLUMNS.join(', ')}) VALUES (${EXPORTER_COLUMNS.map(() => '?').join(', ')})`;
 
@@ -289,7 +292,41 @@ export class MariaDbStore implements ManagedStore {
     const p = new ParamList(mariadbDialect);
     const where = purgeWhere(beforeMs, p);
     const res = (await this.conn.query(`DELETE FROM flows WHERE ${where}`, p.params.map(paramValue))) as { affectedRows: number };
+    await this.conn.query(`DELETE FROM sockets WHERE ${where}`, p.params.map(paramValue));
     return num(res.affectedRows);
+  }
+
+  /** One transaction: the stored versions of these periods out, the new ones in. */
+  async saveSockets(rows: readonly SocketRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.conn.beginTransaction();
+    try {
+      for (let i = 0; i < rows.length; i += SOCKET_BATCH) {
+        const q = deleteSocketPeriodsQuery(rows.slice(i, i + SOCKET_BATCH).map((r) => r.period_id), mariadbDialect);
+        await this.conn.query(q.sql, q.params.map(paramValue));
+      }
+      for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+        await this.conn.batch(SOCKETS_INSERT_SQL, rows.slice(i, i + INSERT_CHUNK).map((r) => {
+          const v: unknown[] = socketValues(r);
+          v[v.length - 2] = mariadbTime(r.first_seen);
+          v[v.length - 1] = mariadbTime(r.last_seen);
+          return v;
+        }));
+      }
+      await this.conn.commit();
+    } catch (e) {
+      await this.conn.rollback();
+      throw e;
+    }
+  }
+
+  async sockets(query: SocketQuery): Promise<SocketRow[]> {
+    const out: SocketRow[] = [];
+    for (const addresses of addressBatches(query.addresses)) {
+      const q = socketsQuery({ ...query, addresses }, mariadbDialect);
+      for (const r of await this.rows(q.sql, q.params)) out.push(socketFromRow(r));
+    }
+    return out;
   }
 
   async stats(): Promise<StoreStats> {
@@ -310,3 +347,4 @@ export class MariaDbStore implements ManagedStore {
     return (await this.conn.query(sql, params.map(paramValue))) as JsRow[];
   }
 }
+

@@ -26,15 +26,16 @@ import { addrHiLo } from '../util/ip.js';
 const ADDED: Record<number, string[]> = { 5: ['exporter', 'in_if', 'out_if'], 6: ['starts'] };
 const OLD_RECORD = RECORDS[0];
 
-/** A record in the columns of version 4 (or 5: `exporter` and interfaces appended), times as `time(ms)` gives them. */
+/** A record in the columns of version 4 (5: `exporter` and interfaces appended; 6: `starts`), times as `time(ms)` gives them. */
 function oldValues(r: FlowRecord, version: number, time: (ms: number) => string, text: (s: string) => string): string[] {
   const [c, s] = [addrHiLo(r.client), addrHiLo(r.server)];
   const v5 = version >= 5 ? [text(r.exporter), String(r.inIf), String(r.outIf)] : [];
+  const v6 = version >= 6 ? [String(r.starts)] : [];
   return [
     time(r.firstSeen), time(r.lastSeen), text(r.client), text(r.server), ...[c.hi, c.lo, s.hi, s.lo].map(String),
     ...[r.clientPort, r.serverPort, r.proto, r.ipVersion, r.vlan, r.bytesC2s, r.bytesS2c, r.packetsC2s, r.packetsS2c,
       r.bytesC2s, r.bytesS2c, r.packetsC2s, r.packetsS2c, r.samplingRate, r.tcpFlagsC2s, r.tcpFlagsS2c].map(String),
-    text(r.direction), text(r.source), ...v5,
+    text(r.direction), text(r.source), ...v5, ...v6,
   ];
 }
 const sqlText = (s: string): string => `'${s.replace(/'/g, "''")}'`;
@@ -46,19 +47,22 @@ async function toVersion(b: Backend, spec: string, version: number, records: rea
   const dropped = Object.entries(ADDED).filter(([v]) => Number(v) > version).flatMap(([, cols]) => cols);
   const old = FLOW_COLUMNS.map((c) => c.name).filter((c) => !dropped.includes(c));
   const dropCols = (table: string) => dropped.map((c) => `ALTER TABLE ${table} DROP COLUMN ${c}`);
+  // Tables added after `version` (7: sockets) are dropped; they live on one node in a cluster.
+  const dropTables = version < 7 ? ['DROP TABLE IF EXISTS sockets'] : [];
   const row = (time: (ms: number) => string, text: (s: string) => string) => (r: FlowRecord) => `(${oldValues(r, version, time, text).join(', ')})`;
   if (s.kind === 'duckdb') {
     const db = await DuckDBInstance.create(s.path);
     const conn = await db.connect();
     const insert = `INSERT INTO flows (${old.join(', ')}) VALUES ${records.map(row((ms) => `TIMESTAMP '${isoText(ms)}'`, sqlText)).join(', ')}`;
-    for (const q of [...dropCols('flows'), `DELETE FROM schema_version WHERE version > ${version}`, insert]) await conn.run(q);
+    for (const q of [...dropCols('flows'), ...dropTables, `DELETE FROM schema_version WHERE version > ${version}`, insert]) await conn.run(q);
     conn.closeSync();
     db.closeSync();
   } else if (s.kind === 'mariadb') {
     const conn = await mariadbAdmin();
     try {
       const insert = `INSERT INTO \`${s.database}\`.flows (${old.join(', ')}) VALUES ${records.map(row((ms) => `'${isoText(ms)}'`, sqlText)).join(', ')}`;
-      for (const q of [...dropCols(`\`${s.database}\`.flows`), `DELETE FROM \`${s.database}\`.schema_version WHERE version > ${version}`, insert]) await conn.query(q);
+      const tables = dropTables.map((q) => q.replace('sockets', `\`${s.database}\`.sockets`));
+      for (const q of [...dropCols(`\`${s.database}\`.flows`), ...tables, `DELETE FROM \`${s.database}\`.schema_version WHERE version > ${version}`, insert]) await conn.query(q);
     } finally {
       await conn.end();
     }
@@ -68,7 +72,15 @@ async function toVersion(b: Backend, spec: string, version: number, records: rea
       const shard = http.at(url);
       for (const q of dropCols('flows')) await shard.exec(q);
       if (s.cluster) for (const q of dropCols('flows_local')) await shard.exec(q);
+      // Before version 8 the MergeTree table was sorted by first_seen (it is empty here).
+      if (version < 8) {
+        const local = s.cluster ? 'flows_local' : 'flows';
+        await shard.exec(`CREATE TABLE ${local}_v7 AS ${local} ENGINE = MergeTree() PARTITION BY toYYYYMMDD(toDateTime(intDiv(first_seen, 1000), 'UTC')) ORDER BY (first_seen, client_hi, client_lo)`);
+        await shard.exec(`DROP TABLE ${local}`);
+        await shard.exec(`RENAME TABLE ${local}_v7 TO ${local}`);
+      }
     }
+    for (const q of dropTables) await http.exec(q);
     // TinyLog has no DELETE: the version table is made again with the versions up to `version`.
     await http.exec('DROP TABLE schema_version');
     await http.exec('CREATE TABLE schema_version (version UInt32) ENGINE = TinyLog');
@@ -122,7 +134,7 @@ describe('schema migrations: DuckDB, MariaDB, ClickHouse single node and cluster
   });
 
   test('a version-5 store migrates to 6: connections as before (distinct client ports), new records add their starts', async () => {
-    assert.equal(SCHEMA_VERSION, 6);
+    assert.ok(SCHEMA_VERSION >= 6);
     const all = parseFilter({}, 0);
     const counts = async (st: ManagedStore) => ({
       edges: (await st.top('edges', all)).map((r) => `${r.client}>${r.server}:${r.port} ${r.connections}`).sort(),
@@ -162,6 +174,88 @@ describe('schema migrations: DuckDB, MariaDB, ClickHouse single node and cluster
         }
       } finally {
         await fresh.close();
+      }
+    }
+  });
+
+  test('a version-6 store migrates to 7: its records stay, and socket periods can be stored and read', async () => {
+    assert.ok(SCHEMA_VERSION >= 7);
+    for (const b of backends.all) {
+      const spec = b.fresh('v6s');
+      const s6 = await openStore(spec);
+      await s6.close();
+      await toVersion(b, spec, 6, RECORDS);
+      const s = await migrated(b, spec, 6);
+      try {
+        assert.equal((await s.stats()).records, RECORDS.length, b.name);
+        assert.deepEqual(await s.sockets({}), [], b.name);
+        const row = {
+          period_id: '0123456789abcdef', host: 'h', proto: 'tcp' as const, state: 'listen' as const, address: '10.0.0.1', local_addr: '0.0.0.0',
+          local_port: 22, remote_addr: '', remote_port: 0, pid: 1, comm: 'sshd', exe: '/usr/sbin/sshd', cmdline: 'sshd -D', username: 'root',
+          container: '', interval_ms: 60_000, first_seen: OLD_RECORD.firstSeen, last_seen: OLD_RECORD.firstSeen + 60_000,
+        };
+        await s.saveSockets([row]);
+        await s.saveSockets([{ ...row, last_seen: row.last_seen + 60_000 }]);
+        assert.deepEqual(await s.sockets({}), [{ ...row, last_seen: row.last_seen + 60_000 }], b.name);
+      } finally {
+        await s.close();
+      }
+    }
+  });
+
+  test('a version-7 store migrates to 8: ClickHouse rebuilds flows sorted by last_seen, every row kept, even after a rebuild cut short', async () => {
+    assert.equal(SCHEMA_VERSION, 8);
+    const all = parseFilter({}, 0);
+    for (const b of backends.all) {
+      const fresh = await openStore(b.fresh('v8f'));
+      await fresh.append(RECORDS);
+      const want = await fresh.top('edges', all);
+      await fresh.close();
+      const spec = b.fresh('v7');
+      await (await openStore(spec)).close();
+      await toVersion(b, spec, 7, RECORDS);
+      const s = await migrated(b, spec, 7);
+      try {
+        assert.equal((await s.stats()).records, RECORDS.length, b.name);
+        assert.deepEqual(await s.top('edges', all), want, b.name);
+      } finally {
+        await s.close();
+      }
+      const p = parseStoreSpec(spec);
+      if (p.kind !== 'clickhouse') continue;
+      const http = new ClickHouseHttp({ url: p.url, user: p.user, password: p.password }, p.database);
+      const local = p.cluster ? 'flows_local' : 'flows';
+      for (const url of p.shards ?? [p.url]) {
+        const ddl = (await http.at(url).rows<{ statement: string }>(`SHOW CREATE TABLE ${local}`))[0].statement;
+        assert.match(ddl, /ORDER BY \(last_seen, client_hi, client_lo\)/, `${b.name} ${url}`);
+      }
+      // Cut short twice on the first node: once during the copy (a partial rebuild table is left),
+      // once between the renames (the data table is missing, the complete copy is there).
+      const node = http.at((p.shards ?? [p.url])[0]);
+      const back = async () => {
+        await http.exec('DROP TABLE schema_version');
+        await http.exec('CREATE TABLE schema_version (version UInt32) ENGINE = TinyLog');
+        await http.exec(`INSERT INTO schema_version VALUES ${MIGRATIONS.filter((m) => m.version <= 7).map((m) => `(${m.version})`).join(', ')}`);
+      };
+      await back();
+      await node.exec(`CREATE TABLE ${local}_rebuild AS ${local}`);
+      await node.exec(`INSERT INTO ${local}_rebuild SELECT * FROM ${local} LIMIT 2`);
+      const again = await openStore(spec);
+      try {
+        assert.equal((await again.stats()).records, RECORDS.length, `${b.name}: a partial copy is dropped, not added`);
+      } finally {
+        await again.close();
+      }
+      await back();
+      await node.exec(`CREATE TABLE ${local}_rebuild AS ${local}`);
+      await node.exec(`INSERT INTO ${local}_rebuild SELECT * FROM ${local}`);
+      await node.exec(`RENAME TABLE ${local} TO ${local}_old`);
+      const third = await openStore(spec);
+      try {
+        assert.equal((await third.stats()).records, RECORDS.length, `${b.name}: the complete copy is renamed into place`);
+        assert.deepEqual(await third.top('edges', all), want, b.name);
+      } finally {
+        await third.close();
       }
     }
   });

@@ -134,3 +134,15 @@ export function fromColumns(c: RecordColumns): FlowRecord[] {
   }
   return out;
 }
+
+/** Records [from, to) of `c`, sharing its buffer (no copy of the numbers). */
+export function sliceColumns(c: RecordColumns, from: number, to: number): RecordColumns {
+  return {
+    count: to - from,
+    numbers: c.numbers.subarray(from * WIDTH, to * WIDTH),
+    client: c.client.slice(from, to),
+    server: c.server.slice(from, to),
+    sources: c.sources,
+    exporters: c.exporters,
+  };
+}

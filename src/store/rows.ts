@@ -33,20 +33,20 @@ export function toRow(kind: TopKind, r: JsRow): TopRows[TopKind][number] {
       return {
         client: str(r.client), server: str(r.server), port: num(r.port), proto, service: null,
         bytes_c2s: num(r.c2s_bytes), bytes_s2c: num(r.s2c_bytes), bytes: num(r.bytes), packets: num(r.packets),
-        connections: num(r.connections), first_seen, last_seen,
+        connections: num(r.connections), first_seen, last_seen, server_process: null, client_process: null,
       };
     case 'services':
       return {
         port: num(r.port), proto, service: null, servers: num(r.servers), clients: num(r.clients),
         bytes_c2s: num(r.c2s_bytes), bytes_s2c: num(r.s2c_bytes), bytes: num(r.bytes), packets: num(r.packets),
-        connections: num(r.connections), first_seen, last_seen,
+        connections: num(r.connections), first_seen, last_seen, processes: [],
       };
     case 'flows':
       return {
         client: str(r.client), client_port: num(r.client_port), server: str(r.server), port: num(r.port), proto,
         vlan: num(r.vlan), service: null, bytes_c2s: num(r.c2s_bytes), bytes_s2c: num(r.s2c_bytes), bytes: num(r.bytes),
         packets_c2s: num(r.c2s_packets), packets_s2c: num(r.s2c_packets), packets: num(r.packets),
-        records: num(r.records), first_seen, last_seen,
+        records: num(r.records), first_seen, last_seen, server_process: null, client_process: null,
       };
     case 'interfaces':
       return {

@@ -13,7 +13,7 @@ export interface ColumnDef {
 }
 
 /** Bump with a new entry in MIGRATIONS (per backend) whenever the table changes. */
-export const SCHEMA_VERSION = 6;
+export const SCHEMA_VERSION = 8;
 
 /**
  * `starts` of rows written before version 6, which did not know it: such rows count towards
@@ -179,10 +179,63 @@ export function createExportersTableSql(backend: Backend): string {
 }
 
 /**
+ * Sockets seen by `flowmap agent` (version 7): one row per host, socket, process and observation
+ * period. A period grows while the agent keeps seeing the socket (src/pipeline/sockets.ts) and is
+ * rewritten under the same `period_id` each time; ClickHouse keeps the row with the latest last_seen.
+ */
+export const SOCKET_COLUMNS: readonly ColumnDef[] = [
+  { name: 'period_id', type: { duckdb: 'VARCHAR', mariadb: 'CHAR(16) CHARACTER SET ascii COLLATE ascii_bin', clickhouse: 'String' }, meaning: 'hash of the socket, its process and first_seen: the row a later snapshot extends' },
+  { name: 'host', type: TEXT, meaning: "the agent host's own name" },
+  { name: 'proto', type: { duckdb: 'VARCHAR', mariadb: 'VARCHAR(3)', clickhouse: 'String' }, meaning: 'tcp | udp' },
+  { name: 'state', type: { duckdb: 'VARCHAR', mariadb: 'VARCHAR(12)', clickhouse: 'String' }, meaning: 'listen (TCP listener, bound UDP socket) | established (TCP connection)' },
+  { name: 'address', type: ADDR, meaning: 'the address the socket answers on: local_addr, or for a wildcard listener each address of the host (one row each)' },
+  { name: 'local_addr', type: ADDR, meaning: 'the address as bound (0.0.0.0 and :: for wildcard listeners)' },
+  { name: 'local_port', type: U16, meaning: 'local port' },
+  { name: 'remote_addr', type: ADDR, meaning: "peer address of a connection, '' for listeners" },
+  { name: 'remote_port', type: U16, meaning: 'peer port, 0 for listeners' },
+  { name: 'pid', type: U32, meaning: 'process id, 0 when the agent could not see the owner' },
+  { name: 'comm', type: { duckdb: 'VARCHAR', mariadb: 'VARCHAR(64)', clickhouse: 'String' }, meaning: "process name (/proc/PID/comm), '' unknown" },
+  { name: 'exe', type: { duckdb: 'VARCHAR', mariadb: 'VARCHAR(1024)', clickhouse: 'String' }, meaning: 'executable path' },
+  { name: 'cmdline', type: { duckdb: 'VARCHAR', mariadb: 'VARCHAR(512)', clickhouse: 'String' }, meaning: 'command line, truncated (never the environment)' },
+  { name: 'username', type: { duckdb: 'VARCHAR', mariadb: 'VARCHAR(64)', clickhouse: 'String' }, meaning: 'user name (or uid) the process runs as' },
+  { name: 'container', type: TEXT, meaning: "container id from the process's cgroup, '' on the host" },
+  { name: 'interval_ms', type: U32, meaning: 'the agent snapshot period: a socket is taken to live one period around its observations' },
+  { name: 'first_seen', type: TIME, meaning: 'first snapshot of this period, UTC ms' },
+  { name: 'last_seen', type: TIME, meaning: 'latest snapshot of this period' },
+];
+
+export function createSocketsTableSql(backend: Backend): string {
+  const notNull = backend === 'clickhouse' ? '' : ' NOT NULL';
+  const cols = SOCKET_COLUMNS.map((c) => `  ${c.name} ${c.type[backend]}${notNull}`).join(',\n');
+  // MariaDB: a period is found by id (rewrite) and flows are matched by address and port.
+  const idx = backend === 'mariadb' ? ',\n  KEY sockets_period (period_id),\n  KEY sockets_address (address, local_port),\n  KEY sockets_host (host, last_seen)' : '';
+  const tail =
+    backend === 'clickhouse'
+      ? ' ENGINE = ReplacingMergeTree(last_seen) ORDER BY (address, period_id)'
+      : backend === 'mariadb'
+        ? ' ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin'
+        : '';
+  return `CREATE TABLE IF NOT EXISTS sockets (\n${cols}${idx}\n)${tail}`;
+}
+
+/**
  * Steps to go from version N-1 to N, per backend. Version 1 is the table above; later versions
  * append ALTERs here (never edit a released step).
  */
-export const MIGRATIONS: ReadonlyArray<{ version: number; sql: Record<Backend, string[]> }> = [
+export interface Migration {
+  version: number;
+  sql: Record<Backend, string[]>;
+  /**
+   * ClickHouse cannot change a table's sort key in place: the flows table is built again with this
+   * ORDER BY and its rows copied over (ClickHouseStore.rebuildFlows), after `sql`.
+   */
+  clickhouseOrderBy?: string;
+}
+
+/** The ClickHouse flows table's sort key since version 8 (see MIGRATIONS). */
+export const CLICKHOUSE_FLOWS_ORDER_BY = '(last_seen, client_hi, client_lo)';
+
+export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     sql: {
@@ -228,5 +281,17 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; sql: Record<Backend, s
     // Conversation starts per record: `connections` becomes their sum (old rows: see LEGACY_STARTS).
     version: 6,
     sql: { duckdb: addedColumnsSql('duckdb', 6), mariadb: addedColumnsSql('mariadb', 6), clickhouse: addedColumnsSql('clickhouse', 6) },
+  },
+  {
+    // Sockets and their processes, from `flowmap agent` (see SOCKET_COLUMNS).
+    version: 7,
+    sql: { duckdb: [createSocketsTableSql('duckdb')], mariadb: [createSocketsTableSql('mariadb')], clickhouse: [createSocketsTableSql('clickhouse')] },
+  },
+  {
+    // ClickHouse: time windows (last_seen >= since) read only their granules, as MariaDB's primary key
+    // (last_seen, row_id) already does; the other backends have nothing to change.
+    version: 8,
+    sql: { duckdb: [], mariadb: [], clickhouse: [] },
+    clickhouseOrderBy: CLICKHOUSE_FLOWS_ORDER_BY,
   },
 ];

@@ -24,6 +24,10 @@ export interface EdgeRow extends DirectedTotals {
   service: string | null;
   /** Distinct transport conversations (client port, VLAN), not records. */
   connections: number;
+  /** The program that listened on the server's port (from `flowmap agent`), null when unknown. */
+  server_process: string | null;
+  /** The program behind the client's connections, where an agent ran on the client, else null. */
+  client_process: string | null;
 }
 
 /** One host, whichever side it was on. */
@@ -48,6 +52,8 @@ export interface ServiceRow extends DirectedTotals {
   servers: number;
   clients: number;
   connections: number;
+  /** The programs seen listening on this port (from `flowmap agent`), most servers first. */
+  processes: string[];
 }
 
 /** One conversation (all records of the same transport tuple summed). */
@@ -62,6 +68,9 @@ export interface ConversationRow extends DirectedTotals {
   packets_c2s: number;
   packets_s2c: number;
   records: number;
+  /** As EdgeRow's: the listening program, and the program that owned client_port. */
+  server_process: string | null;
+  client_process: string | null;
 }
 
 /**
@@ -211,6 +220,44 @@ export interface ExporterHealthRow {
 }
 
 /**
+ * One socket of one process over one observation period, as `flowmap agent` saw it (the sockets
+ * table). Text fields are '' and numbers 0 where the agent did not know them.
+ */
+export interface SocketRow {
+  period_id: string;
+  host: string;
+  proto: 'tcp' | 'udp';
+  state: 'listen' | 'established';
+  /** The address it answers on (a wildcard listener has one row per address of its host). */
+  address: string;
+  local_addr: string;
+  local_port: number;
+  remote_addr: string;
+  remote_port: number;
+  pid: number;
+  comm: string;
+  exe: string;
+  cmdline: string;
+  username: string;
+  container: string;
+  interval_ms: number;
+  /** UTC ms. */
+  first_seen: number;
+  last_seen: number;
+}
+
+/** Which socket periods to read; every field narrows. */
+export interface SocketQuery {
+  addresses?: readonly string[];
+  host?: string;
+  state?: SocketRow['state'];
+  /** Periods that lasted until this time or later (last_seen >= sinceMs), UTC ms. */
+  sinceMs?: number;
+  /** Periods that began by this time (first_seen <= untilMs). */
+  untilMs?: number;
+}
+
+/**
  * The store every command depends on. One implementation per backend under src/store/.
  * Implementations translate the FlowFilter once, into their own SQL, with bound parameters.
  */
@@ -259,6 +306,13 @@ export interface Store {
   saveExporterHealth(run: string, rows: readonly ExporterHealthRow[]): Promise<void>;
   /** Exporter health summed over every run, per (exporter, domain, protocol); see mergeHealthRuns. */
   exporterHealth(): Promise<ExporterHealthRow[]>;
+  /**
+   * Write socket periods: a row whose period_id is already stored replaces it (a period the agent
+   * keeps seeing grows its last_seen). One transaction where the backend has them.
+   */
+  saveSockets(rows: readonly SocketRow[]): Promise<void>;
+  /** Socket periods matching the query, ordered by address, port, first_seen. */
+  sockets(query: SocketQuery): Promise<SocketRow[]>;
   close(): Promise<void>;
 }
 

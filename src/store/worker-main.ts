@@ -3,16 +3,19 @@
  * appending batches never stall the packet or datagram path.
  *
  * Appends are coalesced: a batch is acknowledged when queued, and queued batches are written in one
- * transaction once they reach COALESCE_ROWS records or COALESCE_MS after the first, and before any
- * other request (a query, a close) is served. DuckDB writes a large transaction's row groups
- * straight to the file instead of through its write-ahead log: several times fewer bytes written,
- * which is what lets a collector sustain hundreds of thousands of records a second. A failed write is
- * reported on the next request (the batcher then stops the source) and by close.
+ * transaction of whole DuckDB row groups (ROW_GROUP records, or a multiple) as soon as that many are
+ * queued; the rest waits for more, COALESCE_MS at most, and is written whole then or before any other
+ * request (a query, a close) is served. DuckDB writes a large transaction's row groups straight to
+ * the file instead of through its write-ahead log: several times fewer bytes written, which is what
+ * lets a collector sustain hundreds of thousands of records a second. Whole row groups also leave no
+ * partial group behind each transaction, which the next checkpoint had to merge (that was most of a
+ * checkpoint's time). A failed write is reported on the next request (the batcher then stops the
+ * source) and by close.
  */
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { openStore } from './open.js';
-import { fromColumns, type RecordColumns } from './record-columns.js';
+import { fromColumns, sliceColumns, type RecordColumns } from './record-columns.js';
 import { FlowmapError } from '../util/errors.js';
 import { Backlog, DEFAULT_BACKLOG_RECORDS, isUnreachable } from './backlog.js';
 import type { ExporterHealthRow, ManagedStore, Store } from './store.js';
@@ -32,8 +35,8 @@ if (init.shared) {
   }
 }
 
-/** Above DuckDB's row-group size (122,880), so a full transaction skips the write-ahead log. */
-const COALESCE_ROWS = 131_072;
+/** DuckDB's row-group size: a transaction of whole groups skips the write-ahead log and leaves no partial group. */
+const ROW_GROUP = 122_880;
 /** How stale queued records may get before they are written (readers in other processes see them then). */
 const COALESCE_MS = 1_000;
 /** At stop, how long a shared writer keeps trying an unreachable store before giving up on its backlog. */
@@ -76,21 +79,43 @@ async function write(s: ColumnStore, batches: RecordColumns[]): Promise<void> {
   }
 }
 
-let queued: RecordColumns[] = [];
+const queued: RecordColumns[] = [];
 let queuedRows = 0;
 let timer: NodeJS.Timeout | undefined;
 let writeError: Error | null = null;
 /** Transactions written so far. */
 let writes = 0;
 
-/** Write what is queued (one transaction). A failure is kept for the next request. */
-async function drain(final = false): Promise<void> {
+/** The first `rows` queued records, taken off the queue (a batch is split at the boundary). */
+function take(rows: number): RecordColumns[] {
+  const out: RecordColumns[] = [];
+  for (let need = rows; need > 0; ) {
+    const b = queued[0];
+    if (b.count <= need) {
+      out.push(b);
+      queued.shift();
+      need -= b.count;
+    } else {
+      out.push(sliceColumns(b, 0, need));
+      queued[0] = sliceColumns(b, need, b.count);
+      need = 0;
+    }
+  }
+  queuedRows -= rows;
+  return out;
+}
+
+/**
+ * Write what is queued in one transaction: all of it, or (`wholeGroups`) the most whole row groups,
+ * the rest waiting up to COALESCE_MS more. A failure is kept for the next request.
+ */
+async function drain(final = false, wholeGroups = false): Promise<void> {
+  const rows = wholeGroups ? queuedRows - (queuedRows % ROW_GROUP) : queuedRows;
   if (timer) clearTimeout(timer);
   timer = undefined;
-  if (queued.length === 0) return;
-  const batches = queued;
-  queued = [];
-  queuedRows = 0;
+  if (rows === 0) return;
+  const batches = take(rows);
+  if (queuedRows > 0) timer = setTimeout(() => enqueue(drain), COALESCE_MS);
   try {
     writes++;
     await withStore((s) => write(s, batches), final);
@@ -109,7 +134,9 @@ const backlog = new Backlog(init.backlogRecords ?? DEFAULT_BACKLOG_RECORDS);
 let pendingHealth: { run: string; rows: ExporterHealthRow[] } | null = null;
 
 function hold(batches: RecordColumns[]): void {
-  queued = backlog.trim([...batches, ...queued]);
+  const kept = backlog.trim([...batches, ...queued]);
+  queued.length = 0;
+  queued.push(...kept);
   queuedRows = queued.reduce((n, b) => n + b.count, 0);
   if (timer) clearTimeout(timer);
   timer = setTimeout(() => enqueue(retry), backlog.nextDelay());
@@ -162,7 +189,7 @@ async function handle(req: StoreRequest): Promise<unknown> {
     queued.push(req.columns);
     queuedRows += req.columns.count;
     // While the store is unreachable, the retry timer writes (appends never wait on a dead server).
-    if (queuedRows >= COALESCE_ROWS && !backlog.down) await drain();
+    if (queuedRows >= ROW_GROUP && !backlog.down) await drain(false, true);
     else timer ??= setTimeout(() => enqueue(drain), COALESCE_MS);
     rethrowWriteError();
     return null;
@@ -208,6 +235,10 @@ async function handle(req: StoreRequest): Promise<unknown> {
       return saveHealth(req.run, req.rows);
     case 'health':
       return withStore((s) => s.exporterHealth());
+    case 'saveSockets':
+      return withStore((s) => s.saveSockets(req.rows));
+    case 'sockets':
+      return withStore((s) => s.sockets(req.query));
     case 'getMark':
       return withStore((s) => s.getMark(req.key));
     default:

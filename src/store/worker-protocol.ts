@@ -2,7 +2,7 @@
 import type { FlowFilter } from '../filter/filter.js';
 import type { NameRow } from '../names/names.js';
 import type { RecordColumns } from './record-columns.js';
-import type { EdgeRef, SeriesKeys, TopPerKind, ExporterHealthRow, StoreMark, TopKind } from './store.js';
+import type { EdgeRef, SeriesKeys, SocketQuery, SocketRow, TopPerKind, ExporterHealthRow, StoreMark, TopKind } from './store.js';
 
 export interface WorkerInit {
   spec: string | undefined;
@@ -30,6 +30,8 @@ export type StoreRequest =
   | { id: number; op: 'names'; addresses: string[] }
   | { id: number; op: 'saveHealth'; run: string; rows: ExporterHealthRow[] }
   | { id: number; op: 'health' }
+  | { id: number; op: 'saveSockets'; rows: SocketRow[] }
+  | { id: number; op: 'sockets'; query: SocketQuery }
   | { id: number; op: 'getMark'; key: string }
   | { id: number; op: 'begin' }
   | { id: number; op: 'commit'; mark: StoreMark | null }

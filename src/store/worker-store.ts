@@ -4,7 +4,7 @@ import type { FlowRecord } from '../flow/record.js';
 import type { NameRow } from '../names/names.js';
 import { FlowmapError, UsageError } from '../util/errors.js';
 import { toColumns } from './record-columns.js';
-import type { EdgeRef, EdgeSeriesRow, ExporterHealthRow, KeyedSeriesRow, SeriesKeys, TopPerKind, TopPerRow, SeriesRow, SourceRow, Store, StoreMark, StoreStats, TopKind, TopRows } from './store.js';
+import type { EdgeRef, EdgeSeriesRow, ExporterHealthRow, KeyedSeriesRow, SeriesKeys, TopPerKind, TopPerRow, SeriesRow, SocketQuery, SocketRow, SourceRow, Store, StoreMark, StoreStats, TopKind, TopRows } from './store.js';
 import type { StoreRequest, StoreResponse, WireError, WorkerInit } from './worker-protocol.js';
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
@@ -102,6 +102,14 @@ export class WorkerStore implements Store {
 
   exporterHealth(): Promise<ExporterHealthRow[]> {
     return this.call({ op: 'health' });
+  }
+
+  saveSockets(rows: readonly SocketRow[]): Promise<void> {
+    return this.call({ op: 'saveSockets', rows: [...rows] });
+  }
+
+  sockets(query: SocketQuery): Promise<SocketRow[]> {
+    return this.call({ op: 'sockets', query });
   }
 
   /** ManagedStore.getMark, through the worker. */

@@ -28,7 +28,7 @@ const T = '2026-03-02T08:00:00.000Z';
 
 export function edgeRow(client: string, server: string, port: number, proto: string, bytes: number, service: string | null = null): EdgeRow {
   const c2s = Math.floor(bytes / 3);
-  return { client, server, port, proto, service, bytes_c2s: c2s, bytes_s2c: bytes - c2s, bytes, packets: Math.ceil(bytes / 1000), connections: 1, first_seen: T, last_seen: T };
+  return { client, server, port, proto, service, bytes_c2s: c2s, bytes_s2c: bytes - c2s, bytes, packets: Math.ceil(bytes / 1000), connections: 1, first_seen: T, last_seen: T, server_process: null, client_process: null };
 }
 
 export function dcRows(apps: number): EdgeRow[] {

@@ -28,10 +28,11 @@ export interface TestServer extends RunningServer {
   stop(): Promise<void>;
 }
 
-/** The app over DB, read-only and shared (as `flowmap serve` without collectors), on a free port. */
-export async function startTestServer(db: string, o: { config?: unknown; token?: string; listen?: string; webRoot?: string } = {}): Promise<TestServer> {
+/** The app over DB, shared and read-only (as `flowmap serve` without collectors or token) unless writable, on a free port. */
+export async function startTestServer(db: string, o: { config?: unknown; token?: string; listen?: string; webRoot?: string; writable?: boolean } = {}): Promise<TestServer> {
   const config: FlowmapConfig = parseConfig(o.config ?? {}, 'test');
-  const store = new WorkerStore(db, { shared: true, readOnly: true });
+  // Writable as `serve --token` opens it, so agents can send snapshots.
+  const store = new WorkerStore(db, { shared: true, readOnly: o.writable !== true });
   await store.init();
   const deps = apiDeps({ store, spec: db, config, services: ServiceRegistry.builtin().withOverrides(config.services), version: 'test' });
   const server = await startServer(deps, { port: 0, listen: o.listen ?? '127.0.0.1', token: o.token, webRoot: o.webRoot });

@@ -5,7 +5,7 @@
 
 export const TABS = ['map', 'tables', 'busiest', 'plan', 'exporters'] as const;
 export type Tab = (typeof TABS)[number];
-export const TABLES = ['edges', 'talkers', 'services'] as const;
+export const TABLES = ['edges', 'talkers', 'services', 'processes'] as const;
 export type TableKind = (typeof TABLES)[number];
 /** What the stacked top-N-per-interval chart ranks (`stack` in the URL). */
 export const STACKS = ['edges', 'talkers', 'services', 'interfaces'] as const;

@@ -60,6 +60,13 @@ export class FlowAggregator {
   private readonly halves = new Map<string, ExportConversation>();
   /** sFlow conversations. */
   private readonly sampled = new Map<string, ExportConversation>();
+  /**
+   * Live iterators at the oldest conversation of each map, for makeRoom: values().next() from the
+   * start steps over every deleted slot first, which at the bound (a flood) made each eviction cost
+   * up to the map's size. Conversations only join at the end, and those before a cursor are gone.
+   */
+  private halvesCursor = this.halves.values();
+  private sampledCursor = this.sampled.values();
   private readonly pairWindowMs: number;
   private nextScan = 0;
   private now = 0;
@@ -258,13 +265,26 @@ export class FlowAggregator {
   private makeRoom(): void {
     if (this.size < this.opts.maxOpen) return;
     const from = this.halves.size >= this.sampled.size ? this.halves : this.sampled;
-    const oldest = from.values().next().value;
+    const oldest = this.oldest(from);
     if (oldest === undefined) return;
     from.delete(oldest.key);
     this.stats.evicted++;
     if (from === this.halves) this.stats.unpaired++;
     else this.stats.sampled++;
     this.opts.emit(this.record(oldest));
+  }
+
+  /** The oldest conversation of `from` through its cursor (a finished iterator stays finished: start afresh). */
+  private oldest(from: Map<string, ExportConversation>): ExportConversation | undefined {
+    const halves = from === this.halves;
+    let next = (halves ? this.halvesCursor : this.sampledCursor).next();
+    if (next.done === true) {
+      const fresh = from.values();
+      if (halves) this.halvesCursor = fresh;
+      else this.sampledCursor = fresh;
+      next = fresh.next();
+    }
+    return next.done === true ? undefined : next.value;
   }
 }
 

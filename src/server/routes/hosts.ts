@@ -4,6 +4,7 @@ import type { AddrRange, FlowFilter } from '../../filter/filter.js';
 import { MAX_LIMIT } from '../../filter/parse.js';
 import { NameBook } from '../../names/names.js';
 import { runTop } from '../../query/top.js';
+import { listeningProcesses } from '../../query/processes.js';
 import { UsageError } from '../../util/errors.js';
 import { tryParseIp } from '../../util/ip.js';
 import type { HostDetail } from '../../api/types.js';
@@ -24,13 +25,14 @@ export function registerHosts(app: Hono, deps: ApiDeps): void {
     // The host as the server, and as the client; null when the filter's own ends rule that out.
     const asServer = narrow(filter, 'servers', host);
     const asClient = narrow(filter, 'clients', host);
-    const [totals, served, clients, dependsOn, seen] = await Promise.all([
+    const [totals, served, clients, dependsOn, seen, processes] = await Promise.all([
       talkerTotals(deps, filter, host),
       // Every service it offers, as the map's group rules see them (before minBytes, as loadGraph).
       asServer ? runTop(store, 'services', { ...asServer, minBytes: undefined, limit: MAX_LIMIT }, services) : [],
       asServer ? runTop(store, 'edges', asServer, services) : [],
       asClient ? runTop(store, 'edges', asClient, services) : [],
       store.names([address]),
+      listeningProcesses(store, address, filter),
     ]);
     const rows = [...deps.configNames.filter((n) => n.address === address), ...seen];
     const best = new NameBook(rows).best(address);
@@ -50,6 +52,7 @@ export function registerHosts(app: Hono, deps: ApiDeps): void {
       services: served.filter((s) => filter.minBytes === undefined || s.bytes >= filter.minBytes).slice(0, filter.limit),
       clients,
       dependsOn,
+      processes,
       series: await chartSeries(store, chartWindow(filter, totals, deps.now()), parts),
     };
     return c.json(body);

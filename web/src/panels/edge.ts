@@ -9,6 +9,7 @@ import { renderTable, type Col } from '../table.js';
 const convCols: Col<ConversationRow>[] = [
   { key: 'client_port', header: 'client port', kind: 'text', value: (r) => String(r.client_port) },
   { key: 'vlan', header: 'vlan', kind: 'number', value: (r) => r.vlan },
+  { key: 'client_process', header: 'client program', kind: 'text', value: (r) => r.client_process },
   { key: 'bytes_c2s', header: '→', kind: 'bytes', value: (r) => r.bytes_c2s },
   { key: 'bytes_s2c', header: '←', kind: 'bytes', value: (r) => r.bytes_s2c },
   { key: 'packets', header: 'packets', kind: 'number', value: (r) => r.packets },
@@ -20,7 +21,7 @@ const convCols: Col<ConversationRow>[] = [
 /** `rates`: the dependency's rates and chart (rates.ts). */
 export function edgePanel(sel: EdgeSel, d: EdgeDetail, nav: Nav, rates: HTMLElement): HTMLElement {
   const box = h('div', { class: 'detail', 'data-testid': 'edge-detail' });
-  const svc = serviceLabel({ port: sel.port, proto: sel.proto, service: d.edge?.service ?? null });
+  const svc = serviceLabel({ port: sel.port, proto: sel.proto, service: d.edge?.service ?? null, process: d.edge?.server_process ?? null });
   box.append(h('h2', {}, h('span', { 'data-testid': 'title' }, svc)));
   const end = (addr: string, name: string | null, role: string): HTMLElement =>
     h('div', { class: 'end' }, h('span', { class: 'muted' }, `${role} `), linkButton(name ?? addr, 'Show on the map', () => nav.focusNode(addr)), name ? h('span', { class: 'mono muted' }, ` ${addr}`) : null);
@@ -36,6 +37,8 @@ export function edgePanel(sel: EdgeSel, d: EdgeDetail, nav: Nav, rates: HTMLElem
         ['packets', num(e.packets), 'packets'],
         ['connections', num(e.connections), 'connections'],
         ['seen', `${when(e.first_seen)} – ${when(e.last_seen)} UTC`, 'seen'],
+        ...(e.server_process === null ? [] : [['server program', e.server_process, 'server_process'] as [string, string, string]]),
+        ...(e.client_process === null ? [] : [['client program', e.client_process, 'client_process'] as [string, string, string]]),
       ]),
     );
   }

@@ -1,5 +1,5 @@
 /** The detail panel of one host: names, totals, services it offers, its clients, what it depends on. */
-import type { EdgeRow, HostDetail, ServiceRow } from '../../../src/api/types.js';
+import type { EdgeRow, HostDetail, ListeningProcess, ServiceRow } from '../../../src/api/types.js';
 import { serviceLabel } from '../../../src/graph/model.js';
 import { bytesEl, h, linkButton, num, totalsList, when } from '../dom.js';
 import type { Nav } from '../nav.js';
@@ -24,6 +24,16 @@ const serviceCols: Col<ServiceRow>[] = [
   { key: 'clients', header: 'clients', kind: 'number', value: (r) => r.clients },
   { key: 'bytes', header: 'bytes', kind: 'bytes', value: (r) => r.bytes },
   { key: 'connections', header: 'conns', kind: 'number', value: (r) => r.connections },
+];
+
+/** What `flowmap agent` saw listening on the host: the answer to `lsof -i :PORT` without logging in. */
+const processCols: Col<ListeningProcess>[] = [
+  { key: 'process', header: 'program', kind: 'text', value: (r) => r.process, cell: (r) => h('span', { title: [r.exe, r.cmdline].filter(Boolean).join('\n') }, r.process) },
+  { key: 'port', header: 'port', kind: 'text', value: (r) => `${r.port}/${r.proto}` },
+  { key: 'user', header: 'user', kind: 'text', value: (r) => r.user },
+  { key: 'pid', header: 'pid', kind: 'number', value: (r) => r.pid },
+  { key: 'container', header: 'container', kind: 'text', value: (r) => r.container.slice(0, 12) },
+  { key: 'last_seen', header: 'last seen', kind: 'time', value: (r) => r.last_seen },
 ];
 
 /**
@@ -58,6 +68,7 @@ export function hostPanel(d: HostDetail, nav: Nav, deps: DepsSection, rates: HTM
   box.append(deps.el);
   box.append(rates);
   if (d.services.length) box.append(h('h3', {}, 'Services offered'), renderTable(d.services, serviceCols, { testId: 'services' }));
+  if (d.processes.length) box.append(h('h3', {}, `Listening programs (${d.processes.length})`), renderTable(d.processes, processCols, { testId: 'processes' }));
   box.append(h('h3', {}, `Clients (${d.clients.length})`), renderTable(d.clients, edgeCols('client', nav), { testId: 'clients' }));
   box.append(h('h3', {}, `Depends on (${d.dependsOn.length})`), renderTable(d.dependsOn, edgeCols('server', nav), { testId: 'depends-on' }));
   return box;
