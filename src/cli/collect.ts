@@ -15,6 +15,7 @@ interface CollectOptions {
   sflow: string | false;
   listen: string;
   duration?: string;
+  backlog: string;
   json?: boolean;
   quiet?: boolean;
   metrics?: string;
@@ -35,6 +36,7 @@ export function registerCollect(program: Command): void {
     .option('--no-sflow', 'no sFlow listener')
     .option('--listen <address>', 'local address to listen on (IPv4 or IPv6; 0.0.0.0 or :: for all)', '127.0.0.1')
     .option('--duration <seconds>', 'stop after this many seconds (default: until SIGINT/SIGTERM)')
+    .option('--backlog <records>', 'records held in memory while a database server is unreachable (restarting); past it the oldest are dropped and counted in `flowmap exporters`', '1000000')
     .option('--json', 'print the summary as JSON on stdout')
     .option('-q, --quiet', 'no status or summary on stderr')
     .option('--metrics <addr:port>', 'serve Prometheus metrics at http://ADDR:PORT/metrics (a port alone binds 127.0.0.1; beyond loopback needs FLOWMAP_TOKEN or serve.token)')
@@ -49,6 +51,8 @@ export function registerCollect(program: Command): void {
       action(async (opts: CollectOptions, cmd: Command) => {
         const listen = listenSpecs({ netflow: opts.netflow, ipfix: opts.ipfix, sflow: opts.sflow });
         if (isIP(opts.listen) === 0) throw new UsageError(`--listen: ${opts.listen} is not an IPv4 or IPv6 address`);
+        const backlogRecords = Number(opts.backlog);
+        if (!Number.isSafeInteger(backlogRecords) || backlogRecords < 1) throw new UsageError(`--backlog: expected a whole number >= 1, got ${JSON.stringify(opts.backlog)}`);
         const duration = opts.duration === undefined ? undefined : Number(opts.duration);
         if (duration !== undefined && !(duration > 0)) throw new UsageError(`--duration: ${opts.duration} is not a positive number of seconds`);
         const ctx = await cliContext(cmd);
@@ -93,7 +97,7 @@ export function registerCollect(program: Command): void {
               release();
             }
           },
-          { worker: true, shared: true },
+          { worker: true, shared: true, backlogRecords },
         );
       }),
     );

@@ -56,7 +56,7 @@ export async function applyRetention(ctx: CliContext, store: ManagedStore, nowMs
 export async function withStore<T>(
   ctx: CliContext,
   fn: (store: Store, ready: Promise<void>) => Promise<T>,
-  opts: { readOnly?: boolean; worker?: boolean; shared?: boolean } = {},
+  opts: { readOnly?: boolean; worker?: boolean; shared?: boolean; backlogRecords?: number } = {},
 ): Promise<T> {
   let store: Store;
   let ready: Promise<void>;

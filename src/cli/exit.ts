@@ -1,4 +1,5 @@
 import { CaptureFormatError } from '../sources/pcap/frame.js';
+import { diskFullDetail, isDiskFull } from '../util/disk-full.js';
 import { FlowmapError, UsageError } from '../util/errors.js';
 
 /** Exit codes (design notes): 0 success, 1 failure, 2 bad usage or unreadable input. */
@@ -34,6 +35,11 @@ export function exitCodeFor(e: unknown): number {
   if (e instanceof CaptureFormatError) {
     say(e.message);
     return EXIT_USAGE;
+  }
+  if (isDiskFull(e)) {
+    // Every write is one transaction: what was committed before stays, and the store still opens.
+    say(`the store's disk is full: ${diskFullDetail(e)}; nothing of the batch in hand was stored (free space and run again)`);
+    return EXIT_FAILURE;
   }
   const err = e instanceof Error ? e : new Error(String(e));
   const sys = err as NodeJS.ErrnoException;

@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { FlowExportStats } from '../pipeline/flowexport.js';
 import type { FlowExportReplaySummary } from '../pipeline/flowexport-replay.js';
+import { fileTransactions } from '../pipeline/ingest-journal.js';
 import { CaptureFormatError } from '../sources/pcap/frame.js';
 import type { Store } from '../store/store.js';
 import type { CliContext } from './context.js';
@@ -28,6 +29,10 @@ export async function ingestFlowExportFiles(files: string[], ctx: CliContext, st
     import('../sources/pcap/file.js'),
   ]);
   const pipeline = new FlowExportPipeline(flowExportContext(ctx, store, 'ingest', createDecoders));
+  // The whole run is one transaction (halves pair and templates serve across files): after kill -9
+  // the store holds nothing of it, and running it again gives the totals of an uninterrupted run.
+  const tx = fileTransactions(store);
+  await tx?.begin();
   let storeFailure: unknown = null;
   storeReady.catch((e: unknown) => {
     storeFailure = e;
@@ -61,6 +66,7 @@ export async function ingestFlowExportFiles(files: string[], ctx: CliContext, st
     }
     if (storeFailure) throw storeFailure;
     await pipeline.finish();
+    await tx?.commit();
   } finally {
     release();
     if (abort.signal.aborted && files.includes('-')) process.stdin.destroy();

@@ -6,7 +6,8 @@ import { CaptureFormatError } from '../sources/pcap/frame.js';
 import type { Store } from '../store/store.js';
 import { cliContext, withStore, type CliContext } from './context.js';
 import { ingestNtopng, type NtopngCliOptions } from './ingest-ntopng.js';
-import { UsageError } from '../util/errors.js';
+import { FlowmapError, UsageError } from '../util/errors.js';
+import { diskFullDetail, isDiskFull } from '../util/disk-full.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, action, say } from './exit.js';
 import { stopOnSignals } from './signals.js';
 import { summaryLine, totalLine } from './summary.js';
@@ -82,11 +83,14 @@ export async function ingestFiles(
   storeReady?: Promise<void>,
 ): Promise<{ summaries: IngestSummary[]; failed: number; interrupted: boolean }> {
   // Loaded when the command runs: `flowmap --help` and other commands start faster.
-  const [{ ingestCapture }, { openCaptureFile }, { byteProgress }] = await Promise.all([
+  const [{ ingestCapture }, { openCaptureFile }, { byteProgress }, { FileJournal, fileTransactions }] = await Promise.all([
     import('../pipeline/ingest.js'),
     import('../sources/pcap/file.js'),
     import('./progress.js'),
+    import('../pipeline/ingest-journal.js'),
   ]);
+  // Each capture file in one transaction with its mark: whole or not at all, and not read twice.
+  const journal = new FileJournal(fileTransactions(store));
   const abort = new AbortController();
   const release = stopOnSignals(() => abort.abort());
   const summaries: IngestSummary[] = [];
@@ -105,6 +109,10 @@ export async function ingestFiles(
           continue;
         }
       }
+      if (!(await journal.open(file))) {
+        if (!opts.quiet) say(`${file}: already stored (ingested before, unchanged since): skipped`);
+        continue;
+      }
       const progress = byteProgress(name, size);
       try {
         const summary = await ingestCapture(openCaptureFile(file), `pcap:${name}`, {
@@ -119,12 +127,21 @@ export async function ingestFiles(
           storeReady,
         });
         progress.stop();
+        if (summary.interrupted && (await journal.abandon())) {
+          say(`${file}: interrupted: nothing of it stored (a file is stored whole; run again to read it)`);
+          continue;
+        }
+        await journal.stored();
         summaries.push(summary);
         if (!opts.quiet) say(summaryLine(summary));
       } catch (e) {
         progress.stop();
+        if (isDiskFull(e)) {
+          throw new FlowmapError(`${file}: not stored: the store's disk is full (${diskFullDetail(e)}); the files before it are stored whole (free space and run again: they are skipped)`);
+        }
         // Unreadable input is reported and skipped; anything else (the store failing) stops the run.
         if (!(e instanceof CaptureFormatError) && !(e as NodeJS.ErrnoException).code) throw e;
+        await journal.partial();
         failed++;
         say(`${file}: ${(e as Error).message}`);
       }

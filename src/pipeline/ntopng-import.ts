@@ -8,6 +8,7 @@ import type { Connection } from 'mariadb';
 import { columns, connectNtopng, plan, readBatch, type NtopngSource, type TablePlan } from '../sources/ntopng/tables.js';
 import type { ManagedStore } from '../store/store.js';
 import { UsageError } from '../util/errors.js';
+import { rememberStored } from './ntopng-resume.js';
 
 export interface NtopngOptions {
   /** Table prefix (ntopng's --dump-flows prefix): tables PREFIXv4 and PREFIXv6. Default `flows`. */
@@ -66,6 +67,8 @@ export async function importNtopng(src: NtopngSource, store: ManagedStore, opts:
           plans[i] = plan(src, sum.table, v, cols);
           sum.present = true;
           sum.lastIdx = Number((await store.getMark(plans[i].markKey)) ?? 0);
+          // Resuming: a flow whose earlier dumps were stored by the last run is not counted again.
+          if (sum.lastIdx > 0) await rememberStored(store, plans[i]);
         }
         await drain(conn, plans[i] as TablePlan, store, sum, batchSize, opts);
         if (opts.signal?.aborted) break;

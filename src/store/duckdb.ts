@@ -120,6 +120,8 @@ export class DuckDbStore implements ManagedStore {
    * runs in the same transaction, then COMMIT. Any failure rolls everything back.
    */
   private async appendInTransaction(table: string, fill: (a: DuckDBAppender) => void, more?: () => Promise<void>): Promise<void> {
+    // Inside begin(): the rows join that transaction; a failure leaves it to the caller's rollback().
+    if (this.held) return this.appendHeld(table, fill, more);
     await this.conn.run('BEGIN TRANSACTION');
     let a: DuckDBAppender | undefined;
     try {
@@ -138,6 +140,37 @@ export class DuckDbStore implements ManagedStore {
       await this.conn.run('ROLLBACK');
       throw err;
     }
+  }
+
+  private async appendHeld(table: string, fill: (a: DuckDBAppender) => void, more?: () => Promise<void>): Promise<void> {
+    const a = await this.conn.createAppender(table);
+    try {
+      fill(a);
+    } finally {
+      a.closeSync(); // flushes
+    }
+    if (more) await more();
+  }
+
+  /** An open transaction of begin(): appends join it until commit() or rollback(). */
+  private held = false;
+
+  /** Hold every append that follows in one transaction (a capture file stored whole or not at all). */
+  async begin(): Promise<void> {
+    await this.conn.run('BEGIN TRANSACTION');
+    this.held = true;
+  }
+
+  /** Commit begin()'s transaction, with `mark` stored in it. */
+  async commit(mark?: StoreMark): Promise<void> {
+    if (mark) await this.conn.run('INSERT OR REPLACE INTO flowmap_meta VALUES ($1, $2)', [mark.key, mark.value]);
+    await this.conn.run('COMMIT');
+    this.held = false;
+  }
+
+  async rollback(): Promise<void> {
+    this.held = false;
+    await this.conn.run('ROLLBACK');
   }
 
   async top<K extends TopKind>(kind: K, filter: FlowFilter): Promise<TopRows[K]> {
@@ -278,7 +311,7 @@ export class DuckDbStore implements ManagedStore {
   }
 
   saveExporterHealth(run: string, rows: readonly ExporterHealthRow[]): Promise<void> {
-    return saveExporterHealthDuckdb(this.conn, run, rows);
+    return saveExporterHealthDuckdb(this.conn, run, rows, this.held);
   }
 
   exporterHealth(): Promise<ExporterHealthRow[]> {

@@ -149,15 +149,38 @@ export class MariaDbStore implements ManagedStore {
     }
   }
 
+  /** An open transaction of begin(): appends join it (a nested BEGIN would commit it implicitly). */
+  private held = false;
+
+  /** Hold every append that follows in one transaction (a capture file stored whole or not at all). */
+  async begin(): Promise<void> {
+    await this.conn.beginTransaction();
+    this.held = true;
+  }
+
+  /** Commit begin()'s transaction, with `mark` stored in it. */
+  async commit(mark?: StoreMark): Promise<void> {
+    if (mark) await this.setMark(mark);
+    await this.conn.commit();
+    this.held = false;
+  }
+
+  async rollback(): Promise<void> {
+    this.held = false;
+    await this.conn.rollback();
+  }
+
+  private async setMark(mark: StoreMark): Promise<void> {
+    await this.conn.query('INSERT INTO flowmap_meta (name, value) VALUES (?, ?) ON DUPLICATE KEY UPDATE value = VALUES(value)', [mark.key, mark.value]);
+  }
+
   /** All-or-nothing (one transaction), the mark included. */
   async append(records: readonly FlowRecord[], mark?: StoreMark): Promise<void> {
     if (records.length === 0 && !mark) return;
+    if (this.held) return this.insertRecords(records, mark);
     await this.conn.beginTransaction();
     try {
-      for (let i = 0; i < records.length; i += INSERT_CHUNK) {
-        await this.conn.batch(INSERT_SQL, records.slice(i, i + INSERT_CHUNK).map(values));
-      }
-      if (mark) await this.conn.query('INSERT INTO flowmap_meta (name, value) VALUES (?, ?) ON DUPLICATE KEY UPDATE value = VALUES(value)', [mark.key, mark.value]);
+      await this.insertRecords(records, mark);
       await this.conn.commit();
     } catch (e) {
       await this.conn.rollback();
@@ -165,20 +188,32 @@ export class MariaDbStore implements ManagedStore {
     }
   }
 
+  private async insertRecords(records: readonly FlowRecord[], mark?: StoreMark): Promise<void> {
+    for (let i = 0; i < records.length; i += INSERT_CHUNK) {
+      await this.conn.batch(INSERT_SQL, records.slice(i, i + INSERT_CHUNK).map(values));
+    }
+    if (mark) await this.setMark(mark);
+  }
+
   async appendNames(rows: readonly NameRow[]): Promise<void> {
     if (rows.length === 0) return;
+    if (this.held) return this.insertNames(rows);
     await this.conn.beginTransaction();
     try {
-      for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-        await this.conn.batch(
-          NAMES_INSERT_SQL,
-          rows.slice(i, i + INSERT_CHUNK).map((r) => [r.address, r.name, r.source, mariadbTime(Date.parse(r.first_seen)), mariadbTime(Date.parse(r.last_seen))]),
-        );
-      }
+      await this.insertNames(rows);
       await this.conn.commit();
     } catch (e) {
       await this.conn.rollback();
       throw e;
+    }
+  }
+
+  private async insertNames(rows: readonly NameRow[]): Promise<void> {
+    for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+      await this.conn.batch(
+        NAMES_INSERT_SQL,
+        rows.slice(i, i + INSERT_CHUNK).map((r) => [r.address, r.name, r.source, mariadbTime(Date.parse(r.first_seen)), mariadbTime(Date.parse(r.last_seen))]),
+      );
     }
   }
 
@@ -196,15 +231,20 @@ export class MariaDbStore implements ManagedStore {
 
   /** One transaction: the run's previous rows out, its current totals in. */
   async saveExporterHealth(run: string, rows: readonly ExporterHealthRow[]): Promise<void> {
+    if (this.held) return this.writeHealth(run, rows);
     await this.conn.beginTransaction();
     try {
-      await this.conn.query('DELETE FROM exporters WHERE run = ?', [run]);
-      if (rows.length > 0) await this.conn.batch(EXPORTERS_INSERT_SQL, rows.map((r) => healthValues(run, r)));
+      await this.writeHealth(run, rows);
       await this.conn.commit();
     } catch (e) {
       await this.conn.rollback();
       throw e;
     }
+  }
+
+  private async writeHealth(run: string, rows: readonly ExporterHealthRow[]): Promise<void> {
+    await this.conn.query('DELETE FROM exporters WHERE run = ?', [run]);
+    if (rows.length > 0) await this.conn.batch(EXPORTERS_INSERT_SQL, rows.map((r) => healthValues(run, r)));
   }
 
   async exporterHealth(): Promise<ExporterHealthRow[]> {

@@ -338,4 +338,12 @@ export interface ManagedStore extends Store {
   scan(fromMs: number, toMs: number, limit: number): Promise<FlowRecord[]>;
   /** Retention: delete records whose last_seen is before `beforeMs`; returns how many. */
   purge(beforeMs: number): Promise<number>;
+  /**
+   * Where the backend has transactions (DuckDB, MariaDB): every append and appendNames that follows
+   * joins one transaction until commit (with a mark stored in it) or rollback. `ingest` stores each
+   * capture file this way, whole or not at all.
+   */
+  begin?(): Promise<void>;
+  commit?(mark?: StoreMark): Promise<void>;
+  rollback?(): Promise<void>;
 }

@@ -16,7 +16,9 @@ import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { openStore } from './open.js';
 import { fromColumns, sliceColumns, type RecordColumns } from './record-columns.js';
-import type { Store } from './store.js';
+import { FlowmapError } from '../util/errors.js';
+import { Backlog, DEFAULT_BACKLOG_RECORDS, isUnreachable } from './backlog.js';
+import type { ExporterHealthRow, ManagedStore, Store } from './store.js';
 import type { StoreRequest, StoreResponse, WorkerInit } from './worker-protocol.js';
 
 const init = workerData as WorkerInit;
@@ -37,19 +39,21 @@ if (init.shared) {
 const ROW_GROUP = 122_880;
 /** How stale queued records may get before they are written (readers in other processes see them then). */
 const COALESCE_MS = 1_000;
+/** At stop, how long a shared writer keeps trying an unreachable store before giving up on its backlog. */
+const CLOSE_RETRY_MS = 30_000;
 /** How long a shared writer waits for readers to let go of the file. */
 const SHARED_LOCK_WAIT_MS = 30_000;
 /** A shared writer checkpoints at most this often (and at its last close): see deferCheckpoint. */
 const SHARED_CHECKPOINT_MS = 30_000;
 let lastCheckpoint = Date.now();
 
-let store: Promise<Store> | undefined;
-const opened = (): Promise<Store> => (store ??= openStore(init.spec, { readOnly: init.readOnly }));
+let store: Promise<ManagedStore> | undefined;
+const opened = (): Promise<ManagedStore> => (store ??= openStore(init.spec, { readOnly: init.readOnly }));
 
 /** Shared mode: open, do one thing, close, so the file is free between writes. */
-async function withStore<T>(fn: (s: Store) => Promise<T>, final = false): Promise<T> {
+async function withStore<T>(fn: (s: ManagedStore) => Promise<T>, final = false): Promise<T> {
   if (!init.shared) return fn(await opened());
-  const s: Store & { deferCheckpoint?: () => Promise<void> } = await openStore(init.spec, { readOnly: init.readOnly, lockWaitMs: SHARED_LOCK_WAIT_MS });
+  const s: ManagedStore & { deferCheckpoint?: () => Promise<void> } = await openStore(init.spec, { readOnly: init.readOnly, lockWaitMs: SHARED_LOCK_WAIT_MS });
   try {
     return await fn(s);
   } finally {
@@ -62,9 +66,17 @@ async function withStore<T>(fn: (s: Store) => Promise<T>, final = false): Promis
 /** Stores that take batches in column form directly (DuckDB) skip rebuilding the record objects. */
 type ColumnStore = Store & { appendColumns?: (batches: readonly RecordColumns[]) => Promise<void> };
 
-async function write(s: ColumnStore, batches: readonly RecordColumns[]): Promise<void> {
-  if (s.appendColumns) return s.appendColumns(batches);
-  for (const b of batches) await s.append(fromColumns(b));
+/** Batches leave `batches` as they are committed: on a failure it holds only those not stored. */
+async function write(s: ColumnStore, batches: RecordColumns[]): Promise<void> {
+  if (s.appendColumns) {
+    await s.appendColumns(batches);
+    batches.length = 0;
+    return;
+  }
+  while (batches.length > 0) {
+    await s.append(fromColumns(batches[0]));
+    batches.shift();
+  }
 }
 
 const queued: RecordColumns[] = [];
@@ -107,9 +119,64 @@ async function drain(final = false, wholeGroups = false): Promise<void> {
   try {
     writes++;
     await withStore((s) => write(s, batches), final);
+    backlog.reachable();
+    await savePendingHealth();
   } catch (e) {
+    // A shared writer outlives a database server's restart: hold what was not stored, and retry.
+    if (init.shared && isUnreachable(e)) return hold(batches);
     writeError ??= e instanceof Error ? e : new Error(String(e));
   }
+}
+
+/** Records kept while the store is unreachable, within the bound (--backlog); drops are counted. */
+const backlog = new Backlog(init.backlogRecords ?? DEFAULT_BACKLOG_RECORDS);
+/** The latest exporter health asked to be saved while the store was unreachable. */
+let pendingHealth: { run: string; rows: ExporterHealthRow[] } | null = null;
+
+function hold(batches: RecordColumns[]): void {
+  const kept = backlog.trim([...batches, ...queued]);
+  queued.length = 0;
+  queued.push(...kept);
+  queuedRows = queued.reduce((n, b) => n + b.count, 0);
+  if (timer) clearTimeout(timer);
+  timer = setTimeout(() => enqueue(retry), backlog.nextDelay());
+}
+
+async function retry(): Promise<void> {
+  if (queued.length > 0) return drain();
+  timer = undefined;
+  await savePendingHealth();
+}
+
+/** Save exporter health with the backlog's drops added; while unreachable, keep it for later. */
+async function saveHealth(run: string, rows: ExporterHealthRow[]): Promise<null> {
+  try {
+    await withStore((s) => s.saveExporterHealth(run, backlog.withDrops(rows)));
+    pendingHealth = null;
+  } catch (e) {
+    if (!init.shared || !isUnreachable(e)) throw e;
+    pendingHealth = { run, rows };
+    if (!timer) timer = setTimeout(() => enqueue(retry), backlog.nextDelay());
+  }
+  return null;
+}
+
+async function savePendingHealth(): Promise<void> {
+  if (pendingHealth) await saveHealth(pendingHealth.run, pendingHealth.rows);
+}
+
+/** Closing while the store is unreachable: keep trying for a while, then report what is lost. */
+async function drainAtClose(): Promise<void> {
+  const deadline = Date.now() + CLOSE_RETRY_MS;
+  await drain(true);
+  while ((queued.length > 0 || pendingHealth) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, backlog.nextDelay()));
+    if (queued.length > 0) await drain(true);
+    else await savePendingHealth();
+  }
+  if (timer) clearTimeout(timer);
+  timer = undefined;
+  if (queued.length > 0) writeError ??= new FlowmapError(`the store stayed unreachable: ${queuedRows} records were not stored`);
 }
 
 function rethrowWriteError(): void {
@@ -121,7 +188,8 @@ async function handle(req: StoreRequest): Promise<unknown> {
     rethrowWriteError();
     queued.push(req.columns);
     queuedRows += req.columns.count;
-    if (queuedRows >= ROW_GROUP) await drain(false, true);
+    // While the store is unreachable, the retry timer writes (appends never wait on a dead server).
+    if (queuedRows >= ROW_GROUP && !backlog.down) await drain(false, true);
     else timer ??= setTimeout(() => enqueue(drain), COALESCE_MS);
     rethrowWriteError();
     return null;
@@ -129,7 +197,8 @@ async function handle(req: StoreRequest): Promise<unknown> {
   // Every other request sees everything appended before it.
   const closing = req.op === 'close';
   const deferred = init.shared && !init.readOnly && closing && queued.length === 0 && writes > 0;
-  await drain(closing);
+  if (closing && init.shared) await drainAtClose();
+  else await drain(closing);
   if (closing) {
     try {
       rethrowWriteError();
@@ -163,14 +232,32 @@ async function handle(req: StoreRequest): Promise<unknown> {
     case 'names':
       return withStore((s) => s.names(req.addresses));
     case 'saveHealth':
-      return withStore((s) => s.saveExporterHealth(req.run, req.rows));
+      return saveHealth(req.run, req.rows);
     case 'health':
       return withStore((s) => s.exporterHealth());
     case 'saveSockets':
       return withStore((s) => s.saveSockets(req.rows));
     case 'sockets':
       return withStore((s) => s.sockets(req.query));
+    case 'getMark':
+      return withStore((s) => s.getMark(req.key));
+    default:
+      return fileTransaction(req);
   }
+}
+
+/**
+ * begin/commit/rollback of ingest's per-file transaction. Only for a writer that keeps the store open
+ * (not shared); a backend without transactions (ClickHouse) stores the mark after the rows instead.
+ */
+async function fileTransaction(req: Extract<StoreRequest, { op: 'begin' | 'commit' | 'rollback' }>): Promise<null> {
+  if (init.shared) throw new Error(`${req.op}: not available to a shared writer`);
+  const s = await opened();
+  if (req.op === 'begin') await s.begin?.();
+  else if (req.op === 'rollback') await s.rollback?.();
+  else if (s.commit) await s.commit(req.mark ?? undefined);
+  else if (req.mark) await s.append([], req.mark);
+  return null;
 }
 
 // Requests are handled strictly in order: appends never overtake each other or a close.

@@ -2,7 +2,7 @@
 import type { FlowFilter } from '../filter/filter.js';
 import type { NameRow } from '../names/names.js';
 import type { RecordColumns } from './record-columns.js';
-import type { EdgeRef, SeriesKeys, SocketQuery, SocketRow, TopPerKind, ExporterHealthRow, TopKind } from './store.js';
+import type { EdgeRef, SeriesKeys, SocketQuery, SocketRow, TopPerKind, ExporterHealthRow, StoreMark, TopKind } from './store.js';
 
 export interface WorkerInit {
   spec: string | undefined;
@@ -12,6 +12,8 @@ export interface WorkerInit {
    * read it between batches: for long-running writers such as live capture.
    */
   shared: boolean;
+  /** Shared writers: records held while the database server is unreachable (default DEFAULT_BACKLOG_RECORDS). */
+  backlogRecords?: number;
 }
 
 export type StoreRequest =
@@ -30,6 +32,10 @@ export type StoreRequest =
   | { id: number; op: 'health' }
   | { id: number; op: 'saveSockets'; rows: SocketRow[] }
   | { id: number; op: 'sockets'; query: SocketQuery }
+  | { id: number; op: 'getMark'; key: string }
+  | { id: number; op: 'begin' }
+  | { id: number; op: 'commit'; mark: StoreMark | null }
+  | { id: number; op: 'rollback' }
   | { id: number; op: 'close' };
 
 /** Errors cross the thread boundary as data; the caller rebuilds the same class (exit codes survive). */

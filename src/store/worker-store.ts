@@ -4,7 +4,7 @@ import type { FlowRecord } from '../flow/record.js';
 import type { NameRow } from '../names/names.js';
 import { FlowmapError, UsageError } from '../util/errors.js';
 import { toColumns } from './record-columns.js';
-import type { EdgeRef, EdgeSeriesRow, ExporterHealthRow, KeyedSeriesRow, SeriesKeys, TopPerKind, TopPerRow, SeriesRow, SocketQuery, SocketRow, SourceRow, Store, StoreStats, TopKind, TopRows } from './store.js';
+import type { EdgeRef, EdgeSeriesRow, ExporterHealthRow, KeyedSeriesRow, SeriesKeys, TopPerKind, TopPerRow, SeriesRow, SocketQuery, SocketRow, SourceRow, Store, StoreMark, StoreStats, TopKind, TopRows } from './store.js';
 import type { StoreRequest, StoreResponse, WireError, WorkerInit } from './worker-protocol.js';
 
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
@@ -20,8 +20,8 @@ export class WorkerStore implements Store {
   private nextId = 1;
   private failure: Error | null = null;
 
-  constructor(spec: string | undefined, opts: { readOnly?: boolean; shared?: boolean } = {}) {
-    const data: WorkerInit = { spec, readOnly: opts.readOnly === true, shared: opts.shared === true };
+  constructor(spec: string | undefined, opts: { readOnly?: boolean; shared?: boolean; backlogRecords?: number } = {}) {
+    const data: WorkerInit = { spec, readOnly: opts.readOnly === true, shared: opts.shared === true, backlogRecords: opts.backlogRecords };
     this.worker = new Worker(new URL('./worker-main.js', import.meta.url), { workerData: data });
     this.worker.on('message', (res: StoreResponse) => {
       const p = this.pending.get(res.id);
@@ -110,6 +110,24 @@ export class WorkerStore implements Store {
 
   sockets(query: SocketQuery): Promise<SocketRow[]> {
     return this.call({ op: 'sockets', query });
+  }
+
+  /** ManagedStore.getMark, through the worker. */
+  getMark(key: string): Promise<string | null> {
+    return this.call({ op: 'getMark', key });
+  }
+
+  /** ManagedStore.begin/commit/rollback (not for a shared writer): one capture file, whole or not at all. */
+  begin(): Promise<void> {
+    return this.call({ op: 'begin' });
+  }
+
+  commit(mark?: StoreMark): Promise<void> {
+    return this.call({ op: 'commit', mark: mark ?? null });
+  }
+
+  rollback(): Promise<void> {
+    return this.call({ op: 'rollback' });
   }
 
   async close(): Promise<void> {

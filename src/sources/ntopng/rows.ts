@@ -10,8 +10,9 @@
  * Conversation starts: ntopng dumps a long flow several times (partial dumps) and its rows carry no TCP
  * flags, so a row begins a conversation unless a row of the same (client, ports, server, protocol,
  * VLAN) read before it ended less than NTOPNG_IDLE_MS before it began (ntopng's own flow idle
- * timeout is 60 s; its periodic dumps follow each other closely). A resumed import forgets the rows of
- * the earlier run: a flow dumped across the resume point counts once more.
+ * timeout is 60 s; its periodic dumps follow each other closely). A resumed import first remembers the
+ * conversations the earlier run stored in its last hour (pipeline/ntopng-resume.ts), so a flow dumped
+ * across the resume point still counts once.
  */
 import type { FlowRecord } from '../../flow/record.js';
 import { conversationStarts, type ConversationMemory } from '../../flow/conversation-memory.js';
@@ -72,6 +73,11 @@ function addr(text: string | null): string | null {
 /** Rows of one flow further apart than this are two conversations (ntopng's default flow idle timeout). */
 export const NTOPNG_IDLE_MS = 60_000;
 
+/** What tells one conversation's rows apart (canonical addresses); a resumed import rebuilds it from the store. */
+export function ntopngConversationKey(client: string, clientPort: number, server: string, serverPort: number, proto: number, vlan: number): string {
+  return `${client}|${clientPort}|${server}|${serverPort}|${proto}|${vlan}`;
+}
+
 export function ntopngRecord(r: NtopngRow, source: string, conversations: ConversationMemory<string>): RowResult {
   const client = addr(r.src);
   const server = addr(r.dst);
@@ -83,7 +89,7 @@ export function ntopngRecord(r: NtopngRow, source: string, conversations: Conver
   const exporter = typeof j.EXPORTER_IPV4_ADDRESS === 'string' ? addr(j.EXPORTER_IPV4_ADDRESS) : null;
   const first = r.first * 1000;
   const last = Math.max(first, (r.last ?? r.first) * 1000);
-  const key = `${client}|${r.srcPort ?? 0}|${server}|${r.dstPort ?? 0}|${r.proto ?? 0}|${r.vlan ?? 0}`;
+  const key = ntopngConversationKey(client, r.srcPort ?? 0, server, r.dstPort ?? 0, r.proto ?? 0, r.vlan ?? 0);
   const prev = conversations.get(key);
   conversations.set(key, { clientIs1: false, evidence: 'exporter', lastSeen: Math.max(last, prev?.lastSeen ?? -Infinity) });
   return {
