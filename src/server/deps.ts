@@ -10,6 +10,7 @@ import type { Store } from '../store/store.js';
 import type { MetaResponse } from '../api/types.js';
 import { LiveBus } from './live.js';
 import { SocketIngest } from '../pipeline/sockets.js';
+import { ExportRunner } from './export-runner.js';
 import { ServerMetrics } from './metrics.js';
 
 export interface ApiDeps {
@@ -24,6 +25,8 @@ export interface ApiDeps {
   bus: LiveBus;
   /** Where agent snapshots go (POST /api/v1/agent). */
   sockets: SocketIngest;
+  /** Map downloads, laid out and drawn off the server's thread. */
+  exports: ExportRunner;
   /** Prometheus metrics of this process (GET /metrics). */
   metrics: ServerMetrics;
   storeInfo: MetaResponse['store'];
@@ -41,6 +44,7 @@ export function apiDeps(o: { store: Store; spec: string; config: FlowmapConfig; 
     interfaceName: interfaceNamer(o.config),
     bus: o.bus ?? new LiveBus(),
     sockets: new SocketIngest(o.store),
+    exports: new ExportRunner(),
     metrics: o.metrics ?? new ServerMetrics(),
     storeInfo: storeDisplay(o.spec),
     version: o.version,

@@ -158,7 +158,7 @@ function build(): Json {
       'The map as a file download (Content-Disposition: attachment; filename="flowmap.<ext>")',
       [path('format', 'Export format', { type: 'string', enum: [...FORMATS] }), ...query(EXPORT_QUERY_PARAMS)],
       { description: 'The file', content: exportTypes },
-      'Positioned formats (svg, drawio, lucid, graphml) are refused with 400 above 3,000 dependencies: their layout would take minutes.',
+      'Positioned formats (svg, drawio, lucid, graphml) are laid out on a worker thread; above 2,000 dependencies the layered layout gives way to the block layout (as layout=clusters); layout=force is refused with 400 above 3,000 dependencies (minutes).',
     ),
     '/api/v1/events': get(
       'Server-sent events',

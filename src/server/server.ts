@@ -75,6 +75,7 @@ export async function startServer(deps: ApiDeps, opts: ServerOptions): Promise<R
     close: () =>
       (closed ??= new Promise<void>((resolve) => {
         deps.bus.shutdown();
+        void deps.exports.close();
         server.close(() => resolve());
         server.closeIdleConnections();
         // Requests still running (a long export) are cut: the process is stopping.

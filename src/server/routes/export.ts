@@ -1,6 +1,6 @@
 import type { Hono } from 'hono';
 import { FORMATS, POSITIONED, type ExportFormat } from '../../export/formats.js';
-import { MAX_QUICK_LAYOUT_EDGES, produceExport } from '../../export/produce.js';
+import { MAX_QUICK_LAYOUT_EDGES } from '../../export/produce.js';
 import { UsageError } from '../../util/errors.js';
 import type { ApiDeps } from '../deps.js';
 import { Query, choice } from '../query.js';
@@ -32,14 +32,15 @@ export function registerExport(app: Hono, deps: ApiDeps): void {
     const layout = choice(q, 'layout', ['layered', 'force', 'clusters'] as const, q.one('clusters') === 'apps' ? 'clusters' : 'layered');
     const graph = await graphFromQuery(q, deps);
     const kept = graph.meta.totalEdges - graph.meta.cutEdges;
-    if (POSITIONED.has(format) && layout !== 'clusters' && kept > MAX_QUICK_LAYOUT_EDGES) {
-      // ELK takes minutes (and gigabytes) there, and would hold up every other request meanwhile.
+    if (POSITIONED.has(format) && layout === 'force' && kept > MAX_QUICK_LAYOUT_EDGES) {
+      // The force layout takes minutes (and gigabytes) there; layered switches to the block layout.
       throw new UsageError(
-        `${format} is laid out before it is drawn, which takes minutes above ${MAX_QUICK_LAYOUT_EDGES} dependencies and this map has ${kept}: ` +
-          `ask for top=${MAX_QUICK_LAYOUT_EDGES} or fewer, or a format without layout (dot, lucid-csv, drawio-csv, json, csv)`,
+        `layout=force takes minutes above ${MAX_QUICK_LAYOUT_EDGES} dependencies and this map has ${kept}: ` +
+          `ask for layout=layered (drawn as blocks at this size), top=${MAX_QUICK_LAYOUT_EDGES} or fewer, or a format without layout (dot, lucid-csv, drawio-csv, json, csv)`,
       );
     }
-    const data = await produceExport(format, graph, layout);
+    // On the export worker: a layout of seconds never holds up the other requests.
+    const data = await deps.exports.run(format, graph, layout);
     const file = FORMAT_FILES[format];
     return c.body(typeof data === 'string' ? data : new Uint8Array(data), 200, {
       'Content-Type': file.type,
