@@ -12,24 +12,29 @@ import { best, have, printTable, runProcess } from './lib.mjs';
 const dist = (p) => new URL(`../dist/${p}`, import.meta.url).href;
 
 export async function layoutBench({ sizes, reps, log, dotTimeoutMs = 120_000 }) {
-  const [{ labScale }, { layoutGraph, chooseEffort }, { renderDot }] = await Promise.all([
-    import(dist('testing/lab-scale.js')), import(dist('export/layout.js')), import(dist('export/dot.js')),
+  const [{ labScale }, { layoutGraph, chooseEffort }, { renderDot }, { produceExport, MAX_LAYERED_EDGES }] = await Promise.all([
+    import(dist('testing/lab-scale.js')), import(dist('export/layout.js')), import(dist('export/dot.js')), import(dist('export/produce.js')),
   ]);
   // elkjs compiles on first use: one small layout first so no size pays for it.
   await layoutGraph(labScale(10));
   const withDot = have('dot');
   mkdirSync(OUT_DIR, { recursive: true });
-  const rows = [['dependencies', 'nodes', 'layered ms', 'effort', 'layered WxH', 'full ms', 'full/layered', 'force ms', 'dot -Tsvg ms', 'dot/layered']];
+  const rows = [['dependencies', 'nodes', 'layered ms', 'effort', 'layered WxH', 'full ms', 'full/layered', 'force ms', 'export svg ms', 'dot -Tsvg ms', 'dot/layered', 'dot/export']];
   const results = [];
   for (const size of sizes) {
     const g = labScale(size);
     const effort = chooseEffort(g.edges.length);
-    const layered = await best(reps, () => layoutGraph(g, 'layered'));
-    log(`layout ${size}: layered (${effort}) ${layered.ms.toFixed(0)} ms`);
+    // Above MAX_LAYERED_EDGES flowmap draws with the block layout: ELK would take minutes there.
+    const withElk = g.edges.length <= MAX_LAYERED_EDGES;
+    const layered = withElk ? await best(reps, () => layoutGraph(g, 'layered')) : undefined;
+    if (layered) log(`layout ${size}: layered (${effort}) ${layered.ms.toFixed(0)} ms`);
     const full = effort !== 'full' && g.edges.length <= 500 ? await best(reps, () => layoutGraph(g, 'layered', 'full')) : undefined;
     if (full) log(`layout ${size}: layered (full) ${full.ms.toFixed(0)} ms`);
-    const force = await best(reps, () => layoutGraph(g, 'force'));
-    log(`layout ${size}: force ${force.ms.toFixed(0)} ms`);
+    const force = withElk ? await best(reps, () => layoutGraph(g, 'force')) : undefined;
+    if (force) log(`layout ${size}: force ${force.ms.toFixed(0)} ms`);
+    // What `flowmap export -f svg` does for this map: layout and drawing.
+    const exported = await best(reps, () => produceExport('svg', g, 'layered'));
+    log(`layout ${size}: export svg ${exported.ms.toFixed(0)} ms`);
     let dotMs;
     if (withDot) {
       const file = join(OUT_DIR, `layout-${size}-${process.pid}.dot`);
@@ -44,11 +49,16 @@ export async function layoutBench({ sizes, reps, log, dotTimeoutMs = 120_000 }) 
       if (runs.length === reps) dotMs = Math.min(...runs);
       log(`layout ${size}: dot ${dotMs === undefined ? `failed or over ${dotTimeoutMs / 1000} s` : `${dotMs.toFixed(0)} ms`}`);
     }
-    const l = layered.out;
-    rows.push([g.edges.length, g.nodes.length, layered.ms.toFixed(0), effort, `${l.width}x${l.height}`, full ? full.ms.toFixed(0) : '-', full ? `${(full.ms / layered.ms).toFixed(2)}x` : '-', force.ms.toFixed(0), dotMs === undefined ? '-' : dotMs.toFixed(0), dotMs === undefined ? '-' : `${(dotMs / layered.ms).toFixed(2)}x`]);
-    results.push({ edges: g.edges.length, nodes: g.nodes.length, effort, layeredMs: layered.ms, fullMs: full?.ms, forceMs: force.ms, dotMs, width: l.width, height: l.height });
+    const l = layered?.out;
+    const ratio = (a, b) => (a === undefined || b === undefined ? '-' : `${(a / b).toFixed(2)}x`);
+    rows.push([
+      g.edges.length, g.nodes.length, layered ? layered.ms.toFixed(0) : '-', withElk ? effort : 'blocks', l ? `${l.width}x${l.height}` : '-', full ? full.ms.toFixed(0) : '-',
+      full && layered ? `${(full.ms / layered.ms).toFixed(2)}x` : '-', force ? force.ms.toFixed(0) : '-', exported.ms.toFixed(0), dotMs === undefined ? '-' : dotMs.toFixed(0),
+      ratio(dotMs, layered?.ms), ratio(dotMs, exported.ms),
+    ]);
+    results.push({ edges: g.edges.length, nodes: g.nodes.length, effort: withElk ? effort : 'blocks', layeredMs: layered?.ms, fullMs: full?.ms, forceMs: force?.ms, exportMs: exported.ms, dotMs, width: l?.width, height: l?.height });
   }
-  process.stdout.write(`\nflowmap bench: layout (ELK in-process, best of ${reps}; dot/layered > 1 means flowmap is faster)\n`);
+  process.stdout.write(`\nflowmap bench: layout (ELK in-process, best of ${reps}; dot/layered and dot/export > 1 mean flowmap is faster; export = layout + drawing as \`export -f svg\`, the block layout above ${MAX_LAYERED_EDGES} dependencies)\n`);
   printTable(rows);
   process.stdout.write(JSON.stringify({ bench: 'layout', reps, results }) + '\n');
 }
