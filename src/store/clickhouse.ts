@@ -21,7 +21,7 @@ import { runEdgeSeries } from './sql-edge-series.js';
 import { runKeyedSeries } from './sql-keyed-series.js';
 import { topPerQuery, topPerRows } from './sql-top-per.js';
 import type { EdgeRef, EdgeSeriesRow, ExporterHealthRow, KeyedSeriesRow, SeriesKeys, TopPerKind, TopPerRow, ManagedStore, SeriesRow, SocketQuery, SocketRow, SourceRow, StoreMark, StoreStats, TopKind, TopRows } from './store.js';
-import { SOCKET_COLUMN_NAMES, addressBatches, socketFromRow, socketValues, socketsQuery } from './sql-sockets.js';
+import { SOCKET_COLUMN_NAMES, readSockets, socketValues } from './sql-sockets.js';
 import { EXPORTER_COLUMNS, counter, lastSeenMs, mergeHealthRuns, savedFromRow, savedHealthSql } from './exporters.js';
 
 const COLUMNS = FLOW_COLUMNS.map((c) => c.name);
@@ -176,13 +176,8 @@ export class ClickHouseStore implements ManagedStore {
     await this.http.insertTsv('sockets', SOCKET_COLUMN_NAMES, body, INSERT_SETTINGS);
   }
 
-  async sockets(query: SocketQuery): Promise<SocketRow[]> {
-    const out: SocketRow[] = [];
-    for (const addresses of addressBatches(query.addresses)) {
-      const q = socketsQuery({ ...query, addresses }, clickhouseDialect, 'sockets FINAL');
-      for (const r of await this.http.rows<JsRow>(q.sql)) out.push(socketFromRow(r));
-    }
-    return out;
+  sockets(query: SocketQuery): Promise<SocketRow[]> {
+    return readSockets(query, clickhouseDialect, (q) => this.http.rows<JsRow>(q.sql), 'sockets FINAL');
   }
 
   async names(addresses: readonly string[]): Promise<NameRow[]> {

@@ -20,7 +20,7 @@ import { runEdgeSeries } from './sql-edge-series.js';
 import { runKeyedSeries } from './sql-keyed-series.js';
 import { topPerQuery, topPerRows } from './sql-top-per.js';
 import type { EdgeRef, EdgeSeriesRow, ExporterHealthRow, KeyedSeriesRow, SeriesKeys, TopPerKind, TopPerRow, ManagedStore, SeriesRow, SocketQuery, SocketRow, SourceRow, StoreMark, StoreStats, TopKind, TopRows } from './store.js';
-import { SOCKET_BATCH, addressBatches, deleteSocketPeriodsQuery, socketFromRow, socketsQuery } from './sql-sockets.js';
+import { deleteSocketPeriodsQueries, readSockets } from './sql-sockets.js';
 import type { NameRow } from '../names/names.js';
 import { exporterHealthDuckdb, saveExporterHealthDuckdb } from './duckdb-exporters.js';
 
@@ -238,10 +238,7 @@ export class DuckDbStore implements ManagedStore {
     if (rows.length === 0) return;
     await this.conn.run('BEGIN TRANSACTION');
     try {
-      for (let i = 0; i < rows.length; i += SOCKET_BATCH) {
-        const q = deleteSocketPeriodsQuery(rows.slice(i, i + SOCKET_BATCH).map((r) => r.period_id), duckdbDialect);
-        await this.rows(q.sql, q.params);
-      }
+      for (const q of deleteSocketPeriodsQueries(rows, duckdbDialect)) await this.rows(q.sql, q.params);
       const a = await this.conn.createAppender('sockets');
       try {
         for (const r of rows) {
@@ -266,13 +263,8 @@ export class DuckDbStore implements ManagedStore {
     }
   }
 
-  async sockets(query: SocketQuery): Promise<SocketRow[]> {
-    const out: SocketRow[] = [];
-    for (const addresses of addressBatches(query.addresses)) {
-      const q = socketsQuery({ ...query, addresses }, duckdbDialect);
-      for (const r of await this.rows(q.sql, q.params)) out.push(socketFromRow(r));
-    }
-    return out;
+  sockets(query: SocketQuery): Promise<SocketRow[]> {
+    return readSockets(query, duckdbDialect, (q) => this.rows(q.sql, q.params));
   }
 
   /** Through DuckDB's appender, in one transaction: a capture can yield tens of thousands of names. */

@@ -17,7 +17,7 @@ import { runEdgeSeries } from './sql-edge-series.js';
 import { runKeyedSeries } from './sql-keyed-series.js';
 import { topPerQuery, topPerRows } from './sql-top-per.js';
 import type { EdgeRef, EdgeSeriesRow, ExporterHealthRow, KeyedSeriesRow, SeriesKeys, TopPerKind, TopPerRow, ManagedStore, SeriesRow, SocketQuery, SocketRow, SourceRow, StoreMark, StoreStats, TopKind, TopRows } from './store.js';
-import { SOCKET_BATCH, SOCKET_COLUMN_NAMES, addressBatches, deleteSocketPeriodsQuery, socketFromRow, socketValues, socketsQuery } from './sql-sockets.js';
+import { SOCKET_COLUMN_NAMES, deleteSocketPeriodsQueries, readSockets, socketValues } from './sql-sockets.js';
 import { EXPORTER_COLUMNS, counter, lastSeenMs, mergeHealthRuns, savedFromRow, savedHealthSql } from './exporters.js';
 
 /** DATETIME(3) text of epoch ms, UTC (the column has no zone; flowmap stores UTC). */
@@ -301,10 +301,7 @@ export class MariaDbStore implements ManagedStore {
     if (rows.length === 0) return;
     await this.conn.beginTransaction();
     try {
-      for (let i = 0; i < rows.length; i += SOCKET_BATCH) {
-        const q = deleteSocketPeriodsQuery(rows.slice(i, i + SOCKET_BATCH).map((r) => r.period_id), mariadbDialect);
-        await this.conn.query(q.sql, q.params.map(paramValue));
-      }
+      for (const q of deleteSocketPeriodsQueries(rows, mariadbDialect)) await this.conn.query(q.sql, q.params.map(paramValue));
       for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
         await this.conn.batch(SOCKETS_INSERT_SQL, rows.slice(i, i + INSERT_CHUNK).map((r) => {
           const v: unknown[] = socketValues(r);
@@ -320,13 +317,8 @@ export class MariaDbStore implements ManagedStore {
     }
   }
 
-  async sockets(query: SocketQuery): Promise<SocketRow[]> {
-    const out: SocketRow[] = [];
-    for (const addresses of addressBatches(query.addresses)) {
-      const q = socketsQuery({ ...query, addresses }, mariadbDialect);
-      for (const r of await this.rows(q.sql, q.params)) out.push(socketFromRow(r));
-    }
-    return out;
+  sockets(query: SocketQuery): Promise<SocketRow[]> {
+    return readSockets(query, mariadbDialect, (q) => this.rows(q.sql, q.params));
   }
 
   async stats(): Promise<StoreStats> {

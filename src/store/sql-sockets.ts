@@ -35,10 +35,15 @@ ORDER BY address, local_port, first_seen, period_id`;
   return { sql, params: p.params };
 }
 
-/** DELETE of the stored versions of these periods (DuckDB, MariaDB), before they are written again. */
-export function deleteSocketPeriodsQuery(ids: readonly string[], d: SqlDialect): BuiltQuery {
-  const p = new ParamList(d);
-  return { sql: `DELETE FROM sockets WHERE period_id IN (${ids.map((id) => p.bind({ type: 'text', value: id })).join(', ')})`, params: p.params };
+/** DELETEs of the stored versions of these periods (DuckDB, MariaDB), before they are written again. */
+export function deleteSocketPeriodsQueries(rows: readonly SocketRow[], d: SqlDialect): BuiltQuery[] {
+  const out: BuiltQuery[] = [];
+  for (let i = 0; i < rows.length; i += SOCKET_BATCH) {
+    const p = new ParamList(d);
+    const ids = rows.slice(i, i + SOCKET_BATCH).map((r) => p.bind({ type: 'text', value: r.period_id }));
+    out.push({ sql: `DELETE FROM sockets WHERE period_id IN (${ids.join(', ')})`, params: p.params });
+  }
+  return out;
 }
 
 export function socketFromRow(r: JsRow): SocketRow {
@@ -61,8 +66,20 @@ export function socketValues(r: SocketRow): Array<string | number> {
   ];
 }
 
+/**
+ * Store.sockets() for every backend: one query per SOCKET_BATCH addresses (or one without them), run
+ * by the backend's `run`. `table` as socketsQuery's.
+ */
+export async function readSockets(query: SocketQuery, d: SqlDialect, run: (q: BuiltQuery) => Promise<JsRow[]>, table?: string): Promise<SocketRow[]> {
+  const out: SocketRow[] = [];
+  for (const addresses of addressBatches(query.addresses)) {
+    for (const r of await run(socketsQuery({ ...query, addresses }, d, table))) out.push(socketFromRow(r));
+  }
+  return out;
+}
+
 /** The address list in IN-list sized pieces; one unrestricted query when there is none. */
-export function addressBatches(addresses: readonly string[] | undefined): Array<readonly string[] | undefined> {
+function addressBatches(addresses: readonly string[] | undefined): Array<readonly string[] | undefined> {
   if (addresses === undefined) return [undefined];
   const out: Array<readonly string[]> = [];
   for (let i = 0; i < addresses.length; i += SOCKET_BATCH) out.push(addresses.slice(i, i + SOCKET_BATCH));
