@@ -12,7 +12,7 @@
  * its snapshots only, and it lived somewhere around them.
  */
 import type { FlowFilter } from '../filter/filter.js';
-import type { ConversationRow, EdgeRow, ServiceRow, SocketRow, Store } from '../store/store.js';
+import type { ConversationRow, EdgeRow, ServiceRow, SocketQuery, SocketRow, Store } from '../store/store.js';
 
 interface Period {
   first: number;
@@ -96,15 +96,19 @@ function best(list: ReadonlyArray<Period & { slack: number }> | undefined, first
  */
 const DAY = 86_400_000;
 
+/** The filter's window as socket-query bounds, widened by `slack` each side. */
+function socketWindow(filter: Pick<FlowFilter, 'since' | 'until'>, slack: number): Pick<SocketQuery, 'sinceMs' | 'untilMs'> {
+  return {
+    ...(filter.since === undefined ? {} : { sinceMs: filter.since - slack }),
+    ...(filter.until === undefined ? {} : { untilMs: filter.until + slack }),
+  };
+}
+
 /** The socket periods of these addresses that can touch the filter's time window. */
 export async function loadProcessIndex(store: Store, addresses: Iterable<string>, filter: Pick<FlowFilter, 'since' | 'until'>): Promise<ProcessIndex> {
   const list = [...new Set(addresses)];
   if (list.length === 0) return new ProcessIndex([]);
-  const rows = await store.sockets({
-    addresses: list,
-    ...(filter.since === undefined ? {} : { sinceMs: filter.since - DAY }),
-    ...(filter.until === undefined ? {} : { untilMs: filter.until + DAY }),
-  });
+  const rows = await store.sockets({ addresses: list, ...socketWindow(filter, DAY) });
   return new ProcessIndex(rows);
 }
 
@@ -133,8 +137,7 @@ export async function attachServiceProcesses(store: Store, rows: ServiceRow[], f
   if (rows.length === 0) return;
   const ports = [...new Set(rows.map((r) => r.port))];
   // Without an agent's listener on these ports there is nothing to name: spare the edge query.
-  const window = { ...(filter.since === undefined ? {} : { sinceMs: filter.since - DAY }), ...(filter.until === undefined ? {} : { untilMs: filter.until + DAY }) };
-  if ((await store.sockets({ state: 'listen', ports, ...window })).length === 0) return;
+  if ((await store.sockets({ state: 'listen', ports, ...socketWindow(filter, DAY) })).length === 0) return;
   const edges = await store.top('edges', { ...filter, ports, minBytes: undefined, limit: SERVICE_EDGES });
   await attachProcesses(store, edges, filter);
   const servers = new Map<string, Map<string, Set<string>>>();
@@ -233,8 +236,7 @@ export async function listeningProcesses(store: Store, address: string, filter: 
   const rows = await store.sockets({
     addresses: [address],
     state: 'listen',
-    ...(filter.since === undefined ? {} : { sinceMs: filter.since }),
-    ...(filter.until === undefined ? {} : { untilMs: filter.until }),
+    ...socketWindow(filter, 0),
   });
   const out = new Map<string, ListeningProcess>();
   for (const r of rows) {

@@ -13,7 +13,7 @@ import { ClickHouseError, ClickHouseHttp } from './clickhouse-http.js';
 import { rowBinary } from './clickhouse-rowbinary.js';
 import type { NameRow } from '../names/names.js';
 import { NAME_BATCH, nameFromRow, recordFromRow, num, seriesFromRow, sourceFromRow, toRow, type JsRow } from './rows.js';
-import { FLOW_COLUMNS, MIGRATIONS, NAME_COLUMNS, SCHEMA_VERSION, createVersionTableSql } from './schema.js';
+import { CLICKHOUSE_DAY_PARTITION, FLOW_COLUMNS, MIGRATIONS, NAME_COLUMNS, SCHEMA_VERSION, createVersionTableSql } from './schema.js';
 import type { ClickHouseSpec } from './spec.js';
 import { ParamList, namesQuery, purgeWhere, scanQuery, seriesQuery, sourcesQuery } from './sql.js';
 import { runSqlTop } from './sql-top.js';
@@ -115,7 +115,6 @@ export class ClickHouseStore implements ManagedStore {
   private async rebuildFlows(orderBy: string): Promise<void> {
     const table = this.localTable;
     const [next, old] = [`${table}_rebuild`, `${table}_old`];
-    const partition = "toYYYYMMDD(toDateTime(intDiv(first_seen, 1000), 'UTC'))";
     for (const s of await this.shards()) {
       const names = new Set((await s.rows<{ name: string }>('SELECT name FROM system.tables WHERE database = currentDatabase()')).map((r) => r.name));
       if (!names.has(table) && names.has(next)) {
@@ -126,7 +125,7 @@ export class ClickHouseStore implements ManagedStore {
       }
       await s.exec(`DROP TABLE IF EXISTS ${next}`);
       await s.exec(`DROP TABLE IF EXISTS ${old}`);
-      await s.exec(`CREATE TABLE ${next} AS ${table} ENGINE = MergeTree() PARTITION BY ${partition} ORDER BY ${orderBy}`);
+      await s.exec(`CREATE TABLE ${next} AS ${table} ENGINE = MergeTree() PARTITION BY ${CLICKHOUSE_DAY_PARTITION} ORDER BY ${orderBy}`);
       await s.exec(`INSERT INTO ${next} SELECT * FROM ${table}`);
       await s.exec(`RENAME TABLE ${table} TO ${old}, ${next} TO ${table}`);
       await s.exec(`DROP TABLE ${old}`);
@@ -251,10 +250,9 @@ export class ClickHouseStore implements ManagedStore {
     const n = num((await this.http.rows<{ n: string }>(`SELECT count() AS n FROM flows WHERE ${where}`))[0]?.n);
     if (n === 0) return 0;
     const table = this.localTable;
-    const day = 'toYYYYMMDD(toDateTime(intDiv(first_seen, 1000), \'UTC\'))';
     for (const s of await this.shards()) {
       // Whole days that ended before the cutoff go at once; the boundary day by a mutation.
-      const days = await s.rows<{ d: number }>(`SELECT ${day} AS d FROM ${table} GROUP BY d HAVING max(last_seen) < ${chLiteral({ type: 'time', ms: beforeMs })}`);
+      const days = await s.rows<{ d: number }>(`SELECT ${CLICKHOUSE_DAY_PARTITION} AS d FROM ${table} GROUP BY d HAVING max(last_seen) < ${chLiteral({ type: 'time', ms: beforeMs })}`);
       for (const { d } of days) await s.exec(`ALTER TABLE ${table} DROP PARTITION ${chLiteral({ type: 'int', value: num(d) })}`);
       const left = num((await s.rows<{ n: string }>(`SELECT count() AS n FROM ${table} WHERE ${where}`))[0]?.n);
       if (left > 0) {

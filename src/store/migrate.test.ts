@@ -16,7 +16,7 @@ import { IFACE_RECORDS, EXPORTER_A } from '../testing/interface-records.js';
 import { parseFilter } from '../filter/parse.js';
 import { ClickHouseHttp } from './clickhouse-http.js';
 import { openStore } from './open.js';
-import { FLOW_COLUMNS, LEGACY_STARTS, MIGRATIONS, SCHEMA_VERSION } from './schema.js';
+import { CLICKHOUSE_DAY_PARTITION, FLOW_COLUMNS, LEGACY_STARTS, MIGRATIONS, SCHEMA_VERSION } from './schema.js';
 import type { ManagedStore } from './store.js';
 import type { FlowRecord } from '../flow/record.js';
 import { parseStoreSpec } from './spec.js';
@@ -75,7 +75,7 @@ async function toVersion(b: Backend, spec: string, version: number, records: rea
       // Before version 8 the MergeTree table was sorted by first_seen (it is empty here).
       if (version < 8) {
         const local = s.cluster ? 'flows_local' : 'flows';
-        await shard.exec(`CREATE TABLE ${local}_v7 AS ${local} ENGINE = MergeTree() PARTITION BY toYYYYMMDD(toDateTime(intDiv(first_seen, 1000), 'UTC')) ORDER BY (first_seen, client_hi, client_lo)`);
+        await shard.exec(`CREATE TABLE ${local}_v7 AS ${local} ENGINE = MergeTree() PARTITION BY ${CLICKHOUSE_DAY_PARTITION} ORDER BY (first_seen, client_hi, client_lo)`);
         await shard.exec(`DROP TABLE ${local}`);
         await shard.exec(`RENAME TABLE ${local}_v7 TO ${local}`);
       }

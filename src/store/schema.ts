@@ -116,6 +116,9 @@ export function createNamesTableSql(backend: Backend): string {
   return `CREATE TABLE IF NOT EXISTS names (\n${cols}\n)${tail}`;
 }
 
+/** ClickHouse's flows partition: the UTC day a record starts (retention drops whole days). */
+export const CLICKHOUSE_DAY_PARTITION = "toYYYYMMDD(toDateTime(intDiv(first_seen, 1000), 'UTC'))";
+
 /** CREATE TABLE for the flows table in a backend's dialect (version 1: `columns` are V1_COLUMNS). */
 export function createFlowsTableSql(backend: Backend, columns: readonly ColumnDef[] = FLOW_COLUMNS): string {
   // ClickHouse columns are never Nullable unless declared so (18.16 rejects `NOT NULL`).
@@ -124,7 +127,7 @@ export function createFlowsTableSql(backend: Backend, columns: readonly ColumnDe
   const tail =
     backend === 'clickhouse'
       ? // One partition per UTC day (retention drops whole days); the sort key serves time windows.
-        ' ENGINE = MergeTree() PARTITION BY toYYYYMMDD(toDateTime(intDiv(first_seen, 1000), \'UTC\')) ORDER BY (first_seen, client_hi, client_lo)'
+        ` ENGINE = MergeTree() PARTITION BY ${CLICKHOUSE_DAY_PARTITION} ORDER BY (first_seen, client_hi, client_lo)`
       : backend === 'mariadb'
         ? ' ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin'
         : '';
