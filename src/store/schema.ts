@@ -104,16 +104,23 @@ export const NAME_COLUMNS: readonly ColumnDef[] = [
   { name: 'last_seen', type: TIME, meaning: 'last time it was seen' },
 ];
 
-export function createNamesTableSql(backend: Backend): string {
+/**
+ * CREATE TABLE of a side table (names, exporters, sockets) in a backend's dialect: the columns NOT NULL
+ * (ClickHouse's never hold NULL, and 18.16 rejects the words), then `mariadbKeys`, then the engine.
+ */
+function sideTableSql(backend: Backend, table: string, columns: ReadonlyArray<readonly [string, Record<Backend, string>]>, clickhouseEngine: string, mariadbKeys: readonly string[] = []): string {
   const notNull = backend === 'clickhouse' ? '' : ' NOT NULL';
-  const cols = NAME_COLUMNS.map((c) => `  ${c.name} ${c.type[backend]}${notNull}`).join(',\n');
+  const cols = columns.map(([n, t]) => `  ${n} ${t[backend]}${notNull}`).join(',\n');
+  const keys = backend === 'mariadb' ? mariadbKeys.map((k) => `,\n  ${k}`).join('') : '';
   const tail =
-    backend === 'clickhouse'
-      ? ' ENGINE = MergeTree() ORDER BY (address, name, source)'
-      : backend === 'mariadb'
-        ? ' ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin'
-        : '';
-  return `CREATE TABLE IF NOT EXISTS names (\n${cols}\n)${tail}`;
+    backend === 'clickhouse' ? ` ENGINE = ${clickhouseEngine}` : backend === 'mariadb' ? ' ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin' : '';
+  return `CREATE TABLE IF NOT EXISTS ${table} (\n${cols}${keys}\n)${tail}`;
+}
+
+const pairs = (cols: readonly ColumnDef[]): Array<[string, Record<Backend, string>]> => cols.map((c) => [c.name, c.type]);
+
+export function createNamesTableSql(backend: Backend): string {
+  return sideTableSql(backend, 'names', pairs(NAME_COLUMNS), 'MergeTree() ORDER BY (address, name, source)');
 }
 
 /** ClickHouse's flows partition: the UTC day a record starts (retention drops whole days). */
@@ -169,16 +176,8 @@ export function createExportersTableSql(backend: Backend): string {
     ['kernel_drops', U64],
     ['last_seen', TIME],
   ];
-  const notNull = backend === 'clickhouse' ? '' : ' NOT NULL';
-  const body = cols.map(([n, t]) => `  ${n} ${t[backend]}${notNull}`).join(',\n');
   // ClickHouse has no cheap DELETE: a save inserts again and the newest row per key wins (read with FINAL).
-  const tail =
-    backend === 'clickhouse'
-      ? ' ENGINE = ReplacingMergeTree() ORDER BY (run, exporter, domain, protocol)'
-      : backend === 'mariadb'
-        ? ' ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin'
-        : '';
-  return `CREATE TABLE IF NOT EXISTS exporters (\n${body}\n)${tail}`;
+  return sideTableSql(backend, 'exporters', cols, 'ReplacingMergeTree() ORDER BY (run, exporter, domain, protocol)');
 }
 
 /**
@@ -208,17 +207,12 @@ export const SOCKET_COLUMNS: readonly ColumnDef[] = [
 ];
 
 export function createSocketsTableSql(backend: Backend): string {
-  const notNull = backend === 'clickhouse' ? '' : ' NOT NULL';
-  const cols = SOCKET_COLUMNS.map((c) => `  ${c.name} ${c.type[backend]}${notNull}`).join(',\n');
   // MariaDB: a period is found by id (rewrite) and flows are matched by address and port.
-  const idx = backend === 'mariadb' ? ',\n  KEY sockets_period (period_id),\n  KEY sockets_address (address, local_port),\n  KEY sockets_host (host, last_seen)' : '';
-  const tail =
-    backend === 'clickhouse'
-      ? ' ENGINE = ReplacingMergeTree(last_seen) ORDER BY (address, period_id)'
-      : backend === 'mariadb'
-        ? ' ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin'
-        : '';
-  return `CREATE TABLE IF NOT EXISTS sockets (\n${cols}${idx}\n)${tail}`;
+  return sideTableSql(backend, 'sockets', pairs(SOCKET_COLUMNS), 'ReplacingMergeTree(last_seen) ORDER BY (address, period_id)', [
+    'KEY sockets_period (period_id)',
+    'KEY sockets_address (address, local_port)',
+    'KEY sockets_host (host, last_seen)',
+  ]);
 }
 
 /**
