@@ -11,11 +11,12 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI, runCli } from '../testing/cli.js';
+import { joinNamespaces, removeNamespaces, run } from '../testing/netns.js';
 import { missingTool } from '../testing/tools.js';
 
 const tag = `${process.pid % 100000}`;
@@ -30,18 +31,13 @@ const HTTP_PORT = 8000;
 const NC_PORT = 9000;
 const SERVE_PORT = 8765;
 const TOKEN = 'agent-e2e-token-0123456789';
+const PAIR = { srvNs: NS_SRV, srvIf: IF_SRV, srv: SRV, cliNs: NS_CLI, cliIf: IF_CLI, cli: CLI_ADDR };
 
 function probe(): string | false {
   if (process.getuid?.() !== 0) return 'needs root (network namespaces)';
   return missingTool('ip', 'tcpdump', 'curl', 'nc', 'python3');
 }
 const skip = probe();
-
-function run(cmd: string, args: string[]): string {
-  const r = spawnSync(cmd, args, { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')}: ${(r.stderr || r.stdout || '').trim()}`);
-  return r.stdout;
-}
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -79,16 +75,7 @@ describe('flowmap agent end to end: real servers and clients in network namespac
 
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'flowmap-agent-e2e-'));
-    run('ip', ['netns', 'add', NS_SRV]);
-    run('ip', ['netns', 'add', NS_CLI]);
-    run('ip', ['link', 'add', IF_SRV, 'type', 'veth', 'peer', 'name', IF_CLI]);
-    run('ip', ['link', 'set', IF_SRV, 'netns', NS_SRV]);
-    run('ip', ['link', 'set', IF_CLI, 'netns', NS_CLI]);
-    for (const [ns, itf, addr] of [[NS_SRV, IF_SRV, SRV], [NS_CLI, IF_CLI, CLI_ADDR]]) {
-      run('ip', ['-n', ns, 'addr', 'add', `${addr}/24`, 'dev', itf]);
-      run('ip', ['-n', ns, 'link', 'set', itf, 'up']);
-      run('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
-    }
+    joinNamespaces(PAIR);
     // 1 MB to download at 100 kB/s: the connection lives through several 1 s snapshots of every
     // agent, even when a loaded machine delays one (curl's rate limit lets the first part burst).
     writeFileSync(join(dir, 'big.bin'), Buffer.alloc(1_000_000, 7));
@@ -96,9 +83,7 @@ describe('flowmap agent end to end: real servers and clients in network namespac
 
   after(() => {
     for (const c of children) c.kill('SIGKILL');
-    spawnSync('ip', ['netns', 'del', NS_SRV], { stdio: 'ignore' });
-    spawnSync('ip', ['netns', 'del', NS_CLI], { stdio: 'ignore' });
-    spawnSync('ip', ['link', 'del', IF_SRV], { stdio: 'ignore' });
+    removeNamespaces(PAIR);
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -11,6 +11,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { joinNamespaces, removeNamespaces, run } from '../../testing/netns.js';
 import { startTcpdump, type LiveCapture } from './tcpdump.js';
 
 const tag = `${process.pid % 100000}`;
@@ -22,6 +23,7 @@ const net = 16 + (process.pid % 200);
 const SRV = `10.231.${net}.1`;
 const CLI = `10.231.${net}.2`;
 const PORT = 8080;
+const PAIR = { srvNs: NS_SRV, srvIf: IF_SRV, srv: SRV, cliNs: NS_CLI, cliIf: IF_CLI, cli: CLI };
 const CLI_MAIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'cli', 'main.js');
 
 function probe(): string | false {
@@ -35,12 +37,6 @@ function probe(): string | false {
   return false;
 }
 const skip = probe();
-
-function run(cmd: string, args: string[]): string {
-  const r = spawnSync(cmd, args, { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')}: ${(r.stderr || r.stdout || '').trim()}`);
-  return r.stdout;
-}
 
 const inNs = (ns: string, cmd: string, ...args: string[]): string => run('ip', ['netns', 'exec', ns, cmd, ...args]);
 
@@ -169,23 +165,7 @@ describe('live capture in network namespaces', { skip }, () => {
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'flowmap-live-'));
-    run('ip', ['netns', 'add', NS_SRV]);
-    run('ip', ['netns', 'add', NS_CLI]);
-    run('ip', ['link', 'add', IF_SRV, 'type', 'veth', 'peer', 'name', IF_CLI]);
-    run('ip', ['link', 'set', IF_SRV, 'netns', NS_SRV]);
-    run('ip', ['link', 'set', IF_CLI, 'netns', NS_CLI]);
-    for (const [ns, itf, addr] of [
-      [NS_SRV, IF_SRV, SRV],
-      [NS_CLI, IF_CLI, CLI],
-    ]) {
-      // No IPv6 link-local chatter (ND, MLD) in the capture.
-      spawnSync('ip', ['netns', 'exec', ns, 'sysctl', '-qw', 'net.ipv6.conf.all.disable_ipv6=1'], { stdio: 'ignore' });
-      run('ip', ['-n', ns, 'addr', 'add', `${addr}/24`, 'dev', itf]);
-      run('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
-      run('ip', ['-n', ns, 'link', 'set', itf, 'up']);
-      // Real-size segments on the wire (no TSO/GSO super-frames handed to tcpdump).
-      spawnSync('ip', ['netns', 'exec', ns, 'ethtool', '-K', itf, 'tso', 'off', 'gso', 'off', 'gro', 'off', 'tx', 'off', 'rx', 'off'], { stdio: 'ignore' });
-    }
+    joinNamespaces(PAIR);
     // /bytes/N answers N bytes at once; /slow/N sends N chunks of 2000 bytes, one every 200 ms.
     const script =
       "const http=require('http');http.createServer((q,r)=>{const n=Number((/\\d+/.exec(q.url)||['1000'])[0]);" +
@@ -203,10 +183,7 @@ describe('live capture in network namespaces', { skip }, () => {
 
   after(() => {
     server?.kill('SIGTERM');
-    // Deleting the namespaces removes the veth pair with them.
-    spawnSync('ip', ['netns', 'del', NS_SRV], { stdio: 'ignore' });
-    spawnSync('ip', ['netns', 'del', NS_CLI], { stdio: 'ignore' });
-    spawnSync('ip', ['link', 'del', IF_SRV], { stdio: 'ignore' });
+    removeNamespaces(PAIR);
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
