@@ -81,6 +81,9 @@ function values(r: FlowRecord): unknown[] {
 
 /** Rows per bulk statement: bounds the packet size the driver builds. */
 const INSERT_CHUNK = 10_000;
+/** MariaDB error numbers that mean "not a flowmap database (yet)", as opposed to a server going away. */
+const ER_BAD_DB_ERROR = 1049;
+const ER_NO_SUCH_TABLE = 1146;
 
 export class MariaDbStore implements ManagedStore {
   private constructor(
@@ -118,7 +121,9 @@ export class MariaDbStore implements ManagedStore {
     if (!this.readOnly) await this.conn.query(`CREATE DATABASE IF NOT EXISTS \`${db}\``);
     try {
       await this.conn.query(`USE \`${db}\``);
-    } catch {
+    } catch (e) {
+      // Only a missing database is the user's to fix; a server going away mid-open is transient (collect retries it).
+      if ((e as { errno?: unknown }).errno !== ER_BAD_DB_ERROR) throw e;
       throw new UsageError(`no flows stored yet in ${this.label}: the database does not exist (ingest some flows first, or run flowmap db init)`);
     }
     // Two flowmap processes starting together must not both migrate.
@@ -129,7 +134,8 @@ export class MariaDbStore implements ManagedStore {
       try {
         const rows = (await this.conn.query('SELECT max(version) AS v FROM schema_version')) as JsRow[];
         current = rows[0]?.v == null ? 0 : num(rows[0].v);
-      } catch {
+      } catch (e) {
+        if ((e as { errno?: unknown }).errno !== ER_NO_SUCH_TABLE) throw e;
         throw new UsageError(`${this.label} is not a flowmap database (no schema_version table)`);
       }
       if (current > SCHEMA_VERSION) {
