@@ -51,6 +51,8 @@ export const clickhouseDialect: SqlDialect = {
   epochMs: (e) => e,
   countDistinctIf: (xs, cond) => `uniqExactIf(${xs.join(', ')}, ${cond})`,
   hash64: (xs) => `cityHash64(${xs.join(', ')})`,
+  anyValue: (x) => `any(${x})`,
+  aliasesInSelect: true,
   prewhere: true,
   limitBy: true,
 };

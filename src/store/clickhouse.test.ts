@@ -11,12 +11,13 @@ import { parseFilter } from '../filter/parse.js';
 import { NOW, RECORDS } from '../testing/records.js';
 import { chIdent, chLiteral, chString, clickhouseDialect, tsvField } from './clickhouse-sql.js';
 import { toRow, type JsRow } from './rows.js';
+import type { EdgeRow } from './store.js';
 import { edgeSumsQuery, type BuiltQuery } from './sql.js';
 import { runSqlTop } from './sql-top.js';
 import { runEdgeSeries } from './sql-edge-series.js';
 import { ClickHouseHttp } from './clickhouse-http.js';
 import { openStore } from './open.js';
-import { MIGRATIONS } from './schema.js';
+import { LEGACY_STARTS, MIGRATIONS } from './schema.js';
 
 const hexOf = (s: string) => Buffer.from(s, 'utf8').toString('hex').toUpperCase();
 
@@ -106,13 +107,49 @@ describe('ClickHouse 18.16', () => {
       const want = (await s.top('edges', f)).map((r) => JSON.stringify(r));
       assert.ok(want.length > 1);
       assert.deepEqual((await runSqlTop('edges', f, colliding, run)).map((r) => JSON.stringify(toRow('edges', r))), want);
-      // Pass 2 in several queries (as for --limit beyond 1000 edges): the same answer.
-      assert.deepEqual((await runSqlTop('edges', f, clickhouseDialect, run, 2)).map((r) => JSON.stringify(toRow('edges', r))), want);
+      // No rows from before schema version 6: one query, connections from pass 1.
+      const sent: string[] = [];
+      await runSqlTop('edges', f, clickhouseDialect, (q) => (sent.push(q.sql), run(q)));
+      assert.equal(sent.length, 1);
       // Edge series in chunks of two edges: the same rows as in one query.
       const edges = await s.top('edges', parseFilter({ limit: 100 }, NOW));
       const series = await s.edgeSeries(f, 60_000, edges);
       assert.ok(edges.length > 4 && series.length > edges.length);
       assert.deepEqual(await runEdgeSeries(f, 60_000, edges, clickhouseDialect, run, 2), series);
+    } finally {
+      await s.close();
+    }
+  });
+
+  test('top edges with rows from before schema version 6: pass 2 (in chunks) for just the edges that have some', async () => {
+    const s = await openStore(single.spec('fm_legacy'));
+    try {
+      // Every other record as an old store's (starts unknown): counted as distinct client port and VLAN.
+      const records = RECORDS.map((r, i) => (i % 2 ? { ...r, starts: LEGACY_STARTS } : r));
+      await s.append(records);
+      const f = parseFilter({ limit: 5 }, NOW);
+      const run = (q: BuiltQuery) => http.rows<JsRow>(q.sql.replace(/\bflows\b/g, 'fm_legacy.flows'));
+      // Edge rows name the protocol, records number it: one protocol per client, server and port here.
+      const key = (r: { client: string; server: string; serverPort: number }) => `${r.client}>${r.server}:${r.serverPort}`;
+      const want = new Map<string, { starts: number; ports: Set<string> }>();
+      for (const r of records) {
+        const e = want.get(key(r)) ?? { starts: 0, ports: new Set<string>() };
+        if (r.starts === LEGACY_STARTS) e.ports.add(`${r.clientPort}/${r.vlan}`);
+        else e.starts += r.starts;
+        want.set(key(r), e);
+      }
+      const sent: string[] = [];
+      const got = (await runSqlTop('edges', f, clickhouseDialect, (q) => (sent.push(q.sql), run(q)), 2)).map((r) => toRow('edges', r) as EdgeRow);
+      assert.ok(got.length > 2);
+      for (const r of got) {
+        const e = want.get(key({ client: r.client, server: r.server, serverPort: r.port }));
+        assert.equal(r.connections, (e?.starts ?? NaN) + (e?.ports.size ?? NaN), `${r.client}>${r.server}:${r.port}`);
+      }
+      const legacyEdges = got.filter((r) => want.get(key({ client: r.client, server: r.server, serverPort: r.port }))?.ports.size);
+      assert.ok(legacyEdges.length > 2, 'edges with old rows in the top N');
+      // Pass 1, then pass 2 in chunks of two edges, only for the edges with old rows.
+      assert.equal(sent.length, 1 + Math.ceil(legacyEdges.length / 2));
+      assert.deepEqual(await s.top('edges', f), got);
     } finally {
       await s.close();
     }

@@ -42,6 +42,16 @@ export interface SqlDialect {
    */
   hash64?: (exprs: string[]) => string;
   /**
+   * Some value of the expression in the group, cheaper than min() (ClickHouse's any): for values
+   * that are one per group (an edge's texts, a one-edge hash group's keys). Otherwise min().
+   */
+  anyValue?: (expr: string) => string;
+  /**
+   * The engine resolves a select-list alias inside the same select list (ClickHouse): an edge's
+   * `bytes` is then the sum of its two direction sums instead of a third sum over the rows.
+   */
+  aliasesInSelect?: boolean;
+  /**
    * The engine reads PREWHERE conditions first and the other columns only where they match
    * (ClickHouse): the time window goes there, as rows arrive in time order. Literal dialects only:
    * the PREWHERE text comes before the WHERE text but its values are bound after.
@@ -395,7 +405,7 @@ const EDGE_KEY = 'client_hi, client_lo, server_hi, server_lo, server_port, proto
 
 /** An edge's sums and times (pass 1 of top edges). */
 const EDGE_SUMS = (d: SqlDialect): string =>
-  `${sumOf(d, 'bytes_c2s')} AS c2s_bytes, ${sumOf(d, 'bytes_s2c')} AS s2c_bytes, ${BYTES(d)} AS bytes, ${PACKETS(d)} AS packets, ` +
+  `${sumOf(d, 'bytes_c2s')} AS c2s_bytes, ${sumOf(d, 'bytes_s2c')} AS s2c_bytes, ${d.aliasesInSelect ? 'c2s_bytes + s2c_bytes' : BYTES(d)} AS bytes, ${PACKETS(d)} AS packets, ` +
   `${d.epochMs('min(first_seen)')} AS first_ms, ${d.epochMs('max(last_seen)')} AS last_ms`;
 
 /** Pass 1 of top edges: the N heaviest edges with their sums (cheap aggregates only), keys and texts. */
@@ -480,22 +490,31 @@ const KEY_COLUMNS = ['client_hi', 'client_lo', 'server_hi', 'server_lo', 'server
 
 /**
  * Pass 1 of the two-query form (engines without SEMI JOIN): the N heaviest edges with their sums,
- * keys as `k_client_hi` ... `k_proto`, and `one_edge` = 1 when the group is one edge (with the
- * dialect's edgesInOnePass also `connections`, and there is no pass 2). With the dialect's hash64
- * (unless `exact`), groups are by a hash of the key: a group whose key columns are not all
- * constant (a hash collision) has one_edge = 0, and the caller runs the exact form instead.
- * A collision outside the top N cannot change it: each edge of such a group sorts after the group.
+ * keys as `k_client_hi` ... `k_proto`, and `one_edge` = 1 when the group is one edge. With the
+ * dialect's edgesInOnePass also `connections` (and there is no pass 2); otherwise `starts_sum`, the
+ * conversation starts of rows from schema version 6 on, and `legacy_rows`, the rows from before
+ * (LEGACY_STARTS): an edge without such rows has `starts_sum` connections, and only edges with some
+ * go to pass 2 (none in a store created at version 6 or later). With the dialect's hash64 (unless
+ * `exact`), groups are by a hash of the key: a group whose key columns are not all constant (a hash
+ * collision) has one_edge = 0, and the caller runs the exact form instead. A collision outside the
+ * top N cannot change it: each edge of such a group sorts after the group.
  */
 export function edgeSumsQuery(f: FlowFilter, d: SqlDialect, exact = false): BuiltQuery {
   const p = new ParamList(d);
   const hash64 = exact ? undefined : d.hash64;
-  const keys = KEY_COLUMNS.map((c) => (hash64 ? `min(${c}) AS k_${c}` : `${c} AS k_${c}`)).join(', ');
-  // Refers to the k_ aliases (hash64 dialects resolve aliases anywhere): half the aggregates.
+  // Any key value of a hashed group, checked against its max (one aggregate each, not min and max);
+  // the hash64 dialects resolve the k_ aliases anywhere.
+  const pick = (c: string): string => (d.anyValue ? d.anyValue(c) : `min(${c})`);
+  const keys = KEY_COLUMNS.map((c) => (hash64 ? `${pick(c)} AS k_${c}` : `${c} AS k_${c}`)).join(', ');
   const one = hash64 ? KEY_COLUMNS.map((c) => `k_${c} = max(${c})`).join(' AND ') : '1';
-  const connections = d.edgesInOnePass ? `, ${connectionsSql(d, ['client_port', 'vlan'])} AS connections` : '';
+  const legacy = `starts = ${LEGACY_STARTS}`;
+  const connections = d.edgesInOnePass
+    ? `, ${connectionsSql(d, ['client_port', 'vlan'])} AS connections`
+    : `, sum(CASE WHEN ${legacy} THEN 0 ELSE starts END) AS starts_sum, sum(CASE WHEN ${legacy} THEN 1 ELSE 0 END) AS legacy_rows`;
   const from = fromFlows(f, p, d);
   const { having, limit } = havingLimit(f, BYTES(d), p);
-  const sql = `SELECT ${keys}, ${one} AS one_edge, min(client) AS client_text, min(server) AS server_text, ${EDGE_SUMS(d)}${connections}
+  // The texts are a function of the key: any value of a one-edge group is the value.
+  const sql = `SELECT ${keys}, ${one} AS one_edge, ${pick('client')} AS client_text, ${pick('server')} AS server_text, ${EDGE_SUMS(d)}${connections}
 ${from}
 GROUP BY ${hash64 ? hash64([...KEY_COLUMNS]) : EDGE_KEY} ${having}
 ORDER BY bytes DESC, client_text, server_text, k_server_port, k_proto ${limit}`;
