@@ -69,9 +69,10 @@ async function timeBest(reps, fn) {
 }
 
 export async function storesBench({ count, reps, log }) {
-  const [{ openStore }, { parseFilter }, { mariadbAdmin, uniqueDbName, dropDatabase, mariadbSpec }, { startClickHouse, CLICKHOUSE_SERVER }, { createNtopngTables }, { timeseries }, { topPer }, { ServiceRegistry }] = await Promise.all([
+  const [{ openStore }, { parseFilter }, { mariadbAdmin, uniqueDbName, dropDatabase, mariadbSpec }, { startClickHouse, CLICKHOUSE_SERVER }, { createNtopngTables }, { timeseries }, { topPer }, { ServiceRegistry }, { runSqlTop }, { clickhouseDialect }, { ClickHouseHttp }] = await Promise.all([
     import(dist('store/open.js')), import(dist('filter/parse.js')), import(dist('testing/mariadb.js')), import(dist('testing/clickhouse.js')), import(dist('testing/ntopng.js')),
     import(dist('analysis/timeseries.js')), import(dist('analysis/top-per.js')), import(dist('services/registry.js')),
+    import(dist('store/sql-top.js')), import(dist('store/clickhouse-sql.js')), import(dist('store/clickhouse-http.js')),
   ]);
   const end = Date.now();
   const filter = parseFilter({ subnet: ['192.168.1.0/24'], exclude: ['192.168.1.151'], since: '6h', limit: 10 }, end);
@@ -96,10 +97,28 @@ export async function storesBench({ count, reps, log }) {
   }
   if (CLICKHOUSE_SERVER) {
     ch = await startClickHouse(1);
-    backends.push({ name: 'ClickHouse 18.16', spec: ch.spec('fm_bench') });
+    backends.push({ name: 'ClickHouse 18.16', spec: ch.spec('fm_bench'), clickhouse: 'fm_bench' });
   } else log('stores: ClickHouse skipped (clickhouse-server not installed)');
 
   const perM = (ms) => (ms / (count / 1e6)).toFixed(0);
+  // ClickHouse's top edges query by query, as the store runs them (runSqlTop): pass 1, the sums, and
+  // pass 2, distinct conversations of edges with rows from before schema 6 (none here). Best total of `reps`.
+  const clickhousePasses = async (database, reps) => {
+    const http = new ClickHouseHttp({ url: ch.urls[0], user: 'default', password: '' }, database);
+    let best = null;
+    for (let i = 0; i < reps; i++) {
+      const passes = [];
+      await runSqlTop('edges', filter, clickhouseDialect, async (q) => {
+        const t0 = performance.now();
+        const out = await http.rows(q.sql);
+        passes.push(performance.now() - t0);
+        return out;
+      });
+      const run = { pass1Ms: passes[0], pass2Ms: passes.slice(1).reduce((a, x) => a + x, 0), queries: passes.length };
+      if (!best || run.pass1Ms + run.pass2Ms < best.pass1Ms + best.pass2Ms) best = run;
+    }
+    return best;
+  };
   const rows = [['backend', 'ingest s', 'records/s', `top edges ms (best of ${reps})`, 'ms per 1 M', 'runs ms', 'answer']];
   const result = {};
   try {
@@ -117,6 +136,7 @@ export async function storesBench({ count, reps, log }) {
         if (b.embedded) result[b.name].queryCpuMs = q.cpu;
         const ms = b.embedded ? `${q.best.toFixed(0)} (cpu ${q.cpu.toFixed(0)})` : q.best.toFixed(0);
         rows.push([b.name, (ingestMs / 1000).toFixed(1), fmt(result[b.name].rps), ms, perM(q.best), q.runs.map((m) => m.toFixed(0)).join(' '), result[b.name].top]);
+        if (b.clickhouse) Object.assign(result[b.name], await clickhousePasses(b.clickhouse, reps));
         const ts = await timeBest(reps, () => timeseries(store, 'edges', day, 300_000, services));
         const total = await timeBest(reps, () => timeseries(store, 'total', day, 60_000, services));
         const per = await timeBest(reps, () => topPer(store, 'edges', { ...day, limit: 5 }, 3_600_000, services));
@@ -171,6 +191,14 @@ AND IP_SRC_ADDR <> ${ipNum('192.168.1.151')} AND IP_DST_ADDR <> ${ipNum('192.168
   }
   process.stdout.write(`\nflowmap bench, stores: ${fmt(count)} flow records; query = top 10 edges in 192.168.1.0/24 without 192.168.1.151, last 6 h (load average ${loadavg().map((x) => x.toFixed(1)).join(' ')})\n`);
   printTable(rows);
+  const chTop = result['ClickHouse 18.16'];
+  const duckTop = result['DuckDB (embedded)'];
+  if (chTop) {
+    // The issue's goal for ClickHouse: top edges (6 h window) in at most 25 ms per 1 M stored rows.
+    const passes = chTop.pass1Ms === undefined ? '' : ` (pass 1 ${perM(chTop.pass1Ms)}, pass 2 ${perM(chTop.pass2Ms)}: ${chTop.queries} quer${chTop.queries === 1 ? 'y' : 'ies'})`;
+    const peer = duckTop ? `; DuckDB on the same data ${perM(duckTop.queryMs)} ms per 1 M (cpu ${perM(duckTop.queryCpuMs)})` : '';
+    process.stdout.write(`ClickHouse top edges: ${perM(chTop.queryMs)} ms per 1 M rows${passes}, goal <= 25${peer}\n`);
+  }
   process.stdout.write(`\nflowmap bench, stores: congestion queries over the 24 h of ${fmt(count)} records (best of ${reps}; one grouped query each, not one per key)\n`);
   printTable(seriesRows);
   const seedMs = result["seed's SQL, ntopng table (MariaDB)"]?.queryMs;
