@@ -66,6 +66,10 @@ test('a literal dialect (ClickHouse style) inlines only typed numbers; time wind
   assert.match(q.sql, /LIMIT 3$/);
   assert.match(q.sql, /GROUP BY cityHash64\(client_hi, client_lo, server_hi, server_lo, server_port, proto\)/);
   assert.match(edgeSumsQuery(f, clickhouseDialect, true).sql, /GROUP BY client_hi, client_lo, server_hi, server_lo, server_port, proto /);
+  // One pass for connections: starts summed, rows from before schema 6 counted for pass 2; no distinct count.
+  assert.match(q.sql, /any\(client_hi\) AS k_client_hi, .*k_client_hi = max\(client_hi\)/);
+  assert.match(q.sql, /sum\(CASE WHEN starts = 255 THEN 0 ELSE starts END\) AS starts_sum, sum\(CASE WHEN starts = 255 THEN 1 ELSE 0 END\) AS legacy_rows/);
+  assert.doesNotMatch(q.sql, /uniqExact/);
   const edge = { client_hi: '0', client_lo: '281473913979148', server_hi: 0n, server_lo: 281473913979149n, server_port: 902, proto: '6' };
   const c = edgeConnectionsQuery(f, [edge], clickhouseDialect);
   assert.match(c.sql, /sum\(CASE WHEN starts = 255 THEN 0 ELSE starts END\) \+ uniqExactIf\(client_port, vlan, starts = 255\)/);

@@ -502,7 +502,7 @@ const KEY_COLUMNS = ['client_hi', 'client_lo', 'server_hi', 'server_lo', 'server
 export function edgeSumsQuery(f: FlowFilter, d: SqlDialect, exact = false): BuiltQuery {
   const p = new ParamList(d);
   const hash64 = exact ? undefined : d.hash64;
-  // Any key value of a hashed group, checked against its max (one aggregate each, not min and max);
+  // Any key value of a hashed group (any() is cheaper than min()), checked against the group's max;
   // the hash64 dialects resolve the k_ aliases anywhere.
   const pick = (c: string): string => (d.anyValue ? d.anyValue(c) : `min(${c})`);
   const keys = KEY_COLUMNS.map((c) => (hash64 ? `${pick(c)} AS k_${c}` : `${c} AS k_${c}`)).join(', ');
