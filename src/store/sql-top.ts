@@ -28,9 +28,9 @@ export async function runSqlTop(
     (r): EdgeKey => ({ client_hi: r.k_client_hi, client_lo: r.k_client_lo, server_hi: r.k_server_hi, server_lo: r.k_server_lo, server_port: r.k_server_port, proto: r.k_proto }),
   );
   // Pass 2 only for the edges with rows from before schema version 6 (their distinct conversations).
-  const legacy = keys.filter((_, i) => num(sums[i].legacy_rows) > 0);
+  const legacy = d.edgesInOnePass ? [] : keys.filter((_, i) => num(sums[i].legacy_rows) > 0);
   const connections = new Map<string, unknown>();
-  for (let i = 0; i < legacy.length && !d.edgesInOnePass; i += edgesPerQuery) {
+  for (let i = 0; i < legacy.length; i += edgesPerQuery) {
     for (const r of await run(edgeConnectionsQuery(f, legacy.slice(i, i + edgesPerQuery), d))) {
       connections.set(edgeKeyText(r as unknown as EdgeKey), r.connections);
     }

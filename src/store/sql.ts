@@ -189,7 +189,7 @@ export function topQuery(kind: TopKind, f: FlowFilter, d: SqlDialect): BuiltQuer
     case 'interfaces':
       throw new Error('top interfaces: use runSqlTop (sql-interfaces.ts)');
     case 'edges': {
-      // Engines without SEMI JOIN take two queries (edgeSumsQuery, edgeConnectionsQuery: see runSqlTop).
+      // Engines without SEMI JOIN take up to two queries (edgeSumsQuery, edgeConnectionsQuery: see runSqlTop).
       if (!d.semiJoin) throw new Error(`top edges on ${d.name}: use runSqlTop (two queries)`);
       return topEdgesTwoPhase(f, d, p);
     }
@@ -548,8 +548,9 @@ function edgeInList(edges: readonly EdgeKey[], p: ParamList): string {
 }
 
 /**
- * Pass 2 of the two-query form: distinct conversations (client port, VLAN) of the given edges under
- * the same filter.
+ * Pass 2 of the two-query form: the connections of the given edges under the same filter, counting
+ * rows from before schema version 6 as distinct (client port, VLAN); runSqlTop sends only the edges
+ * that pass 1 found such rows for.
  */
 export function edgeConnectionsQuery(f: FlowFilter, edges: readonly EdgeKey[], d: SqlDialect): BuiltQuery {
   const p = new ParamList(d);
