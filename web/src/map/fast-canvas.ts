@@ -332,7 +332,11 @@ export class FastCanvas {
     if (!s) return;
     const v = this.view();
     const k = v.zoom / s.zoom;
-    ctx.drawImage(this.scene, v.pan.x - s.pan.x * k, v.pan.y - s.pan.y * k, this.width * k, this.height * k);
+    // Only the part of the picture in view (zoomed far in, the whole of it would be huge).
+    const ox = v.pan.x - s.pan.x * k, oy = v.pan.y - s.pan.y * k;
+    const sx = Math.max(0, -ox / k), sy = Math.max(0, -oy / k);
+    const sw = Math.min(this.width, (this.width - ox) / k) - sx, sh = Math.min(this.height, (this.height - oy) / k) - sy;
+    if (sw > 0 && sh > 0) ctx.drawImage(this.scene, sx, sy, sw, sh, ox + sx * k, oy + sy * k, sw * k, sh * k);
   }
 
   /** Read the model (elements, positions, classes) into plain arrays, edges in drawing order. */

@@ -6,7 +6,7 @@ import cytoscape, { type Core, type ElementDefinition, type LayoutOptions, type 
 import fcose from 'cytoscape-fcose';
 import type { BuiltElements, EdgeData, NodeData } from './elements.js';
 import { appPositions } from './app-positions.js';
-import { clusterPositions, fitPositions } from './cluster-layout.js';
+import { clusterPositions, fitPositions, seeded } from './cluster-layout.js';
 import { FastCanvas } from './fast-canvas.js';
 import { isBig, layoutOptions, layoutTier, type LayoutTier } from './layout.js';
 import { mapStyle } from './style.js';
@@ -139,7 +139,7 @@ export class MapView {
       // Small maps fit with their captions; big ones by node centres (measuring every label costs seconds).
       if (tier === 'apps' && !big) cy.fit(undefined, 20);
       else fitPositions(cy, [...placed.values()], 30);
-    } else if (els.nodes.length && tier !== 'cluster' && tier !== 'apps') cy.layout(layoutOptions(tier) as unknown as LayoutOptions).run();
+    } else if (els.nodes.length && tier !== 'cluster' && tier !== 'apps') seeded(() => cy.layout(layoutOptions(tier) as unknown as LayoutOptions).run());
     const t3 = performance.now();
     cy.nodes().forEach((n) => this.remember(n));
     if (this.arrows || cy.zoom() >= ARROW_ZOOM) this.syncArrows(true);
