@@ -84,14 +84,14 @@ function nodeSnap(n: NodeSingular): NodeSnap {
   return s;
 }
 
-function edgeSnap(e: EdgeSingular, s: NodeSnap, t: NodeSnap, arrowsAll: boolean): EdgeSnap {
+function edgeSnap(e: EdgeSingular, s: NodeSnap, t: NodeSnap): EdgeSnap {
   const d = e.data() as { color: string; width: number; label?: string };
   const cls = new Set(e.classes());
   const sel = e.selected();
   const hover = has(cls, 'hover');
   const x: EdgeSnap = {
     // Widths to whole units: every distinct look is one more path (and mask) to rasterise.
-    ele: e, s, t, color: d.color, width: Math.max(1, Math.round(Number(d.width) || 1)), alpha: 0.55, dash: has(cls, 'other'), arrow: arrowsAll || has(cls, 'arrows') || sel || hover, label: '', z: 0, key: '',
+    ele: e, s, t, color: d.color, width: Math.max(1, Math.round(Number(d.width) || 1)), alpha: 0.55, dash: has(cls, 'other'), arrow: has(cls, 'arrows') || sel || hover, label: '', z: 0, key: '',
   };
   if (has(cls, 'shared-edge')) x.alpha = 0.22;
   if (has(cls, 'cmp-same')) x.alpha = 0.15;
@@ -105,8 +105,10 @@ function edgeSnap(e: EdgeSingular, s: NodeSnap, t: NodeSnap, arrowsAll: boolean)
   return x;
 }
 
-/** Edges rasterised per animation frame while a new picture is drawn (about 0.1 ms each here). */
-const EDGES_PER_STEP = 400;
+/** Edges rasterised per animation frame while a new picture is drawn (about 5 µs each here). */
+const EDGES_PER_STEP = 2000;
+/** Time a step should take, ms. */
+const STEP_MS = 6;
 /** The view must rest this long before it is drawn anew at its new pan and zoom. */
 const SETTLE_MS = 150;
 
@@ -186,13 +188,16 @@ export class FastCanvas {
   private work: HTMLCanvasElement;
   private wctx: CanvasRenderingContext2D;
   private job: Job | null = null;
+  private budget = EDGES_PER_STEP;
   private nodes: NodeSnap[] = [];
   private edges: EdgeSnap[] = [];
   private byId = new Map<string, NodeSnap>();
   /** The snapshot is out of date; `stale`: the picture is. */
   private dirty = true;
   private stale = true;
-  private arrowsAll = false;
+  /** Elements whose look or place changed since the snapshot (updated alone, not a new snapshot). */
+  private readonly changed = new Set<NodeSingular | EdgeSingular>();
+  private edgeAt = new Map<string, number>();
   private frame = 0;
   private settle = 0;
   private hovered: NodeSingular | EdgeSingular | null = null;
@@ -200,6 +205,7 @@ export class FastCanvas {
   private readonly off: Array<() => void> = [];
   private width = 1;
   private height = 1;
+  private readonly model = (): void => this.invalidate();
 
   /** `arrowZoom`: from this zoom every edge gets its arrowhead. */
   constructor(private readonly container: HTMLElement, private readonly cy: Core, private readonly arrowZoom: number) {
@@ -212,8 +218,15 @@ export class FastCanvas {
     this.work = document.createElement('canvas');
     this.wctx = this.context(this.work);
     this.resize();
-    const model = (): void => this.invalidate();
-    cy.on('add remove data position select unselect class', model);
+    const model = this.model;
+    cy.on('add remove', model);
+    const change = (ev: { target: NodeSingular | EdgeSingular }): void => {
+      this.changed.add(ev.target);
+      this.stale = true;
+      this.job = null;
+      this.schedule();
+    };
+    cy.on('data position select unselect class', change);
     const view = (): void => this.moved();
     cy.on('viewport', view);
     const resize = (): void => {
@@ -221,13 +234,24 @@ export class FastCanvas {
       this.invalidate();
     };
     cy.on('resize', resize);
-    this.off.push(() => cy.removeListener('add remove data position select unselect class', model), () => cy.removeListener('viewport', view), () => cy.removeListener('resize', resize));
+    this.off.push(() => cy.removeListener('add remove', model), () => cy.removeListener('data position select unselect class', change), () => cy.removeListener('viewport', view), () => cy.removeListener('resize', resize));
     this.listen();
   }
 
   // The work canvas is read back (one pixel) after each step, to rasterise the step in its frame.
   private context(c: HTMLCanvasElement): CanvasRenderingContext2D {
     return c.getContext('2d', { alpha: false, willReadFrequently: true }) as CanvasRenderingContext2D;
+  }
+
+  /** Run `fn` (adding a whole map) without hearing of each element: one new snapshot after. */
+  quiet(fn: () => void): void {
+    this.cy.removeListener('add remove', this.model);
+    try {
+      fn();
+    } finally {
+      this.cy.on('add remove', this.model);
+      this.invalidate();
+    }
   }
 
   destroy(): void {
@@ -282,10 +306,23 @@ export class FastCanvas {
   }
 
   /** One frame's share of the picture in progress (a new one started when needed). */
-  private step(budget = EDGES_PER_STEP): void {
+  /**
+   * One frame's share of the picture in progress (a new one started when needed). The share adapts
+   * so that a step takes about a third of a 60 Hz frame: wide strokes (zoomed in) cost far more.
+   */
+  private step(budget = this.budget): void {
+    const t0 = performance.now();
+    this.draw(budget);
+    if (budget === Infinity) return;
+    const ms = performance.now() - t0;
+    if (ms > STEP_MS) this.budget = Math.max(100, Math.round(this.budget / 2));
+    else if (ms < STEP_MS / 2) this.budget = Math.min(20_000, Math.round(this.budget * 1.5));
+  }
+
+  private draw(budget: number): void {
     const v = this.view();
     if (!this.job || !this.same(this.job.view, v)) {
-      if (!this.stale && this.same(this.sceneView, v) && (v.zoom >= this.arrowZoom) === this.arrowsAll) return;
+      if (!this.stale && this.same(this.sceneView, v)) return;
       this.begin(v);
     }
     const job = this.job as Job;
@@ -307,7 +344,7 @@ export class FastCanvas {
   }
 
   private begin(v: View): void {
-    if (this.dirty || (v.zoom >= this.arrowZoom) !== this.arrowsAll) this.snapshot(v.zoom >= this.arrowZoom);
+    this.refresh();
     this.job = { view: v, next: 0 };
     this.stale = false;
     const ctx = this.wctx;
@@ -343,7 +380,45 @@ export class FastCanvas {
   }
 
   /** Read the model (elements, positions, classes) into plain arrays, edges in drawing order. */
-  private snapshot(arrowsAll: boolean): void {
+  /** Bring the snapshot up to date: whole after adds and removes, else the changed elements alone. */
+  private refresh(): void {
+    if (this.dirty) {
+      this.changed.clear();
+      this.snapshot();
+      return;
+    }
+    if (this.changed.size === 0) return;
+    let resort = false;
+    for (const ele of this.changed) {
+      if (ele.removed()) continue;
+      if (ele.isNode()) {
+        const old = this.byId.get(ele.id());
+        if (!old) continue;
+        const p = ele.position();
+        const z = old.z;
+        Object.assign(old, nodeSnap(ele), { x: p.x, y: p.y });
+        resort ||= old.z !== z;
+      } else {
+        const i = this.edgeAt.get(ele.id());
+        if (i === undefined) continue;
+        const old = this.edges[i];
+        const e = edgeSnap(ele, old.s, old.t);
+        this.edges[i] = e;
+        resort ||= e.key !== old.key || e.z !== old.z;
+      }
+    }
+    this.changed.clear();
+    if (resort) this.order();
+  }
+
+  private order(): void {
+    this.nodes.sort((a, b) => a.z - b.z);
+    // By z, then by look, so that runs of the same look are stroked as one path.
+    this.edges.sort((a, b) => a.z - b.z || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    this.edgeAt = new Map(this.edges.map((e, i) => [e.ele.id(), i]));
+  }
+
+  private snapshot(): void {
     this.byId = new Map();
     const nodes: NodeSnap[] = [];
     this.cy.nodes().forEach((n) => {
@@ -358,15 +433,12 @@ export class FastCanvas {
     this.cy.edges().forEach((e) => {
       const s = this.byId.get(e.data('source') as string);
       const t = this.byId.get(e.data('target') as string);
-      if (s && t) edges.push(edgeSnap(e, s, t, arrowsAll));
+      if (s && t) edges.push(edgeSnap(e, s, t));
     });
-    nodes.sort((a, b) => a.z - b.z);
-    // By z, then by look, so that runs of the same look are stroked as one path.
-    edges.sort((a, b) => a.z - b.z || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     this.nodes = nodes;
     this.edges = edges;
+    this.order();
     this.dirty = false;
-    this.arrowsAll = arrowsAll;
   }
 
   /**
@@ -406,7 +478,7 @@ export class FastCanvas {
       ctx.stroke();
       ctx.setLineDash([]);
       ctx.setTransform(zoom, 0, 0, zoom, pan.x, pan.y);
-      if (f.arrow) {
+      if (f.arrow || zoom >= this.arrowZoom) {
         ctx.fillStyle = f.color;
         ctx.beginPath();
         for (const e of run) arrowPath(ctx, e);
@@ -475,7 +547,7 @@ export class FastCanvas {
 
   /** The node under a point (rendered coordinates), else the nearest edge within a few pixels. */
   private hit(p: Position): Hit {
-    if (this.dirty) this.snapshot(this.cy.zoom() >= this.arrowZoom);
+    this.refresh();
     const zoom = this.cy.zoom();
     const pan = this.cy.pan();
     const mx = (p.x - pan.x) / zoom, my = (p.y - pan.y) / zoom;

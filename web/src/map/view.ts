@@ -129,10 +129,13 @@ export class MapView {
     const nodes = placed ? els.nodes.map((n) => ({ ...n, position: placed.get(n.data.id as string) })) : els.nodes;
     const t1 = performance.now();
     // One batch: the renderer hears of the 12,000 elements of a big map once, not one by one.
-    cy.batch(() => {
-      cy.elements().remove();
-      cy.add([...nodes, ...els.edges]);
-    });
+    const add = (): void =>
+      cy.batch(() => {
+        cy.elements().remove();
+        cy.add([...nodes, ...els.edges]);
+      });
+    if (this.fast) this.fast.quiet(add);
+    else add();
     const t2 = performance.now();
     if (placed) {
       cy.resize(); // the summary below the map may have changed its height
