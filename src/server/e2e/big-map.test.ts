@@ -54,7 +54,7 @@ describe('big map (1,000 hosts, 3,000 dependencies)', { skip }, () => {
       const pos = cy.nodes().map((n) => n.renderedPosition());
       return {
         big: f.lastDraw.big,
-        fast: (f.lastDraw as { fast?: boolean }).fast,
+        fast: f.lastDraw.fast,
         model: Object.fromEntries(cy.nodes().map((n) => [n.id(), n.position()])),
         layout: f.lastDraw.layout,
         nodes: cy.nodes().map((n) => n.data('key') as string).sort(),
