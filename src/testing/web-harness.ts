@@ -25,7 +25,7 @@ export interface PageHooks {
   state: Record<string, unknown>;
   draws: number;
   updates: number;
-  lastDraw: { nodes: number; edges: number; addMs: number; layoutMs: number; layout: 'default' | 'draft' | 'cluster'; big: boolean } | null;
+  lastDraw: { nodes: number; edges: number; addMs: number; layoutMs: number; layout: 'default' | 'draft' | 'cluster'; big: boolean; fast: boolean } | null;
   drawnAt: number;
   busy: number;
   /** The dependency view's answer while the map is dimmed to it. */

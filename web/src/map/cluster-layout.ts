@@ -11,6 +11,28 @@
 import cytoscape, { type Core, type ElementDefinition, type LayoutOptions, type Position } from 'cytoscape';
 
 export const MAX_CLUSTERS = 250;
+
+/**
+ * Run `fn` with Math.random replaced by a fixed-seed generator (mulberry32): fcose starts from
+ * random positions (its spectral step samples at random), so the same graph would land elsewhere on
+ * every load; seeded, a reload draws it where it was.
+ */
+export function seeded<T>(fn: () => T, seed = 0x2545f491): T {
+  const random = Math.random;
+  let a = seed >>> 0;
+  Math.random = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  try {
+    return fn();
+  } finally {
+    Math.random = random;
+  }
+}
 const GOLDEN = Math.PI * (3 - Math.sqrt(5));
 
 /** The prefix of an address at a level (0: /24 or /64, 1: /16 or /48, 2: /8 or /32); null if not an address. */
@@ -80,11 +102,11 @@ export function clusterPositions(nodeDefs: readonly ElementDefinition[], edgeDef
   if (keys.length > 1) {
     const meta = cytoscape({ headless: true, styleEnabled: true, elements: els, style: [{ selector: 'node', style: { width: 'data(w)', height: 'data(w)' } }] });
     const avg = radius.reduce((s, r) => s + r, 0) / radius.length;
-    meta.layout({
+    seeded(() => meta.layout({
       name: 'fcose', quality: keys.length <= 120 ? 'default' : 'draft', randomize: true, animate: false, fit: false,
       nodeSeparation: avg, idealEdgeLength: () => avg * 1.5, nodeRepulsion: () => 4500 * Math.max(1, avg / 40), numIter: 1500,
       tile: true, tilingPaddingVertical: avg / 2, tilingPaddingHorizontal: avg / 2,
-    } as unknown as LayoutOptions).run();
+    } as unknown as LayoutOptions).run());
     meta.nodes().forEach((n) => {
       centres[Number(n.id().slice(1))] = { ...n.position() };
     });

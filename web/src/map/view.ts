@@ -6,7 +6,8 @@ import cytoscape, { type Core, type ElementDefinition, type LayoutOptions, type 
 import fcose from 'cytoscape-fcose';
 import type { BuiltElements, EdgeData, NodeData } from './elements.js';
 import { appPositions } from './app-positions.js';
-import { clusterPositions, fitPositions } from './cluster-layout.js';
+import { clusterPositions, fitPositions, seeded } from './cluster-layout.js';
+import { FastCanvas } from './fast-canvas.js';
 import { isBig, layoutOptions, layoutTier, type LayoutTier } from './layout.js';
 import { mapStyle } from './style.js';
 
@@ -31,11 +32,17 @@ export interface DrawStats {
   layoutMs: number;
   layout: LayoutTier | 'apps';
   big: boolean;
+  /** Drawn by fast-canvas.ts (big flat maps) rather than Cytoscape's renderer. */
+  fast: boolean;
 }
+
+/** Which renderer and style a map gets: small, big (Cytoscape's fast settings), or fast-canvas.ts. */
+type Mode = 'small' | 'big' | 'fast';
 
 export class MapView {
   cy: Core | null = null;
-  private big = false;
+  private mode: Mode = 'small';
+  private fast: FastCanvas | null = null;
   private arrows = false;
   /** Last known position of every node (survives collapse/expand). */
   private readonly positions = new Map<string, Position>();
@@ -45,10 +52,14 @@ export class MapView {
     new ResizeObserver(() => this.cy?.resize()).observe(container);
   }
 
-  private create(big: boolean): Core {
+  private create(mode: Mode): Core {
+    this.fast?.destroy();
+    this.fast = null;
     this.cy?.destroy();
-    this.big = big;
-    const cy = cytoscape({
+    this.mode = mode;
+    const big = mode !== 'small';
+    // fast: Cytoscape without its renderer and style (the model only), drawn by fast-canvas.ts.
+    const cy = mode === 'fast' ? cytoscape({ container: this.container, headless: true, styleEnabled: false, minZoom: 0.02, maxZoom: 6 }) : cytoscape({
       container: this.container,
       style: mapStyle(big),
       // Speed on big maps: pan/zoom move a cached bitmap, edges hidden while the view moves.
@@ -79,7 +90,8 @@ export class MapView {
     });
     cy.on('dragfree', 'node', (ev) => this.remember(ev.target as NodeSingular));
     this.arrows = false;
-    if (big) cy.on('zoom', () => this.syncArrows());
+    if (mode === 'big') cy.on('zoom', () => this.syncArrows());
+    if (mode === 'fast') this.fast = new FastCanvas(this.container, cy, ARROW_ZOOM);
     this.cy = cy;
     return cy;
   }
@@ -87,7 +99,7 @@ export class MapView {
   /** Big maps: arrowheads on every edge only when zoomed in (see style.ts); toggled when crossing. */
   private syncArrows(force = false): void {
     const cy = this.cy;
-    if (!cy || !this.big) return;
+    if (!cy || this.mode !== 'big') return;
     const want = cy.zoom() >= ARROW_ZOOM;
     if (want === this.arrows && !force) return;
     this.arrows = want;
@@ -107,29 +119,35 @@ export class MapView {
   draw(els: BuiltElements, apps = false): DrawStats {
     const big = isBig(els.nodes.length, els.edges.length);
     const t0 = performance.now();
-    const cy = this.cy && this.big === big ? this.cy : this.create(big);
-    this.positions.clear();
     // Preset layouts run before the elements are added (see cluster-layout.ts).
     const tier = apps ? 'apps' : layoutTier(els.nodes.length, els.edges.length);
+    // Big maps of the cluster layout without compound groups: fast-canvas.ts.
+    const mode: Mode = !big ? 'small' : tier === 'cluster' && !els.nodes.some((n) => n.data.parent !== undefined) ? 'fast' : 'big';
+    const cy = this.cy && this.mode === mode ? this.cy : this.create(mode);
+    this.positions.clear();
     const placed = tier === 'apps' ? appPositions(els) : tier === 'cluster' ? clusterPositions(els.nodes, els.edges) : null;
     const nodes = placed ? els.nodes.map((n) => ({ ...n, position: placed.get(n.data.id as string) })) : els.nodes;
     const t1 = performance.now();
     // One batch: the renderer hears of the 12,000 elements of a big map once, not one by one.
-    cy.batch(() => {
-      cy.elements().remove();
-      cy.add([...nodes, ...els.edges]);
-    });
+    const add = (): void =>
+      cy.batch(() => {
+        cy.elements().remove();
+        cy.add([...nodes, ...els.edges]);
+      });
+    if (this.fast) this.fast.quiet(add);
+    else add();
     const t2 = performance.now();
     if (placed) {
       cy.resize(); // the summary below the map may have changed its height
       // Small maps fit with their captions; big ones by node centres (measuring every label costs seconds).
       if (tier === 'apps' && !big) cy.fit(undefined, 20);
       else fitPositions(cy, [...placed.values()], 30);
-    } else if (els.nodes.length && tier !== 'cluster' && tier !== 'apps') cy.layout(layoutOptions(tier) as unknown as LayoutOptions).run();
+    } else if (els.nodes.length && tier !== 'cluster' && tier !== 'apps') seeded(() => cy.layout(layoutOptions(tier) as unknown as LayoutOptions).run());
     const t3 = performance.now();
     cy.nodes().forEach((n) => this.remember(n));
     if (this.arrows || cy.zoom() >= ARROW_ZOOM) this.syncArrows(true);
-    return { nodes: els.nodes.length, edges: els.edges.length, addMs: t2 - t1, layoutMs: t1 - t0 + (t3 - t2), layout: tier, big };
+    this.fast?.render();
+    return { nodes: els.nodes.length, edges: els.edges.length, addMs: t2 - t1, layoutMs: t1 - t0 + (t3 - t2), layout: tier, big, fast: mode === 'fast' };
   }
 
   /**
@@ -231,7 +249,11 @@ export class MapView {
       ele.addClass('found');
     }
     const zoom = opts.zoom ? Math.max(cy.zoom(), 1) : cy.zoom();
-    cy.animate({ center: { eles: ele }, zoom }, { duration: 250 });
+    // Without style (fast-canvas.ts) Cytoscape runs no animations: jump there.
+    if (this.mode === 'fast') {
+      const p = ele.position();
+      cy.viewport({ zoom, pan: { x: cy.width() / 2 - zoom * p.x, y: cy.height() / 2 - zoom * p.y } });
+    } else cy.animate({ center: { eles: ele }, zoom }, { duration: 250 });
     return true;
   }
 
