@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import type { IngestSummary } from '../pipeline/ingest.js';
+import type { IngestContext, IngestSummary } from '../pipeline/ingest.js';
 import { CaptureFormatError } from '../sources/pcap/frame.js';
 import type { Store } from '../store/store.js';
 import { cliContext, withStore, type CliContext } from './context.js';
@@ -109,23 +109,56 @@ export async function ingestFiles(
           continue;
         }
       }
-      if (!(await journal.open(file))) {
-        if (!opts.quiet) say(`${file}: already stored (ingested before, unchanged since): skipped`);
-        continue;
-      }
+      // The store's answer (already stored? else the file's transaction is begun) is awaited only by
+      // the first append: reading starts while the worker is still loading the database engine.
+      const opening = journal.open(file);
+      const skip = new AbortController();
+      const go = opening.then((open) => {
+        if (!open) skip.abort();
+        return open;
+      });
+      go.catch(() => undefined);
+      const gated: IngestContext['store'] = {
+        append: async (records) => {
+          if (await go) await store.append(records);
+        },
+        appendNames: async (rows) => {
+          if (await go) await store.appendNames(rows);
+        },
+      };
       const progress = byteProgress(name, size);
+      let summary: IngestSummary | undefined;
+      let readError: unknown = null;
       try {
-        const summary = await ingestCapture(openCaptureFile(file), `pcap:${name}`, {
-          store,
+        summary = await ingestCapture(openCaptureFile(file), `pcap:${name}`, {
+          store: gated,
           services: ctx.services,
           idleTimeoutMs: ctx.config.flows.idleTimeoutMs,
           activeTimeoutMs: ctx.config.flows.activeTimeoutMs,
           maxFlows: ctx.config.flows.maxFlows,
           conversationMemory: ctx.config.flows.conversationMemory,
           onProgress: (n) => progress.update(n),
-          signal: abort.signal,
-          storeReady,
+          signal: AbortSignal.any([abort.signal, skip.signal]),
+          storeReady: Promise.all([storeReady, opening]).then(() => undefined),
         });
+      } catch (e) {
+        readError = e;
+      }
+      // A store that failed to open stops the run, whatever reading ran into meanwhile.
+      let open: boolean;
+      try {
+        open = await opening;
+      } catch (e) {
+        progress.stop();
+        throw e;
+      }
+      if (!open) {
+        progress.stop();
+        if (!opts.quiet) say(`${file}: already stored (ingested before, unchanged since): skipped`);
+        continue;
+      }
+      try {
+        if (readError !== null || summary === undefined) throw readError;
         progress.stop();
         if (summary.interrupted && (await journal.abandon())) {
           say(`${file}: interrupted: nothing of it stored (a file is stored whole; run again to read it)`);
