@@ -74,6 +74,66 @@ export function registerIngest(program: Command): void {
     );
 }
 
+/** Batches of records a file's reading may hand over before the store has opened (8,192 records each). */
+const PRE_OPEN_BATCHES = 16;
+
+/**
+ * The store as one file's reading sees it while the store is still answering journal.open (whether
+ * the file is stored already; else its transaction is begun): the first batches wait here, in order,
+ * and go to the store once it said yes (dropped if it said no: the file is skipped); past
+ * PRE_OPEN_BATCHES the reader waits too. Afterwards every call is the store's own.
+ */
+class OpeningStore {
+  private early: Array<() => Promise<void>> = [];
+  private readonly posted: Promise<void>[] = [];
+  private open: boolean | undefined;
+  private readonly answered: Promise<void>;
+
+  constructor(
+    private readonly target: Store,
+    opening: Promise<boolean>,
+    onStoredBefore: () => void,
+  ) {
+    this.answered = opening.then(
+      (open) => {
+        this.open = open;
+        if (!open) onStoredBefore();
+        else {
+          for (const send of this.early) {
+            const p = send();
+            // Seen by settled(); handled here so that a failure before then is no unhandled rejection.
+            p.catch(() => undefined);
+            this.posted.push(p);
+          }
+        }
+        this.early = [];
+      },
+      () => {
+        this.open = false;
+        this.early = [];
+      },
+    );
+  }
+
+  readonly store: IngestContext['store'] = {
+    append: (records) => this.call(() => this.target.append(records)),
+    appendNames: (rows) => this.call(() => this.target.appendNames(rows)),
+  };
+
+  private call(send: () => Promise<void>): Promise<void> {
+    if (this.open === true) return send();
+    if (this.open === false) return Promise.resolve();
+    this.early.push(send);
+    return this.early.length > PRE_OPEN_BATCHES ? this.answered : Promise.resolve();
+  }
+
+  /** Resolves once everything handed over before the answer is stored (rejects with its failure). */
+  async settled(): Promise<void> {
+    await this.answered;
+    await Promise.all(this.posted);
+  }
+}
+
 /** Ingest each file in turn; a bad file is reported and the others still go in. */
 export async function ingestFiles(
   files: string[],
@@ -109,29 +169,17 @@ export async function ingestFiles(
           continue;
         }
       }
-      // The store's answer (already stored? else the file's transaction is begun) is awaited only by
-      // the first append: reading starts while the worker is still loading the database engine.
+      // Reading starts while the worker is still loading the database engine: the store's answer
+      // (already stored? else the file's transaction is begun) is awaited by the records (OpeningStore).
       const opening = journal.open(file);
       const skip = new AbortController();
-      const go = opening.then((open) => {
-        if (!open) skip.abort();
-        return open;
-      });
-      go.catch(() => undefined);
-      const gated: IngestContext['store'] = {
-        append: async (records) => {
-          if (await go) await store.append(records);
-        },
-        appendNames: async (rows) => {
-          if (await go) await store.appendNames(rows);
-        },
-      };
+      const gated = new OpeningStore(store, opening, () => skip.abort());
       const progress = byteProgress(name, size);
       let summary: IngestSummary | undefined;
       let readError: unknown = null;
       try {
         summary = await ingestCapture(openCaptureFile(file), `pcap:${name}`, {
-          store: gated,
+          store: gated.store,
           services: ctx.services,
           idleTimeoutMs: ctx.config.flows.idleTimeoutMs,
           activeTimeoutMs: ctx.config.flows.activeTimeoutMs,
@@ -158,6 +206,8 @@ export async function ingestFiles(
         continue;
       }
       try {
+        // Batches handed over before the store answered: stored, or their failure reported, here.
+        await gated.settled();
         if (readError !== null || summary === undefined) throw readError;
         progress.stop();
         if (summary.interrupted && (await journal.abandon())) {
