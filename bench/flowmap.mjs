@@ -2,7 +2,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { BENCH_DIR, OUT_DIR } from './gen.mjs';
-import { runProcess } from './lib.mjs';
+import { runProcess, withRusage } from './lib.mjs';
 
 const CLI = join(BENCH_DIR, '..', 'dist', 'cli', 'main.js');
 
@@ -11,11 +11,13 @@ export const flowmapIngest = {
   prepare() {
     return existsSync(CLI) ? null : 'dist/cli/main.js not built';
   },
-  /** @param {{ file: string, frames: number }} ctx */
+  /** @param {{ file: string, frames: number }} ctx; wall ms, CPU ms and max RSS (KiB) of the process */
   async once(ctx) {
     const db = join(OUT_DIR, `bench-${process.pid}.duckdb`);
     for (const f of [db, `${db}.wal`]) rmSync(f, { force: true });
-    const r = await runProcess(process.execPath, [CLI, '--db', db, 'ingest', ctx.file, '--json', '--quiet']);
+    const [cmd, args, rusage] = withRusage(process.execPath, [CLI, '--db', db, 'ingest', ctx.file, '--json', '--quiet']);
+    const r = await runProcess(cmd, args);
+    const usage = rusage();
     for (const f of [db, `${db}.wal`]) rmSync(f, { force: true });
     if (r.code !== 0) {
       const lines = r.stderr.trim().split('\n');
@@ -30,6 +32,6 @@ export const flowmapIngest = {
     } catch {
       note = 'no JSON summary';
     }
-    return { ms: r.ms, note };
+    return { ms: r.ms, ...usage, note };
   },
 };

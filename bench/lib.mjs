@@ -2,6 +2,9 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout, clearTimeout } from 'node:timers';
 import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 /** True when `bin` is on PATH. */
 export function have(bin) {
@@ -27,6 +30,35 @@ export function runProcess(cmd, args, { timeoutMs = 30 * 60_000, env } = {}) {
       resolve({ code, signal, stdout, stderr, ms: performance.now() - t0 });
     });
   });
+}
+
+let rusageSeq = 0;
+
+/**
+ * `cmd args` run under GNU time (/usr/bin/time) when it is installed, so the child's CPU time and
+ * peak RSS can be read after it exits: returns [cmd, args, read] where read() gives
+ * { cpuMs, maxRssKiB } (undefined fields without GNU time) and removes the report file.
+ */
+export function withRusage(cmd, args) {
+  if (!timeAvailable()) return [cmd, args, () => ({})];
+  const file = join(tmpdir(), `flowmap-bench-rusage-${process.pid}-${rusageSeq++}`);
+  const read = () => {
+    try {
+      const m = /RUSAGE (\S+) (\S+) (\d+)/.exec(readFileSync(file, 'utf8'));
+      return m ? { cpuMs: (Number(m[1]) + Number(m[2])) * 1000, maxRssKiB: Number(m[3]) } : {};
+    } catch {
+      return {};
+    } finally {
+      rmSync(file, { force: true });
+    }
+  };
+  return ['/usr/bin/time', ['-o', file, '-f', 'RUSAGE %U %S %M', cmd, ...args], read];
+}
+
+let timeChecked;
+function timeAvailable() {
+  timeChecked ??= spawnSync('/usr/bin/time', ['-f', '%M', 'true'], { stdio: 'ignore' }).status === 0;
+  return timeChecked;
 }
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

@@ -1,10 +1,10 @@
 // Sections: the peer flow tools on the same file. softflowd 1.1.0 and argus 3.0.
 import { performance } from 'node:perf_hooks';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { OUT_DIR } from './gen.mjs';
-import { have, runProcess, sleep } from './lib.mjs';
+import { have, runProcess, sleep, withRusage } from './lib.mjs';
 
 function softflowStats(ctl) {
   return runProcess('softflowctl', ['-c', ctl, 'statistics'], { timeoutMs: 600_000 }).then((r) => {
@@ -32,11 +32,11 @@ export const softflowd = {
     rmSync(ctl, { force: true });
     const port = 40000 + (process.pid % 20000);
     const t0 = performance.now();
-    const child = spawn(
-      'softflowd',
-      ['-d', '-r', ctx.file, '-m', String(Math.max(8192, ctx.frames + 1)), '-c', ctl, '-p', pidFile, '-n', `127.0.0.1:${port}`, '-v', '9', '-6'],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    // Under GNU time when installed (CPU time, max RSS): then the child is time, softflowd its child.
+    const [cmd, args, rusage] = withRusage('softflowd', [
+      '-d', '-r', ctx.file, '-m', String(Math.max(8192, ctx.frames + 1)), '-c', ctl, '-p', pidFile, '-n', `127.0.0.1:${port}`, '-v', '9', '-6',
+    ]);
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
@@ -54,9 +54,15 @@ export const softflowd = {
       const ms = performance.now() - t0;
       if (seen < ctx.frames) throw new Error(`softflowd exited (${code}) after ${seen} of ${ctx.frames} frames: ${out.trim().split('\n').pop()}`);
       const exported = /Flows exported: (\d+)/.exec(out);
-      return { ms, note: exported ? `${exported[1]} flows exported` : undefined };
+      return { ms, ...rusage(), note: exported ? `${exported[1]} flows exported` : undefined };
     } finally {
-      if (alive && child.pid) process.kill(child.pid, 'SIGTERM');
+      if (alive) {
+        try {
+          process.kill(Number(readFileSync(pidFile, 'utf8').trim()), 'SIGTERM');
+        } catch {
+          if (child.pid) process.kill(child.pid, 'SIGTERM');
+        }
+      }
       rmSync(ctl, { force: true });
       rmSync(pidFile, { force: true });
     }

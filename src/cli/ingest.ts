@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import type { IngestSummary } from '../pipeline/ingest.js';
+import type { IngestContext, IngestSummary } from '../pipeline/ingest.js';
 import { CaptureFormatError } from '../sources/pcap/frame.js';
 import type { Store } from '../store/store.js';
 import { cliContext, withStore, type CliContext } from './context.js';
@@ -74,6 +74,66 @@ export function registerIngest(program: Command): void {
     );
 }
 
+/** Batches of records a file's reading may hand over before the store has opened (8,192 records each). */
+const PRE_OPEN_BATCHES = 16;
+
+/**
+ * The store as one file's reading sees it while the store is still answering journal.open (whether
+ * the file is stored already; else its transaction is begun): the first batches wait here, in order,
+ * and go to the store once it said yes (dropped if it said no: the file is skipped); past
+ * PRE_OPEN_BATCHES the reader waits too. Afterwards every call is the store's own.
+ */
+class OpeningStore {
+  private early: Array<() => Promise<void>> = [];
+  private readonly posted: Promise<void>[] = [];
+  private open: boolean | undefined;
+  private readonly answered: Promise<void>;
+
+  constructor(
+    private readonly target: Store,
+    opening: Promise<boolean>,
+    onStoredBefore: () => void,
+  ) {
+    this.answered = opening.then(
+      (open) => {
+        this.open = open;
+        if (!open) onStoredBefore();
+        else {
+          for (const send of this.early) {
+            const p = send();
+            // Seen by settled(); handled here so that a failure before then is no unhandled rejection.
+            p.catch(() => undefined);
+            this.posted.push(p);
+          }
+        }
+        this.early = [];
+      },
+      () => {
+        this.open = false;
+        this.early = [];
+      },
+    );
+  }
+
+  readonly store: IngestContext['store'] = {
+    append: (records) => this.call(() => this.target.append(records)),
+    appendNames: (rows) => this.call(() => this.target.appendNames(rows)),
+  };
+
+  private call(send: () => Promise<void>): Promise<void> {
+    if (this.open === true) return send();
+    if (this.open === false) return Promise.resolve();
+    this.early.push(send);
+    return this.early.length > PRE_OPEN_BATCHES ? this.answered : Promise.resolve();
+  }
+
+  /** Resolves once everything handed over before the answer is stored (rejects with its failure). */
+  async settled(): Promise<void> {
+    await this.answered;
+    await Promise.all(this.posted);
+  }
+}
+
 /** Ingest each file in turn; a bad file is reported and the others still go in. */
 export async function ingestFiles(
   files: string[],
@@ -109,23 +169,46 @@ export async function ingestFiles(
           continue;
         }
       }
-      if (!(await journal.open(file))) {
-        if (!opts.quiet) say(`${file}: already stored (ingested before, unchanged since): skipped`);
-        continue;
-      }
+      // Reading starts while the worker is still loading the database engine: the store's answer
+      // (already stored? else the file's transaction is begun) is awaited by the records (OpeningStore).
+      const opening = journal.open(file);
+      const skip = new AbortController();
+      const gated = new OpeningStore(store, opening, () => skip.abort());
       const progress = byteProgress(name, size);
+      let summary: IngestSummary | undefined;
+      let readError: unknown = null;
       try {
-        const summary = await ingestCapture(openCaptureFile(file), `pcap:${name}`, {
-          store,
+        summary = await ingestCapture(openCaptureFile(file), `pcap:${name}`, {
+          store: gated.store,
           services: ctx.services,
           idleTimeoutMs: ctx.config.flows.idleTimeoutMs,
           activeTimeoutMs: ctx.config.flows.activeTimeoutMs,
           maxFlows: ctx.config.flows.maxFlows,
           conversationMemory: ctx.config.flows.conversationMemory,
           onProgress: (n) => progress.update(n),
-          signal: abort.signal,
-          storeReady,
+          signal: AbortSignal.any([abort.signal, skip.signal]),
+          storeReady: Promise.all([storeReady, opening]).then(() => undefined),
         });
+      } catch (e) {
+        readError = e;
+      }
+      // A store that failed to open stops the run, whatever reading ran into meanwhile.
+      let open: boolean;
+      try {
+        open = await opening;
+      } catch (e) {
+        progress.stop();
+        throw e;
+      }
+      if (!open) {
+        progress.stop();
+        if (!opts.quiet) say(`${file}: already stored (ingested before, unchanged since): skipped`);
+        continue;
+      }
+      try {
+        // Batches handed over before the store answered: stored, or their failure reported, here.
+        await gated.settled();
+        if (readError !== null || summary === undefined) throw readError;
         progress.stop();
         if (summary.interrupted && (await journal.abandon())) {
           say(`${file}: interrupted: nothing of it stored (a file is stored whole; run again to read it)`);

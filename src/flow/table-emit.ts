@@ -5,7 +5,7 @@
  * conversation memory keeps them across idle gaps and evictions, and tells whether a first record
  * begins a conversation or continues one (FlowRecord.starts).
  */
-import { formatAddr } from '../util/ip.js';
+import { AddrCache } from '../util/ip.js';
 import { Proto } from '../util/protocols.js';
 import { EV_SIDE_SHIFT, EV_SYN, EV_SYNACK, conversationRecord, type ConversationTotals } from './conversation.js';
 import { ConversationMemory, conversationStarts, inheritSides } from './conversation-memory.js';
@@ -30,7 +30,8 @@ import {
 } from './slots.js';
 
 export class RecordWriter {
-  private readonly scratch = new Uint32Array(4);
+  /** Records name the same few hosts over and over: their text is made once. */
+  private readonly addrs = new AddrCache();
 
   constructor(
     private readonly memory: EndpointMemory,
@@ -97,11 +98,6 @@ export class RecordWriter {
   }
 
   private addrText(r: Int32Array, o: number, side: number): string {
-    const a = o + R_ADDR + side * 4;
-    this.scratch[0] = r[a];
-    this.scratch[1] = r[a + 1];
-    this.scratch[2] = r[a + 2];
-    this.scratch[3] = r[a + 3];
-    return formatAddr(this.scratch);
+    return this.addrs.text(r, o + R_ADDR + side * 4);
   }
 }

@@ -14,7 +14,7 @@ export class RecordBatcher {
   written = 0;
 
   constructor(
-    private readonly store: Store,
+    private readonly store: Pick<Store, 'append'>,
     private readonly batchSize = 8_192,
     private readonly maxInFlight = 2,
   ) {}

@@ -12,7 +12,8 @@ import { RecordBatcher } from './batcher.js';
 
 /** What every ingest needs: where records go and how flows are cut. */
 export interface IngestContext {
-  store: Store;
+  /** Where records and host names go (only these two calls are made). */
+  store: Pick<Store, 'append' | 'appendNames'>;
   services: ServiceLookup;
   idleTimeoutMs: number;
   activeTimeoutMs: number;

@@ -6,11 +6,12 @@
  * direction evidence) becomes a constant vector: one native call instead of one per row. Collectors
  * store hundreds of thousands of records a second through here.
  */
-import duckdb from '@duckdb/node-bindings';
-import { DuckDBDataChunk, DuckDBTypeId, type DuckDBType } from '@duckdb/node-api';
+import type duckdb from '@duckdb/node-bindings';
+import type { DuckDBDataChunk, DuckDBType, DuckDBTypeId as TypeId } from '@duckdb/node-api';
+import { api, bindings } from './duckdb-api.js';
 import { DIRECTION_EVIDENCE } from '../flow/record.js';
 import { FlowmapError } from '../util/errors.js';
-import { parseIpInto } from '../util/ip.js';
+import { AddrCache } from '../util/ip.js';
 import { F, WIDTH, type NumericField, type RecordColumns } from './record-columns.js';
 
 /** Where one table column's values come from. */
@@ -31,6 +32,7 @@ export type ColumnSource =
   | { name: string; kind: 'direction' | 'source' | 'exporter' };
 
 const TWO32 = 4294967296;
+const { DuckDBTypeId } = api;
 
 /** [min, max] of each fixed-width type: values outside are refused, never wrapped. */
 function rangeOf(t: DuckDBType, width: number): [number, number] {
@@ -61,7 +63,7 @@ function widthOf(t: DuckDBType): number {
   }
 }
 
-function expectType(t: DuckDBType, id: DuckDBTypeId, src: ColumnSource, what: string): void {
+function expectType(t: DuckDBType, id: TypeId, src: ColumnSource, what: string): void {
   if (t.typeId !== id) throw new FlowmapError(`column ${src.name}: expected ${what} in the table, found ${t.toString()}`);
 }
 
@@ -73,6 +75,8 @@ export class ChunkFiller {
   private readonly u32: Uint32Array;
   /** Per row: client address words (4), server address words (4), parsed once per chunk. */
   private readonly words: Uint32Array;
+  /** Batches name the same few hosts over and over: each text is parsed once. */
+  private readonly addrs = new AddrCache();
 
   constructor(private readonly rows: number) {
     this.buf = new ArrayBuffer(rows * 8);
@@ -85,16 +89,16 @@ export class ChunkFiller {
   /** A chunk of `types` holding records [start, start + count) of `cols` (count <= rows), ready for appendDataChunk. */
   fill(types: readonly DuckDBType[], sources: readonly ColumnSource[], cols: RecordColumns, start: number, count: number): DuckDBDataChunk {
     if (count > this.rows) throw new Error(`ChunkFiller: ${count} records exceed ${this.rows}`);
-    const chunk = DuckDBDataChunk.create(types, count);
+    const chunk = api.DuckDBDataChunk.create(types, count);
     if (sources.some((c) => c.kind === 'addr-half')) this.parseAddresses(cols, start, count);
     for (let col = 0; col < sources.length; col++) {
       const src = sources[col];
-      const vector = duckdb.data_chunk_get_vector(chunk.chunk, col);
+      const vector = bindings.data_chunk_get_vector(chunk.chunk, col);
       switch (src.kind) {
         case 'addr-text': {
           expectType(types[col], DuckDBTypeId.VARCHAR, src, 'VARCHAR');
           const texts = src.side === 'client' ? cols.client : cols.server;
-          for (let i = 0; i < count; i++) duckdb.vector_assign_string_element(vector, i, texts[start + i]);
+          for (let i = 0; i < count; i++) bindings.vector_assign_string_element(vector, i, texts[start + i]);
           break;
         }
         case 'direction':
@@ -118,7 +122,7 @@ export class ChunkFiller {
             this.u32[i * 2] = words[i * 8 + w0 + 1];
             this.u32[i * 2 + 1] = words[i * 8 + w0];
           }
-          duckdb.copy_data_to_vector(vector, 0, this.buf, 0, count * 8);
+          bindings.copy_data_to_vector(vector, 0, this.buf, 0, count * 8);
           break;
         }
         default:
@@ -135,10 +139,10 @@ export class ChunkFiller {
     let uniform = true;
     for (let i = 1; i < count && uniform; i++) uniform = x[(start + i) * WIDTH + field] === first;
     if (uniform && count > 0) {
-      duckdb.vector_reference_value(vector, duckdb.create_varchar(dictValue(dict, first)));
+      bindings.vector_reference_value(vector, bindings.create_varchar(dictValue(dict, first)));
       return;
     }
-    for (let i = 0; i < count; i++) duckdb.vector_assign_string_element(vector, i, dictValue(dict, x[(start + i) * WIDTH + field]));
+    for (let i = 0; i < count; i++) bindings.vector_assign_string_element(vector, i, dictValue(dict, x[(start + i) * WIDTH + field]));
   }
 
   private fillNumbers(vector: duckdb.Vector, type: DuckDBType, src: ColumnSource, cols: RecordColumns, start: number, count: number): void {
@@ -176,15 +180,15 @@ export class ChunkFiller {
         }
       }
     }
-    duckdb.copy_data_to_vector(vector, 0, this.buf, 0, count * width);
+    bindings.copy_data_to_vector(vector, 0, this.buf, 0, count * width);
   }
 
   private parseAddresses(cols: RecordColumns, start: number, count: number): void {
     for (let i = 0; i < count; i++) {
       const c = cols.client[start + i];
       const s = cols.server[start + i];
-      if (!parseIpInto(c, this.words, i * 8)) throw new FlowmapError(`flow record has a bad address: ${JSON.stringify(c)}`);
-      if (!parseIpInto(s, this.words, i * 8 + 4)) throw new FlowmapError(`flow record has a bad address: ${JSON.stringify(s)}`);
+      if (!this.addrs.parseInto(c, this.words, i * 8)) throw new FlowmapError(`flow record has a bad address: ${JSON.stringify(c)}`);
+      if (!this.addrs.parseInto(s, this.words, i * 8 + 4)) throw new FlowmapError(`flow record has a bad address: ${JSON.stringify(s)}`);
     }
   }
 }

@@ -1,11 +1,5 @@
-import {
-  DuckDBConnection,
-  DuckDBInstance,
-  DuckDBTimestampValue,
-  DuckDBVector,
-  type DuckDBAppender,
-  type DuckDBPreparedStatement,
-} from '@duckdb/node-api';
+import type { DuckDBAppender, DuckDBConnection, DuckDBInstance, DuckDBPreparedStatement, DuckDBTimestampValue } from '@duckdb/node-api';
+import { api } from './duckdb-api.js';
 import type { FlowRecord } from '../flow/record.js';
 import type { FlowFilter } from '../filter/filter.js';
 import { FlowmapError, UsageError } from '../util/errors.js';
@@ -47,7 +41,7 @@ export class DuckDbStore implements ManagedStore {
     let instance: DuckDBInstance;
     try {
       // Never fetch or load extensions at run time: everything must work offline with core DuckDB.
-      instance = await DuckDBInstance.create(path, {
+      instance = await api.DuckDBInstance.create(path, {
         autoinstall_known_extensions: 'false',
         autoload_known_extensions: 'false',
         ...(readOnly ? { access_mode: 'READ_ONLY' } : {}),
@@ -102,17 +96,42 @@ export class DuckDbStore implements ManagedStore {
    */
   async appendColumns(batches: readonly RecordColumns[], mark?: StoreMark): Promise<void> {
     if (batches.every((b) => b.count === 0) && !mark) return;
-    await this.appendInTransaction('flows', (app) => {
-      const types = Array.from({ length: app.columnCount }, (_, i) => app.columnType(i));
-      if (types.length !== FLOW_COLUMNS.length) throw new FlowmapError(`table flows in ${this.path} has ${types.length} columns, expected ${FLOW_COLUMNS.length}`);
-      const size = DuckDBVector.standardSize();
-      const filler = new ChunkFiller(size);
-      for (const cols of batches) {
-        for (let i = 0; i < cols.count; i += size) app.appendDataChunk(filler.fill(types, SOURCES, cols, i, Math.min(size, cols.count - i)));
-      }
-    }, async () => {
+    if (this.held && !mark) {
+      // Inside begin(): one appender for the whole transaction, flushed at commit (or before any
+      // other statement), so DuckDB fills whole row groups however small the batches that come.
+      const a = await this.flowsAppender();
+      this.fillFlows(a, batches);
+      return;
+    }
+    await this.appendInTransaction('flows', (app) => this.fillFlows(app, batches), async () => {
       if (mark) await this.conn.run('INSERT OR REPLACE INTO flowmap_meta VALUES ($1, $2)', [mark.key, mark.value]);
     });
+  }
+
+  private fillFlows(app: DuckDBAppender, batches: readonly RecordColumns[]): void {
+    const types = Array.from({ length: app.columnCount }, (_, i) => app.columnType(i));
+    if (types.length !== FLOW_COLUMNS.length) throw new FlowmapError(`table flows in ${this.path} has ${types.length} columns, expected ${FLOW_COLUMNS.length}`);
+    const size = api.DuckDBVector.standardSize();
+    this.filler ??= new ChunkFiller(size);
+    for (const cols of batches) {
+      for (let i = 0; i < cols.count; i += size) app.appendDataChunk(this.filler.fill(types, SOURCES, cols, i, Math.min(size, cols.count - i)));
+    }
+  }
+
+  private filler: ChunkFiller | undefined;
+  /** The flows appender of begin()'s transaction, open between appends. */
+  private heldAppender: DuckDBAppender | undefined;
+
+  private async flowsAppender(): Promise<DuckDBAppender> {
+    this.heldAppender ??= await this.conn.createAppender('flows');
+    return this.heldAppender;
+  }
+
+  /** Flush and close the transaction's flows appender (before any other statement on the connection). */
+  private flushHeld(): void {
+    const a = this.heldAppender;
+    this.heldAppender = undefined;
+    a?.closeSync();
   }
 
   /**
@@ -143,6 +162,7 @@ export class DuckDbStore implements ManagedStore {
   }
 
   private async appendHeld(table: string, fill: (a: DuckDBAppender) => void, more?: () => Promise<void>): Promise<void> {
+    this.flushHeld();
     const a = await this.conn.createAppender(table);
     try {
       fill(a);
@@ -163,6 +183,14 @@ export class DuckDbStore implements ManagedStore {
 
   /** Commit begin()'s transaction, with `mark` stored in it. */
   async commit(mark?: StoreMark): Promise<void> {
+    try {
+      this.flushHeld();
+    } catch (err) {
+      // The rows could not be stored: nothing of the transaction is kept.
+      this.held = false;
+      await this.conn.run('ROLLBACK');
+      throw err;
+    }
     if (mark) await this.conn.run('INSERT OR REPLACE INTO flowmap_meta VALUES ($1, $2)', [mark.key, mark.value]);
     await this.conn.run('COMMIT');
     this.held = false;
@@ -170,6 +198,11 @@ export class DuckDbStore implements ManagedStore {
 
   async rollback(): Promise<void> {
     this.held = false;
+    try {
+      this.flushHeld();
+    } catch {
+      // discarded by the rollback anyway
+    }
     await this.conn.run('ROLLBACK');
   }
 
@@ -303,6 +336,7 @@ export class DuckDbStore implements ManagedStore {
   }
 
   saveExporterHealth(run: string, rows: readonly ExporterHealthRow[]): Promise<void> {
+    this.flushHeld();
     return saveExporterHealthDuckdb(this.conn, run, rows, this.held);
   }
 
@@ -321,11 +355,17 @@ export class DuckDbStore implements ManagedStore {
   }
 
   async close(): Promise<void> {
+    try {
+      this.flushHeld();
+    } catch {
+      // an uncommitted transaction is discarded with the connection anyway
+    }
     this.conn.closeSync();
     this.instance.closeSync();
   }
 
   private async rows(sql: string, params: readonly SqlParam[]): Promise<JsRow[]> {
+    this.flushHeld();
     const stmt = await this.conn.prepare(sql);
     try {
       params.forEach((p, i) => bindParam(stmt, i + 1, p));
@@ -355,7 +395,7 @@ function bindParam(stmt: DuckDBPreparedStatement, i: number, p: SqlParam): void 
 }
 
 function ts(ms: number): DuckDBTimestampValue {
-  return new DuckDBTimestampValue(BigInt(Math.round(ms)) * 1000n);
+  return new api.DuckDBTimestampValue(BigInt(Math.round(ms)) * 1000n);
 }
 
 /** Where each column of FLOW_COLUMNS comes from, in table order (exported for the bench's bare-appender figure). */

@@ -85,6 +85,8 @@ let timer: NodeJS.Timeout | undefined;
 let writeError: Error | null = null;
 /** Transactions written so far. */
 let writes = 0;
+/** Between begin and commit/rollback of ingest's per-file transaction. */
+let fileTx = false;
 
 /** The first `rows` queued records, taken off the queue (a batch is split at the boundary). */
 function take(rows: number): RecordColumns[] {
@@ -189,7 +191,10 @@ async function handle(req: StoreRequest): Promise<unknown> {
     queued.push(req.columns);
     queuedRows += req.columns.count;
     // While the store is unreachable, the retry timer writes (appends never wait on a dead server).
-    if (queuedRows >= ROW_GROUP && !backlog.down) await drain(false, true);
+    // Inside a file's transaction every batch goes straight to its appender, which fills whole row
+    // groups itself: nothing waits here in JavaScript form.
+    if (fileTx && !backlog.down) await drain();
+    else if (queuedRows >= ROW_GROUP && !backlog.down) await drain(false, true);
     else timer ??= setTimeout(() => enqueue(drain), COALESCE_MS);
     rethrowWriteError();
     return null;
@@ -253,6 +258,7 @@ async function handle(req: StoreRequest): Promise<unknown> {
 async function fileTransaction(req: Extract<StoreRequest, { op: 'begin' | 'commit' | 'rollback' }>): Promise<null> {
   if (init.shared) throw new Error(`${req.op}: not available to a shared writer`);
   const s = await opened();
+  fileTx = req.op === 'begin' && s.begin !== undefined;
   if (req.op === 'begin') await s.begin?.();
   else if (req.op === 'rollback') await s.rollback?.();
   else if (s.commit) await s.commit(req.mark ?? undefined);

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { addrHiLo, canonicalAddr, formatAddr, parseIp, tryParseIp, wordsHiLo } from './ip.js';
+import { AddrCache, addrHiLo, canonicalAddr, formatAddr, parseIp, parseIpInto, tryParseIp, wordsHiLo } from './ip.js';
 import { UsageError } from './errors.js';
 
 test('IPv4 parses to the mapped form and formats back', () => {
@@ -60,4 +60,25 @@ test('property: parse(format(w)) == w and format is a fixed point', () => {
     }),
     { numRuns: 2000 },
   );
+});
+
+test('property: AddrCache gives what formatAddr and parseIpInto give, hits, misses and resets alike', () => {
+  const word = fc.oneof(fc.constant(0), fc.constant(0xffff), fc.integer({ min: 0, max: 0xffffffff }));
+  // A tiny bound: the cache is reset again and again; signed words (an Int32Array's) read as unsigned.
+  const cache = new AddrCache(4);
+  fc.assert(
+    fc.property(fc.array(fc.tuple(word, word, word, word), { minLength: 1, maxLength: 12 }), (list) => {
+      for (const t of [...list, ...list]) {
+        const w = Uint32Array.from(t);
+        const text = formatAddr(w);
+        assert.equal(cache.text(new Int32Array(w.buffer)), text);
+        const out = new Uint32Array(6);
+        const want = new Uint32Array(6);
+        assert.equal(cache.parseInto(text, out, 2), parseIpInto(text, want, 2));
+        assert.deepEqual([...out], [...want]);
+      }
+    }),
+    { numRuns: 500 },
+  );
+  assert.equal(cache.parseInto('not an address', new Uint32Array(4), 0), false);
 });

@@ -140,6 +140,58 @@ export function formatAddr(w: ArrayLike<number>): string {
   return `${left}::${right}`;
 }
 
+/**
+ * formatAddr and parseIpInto with a memory of recent addresses, for bulk paths where the same few
+ * hosts recur in record after record (the flow table's records, the store worker's columns). Bounded:
+ * forgotten wholesale when `bound` addresses are held.
+ */
+export class AddrCache {
+  private texts = new Map<number, { w0: number; w1: number; w2: number; w3: number; text: string }>();
+  private words = new Map<string, number>();
+  private table: Uint32Array;
+  private used = 0;
+
+  constructor(private readonly bound = 65_536) {
+    this.table = new Uint32Array(bound * 4);
+  }
+
+  /** formatAddr(w[at..at+3]) */
+  text(w: ArrayLike<number>, at = 0): string {
+    const w0 = w[at] >>> 0;
+    const w1 = w[at + 1] >>> 0;
+    const w2 = w[at + 2] >>> 0;
+    const w3 = w[at + 3] >>> 0;
+    const h = (Math.imul(Math.imul(Math.imul(w0 ^ 0x9e3779b9, 0x85ebca6b) ^ w1, 0xc2b2ae35) ^ w2, 0x27d4eb2f) ^ w3) >>> 0;
+    const hit = this.texts.get(h);
+    if (hit !== undefined && hit.w3 === w3 && hit.w2 === w2 && hit.w1 === w1 && hit.w0 === w0) return hit.text;
+    const text = formatAddr([w0, w1, w2, w3]);
+    if (this.texts.size >= this.bound) this.texts = new Map();
+    this.texts.set(h, { w0, w1, w2, w3, text });
+    return text;
+  }
+
+  /** parseIpInto(text, out, at) */
+  parseInto(text: string, out: Uint32Array, at: number): boolean {
+    let i = this.words.get(text);
+    if (i === undefined) {
+      if (this.used >= this.bound) {
+        this.words = new Map();
+        this.used = 0;
+      }
+      if (!parseIpInto(text, this.table, this.used * 4)) return false;
+      i = this.used++;
+      this.words.set(text, i);
+    }
+    const o = i * 4;
+    const t = this.table;
+    out[at] = t[o];
+    out[at + 1] = t[o + 1];
+    out[at + 2] = t[o + 2];
+    out[at + 3] = t[o + 3];
+    return true;
+  }
+}
+
 /** The 128-bit address as unsigned 64-bit halves (what the stores' *_hi / *_lo columns hold). */
 export interface HiLo {
   hi: bigint;
