@@ -340,9 +340,12 @@ describe('map page (headless Chromium, real app, DuckDB store)', { skip }, () =>
     const cells = await page.$$eval('[data-testid=top-edges] tbody tr', (trs) => trs.map((r) => [...r.querySelectorAll('td')].map((td) => td.querySelector('.bytes')?.getAttribute('data-bytes') ?? td.textContent)));
     assert.deepEqual(cells.map((c) => `${c[0]}>${c[1]} ${c[5]}`), edges.map((e) => `${e.client}>${e.server} ${e.bytes}`));
     // Sort by bytes, lightest first (second click on the column).
+    // Each click redraws the table: the second must reach the redrawn header, or it repeats the first.
+    const sorted = (dir: string) => page.waitForFunction((d) => document.querySelector('[data-testid=top-edges] th[data-key=bytes]')?.getAttribute('aria-sort') === d, dir);
     await page.click('[data-testid=top-edges] th[data-key=bytes]');
+    await sorted('descending');
     await page.click('[data-testid=top-edges] th[data-key=bytes]');
-    await page.waitForFunction(() => document.querySelector('[data-testid=top-edges] th[data-key=bytes]')?.getAttribute('aria-sort') === 'ascending');
+    await sorted('ascending');
     const asc = await page.$$eval('[data-testid=top-edges] tbody tr td:nth-child(6) .bytes', (els) => els.map((e) => Number(e.getAttribute('data-bytes'))));
     assert.deepEqual(asc, edges.map((e) => e.bytes).sort((a, b) => a - b));
     assert.match(page.url(), /sort=bytes/);
