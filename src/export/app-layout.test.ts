@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mulberry32 } from '../gen/prng.js';
+import { mulberry32 } from '../util/mulberry32.js';
 import type { DepGraph, GraphEdge, GraphNode } from '../graph/model.js';
 import { geometryProblems, svgGeometry } from '../testing/map-geometry.js';
 import { appLayout, type AppLayoutInput } from './app-layout.js';

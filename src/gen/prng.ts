@@ -2,6 +2,8 @@
  * Small seeded PRNG (mulberry32) so generated captures are byte-identical for the same seed.
  * Never use Math.random in the generator: tests compare against ground truth and caches key on the seed.
  */
+import { mulberryOutput } from '../util/mulberry32.js';
+
 export class Prng {
   private s: number;
 
@@ -70,21 +72,4 @@ export class Prng {
     }
     return lo;
   }
-}
-
-/** mulberry32's output function of its state. */
-function mulberryOutput(state: number): number {
-  let t = state;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return (t ^ (t >>> 14)) >>> 0;
-}
-
-/** Plain mulberry32 from `seed` (no seed mixing, unlike Prng), uniform in [0, 1): for test fixtures. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    return mulberryOutput(a) / 4294967296;
-  };
 }

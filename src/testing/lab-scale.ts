@@ -3,7 +3,7 @@
  * (clients, web, app, databases, monitoring, infrastructure) in groups, about `edges` dependencies
  * (client -> server per service), deterministic for a given size.
  */
-import { mulberry32 as rng } from '../gen/prng.js';
+import { mulberry32 as rng } from '../util/mulberry32.js';
 import { buildGraph } from '../graph/build.js';
 import { GroupRules } from '../graph/groups.js';
 import type { DepGraph } from '../graph/model.js';

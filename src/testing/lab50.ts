@@ -1,5 +1,5 @@
 /** A generated 50-host data centre for layout tests: clients, web, app, database, monitoring, infra tiers. */
-import { mulberry32 as rng } from '../gen/prng.js';
+import { mulberry32 as rng } from '../util/mulberry32.js';
 import { buildGraph } from '../graph/build.js';
 import { GroupRules } from '../graph/groups.js';
 import type { DepGraph } from '../graph/model.js';

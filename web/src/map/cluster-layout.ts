@@ -9,6 +9,7 @@
  * Linear in hosts plus an fcose run over the clusters: tens of ms for 2,000 hosts.
  */
 import cytoscape, { type Core, type ElementDefinition, type LayoutOptions, type Position } from 'cytoscape';
+import { mulberry32 } from '../../../src/util/mulberry32.js';
 
 export const MAX_CLUSTERS = 250;
 
@@ -19,14 +20,7 @@ export const MAX_CLUSTERS = 250;
  */
 export function seeded<T>(fn: () => T, seed = 0x2545f491): T {
   const random = Math.random;
-  let a = seed >>> 0;
-  Math.random = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  Math.random = mulberry32(seed);
   try {
     return fn();
   } finally {
