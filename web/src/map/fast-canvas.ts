@@ -18,6 +18,7 @@
  */
 import type { Core, EdgeSingular, NodeSingular, Position } from 'cytoscape';
 import { CAPTION_GAP, MAP_FONT_FAMILY } from './app-positions.js';
+import { MAP_COLORS as C, MAP_OPACITY } from './style.js';
 
 /** Captions smaller than this on screen are not drawn (Cytoscape's min-zoomed-font-size of big maps). */
 const MIN_FONT = 9;
@@ -69,19 +70,19 @@ function nodeSnap(n: NodeSingular): NodeSnap {
   const cls = new Set(n.classes());
   const size = Number(d.size) || 20;
   const s: NodeSnap = {
-    ele: n, x: 0, y: 0, r: size / 2, shape: 'disc', fill: '#4a76a8', border: '#2f5378', borderW: 1, dash: false, alpha: 1,
-    caption: d.caption ?? '', font: Number(d.font) || 10, text: '#1d2733', fresh: has(cls, 'fresh'), z: 0,
+    ele: n, x: 0, y: 0, r: size / 2, shape: 'disc', fill: C.host, border: C.hostBorder, borderW: 1, dash: false, alpha: 1,
+    caption: d.caption ?? '', font: Number(d.font) || 10, text: C.text, fresh: has(cls, 'fresh'), z: 0,
   };
-  if (d.kind === 'group' || d.kind === 'subnet') Object.assign(s, { shape: 'box', fill: '#5b9a5b', border: '#3d6e3d' });
-  else if (d.kind === 'other') Object.assign(s, { shape: 'box', fill: '#ffffff', dash: true, borderW: 2, border: '#5b6b7b', text: '#555555' });
-  else if (d.kind === 'container') Object.assign(s, { shape: 'box', fill: '#b8a86a', border: '#7d6f3a', borderW: 2 });
-  if (has(cls, 'cmp-same')) s.alpha = 0.15;
-  if (has(cls, 'cmp-new-host')) Object.assign(s, { borderW: 4, border: '#009e73' });
-  if (has(cls, 'cmp-gone-host')) Object.assign(s, { borderW: 4, border: '#d62728', dash: true });
-  if (n.selected()) Object.assign(s, { borderW: 4, border: '#e69f00' });
-  if (has(cls, 'faded')) s.alpha = 0.12;
-  if (has(cls, 'dep-target')) Object.assign(s, { borderW: 5, border: '#cc79a7', z: 25 });
-  if (has(cls, 'found')) Object.assign(s, { borderW: 6, border: '#d55e00', z: 30 });
+  if (d.kind === 'group' || d.kind === 'subnet') Object.assign(s, { shape: 'box', fill: C.group, border: C.groupBorder });
+  else if (d.kind === 'other') Object.assign(s, { shape: 'box', fill: C.other, dash: true, borderW: 2, border: C.otherBorder, text: C.otherText });
+  else if (d.kind === 'container') Object.assign(s, { shape: 'box', fill: C.container, border: C.containerBorder, borderW: 2 });
+  if (has(cls, 'cmp-same')) s.alpha = MAP_OPACITY.cmpSame;
+  if (has(cls, 'cmp-new-host')) Object.assign(s, { borderW: 4, border: C.added });
+  if (has(cls, 'cmp-gone-host')) Object.assign(s, { borderW: 4, border: C.removed, dash: true });
+  if (n.selected()) Object.assign(s, { borderW: 4, border: C.selected });
+  if (has(cls, 'faded')) s.alpha = MAP_OPACITY.faded;
+  if (has(cls, 'dep-target')) Object.assign(s, { borderW: 5, border: C.depTarget, z: 25 });
+  if (has(cls, 'found')) Object.assign(s, { borderW: 6, border: C.found, z: 30 });
   return s;
 }
 
@@ -92,15 +93,15 @@ function edgeSnap(e: EdgeSingular, s: NodeSnap, t: NodeSnap): EdgeSnap {
   const hover = has(cls, 'hover');
   const x: EdgeSnap = {
     // Widths to whole units: every distinct look is one more path (and mask) to rasterise.
-    ele: e, s, t, color: d.color, width: Math.max(1, Math.round(Number(d.width) || 1)), alpha: 0.55, dash: has(cls, 'other'), arrow: has(cls, 'arrows') || sel || hover, label: '', z: 0, key: '',
+    ele: e, s, t, color: d.color, width: Math.max(1, Math.round(Number(d.width) || 1)), alpha: MAP_OPACITY.bigEdge, dash: has(cls, 'other'), arrow: has(cls, 'arrows') || sel || hover, label: '', z: 0, key: '',
   };
-  if (has(cls, 'shared-edge')) x.alpha = 0.22;
-  if (has(cls, 'cmp-same')) x.alpha = 0.15;
-  const cmp = has(cls, 'cmp-added') ? '#009e73' : has(cls, 'cmp-removed') ? '#d62728' : has(cls, 'cmp-grown') ? '#e69f00' : has(cls, 'cmp-shrunk') ? '#0072b2' : '';
+  if (has(cls, 'shared-edge')) x.alpha = MAP_OPACITY.sharedEdge;
+  if (has(cls, 'cmp-same')) x.alpha = MAP_OPACITY.cmpSame;
+  const cmp = has(cls, 'cmp-added') ? C.added : has(cls, 'cmp-removed') ? C.removed : has(cls, 'cmp-grown') ? C.grown : has(cls, 'cmp-shrunk') ? C.shrunk : '';
   if (cmp) Object.assign(x, { color: cmp, width: 4, alpha: 1, z: 18, dash: x.dash || has(cls, 'cmp-removed') });
   if (hover || sel) Object.assign(x, { label: d.label ?? '', alpha: 1, z: 20 });
-  if (sel) x.color = '#e69f00';
-  if (has(cls, 'faded')) x.alpha = 0.12;
+  if (sel) x.color = C.selected;
+  if (has(cls, 'faded')) x.alpha = MAP_OPACITY.faded;
   if (has(cls, 'dep-kept')) Object.assign(x, { alpha: 1, z: 15 });
   x.key = `${x.color}|${x.width}|${x.alpha}|${x.dash ? 1 : 0}|${x.arrow ? 1 : 0}`;
   return x;
@@ -129,7 +130,7 @@ function drawNode(ctx: CanvasRenderingContext2D, n: NodeSnap): void {
   if (n.fresh) {
     ctx.save();
     ctx.globalAlpha = 0.25;
-    ctx.fillStyle = '#009e73';
+    ctx.fillStyle = C.fresh;
     ctx.fillRect(n.x - n.r - 6, n.y - n.r - 6, 2 * n.r + 12, 2 * n.r + 12);
     ctx.restore();
   }
@@ -171,10 +172,10 @@ function edgeLabel(ctx: CanvasRenderingContext2D, e: EdgeSnap): void {
   ctx.textBaseline = 'middle';
   const w = ctx.measureText(e.label).width;
   ctx.globalAlpha = 0.85;
-  ctx.fillStyle = '#ffffff';
+  ctx.fillStyle = C.textBackground;
   ctx.fillRect(-w / 2 - 1, -7, w + 2, 14);
   ctx.globalAlpha = 1;
-  ctx.fillStyle = '#1d2733';
+  ctx.fillStyle = C.text;
   ctx.fillText(e.label, 0, 0);
   ctx.restore();
 }

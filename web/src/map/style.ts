@@ -5,6 +5,36 @@
 import type { StylesheetJson, StylesheetJsonBlock } from 'cytoscape';
 import { CAPTION_GAP, CONTAINER_FONT, CONTAINER_PAD, MAP_FONT_FAMILY } from './app-positions.js';
 
+/**
+ * The map's colours and opacities, named once: this stylesheet and fast-canvas.ts (which draws big
+ * maps without Cytoscape's renderer) must look the same.
+ */
+export const MAP_COLORS = {
+  host: '#4a76a8',
+  hostBorder: '#2f5378',
+  text: '#1d2733',
+  textBackground: '#ffffff',
+  group: '#5b9a5b',
+  groupBorder: '#3d6e3d',
+  other: '#ffffff',
+  otherBorder: '#5b6b7b',
+  otherText: '#555555',
+  container: '#b8a86a',
+  containerBorder: '#7d6f3a',
+  added: '#009e73',
+  removed: '#d62728',
+  grown: '#e69f00',
+  shrunk: '#0072b2',
+  selected: '#e69f00',
+  depTarget: '#cc79a7',
+  found: '#d55e00',
+  fresh: '#009e73',
+} as const;
+
+export const MAP_OPACITY = { bigEdge: 0.55, sharedEdge: 0.22, cmpSame: 0.15, faded: 0.12 } as const;
+
+const C = MAP_COLORS;
+
 const BIG_ARROWS: StylesheetJsonBlock = {
   selector: 'edge.arrows, edge:selected, edge.hover',
   style: { 'mid-target-arrow-shape': 'triangle', 'mid-target-arrow-color': 'data(color)', 'arrow-scale': 0.8 },
@@ -17,9 +47,9 @@ export function mapStyle(big: boolean): StylesheetJson {
       style: {
         width: 'data(size)',
         height: 'data(size)',
-        'background-color': '#4a76a8',
+        'background-color': C.host,
         'border-width': 1,
-        'border-color': '#2f5378',
+        'border-color': C.hostBorder,
         label: 'data(caption)',
         'font-size': 'data(font)',
         'font-family': MAP_FONT_FAMILY,
@@ -28,16 +58,16 @@ export function mapStyle(big: boolean): StylesheetJson {
         'text-max-width': '180px',
         'text-valign': 'bottom',
         'text-margin-y': CAPTION_GAP,
-        color: '#1d2733',
-        'text-background-color': '#ffffff',
+        color: C.text,
+        'text-background-color': C.textBackground,
         'text-background-opacity': big ? 0 : 0.7,
         'text-background-padding': '1px',
       },
     },
-    { selector: 'node[kind = "group"], node[kind = "subnet"]', style: { shape: 'round-rectangle', 'background-color': '#5b9a5b', 'border-color': '#3d6e3d' } },
+    { selector: 'node[kind = "group"], node[kind = "subnet"]', style: { shape: 'round-rectangle', 'background-color': C.group, 'border-color': C.groupBorder } },
     {
       selector: 'node[kind = "other"]',
-      style: { shape: 'round-rectangle', 'background-color': '#ffffff', 'border-style': 'dashed', 'border-width': 2, 'border-color': '#5b6b7b', color: '#555555' },
+      style: { shape: 'round-rectangle', 'background-color': C.other, 'border-style': 'dashed', 'border-width': 2, 'border-color': C.otherBorder, color: C.otherText },
     },
     {
       selector: 'node[kind = "container"].expanded',
@@ -56,7 +86,7 @@ export function mapStyle(big: boolean): StylesheetJson {
     },
     {
       selector: 'node[kind = "container"].collapsed',
-      style: { shape: 'round-rectangle', 'background-color': '#b8a86a', 'border-color': '#7d6f3a', 'border-width': 2, 'border-style': 'double' },
+      style: { shape: 'round-rectangle', 'background-color': C.container, 'border-color': C.containerBorder, 'border-width': 2, 'border-style': 'double' },
     },
     {
       selector: 'edge',
@@ -66,7 +96,7 @@ export function mapStyle(big: boolean): StylesheetJson {
             // parse two properties fewer.
             width: 'data(width)',
             'line-color': 'data(color)',
-            opacity: 0.55,
+            opacity: MAP_OPACITY.bigEdge,
           }
         : {
             'curve-style': 'bezier',
@@ -79,29 +109,29 @@ export function mapStyle(big: boolean): StylesheetJson {
           },
     },
     { selector: 'edge.other', style: { 'line-style': 'dashed' } },
-    { selector: 'edge.shared-edge', style: { opacity: 0.22 } },
+    { selector: 'edge.shared-edge', style: { opacity: MAP_OPACITY.sharedEdge } },
     // Compare mode (diff-overlay.ts): what changed in colour, the rest stepped back.
-    { selector: '.cmp-same', style: { opacity: 0.15 } },
-    { selector: 'edge.cmp-added', style: { 'line-color': '#009e73', 'target-arrow-color': '#009e73', 'mid-target-arrow-color': '#009e73', width: 4, opacity: 1, 'z-index': 18 } },
-    { selector: 'edge.cmp-removed', style: { 'line-color': '#d62728', 'target-arrow-color': '#d62728', 'mid-target-arrow-color': '#d62728', 'line-style': 'dashed', width: 4, opacity: 1, 'z-index': 18 } },
-    { selector: 'edge.cmp-grown', style: { 'line-color': '#e69f00', 'target-arrow-color': '#e69f00', 'mid-target-arrow-color': '#e69f00', width: 4, opacity: 1, 'z-index': 18 } },
-    { selector: 'edge.cmp-shrunk', style: { 'line-color': '#0072b2', 'target-arrow-color': '#0072b2', 'mid-target-arrow-color': '#0072b2', width: 4, opacity: 1, 'z-index': 18 } },
-    { selector: 'node.cmp-new-host', style: { 'border-width': 4, 'border-color': '#009e73' } },
-    { selector: 'node.cmp-gone-host', style: { 'border-width': 4, 'border-color': '#d62728', 'border-style': 'dashed' } },
+    { selector: '.cmp-same', style: { opacity: MAP_OPACITY.cmpSame } },
+    { selector: 'edge.cmp-added', style: { 'line-color': C.added, 'target-arrow-color': C.added, 'mid-target-arrow-color': C.added, width: 4, opacity: 1, 'z-index': 18 } },
+    { selector: 'edge.cmp-removed', style: { 'line-color': C.removed, 'target-arrow-color': C.removed, 'mid-target-arrow-color': C.removed, 'line-style': 'dashed', width: 4, opacity: 1, 'z-index': 18 } },
+    { selector: 'edge.cmp-grown', style: { 'line-color': C.grown, 'target-arrow-color': C.grown, 'mid-target-arrow-color': C.grown, width: 4, opacity: 1, 'z-index': 18 } },
+    { selector: 'edge.cmp-shrunk', style: { 'line-color': C.shrunk, 'target-arrow-color': C.shrunk, 'mid-target-arrow-color': C.shrunk, width: 4, opacity: 1, 'z-index': 18 } },
+    { selector: 'node.cmp-new-host', style: { 'border-width': 4, 'border-color': C.added } },
+    { selector: 'node.cmp-gone-host', style: { 'border-width': 4, 'border-color': C.removed, 'border-style': 'dashed' } },
     // Big maps: drawing 10,000 arrowheads costs half a second per frame, so they appear only when
     // zoomed in far enough to see them (view.ts toggles the class) and on the edges in focus.
     ...(big ? [BIG_ARROWS] : []),
     {
       selector: 'edge.hover, edge:selected',
-      style: { label: 'data(label)', 'font-size': 11, color: '#1d2733', 'text-background-color': '#ffffff', 'text-background-opacity': 0.85, 'text-rotation': 'autorotate', opacity: 1, 'z-index': 20 },
+      style: { label: 'data(label)', 'font-size': 11, color: C.text, 'text-background-color': C.textBackground, 'text-background-opacity': 0.85, 'text-rotation': 'autorotate', opacity: 1, 'z-index': 20 },
     },
-    { selector: 'node:selected', style: { 'border-width': 4, 'border-color': '#e69f00' } },
-    { selector: 'edge:selected', style: { 'line-color': '#e69f00', 'target-arrow-color': '#e69f00', 'mid-target-arrow-color': '#e69f00' } },
-    { selector: '.faded', style: { opacity: 0.12 } },
+    { selector: 'node:selected', style: { 'border-width': 4, 'border-color': C.selected } },
+    { selector: 'edge:selected', style: { 'line-color': C.selected, 'target-arrow-color': C.selected, 'mid-target-arrow-color': C.selected } },
+    { selector: '.faded', style: { opacity: MAP_OPACITY.faded } },
     // The dependency view (highlight.ts): the answer's dependencies drawn fully, the target ringed.
     { selector: 'edge.dep-kept', style: { opacity: 1, 'z-index': 15 } },
-    { selector: 'node.dep-target', style: { 'border-width': 5, 'border-color': '#cc79a7', 'z-index': 25 } },
-    { selector: 'node.found', style: { 'border-width': 6, 'border-color': '#d55e00', 'z-index': 30 } },
-    { selector: '.fresh', style: { 'overlay-color': '#009e73', 'overlay-opacity': 0.25, 'overlay-padding': 6 } },
+    { selector: 'node.dep-target', style: { 'border-width': 5, 'border-color': C.depTarget, 'z-index': 25 } },
+    { selector: 'node.found', style: { 'border-width': 6, 'border-color': C.found, 'z-index': 30 } },
+    { selector: '.fresh', style: { 'overlay-color': C.fresh, 'overlay-opacity': 0.25, 'overlay-padding': 6 } },
   ];
 }
