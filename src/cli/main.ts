@@ -40,14 +40,17 @@ const COMMANDS: Record<string, () => Promise<(program: Command) => void>> = {
   agent: async () => (await import('./agent.js')).registerAgent,
 };
 
+/** The global options that take a value (-c, --config, --db, --retention), from their declarations above. */
+const VALUED = new Set(program.options.filter((o) => o.required || o.optional).flatMap((o) => [o.short, o.long].filter((f): f is string => f !== undefined)));
+
 /** The command the arguments name (after the global options), or undefined. */
 function commandNamed(args: readonly string[]): string | undefined {
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
-    if (a === '-c' || a === '--config' || a === '--db' || a === '--retention') i++;
+    if (VALUED.has(a)) i++;
     else if (a.startsWith('-')) {
       // --db=PATH and the like carry their value; anything else (help, version) wants every command.
-      if (!/^--(config|db|retention)=/.test(a)) return undefined;
+      if (!VALUED.has(a.split('=')[0])) return undefined;
     } else return Object.hasOwn(COMMANDS, a) ? a : undefined;
   }
   return undefined;
