@@ -12,3 +12,8 @@ const load = createRequire(import.meta.url);
 
 export const api = load('@duckdb/node-api') as typeof NodeApi;
 export const bindings = load('@duckdb/node-bindings') as typeof NodeBindings.default;
+
+/** A DuckDB TIMESTAMP (microseconds) from epoch milliseconds. */
+export function timestampMs(ms: number): NodeApi.DuckDBTimestampValue {
+  return new api.DuckDBTimestampValue(BigInt(Math.round(ms)) * 1000n);
+}

@@ -1,6 +1,6 @@
 /** The `exporters` table in DuckDB: save one run's health rows, read every run back. */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { api } from './duckdb-api.js';
+import { timestampMs } from './duckdb-api.js';
 import { counter, lastSeenMs, mergeHealthRuns, savedFromRow, savedHealthSql } from './exporters.js';
 import type { JsRow } from './rows.js';
 import { duckdbDialect } from './sql.js';
@@ -41,7 +41,7 @@ async function writeHealth(conn: DuckDBConnection, run: string, rows: readonly E
       ins.bindVarchar(10, JSON.stringify(r.error_reasons));
       ins.bindUBigInt(11, u64(r.sampling_rate));
       ins.bindUBigInt(12, u64(r.kernel_drops));
-      ins.bindTimestamp(13, new api.DuckDBTimestampValue(BigInt(lastSeenMs(r)) * 1000n));
+      ins.bindTimestamp(13, timestampMs(lastSeenMs(r)));
       await ins.run();
     }
   } finally {

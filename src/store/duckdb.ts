@@ -1,5 +1,5 @@
-import type { DuckDBAppender, DuckDBConnection, DuckDBInstance, DuckDBPreparedStatement, DuckDBTimestampValue } from '@duckdb/node-api';
-import { api } from './duckdb-api.js';
+import type { DuckDBAppender, DuckDBConnection, DuckDBInstance, DuckDBPreparedStatement } from '@duckdb/node-api';
+import { api, timestampMs as ts } from './duckdb-api.js';
 import type { FlowRecord } from '../flow/record.js';
 import type { FlowFilter } from '../filter/filter.js';
 import { FlowmapError, UsageError } from '../util/errors.js';
@@ -392,10 +392,6 @@ function bindParam(stmt: DuckDBPreparedStatement, i: number, p: SqlParam): void 
       stmt.bindVarchar(i, p.value);
       break;
   }
-}
-
-function ts(ms: number): DuckDBTimestampValue {
-  return new api.DuckDBTimestampValue(BigInt(Math.round(ms)) * 1000n);
 }
 
 /** Where each column of FLOW_COLUMNS comes from, in table order (exported for the bench's bare-appender figure). */
