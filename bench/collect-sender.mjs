@@ -1,12 +1,12 @@
 // Replays NetFlow v9 export datagrams (collect-datagrams.mjs) to 127.0.0.1:PORT at a steady rate,
 // for the collect section. Prints {"flows":N,"datagrams":D,"ms":T} when done.
-//   node bench/collect-sender.mjs PORT FLOWS_PER_SECOND SECONDS
+//   node bench/collect-sender.mjs PORT FLOWS_PER_SECOND SECONDS [CLIENTS]   (CLIENTS: see collect-datagrams.mjs)
 import { createSocket } from 'node:dgram';
 import { performance } from 'node:perf_hooks';
 import { setTimeout } from 'node:timers';
 import { CONVERSATIONS_PER_PAIR, PER, dataDatagram, templateDatagram } from './collect-datagrams.mjs';
 
-const [port, rate, seconds] = process.argv.slice(2).map(Number);
+const [port, rate, seconds, clients = 0] = process.argv.slice(2).map(Number);
 
 const sock = createSocket({ type: 'udp4', sendBufferSize: 8 << 20 });
 const total = Math.round((rate * seconds) / PER / 2) * 2; // whole pairs of datagrams
@@ -19,7 +19,7 @@ await new Promise((resolve) => {
   const tick = () => {
     const due = Math.min(total, Math.floor(((performance.now() - t0) / 1000) * (rate / PER)));
     while (sent < due) {
-      sock.send(dataDatagram(seq++, base, sent & 1), port, '127.0.0.1');
+      sock.send(dataDatagram(seq++, base, sent & 1, clients), port, '127.0.0.1');
       if ((sent & 1) === 1) base += CONVERSATIONS_PER_PAIR;
       sent++;
     }

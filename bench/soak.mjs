@@ -9,8 +9,12 @@
 // lock and loading the engine, not the query. `serve` answers /api/v1/top/edges from the same store
 // the collectors write, as an operator's page does. With --db mariadb://... the same run measures MariaDB.
 //
-//   node bench/soak.mjs [--rate FLOWS_PER_S] [--minutes M] [--db SPEC] [--sample S] [--top-every S] [--json]
-//   defaults: 100000 flows/s, 10 minutes, a fresh DuckDB file, RSS every 5 s, top every 30 s
+// The traffic is an estate's: 20,000 clients, each talking to one of 200 servers on 443/tcp with a new
+// client port per conversation (20,000 edges; --clients 0 gives every conversation a client of its own,
+// so top edges groups as many edges as records, which no estate has).
+//
+//   node bench/soak.mjs [--rate FLOWS_PER_S] [--minutes M] [--clients N] [--db SPEC] [--sample S] [--top-every S] [--json]
+//   defaults: 100000 flows/s, 10 minutes, 20000 clients, a fresh DuckDB file, RSS every 5 s, top every 30 s
 /* global fetch */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -27,6 +31,7 @@ const SENDER = join(BENCH_DIR, 'collect-sender.mjs');
 const { values: o } = parseArgs({
   options: {
     rate: { type: 'string', default: '100000' },
+    clients: { type: 'string', default: '20000' },
     minutes: { type: 'string', default: '10' },
     db: { type: 'string' },
     sample: { type: 'string', default: '5' },
@@ -92,13 +97,13 @@ try {
     });
     child.on('exit', () => reject(new Error(`serve exited: ${err}`)));
   });
-  log(`soak: ${fmt(RATE)} flows/s for ${SECONDS / 60} min into ${o.db ?? 'a fresh DuckDB file'} (serve pid ${child.pid}, ${base})`);
+  log(`soak: ${fmt(RATE)} flows/s from ${Number(o.clients) > 0 ? `${fmt(Number(o.clients))} clients` : 'a client per conversation'} for ${SECONDS / 60} min into ${o.db ?? 'a fresh DuckDB file'} (serve pid ${child.pid}, ${base})`);
 
   const t0 = performance.now();
   const minutes = () => (performance.now() - t0) / 60_000;
   const rss = [[0, rssMiB(child.pid)]];
   const tops = [];
-  const sender = spawn(process.execPath, [SENDER, String(port), String(RATE), String(SECONDS)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const sender = spawn(process.execPath, [SENDER, String(port), String(RATE), String(SECONDS), String(Number(o.clients))], { stdio: ['ignore', 'pipe', 'inherit'] });
   let sentText = '';
   sender.stdout.on('data', (d) => (sentText += d));
   const senderDone = new Promise((r) => sender.on('exit', r));

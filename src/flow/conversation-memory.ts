@@ -8,6 +8,7 @@
  * a hit is moved to the end). A forgotten conversation is decided and counted afresh when it returns.
  */
 import { DIRECTION_EVIDENCE, type DirectionEvidence } from './record.js';
+import { OldestCursor } from '../util/oldest-cursor.js';
 
 /**
  * Default bound. Measured at 100,000 keys: 16 MB for the flow table's numeric keys, 35 MB for the
@@ -25,18 +26,12 @@ export interface RememberedConversation {
 
 export class ConversationMemory<K> {
   private readonly map = new Map<K, RememberedConversation>();
-  /**
-   * A live iterator at the least recently used key. `map.keys().next()` from the start would step
-   * over every deleted slot before the first live one (V8 keeps them until a rehash): at 100,000 keys
-   * that made each eviction cost tens of thousands of steps. Keys only join at the end, and those
-   * before the cursor were all evicted, so the next key it yields is always the oldest.
-   */
-  private cursor: Iterator<K>;
+  /** The least recently used key: keys only join at the end, and those before it were all evicted. */
+  private readonly cursor = new OldestCursor<K>(this.map, () => this.map.keys());
   readonly bound: number;
 
   constructor(bound: number = CONVERSATION_MEMORY) {
     this.bound = Math.max(1, Math.floor(bound));
-    this.cursor = this.map.keys();
   }
 
   get size(): number {
@@ -55,15 +50,8 @@ export class ConversationMemory<K> {
   set(key: K, value: RememberedConversation): void {
     this.map.delete(key);
     this.map.set(key, value);
-    while (this.map.size > this.bound) {
-      let next = this.cursor.next();
-      // Never reached while the map holds keys; a finished iterator stays finished, so start afresh.
-      if (next.done === true) {
-        this.cursor = this.map.keys();
-        next = this.cursor.next();
-      }
-      this.map.delete(next.value as K);
-    }
+    this.cursor.changed(2);
+    while (this.map.size > this.bound) this.map.delete(this.cursor.next() as K);
   }
 }
 

@@ -16,6 +16,7 @@ import type { FlowRecord } from '../../flow/record.js';
 import { isIcmp } from '../../flow/conversation.js';
 import { ExportConversation } from './conversation.js';
 import { CONVERSATION_MEMORY, ConversationMemory } from '../../flow/conversation-memory.js';
+import { OldestCursor } from '../../util/oldest-cursor.js';
 import type { ExportedFlow, ExportFamily } from '../model.js';
 
 export interface AggregatorOptions {
@@ -60,13 +61,9 @@ export class FlowAggregator {
   private readonly halves = new Map<string, ExportConversation>();
   /** sFlow conversations. */
   private readonly sampled = new Map<string, ExportConversation>();
-  /**
-   * Live iterators at the oldest conversation of each map, for makeRoom: values().next() from the
-   * start steps over every deleted slot first, which at the bound (a flood) made each eviction cost
-   * up to the map's size. Conversations only join at the end, and those before a cursor are gone.
-   */
-  private halvesCursor = this.halves.values();
-  private sampledCursor = this.sampled.values();
+  /** The oldest conversation of each map, for makeRoom (conversations only join at the end). */
+  private readonly halvesCursor = new OldestCursor(this.halves, () => this.halves.values());
+  private readonly sampledCursor = new OldestCursor(this.sampled, () => this.sampled.values());
   private readonly pairWindowMs: number;
   private nextScan = 0;
   private now = 0;
@@ -182,6 +179,7 @@ export class FlowAggregator {
         this.makeRoom();
         c = new ExportConversation(key, source, f.proto, f.ipVersion, f.vlan, a, pa, b, pb, side, rate, receivedMs);
         this.sampled.set(key, c);
+        this.sampledCursor.changed();
       }
       c.add(f, side, rate, icmpType, true, receivedMs);
       return c;
@@ -199,6 +197,7 @@ export class FlowAggregator {
       const c = new ExportConversation(key, source, f.proto, f.ipVersion, f.vlan, a, pa, b, pb, side, rate, receivedMs);
       c.add(f, side, rate, icmpType, false, receivedMs);
       this.halves.set(key, c);
+      this.halvesCursor.changed();
       return c;
     }
     const other = side === 0 ? 1 : 0;
@@ -206,6 +205,7 @@ export class FlowAggregator {
     waiting.add(f, side, rate, icmpType, false, receivedMs);
     if (waiting.seen(other)) {
       this.halves.delete(key);
+      this.halvesCursor.changed();
       this.stats.paired++;
       this.opts.emit(this.record(waiting));
     }
@@ -231,6 +231,7 @@ export class FlowAggregator {
     for (const c of this.halves.values()) {
       if (nowMs - c.created < this.pairWindowMs) break;
       this.halves.delete(c.key);
+      this.halvesCursor.changed();
       this.stats.unpaired++;
       this.opts.emit(this.record(c));
     }
@@ -238,6 +239,7 @@ export class FlowAggregator {
     for (const c of this.sampled.values()) {
       if (nowMs - c.updated >= idleTimeoutMs || nowMs - c.created >= activeTimeoutMs) {
         this.sampled.delete(c.key);
+        this.sampledCursor.changed();
         this.stats.sampled++;
         this.opts.emit(this.record(c));
       }
@@ -265,26 +267,13 @@ export class FlowAggregator {
   private makeRoom(): void {
     if (this.size < this.opts.maxOpen) return;
     const from = this.halves.size >= this.sampled.size ? this.halves : this.sampled;
-    const oldest = this.oldest(from);
+    const oldest = (from === this.halves ? this.halvesCursor : this.sampledCursor).next();
     if (oldest === undefined) return;
     from.delete(oldest.key);
     this.stats.evicted++;
     if (from === this.halves) this.stats.unpaired++;
     else this.stats.sampled++;
     this.opts.emit(this.record(oldest));
-  }
-
-  /** The oldest conversation of `from` through its cursor (a finished iterator stays finished: start afresh). */
-  private oldest(from: Map<string, ExportConversation>): ExportConversation | undefined {
-    const halves = from === this.halves;
-    let next = (halves ? this.halvesCursor : this.sampledCursor).next();
-    if (next.done === true) {
-      const fresh = from.values();
-      if (halves) this.halvesCursor = fresh;
-      else this.sampledCursor = fresh;
-      next = fresh.next();
-    }
-    return next.done === true ? undefined : next.value;
   }
 }
 

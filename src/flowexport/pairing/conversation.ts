@@ -72,6 +72,9 @@ export class ExportConversation implements ConversationTotals {
    */
   add(f: ExportedFlow, side: 0 | 1, rate: number, icmpType: number, perPacket: boolean, receivedMs: number): void {
     const reverse = f.reverseBytes > 0 || f.reversePackets > 0;
+    // An exporter that swapped its start and end times (or a clock step between them) still spans one interval.
+    const first = f.firstSeen <= f.lastSeen ? f.firstSeen : f.lastSeen;
+    const last = f.firstSeen <= f.lastSeen ? f.lastSeen : f.firstSeen;
     let ev = perPacket && this.proto === Proto.TCP ? synEvidence(f.tcpFlags) : 0;
     if (icmpType >= 0) ev |= icmpRole(this.proto, icmpType);
     if (side === 0) {
@@ -82,8 +85,8 @@ export class ExportConversation implements ConversationTotals {
       this.flags0 |= f.tcpFlags;
       this.flags1 |= f.reverseTcpFlags;
       this.ev0 |= ev;
-      if (f.firstSeen < this.first0) this.first0 = f.firstSeen;
-      if (reverse && f.firstSeen < this.first1) this.first1 = f.firstSeen;
+      if (first < this.first0) this.first0 = first;
+      if (reverse && first < this.first1) this.first1 = first;
     } else {
       this.bytes1 += f.bytes * rate;
       this.packets1 += f.packets * rate;
@@ -92,11 +95,11 @@ export class ExportConversation implements ConversationTotals {
       this.flags1 |= f.tcpFlags;
       this.flags0 |= f.reverseTcpFlags;
       this.ev1 |= ev;
-      if (f.firstSeen < this.first1) this.first1 = f.firstSeen;
-      if (reverse && f.firstSeen < this.first0) this.first0 = f.firstSeen;
+      if (first < this.first1) this.first1 = first;
+      if (reverse && first < this.first0) this.first0 = first;
     }
-    if (f.firstSeen < this.first) this.first = f.firstSeen;
-    if (f.lastSeen > this.last) this.last = f.lastSeen;
+    if (first < this.first) this.first = first;
+    if (last > this.last) this.last = last;
     this.exporter = f.exporter;
     // The flow's interfaces are those of the traffic src sent (a biflow's reverse took them the other way).
     if (side === 0 && this.in0 < 0) {
