@@ -11,13 +11,14 @@ import type { AgentResponse, DepGraph, HostDetail, TopEdgesResponse, TopProcesse
 import { conn, listen, proc, snapshot } from '../testing/agent-snapshots.js';
 import { LAB_START, getJson, ingestLab, startTestServer, type TestServer } from '../testing/server.js';
 import { AGENT_BODY_LIMIT } from './routes/agent.js';
+import { gzipSync } from 'node:zlib';
 
 const TOKEN = 'agent-test-token-1234';
 const HOSTILE = '<img src=x onerror=alert(1)>';
 const dir = mkdtempSync(join(tmpdir(), 'flowmap-agent-api-'));
 const db = join(dir, 'lab.duckdb');
 
-function post(base: string, body: string, headers: Record<string, string>): Promise<Response> {
+function post(base: string, body: string | Uint8Array<ArrayBuffer>, headers: Record<string, string>): Promise<Response> {
   return fetch(new URL('/api/v1/agent', base), { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
 }
 
@@ -62,6 +63,21 @@ describe('POST /api/v1/agent', () => {
     assert.equal(long.status, 400, 'an over-long process name is refused, not stored');
     const huge = await post(srv.url, ' '.repeat(AGENT_BODY_LIMIT + 1), auth);
     assert.equal(huge.status, 413);
+  });
+
+  test('gzip as the agent sends it; a gzip bomb, broken gzip and other encodings are refused', async () => {
+    const gz = { ...auth, 'content-encoding': 'gzip' };
+    const ok = await post(srv.url, gzipSync(JSON.stringify(snapshot('gz-host', LAB_START, ['10.9.9.9'], [listen('0.0.0.0', 7777, 5)], [proc(5, 'gzd')], 600))), gz);
+    assert.equal(ok.status, 200, await ok.clone().text());
+    assert.equal(((await ok.json()) as AgentResponse).host, 'gz-host');
+    // 33 MiB of spaces pack into about 33 KB: under the body limit, over it unpacked.
+    const bomb = gzipSync(Buffer.alloc(AGENT_BODY_LIMIT + 1024 * 1024, 0x20));
+    assert.ok(bomb.length < AGENT_BODY_LIMIT / 100);
+    const b = await post(srv.url, bomb, gz);
+    assert.equal(b.status, 413);
+    assert.match(((await b.json()) as { error: string }).error, /unpacked/);
+    assert.equal((await post(srv.url, 'not gzip', gz)).status, 400);
+    assert.equal((await post(srv.url, '{}', { ...auth, 'content-encoding': 'br' })).status, 415);
   });
 
   test('snapshots name the programs on edges, in the host detail, the graph and the process ranking', async () => {

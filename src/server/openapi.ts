@@ -103,14 +103,14 @@ function build(): Json {
     '/api/v1/agent': {
       post: {
         summary: 'One `flowmap agent` snapshot of a host\'s sockets and their processes',
-        description: 'Always needs the token (a server without one refuses agents with 401). The body is a snapshot as `flowmap agent --json` prints it, at most 32 MiB; every field is validated and length-bounded.',
+        description: 'Always needs the token (a server without one refuses agents with 401). The body is a snapshot as `flowmap agent --json` prints it, as is or with `Content-Encoding: gzip` (as the agent sends it), at most 32 MiB either way (also once unpacked); every field is validated and length-bounded.',
         requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } } } },
         responses: {
           '200': jsonAnswer('AgentResponse', 'Stored'),
           ...ERRORS,
           '401': jsonAnswer('ApiError', 'No token sent, a wrong one, or a server without a token'),
-          '413': jsonAnswer('ApiError', 'The snapshot is larger than 32 MiB'),
-          '415': jsonAnswer('ApiError', 'Not sent as application/json'),
+          '413': jsonAnswer('ApiError', 'The snapshot is larger than 32 MiB (sent or unpacked)'),
+          '415': jsonAnswer('ApiError', 'Not sent as application/json, or with an encoding other than gzip'),
         },
       },
     },

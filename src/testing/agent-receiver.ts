@@ -3,13 +3,17 @@
  * a list of statuses (the last repeats) and recording what it got.
  */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 
 export interface ReceivedRequest {
   method: string;
   url: string;
   headers: IncomingHttpHeaders;
+  /** As sent, unpacked when gzipped. */
   body: string;
+  /** Bytes on the wire. */
+  bytes: number;
   status: number;
 }
 
@@ -31,12 +35,13 @@ export function startReceiver(statuses: number[], port = 0): Promise<AgentReceiv
   const waiters: { n: number; resolve: () => void }[] = [];
   const r = { statuses } as AgentReceiver;
   const srv: Server = createServer((req, res) => {
-    let body = '';
-    req.setEncoding('utf8');
-    req.on('data', (c: string) => (body += c));
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
+      const wire = Buffer.concat(chunks);
+      const body = (req.headers['content-encoding'] === 'gzip' ? gunzipSync(wire) : wire).toString('utf8');
       const status = r.statuses.length > 1 ? (r.statuses.shift() as number) : r.statuses[0];
-      got.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body, status });
+      got.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body, bytes: wire.length, status });
       const retry = r.retryAfter !== undefined && (status === 429 || status === 503) ? { 'retry-after': r.retryAfter } : {};
       res.writeHead(status, { 'content-type': 'application/json', ...retry }).end(JSON.stringify(status < 300 ? { ok: true } : { error: `nope ${status}` }));
       for (const w of waiters.filter((w) => got.length >= w.n)) {

@@ -1,11 +1,18 @@
+import { promisify } from 'node:util';
+import { gunzip } from 'node:zlib';
 import type { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { parseSnapshot } from '../../sources/agent/snapshot.js';
 import type { AgentResponse } from '../../api/types.js';
 import type { ApiDeps } from '../deps.js';
 
-/** A snapshot of 100,000 sockets is about 20 MB of JSON; more is refused before it is read. */
+/** A snapshot of 100,000 sockets is about 20 MB of JSON; more is refused before it is read (and unpacked). */
 export const AGENT_BODY_LIMIT = 32 * 1024 * 1024;
+
+const gunzipAsync = promisify(gunzip);
+
+/** Agents send gzip (src/sources/agent/send.ts); identity is taken too (curl, older agents). */
+const ENCODINGS = new Set(['gzip', 'identity', '']);
 
 /**
  * POST /api/v1/agent: one `flowmap agent` snapshot. Agent data is input from the network: only a
@@ -21,13 +28,24 @@ export function registerAgent(app: Hono, deps: ApiDeps, opts: { token: boolean }
         return c.json({ error: 'this server takes no agent snapshots: agents must authenticate, so start flowmap serve with --token (or FLOWMAP_TOKEN)' }, 401);
       }
       if (!/^application\/json\b/i.test(c.req.header('content-type') ?? '')) return c.json({ error: 'send the snapshot as Content-Type: application/json' }, 415);
+      if (!ENCODINGS.has((c.req.header('content-encoding') ?? '').trim().toLowerCase())) return c.json({ error: 'send the snapshot as is or with Content-Encoding: gzip' }, 415);
       return next();
     },
     bodyLimit({ maxSize: AGENT_BODY_LIMIT, onError: (c) => c.json({ error: `snapshot larger than ${AGENT_BODY_LIMIT} bytes` }, 413) }),
     async (c) => {
+      let raw = Buffer.from(await c.req.arrayBuffer());
+      if ((c.req.header('content-encoding') ?? '').trim().toLowerCase() === 'gzip') {
+        try {
+          // Bounded as the plain body is: a small gzip bomb is refused, not unpacked.
+          raw = await gunzipAsync(raw, { maxOutputLength: AGENT_BODY_LIMIT });
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') return c.json({ error: `snapshot larger than ${AGENT_BODY_LIMIT} bytes unpacked` }, 413);
+          return c.json({ error: 'the body is not valid gzip' }, 400);
+        }
+      }
       let body: unknown;
       try {
-        body = await c.req.json();
+        body = JSON.parse(raw.toString('utf8'));
       } catch {
         return c.json({ error: 'the body is not JSON' }, 400);
       }

@@ -11,7 +11,8 @@ export interface BacklogBounds {
 export const DEFAULT_BACKLOG: BacklogBounds = { maxItems: 10, maxBytes: 32 * 1024 * 1024 };
 
 export interface BacklogEntry<T> {
-  body: string;
+  /** The request body as sent (gzipped JSON). */
+  body: Uint8Array<ArrayBuffer>;
   bytes: number;
   /** What the owner attaches (the sender: how to tell the waiter the snapshot's fate). */
   tag: T;
@@ -36,8 +37,8 @@ export class Backlog<T> {
   }
 
   /** Adds one body; returns the older entries dropped to make room, oldest first. */
-  push(body: string, tag: T): BacklogEntry<T>[] {
-    const entry = { body, bytes: Buffer.byteLength(body), tag };
+  push(body: Uint8Array<ArrayBuffer>, tag: T): BacklogEntry<T>[] {
+    const entry = { body, bytes: body.byteLength, tag };
     this.entries.push(entry);
     this.bytes += entry.bytes;
     const dropped: BacklogEntry<T>[] = [];

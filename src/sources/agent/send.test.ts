@@ -4,6 +4,7 @@
  */
 import { afterEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { freePort, startReceiver, type AgentReceiver } from '../../testing/agent-receiver.js';
 import { SnapshotSender, agentEndpoint, type SendOutcome } from './send.js';
 
@@ -38,6 +39,7 @@ describe('SnapshotSender', () => {
       assert.equal(g.url, '/api/v1/agent');
       assert.equal(g.headers.authorization, `Bearer ${TOKEN}`);
       assert.equal(g.headers['content-type'], 'application/json');
+      assert.equal(g.headers['content-encoding'], 'gzip');
       assert.equal(g.body, '{"a":1}');
     }
     assert.deepEqual(s.stats, { accepted: 1, lost: 0, retries: 2, droppedFromBacklog: 0 });
@@ -61,7 +63,7 @@ describe('SnapshotSender', () => {
     const cases: [number, SendOutcome, RegExp][] = [
       [401, 'unauthorized', /refused the token \(HTTP 401\).*FLOWMAP_TOKEN/],
       [403, 'unauthorized', /refused the token \(HTTP 403\)/],
-      [413, 'too-large', /too large \(HTTP 413, 7 bytes\)/],
+      [413, 'too-large', /too large \(HTTP 413, 27 bytes gzipped\)/],
       [400, 'invalid', /invalid \(HTTP 400: nope 400\)/],
       [404, 'refused', /HTTP 404.*agent endpoint/],
     ];
@@ -118,8 +120,9 @@ describe('SnapshotSender', () => {
   it('bounds the backlog by bytes too', async () => {
     const port = await freePort();
     const { s } = sender(port, { backlog: { maxItems: 100, maxBytes: 250 } });
-    const fates = Array.from({ length: 10 }, (_, i) => s.send(JSON.stringify({ pad: 'x'.repeat(90), i })));
-    // ~100 bytes each: the one in flight and the newest fit in 250 bytes, the eight between are dropped.
+    // Random padding does not pack: about 100 bytes each gzipped, as the backlog holds them.
+    const fates = Array.from({ length: 10 }, (_, i) => s.send(JSON.stringify({ pad: randomBytes(60).toString('base64'), i })));
+    // The one in flight and the newest fit in 250 bytes, the eight between are dropped.
     assert.equal(s.pending, 2);
     assert.equal(s.stats.droppedFromBacklog, 8);
     assert.equal(await s.stop(), 2);
