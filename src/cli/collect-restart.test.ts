@@ -1,8 +1,9 @@
 /**
- * The database server restarts while `flowmap collect` runs (a private MariaDB, stopped for a few
- * seconds while datagrams keep coming): batches are held and written with back-off once it is back,
- * so the stored conversations are exactly those sent. With a backlog too small for the outage, the
- * oldest held records are dropped, and `flowmap exporters` counts exactly the missing ones.
+ * The database server restarts while `flowmap collect` runs (a private MariaDB, and a private
+ * ClickHouse, stopped for a few seconds while datagrams keep coming): batches are held and written
+ * with back-off once it is back, so the stored conversations are exactly those sent. With a backlog
+ * too small for the outage, the oldest held records are dropped, and `flowmap exporters` counts
+ * exactly the missing ones.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -13,21 +14,50 @@ import { STORE_DROP_REASON } from '../store/backlog.js';
 import type { ConversationRow, ExporterHealthRow } from '../store/store.js';
 import { runCli } from '../testing/cli.js';
 import { spawnCli, waitUntil } from '../testing/crash.js';
-import { startPrivateMariaDb, type PrivateMariaDb } from '../testing/mariadb-private.js';
+import { startPrivateMariaDb } from '../testing/mariadb-private.js';
+import { startClickHouse } from '../testing/clickhouse.js';
+import { missingTool } from '../testing/tools.js';
 import { conversation, sendSteadily, V5_PER_DATAGRAM } from '../testing/v5-stream.js';
 
 const RATE = 100; // datagrams a second: 1,500 conversations
 
-describe('collect while the MariaDB server restarts', () => {
+/** A private database server the test may stop and start again (same data, same port). */
+interface RestartableServer {
+  spec(db: string): string;
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const SERVERS: { name: string; skip: string | false; open(dir: string): Promise<RestartableServer> }[] = [
+  {
+    name: 'MariaDB',
+    skip: missingTool('mariadbd'),
+    open: async (dir) => {
+      const m = await startPrivateMariaDb(dir);
+      return { spec: (db) => m.spec(db), stop: () => m.stop(), start: () => m.start(), close: () => m.stop() };
+    },
+  },
+  {
+    name: 'ClickHouse',
+    skip: missingTool('clickhouse-server'),
+    open: async () => {
+      const ch = await startClickHouse(1);
+      return { spec: (db) => ch.spec(db), stop: () => ch.pause(), start: () => ch.resume(), close: () => ch.stop() };
+    },
+  },
+];
+
+for (const { name, skip, open } of SERVERS) describe(`collect while the ${name} server restarts`, { skip }, () => {
   let dir: string;
-  let server: PrivateMariaDb;
+  let server: RestartableServer;
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'flowmap-collect-restart-'));
-    server = await startPrivateMariaDb(dir);
+    server = await open(dir);
   });
   after(async () => {
-    await server?.stop();
+    await server?.close();
     rmSync(dir, { recursive: true, force: true });
   });
 

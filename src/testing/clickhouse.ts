@@ -21,6 +21,10 @@ export interface ClickHouseLab {
   /** HTTP base URLs of the nodes. */
   urls: string[];
   stop(): Promise<void>;
+  /** Shut the servers down (SIGTERM, as systemd does), keeping their data and ports; wait until they have exited. */
+  pause(): Promise<void>;
+  /** Start them again on the same data and ports; resolves once they answer. */
+  resume(): Promise<void>;
 }
 
 /**
@@ -108,10 +112,11 @@ async function startOnce(nodes: 1 | 2, server: string): Promise<ClickHouseLab> {
   const free = await freePorts(nodes * 2);
   const ports = Array.from({ length: nodes }, (_, i) => ({ http: free[2 * i], tcp: free[2 * i + 1] }));
   const procs: ChildProcess[] = [];
-  const urls: string[] = [];
-  const stop = async (): Promise<void> => {
-    await Promise.all(
-      procs.map(
+  const urls = ports.map((port) => `http://127.0.0.1:${port.http}`);
+  const dirs = ports.map((_, i) => join(root, `node${i + 1}`));
+  const halt = (): Promise<void> =>
+    Promise.all(
+      procs.splice(0).map(
         (p) =>
           new Promise<void>((resolve) => {
             if (p.exitCode !== null) return resolve();
@@ -120,20 +125,22 @@ async function startOnce(nodes: 1 | 2, server: string): Promise<ClickHouseLab> {
             setTimeout(() => p.kill('SIGKILL'), 10_000).unref();
           }),
       ),
-    );
+    ).then(() => undefined);
+  const stop = async (): Promise<void> => {
+    await halt();
     rmSync(root, { recursive: true, force: true });
+  };
+  const run = async (): Promise<void> => {
+    for (const dir of dirs) procs.push(spawn(server, [`--config-file=${join(dir, 'config.xml')}`], { cwd: dir, stdio: 'ignore' }));
+    await Promise.all(urls.map((u, i) => waitReady(u, procs[i], dirs[i])));
   };
   try {
     for (const [i, port] of ports.entries()) {
-      const dir = join(root, `node${i + 1}`);
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(join(dir, 'users.xml'), USERS);
-      writeFileSync(join(dir, 'config.xml'), config(dir, port.http, port.tcp, nodes > 1 ? ports.map((p) => p.tcp) : null));
-      const proc = spawn(server, [`--config-file=${join(dir, 'config.xml')}`], { cwd: dir, stdio: 'ignore' });
-      procs.push(proc);
-      urls.push(`http://127.0.0.1:${port.http}`);
+      mkdirSync(dirs[i], { recursive: true });
+      writeFileSync(join(dirs[i], 'users.xml'), USERS);
+      writeFileSync(join(dirs[i], 'config.xml'), config(dirs[i], port.http, port.tcp, nodes > 1 ? ports.map((p) => p.tcp) : null));
     }
-    await Promise.all(urls.map((u, i) => waitReady(u, procs[i], join(root, `node${i + 1}`))));
+    await run();
   } catch (e) {
     await stop();
     throw e;
@@ -144,5 +151,7 @@ async function startOnce(nodes: 1 | 2, server: string): Promise<ClickHouseLab> {
     spec: (db) =>
       nodes === 1 ? `clickhouse://default@${hostPorts[0]}/${db}` : `clickhouse://default@${hostPorts[0]}/${db}?cluster=${CLUSTER_NAME}&shards=${hostPorts.join(',')}`,
     stop,
+    pause: halt,
+    resume: run,
   };
 }
