@@ -5,7 +5,7 @@
  */
 import type { FlowRecord } from '../flow/record.js';
 import { UsageError } from '../util/errors.js';
-import { parseIpInto } from '../util/ip.js';
+import { AddrCache } from '../util/ip.js';
 import { rawCounter } from './rows.js';
 
 const U32 = 0x1_0000_0000;
@@ -89,33 +89,33 @@ function whole(v: number, name: string, max: number): number {
 /** Fixed bytes per row: 2 times, 4 address halves, ports, proto, version, vlan, 8 counters, rate, flags, interfaces, starts. */
 const FIXED = 8 * 2 + 8 * 4 + 2 + 2 + 1 + 1 + 2 + 8 * 8 + 4 + 1 + 1 + 4 + 4 + 1;
 
-/** An address's four words, parsed once per batch (a store's batches repeat the same hosts). */
-function wordsOf(cache: Map<string, Uint32Array>, addr: string): Uint32Array {
-  let w = cache.get(addr);
-  if (!w) {
-    w = new Uint32Array(4);
-    if (!parseIpInto(addr, w, 0)) throw new UsageError(`record address ${JSON.stringify(addr)} is not an IP address`);
-    cache.set(addr, w);
-  }
-  return w;
+/**
+ * Addresses are parsed once while they recur (a store's batches repeat the same hosts), into one
+ * table: a typed array per address made every batch's new addresses most of the encoder's time (GC).
+ */
+const addrs = new AddrCache();
+/** Client words 0-3, server words 4-7 of the row being written. */
+const words = new Uint32Array(8);
+
+function parseAddr(addr: string, at: number): void {
+  if (!addrs.parseInto(addr, words, at)) throw new UsageError(`record address ${JSON.stringify(addr)} is not an IP address`);
 }
 
-/** hi = words 0,1 and lo = words 2,3, each as a little-endian UInt64. */
-function halves(w: Writer, a: Uint32Array): void {
-  w.u32(a[1]);
-  w.u32(a[0]);
-  w.u32(a[3]);
-  w.u32(a[2]);
+/** hi = words at,at+1 and lo = words at+2,at+3, each as a little-endian UInt64. */
+function halves(w: Writer, at: number): void {
+  w.u32(words[at + 1]);
+  w.u32(words[at]);
+  w.u32(words[at + 3]);
+  w.u32(words[at + 2]);
 }
 
 export function rowBinary(records: readonly FlowRecord[]): Uint8Array<ArrayBuffer> {
   // Room for the fixed part, two addresses and the short texts of a typical row: one allocation.
   const w = new Writer(records.length * (FIXED + 96) + 64);
-  const addrs = new Map<string, Uint32Array>();
   const cache = new Map<string, Buffer>();
   for (const r of records) {
-    const client = wordsOf(addrs, r.client);
-    const server = wordsOf(addrs, r.server);
+    parseAddr(r.client, 0);
+    parseAddr(r.server, 4);
     const rate = r.samplingRate >= 1 ? r.samplingRate : 1;
     w.room(16);
     w.u64(whole(r.firstSeen, 'first_seen', U64_SAFE));
@@ -123,8 +123,8 @@ export function rowBinary(records: readonly FlowRecord[]): Uint8Array<ArrayBuffe
     w.string(r.client);
     w.string(r.server);
     w.room(FIXED);
-    halves(w, client);
-    halves(w, server);
+    halves(w, 0);
+    halves(w, 4);
     w.u16(whole(r.clientPort, 'client_port', 65535));
     w.u16(whole(r.serverPort, 'server_port', 65535));
     w.u8(whole(r.proto, 'proto', 255));
