@@ -91,6 +91,8 @@ describe('flowmap agent', () => {
       assert.equal(g.url, '/api/v1/agent');
       assert.equal(g.headers.authorization, `Bearer ${TOKEN}`);
       assert.equal(g.headers['content-type'], 'application/json');
+      assert.equal(g.headers['content-encoding'], 'gzip');
+      assert.ok(g.bytes < Buffer.byteLength(g.body) / 2, `${g.bytes} bytes on the wire for ${Buffer.byteLength(g.body)} of JSON`);
       assert.ok(parseSnapshot(JSON.parse(g.body)).ok);
     } finally {
       await srv.close();
