@@ -1,6 +1,6 @@
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
-import type { Hono } from 'hono';
+import type { Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { parseSnapshot } from '../../sources/agent/snapshot.js';
 import type { AgentResponse } from '../../api/types.js';
@@ -13,6 +13,8 @@ const gunzipAsync = promisify(gunzip);
 
 /** Agents send gzip (src/sources/agent/send.ts); identity is taken too (curl, older agents). */
 const ENCODINGS = new Set(['gzip', 'identity', '']);
+
+const encodingOf = (c: Context): string => (c.req.header('content-encoding') ?? '').trim().toLowerCase();
 
 /**
  * POST /api/v1/agent: one `flowmap agent` snapshot. Agent data is input from the network: only a
@@ -28,13 +30,13 @@ export function registerAgent(app: Hono, deps: ApiDeps, opts: { token: boolean }
         return c.json({ error: 'this server takes no agent snapshots: agents must authenticate, so start flowmap serve with --token (or FLOWMAP_TOKEN)' }, 401);
       }
       if (!/^application\/json\b/i.test(c.req.header('content-type') ?? '')) return c.json({ error: 'send the snapshot as Content-Type: application/json' }, 415);
-      if (!ENCODINGS.has((c.req.header('content-encoding') ?? '').trim().toLowerCase())) return c.json({ error: 'send the snapshot as is or with Content-Encoding: gzip' }, 415);
+      if (!ENCODINGS.has(encodingOf(c))) return c.json({ error: 'send the snapshot as is or with Content-Encoding: gzip' }, 415);
       return next();
     },
     bodyLimit({ maxSize: AGENT_BODY_LIMIT, onError: (c) => c.json({ error: `snapshot larger than ${AGENT_BODY_LIMIT} bytes` }, 413) }),
     async (c) => {
       let raw = Buffer.from(await c.req.arrayBuffer());
-      if ((c.req.header('content-encoding') ?? '').trim().toLowerCase() === 'gzip') {
+      if (encodingOf(c) === 'gzip') {
         try {
           // Bounded as the plain body is: a small gzip bomb is refused, not unpacked.
           raw = await gunzipAsync(raw, { maxOutputLength: AGENT_BODY_LIMIT });
