@@ -35,7 +35,7 @@ const PAIR = { srvNs: NS_SRV, srvIf: IF_SRV, srv: SRV, cliNs: NS_CLI, cliIf: IF_
 
 function probe(): string | false {
   if (process.getuid?.() !== 0) return 'needs root (network namespaces)';
-  return missingTool('ip', 'tcpdump', 'curl', 'nc', 'python3');
+  return missingTool('ip', 'tcpdump', 'curl', 'nc', 'python3', 'bash');
 }
 const skip = probe();
 
@@ -76,8 +76,7 @@ describe('flowmap agent end to end: real servers and clients in network namespac
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'flowmap-agent-e2e-'));
     joinNamespaces(PAIR);
-    // 1 MB to download at 100 kB/s: the connection lives through several 1 s snapshots of every
-    // agent, even when a loaded machine delays one (curl's rate limit lets the first part burst).
+    // 1 MB to download: it sits in curl's socket while curl's output waits (see the client below).
     writeFileSync(join(dir, 'big.bin'), Buffer.alloc(1_000_000, 7));
   });
 
@@ -112,8 +111,11 @@ describe('flowmap agent end to end: real servers and clients in network namespac
     ];
     children.push(...agents.map((a) => a.child));
     await sleep(2500);
-    // The clients: a slow download, and nc holding a connection open for 3 s.
-    const curl = inNs(NS_CLI, ['curl', '--noproxy', '*', '-s', '--limit-rate', '100k', '-o', '/dev/null', `http://${SRV}:${HTTP_PORT}/big.bin`]);
+    // The clients: a download curl holds for 4 s, and nc holding a connection open for 3 s. curl
+    // writes to a pipe nobody reads for 4 s, so it stops reading its socket, which stays curl's
+    // (established, then closing) through several 1 s snapshots of every agent. curl's own
+    // --limit-rate is no timer: 7.88 let a whole 1.5 MB through in 0.65 s as often as not.
+    const curl = inNs(NS_CLI, ['bash', '-c', `set -o pipefail; curl --noproxy '*' -s http://${SRV}:${HTTP_PORT}/big.bin | (sleep 4; cat > /dev/null)`]);
     const ncClient = inNs(NS_CLI, ['sh', '-c', `(echo hello; sleep 3) | nc -N ${SRV} ${NC_PORT}`]);
     assert.equal(await curl.done, 0, curl.out());
     assert.equal(await ncClient.done, 0, ncClient.out());
