@@ -1,10 +1,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ConversationMemory, conversationStarts, inheritSides, isStrongEvidence } from './conversation-memory.js';
+import { ConversationMemory, conversationStarts, inheritSides, isStrongEvidence, type ConversationRecall, type RememberedConversation } from './conversation-memory.js';
+import { HashedConversationMemory } from './hashed-memory.js';
+import { Hash53 } from '../util/hash53.js';
 import { liveHeapBytes } from '../testing/heap.js';
 
-test('ConversationMemory: bounded, least recently used forgotten first, a set refreshes', () => {
-  const m = new ConversationMemory<number>(3);
+/** Both memories for number keys: the Map one and the typed-array one must behave the same. */
+const MEMORIES: [string, (bound: number) => ConversationRecall<number>][] = [
+  ['ConversationMemory', (bound) => new ConversationMemory<number>(bound)],
+  ['HashedConversationMemory', (bound) => new HashedConversationMemory(bound)],
+];
+
+for (const [name, make] of MEMORIES) test(`${name}: bounded, least recently used forgotten first, a set refreshes`, () => {
+  const m = make(3);
   const v = (lastSeen: number) => ({ clientIs1: false, evidence: 'handshake' as const, lastSeen });
   for (let k = 1; k <= 3; k++) m.set(k, v(k));
   assert.equal(m.get(1)?.lastSeen, 1);
@@ -38,27 +46,33 @@ test('inheritSides: a continuation keeps sides known as well or better; a new ha
   assert.deepEqual(['handshake', 'listener', 'service-port', 'exporter', 'fan-in', 'port-rank', 'first-packet'].map((e) => isStrongEvidence(e as 'fan-in')), [true, true, true, true, false, false, false]);
 });
 
-test('ConversationMemory: the same keys as a plain LRU model over a long random run of gets and sets', () => {
-  const bound = 50;
-  const m = new ConversationMemory<number>(bound);
+for (const [name, make] of MEMORIES) test(`${name}: the same keys and values as a plain LRU model over a long random run of gets and sets`, () => {
+  const bound = 1500; // beyond the hashed memory's first size: it grows on the way
+  const m = make(bound);
   const model: number[] = []; // least recently used first
+  const seen = new Map<number, RememberedConversation>();
   let s = 12345;
   const rnd = (n: number): number => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) % n);
-  for (let i = 0; i < 20_000; i++) {
-    const k = rnd(200);
+  // 53-bit keys as the callers make them, and a few small ones.
+  const keys = Array.from({ length: 5000 }, (_, k) => (k < 10 ? k : new Hash53().start(k, 0).word(k).value()));
+  for (let i = 0; i < 60_000; i++) {
+    const k = keys[rnd(keys.length)];
     const at = model.indexOf(k);
     if (rnd(3) === 0) {
       const got = m.get(k);
       assert.equal(got !== undefined, at >= 0, `get ${k} at step ${i}`);
+      if (got) assert.deepEqual({ ...got }, seen.get(k), `value of ${k} at step ${i}`);
     } else {
-      m.set(k, { clientIs1: false, evidence: 'handshake', lastSeen: i });
+      const v: RememberedConversation = { clientIs1: i % 2 === 1, evidence: i % 3 === 0 ? 'exporter' : i % 3 === 1 ? 'port-rank' : 'handshake', lastSeen: i * 1000.5 };
+      m.set(k, v);
+      seen.set(k, v);
       if (at >= 0) model.splice(at, 1);
       model.push(k);
       if (model.length > bound) model.shift();
     }
     assert.equal(m.size, model.length);
   }
-  for (let k = 0; k < 200; k++) assert.equal(m.get(k) !== undefined, model.includes(k), `key ${k}`);
+  for (const k of keys) assert.equal(m.get(k) !== undefined, model.includes(k), `key ${k}`);
 });
 
 test('ConversationMemory: a memory that keeps changing below its bound holds no more than its keys', () => {

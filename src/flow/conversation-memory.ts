@@ -24,7 +24,19 @@ export interface RememberedConversation {
   lastSeen: number;
 }
 
-export class ConversationMemory<K> {
+/** What the flow table, the pairing and the ntopng reader need of a conversation memory. */
+export interface ConversationRecall<K> {
+  readonly size: number;
+  readonly bound: number;
+  get(key: K): RememberedConversation | undefined;
+  set(key: K, value: RememberedConversation): void;
+}
+
+/**
+ * The memory for any key (the ntopng reader's texts). Numeric 53-bit keys have a leaner one,
+ * HashedConversationMemory (hashed-memory.ts), with the same behaviour.
+ */
+export class ConversationMemory<K> implements ConversationRecall<K> {
   private readonly map = new Map<K, RememberedConversation>();
   /** The least recently used key: keys only join at the end, and those before it were all evicted. */
   private readonly cursor = new OldestCursor<K>(this.map, () => this.map.keys());

@@ -7,7 +7,7 @@ import { EV_MASK, EV_SYNACK, applyEvidence, isIcmp } from './conversation.js';
 import { isStrongEvidence } from './conversation-memory.js';
 import { decideDirection, portOnlyEvidence, type DirectionDecision, type ServiceLookup } from './direction.js';
 import type { DirectionEvidence } from './record.js';
-import { mix } from './table-index.js';
+import { mix } from '../util/hash53.js';
 import { R_ADDR, R_BITS, R_META, R_PORTS, R_WORDS, ST_SIDE1_FIRST, evidenceShift, type RecordPool } from './slots.js';
 
 /** Remembered listening endpoints and conversation counts per endpoint (bounded maps). */

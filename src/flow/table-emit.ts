@@ -8,7 +8,7 @@
 import { AddrCache } from '../util/ip.js';
 import { Proto } from '../util/protocols.js';
 import { EV_SIDE_SHIFT, EV_SYN, EV_SYNACK, conversationRecord, type ConversationTotals } from './conversation.js';
-import { ConversationMemory, conversationStarts, inheritSides } from './conversation-memory.js';
+import { conversationStarts, inheritSides, type ConversationRecall } from './conversation-memory.js';
 import type { ServiceLookup } from './direction.js';
 import { conversationKey, type EndpointMemory } from './endpoint-memory.js';
 import { DIRECTION_EVIDENCE, type FlowRecord } from './record.js';
@@ -39,7 +39,7 @@ export class RecordWriter {
     /** Provenance stamped on every record. */
     private readonly source: string,
     private readonly emit: (record: FlowRecord) => void,
-    private readonly conversations: ConversationMemory<number>,
+    private readonly conversations: ConversationRecall<number>,
     private readonly idleTimeoutMs: number,
   ) {}
 

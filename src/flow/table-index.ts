@@ -4,6 +4,7 @@
  * pool (slots.ts). It starts small and grows with the number of live conversations, so a small
  * index stays in cache.
  */
+import { mix } from '../util/hash53.js';
 import { R_HASH, R_META, R_PORTS, R_WORDS, type RecordPool } from './slots.js';
 
 const INDEX_START = 1024;
@@ -108,14 +109,4 @@ function finish(h: number): number {
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
   return h | 0;
-}
-
-/** One murmur3 round: also used for endpoint keys (endpoint-memory.ts). */
-export function mix(h: number, w: number): number {
-  let k = Math.imul(w, 0xcc9e2d51);
-  k = (k << 15) | (k >>> 17);
-  k = Math.imul(k, 0x1b873593);
-  h ^= k;
-  h = (h << 13) | (h >>> 19);
-  return (Math.imul(h, 5) + 0xe6546b64) | 0;
 }

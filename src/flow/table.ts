@@ -8,7 +8,8 @@ import type { PacketInfo } from '../decode/packet.js';
 import { Proto, TcpFlag } from '../util/protocols.js';
 import { icmpRole, isIcmp, synEvidence } from './conversation.js';
 import type { ServiceLookup } from './direction.js';
-import { CONVERSATION_MEMORY, ConversationMemory } from './conversation-memory.js';
+import { CONVERSATION_MEMORY } from './conversation-memory.js';
+import { HashedConversationMemory } from './hashed-memory.js';
 import { EndpointMemory } from './endpoint-memory.js';
 import type { FlowRecord } from './record.js';
 import { RecordWriter } from './table-emit.js';
@@ -76,7 +77,7 @@ export class FlowTable {
   private readonly scanEveryMs: number;
   private readonly memory = new EndpointMemory();
   /** Decided conversations beyond the table (conversation-memory.ts). */
-  readonly conversations: ConversationMemory<number>;
+  readonly conversations: HashedConversationMemory;
   private readonly writer: RecordWriter;
   private readonly expiry: ExpiryActions;
   readonly stats: FlowTableStats = { evicted: 0 };
@@ -85,7 +86,7 @@ export class FlowTable {
     this.maxFlows = Math.max(16, Math.floor(opts.maxFlows));
     const cap = Math.min(this.maxFlows, Math.max(MIN_CAP, 65536));
     this.pool = new RecordPool(cap);
-    this.conversations = new ConversationMemory<number>(opts.conversationMemory ?? CONVERSATION_MEMORY);
+    this.conversations = new HashedConversationMemory(opts.conversationMemory ?? CONVERSATION_MEMORY);
     this.writer = new RecordWriter(this.memory, opts.services, opts.source, opts.emit, this.conversations, opts.idleTimeoutMs);
     this.expiry = {
       idle: (i, empty) => {

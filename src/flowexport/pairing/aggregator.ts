@@ -15,7 +15,9 @@ import type { ServiceLookup } from '../../flow/direction.js';
 import type { FlowRecord } from '../../flow/record.js';
 import { isIcmp } from '../../flow/conversation.js';
 import { ExportConversation } from './conversation.js';
-import { CONVERSATION_MEMORY, ConversationMemory } from '../../flow/conversation-memory.js';
+import { CONVERSATION_MEMORY } from '../../flow/conversation-memory.js';
+import { HashedConversationMemory } from '../../flow/hashed-memory.js';
+import { Hash53 } from '../../util/hash53.js';
 import { OldestCursor } from '../../util/oldest-cursor.js';
 import type { ExportedFlow, ExportFamily } from '../model.js';
 
@@ -57,10 +59,18 @@ export interface AggregatorStats {
 export const DEFAULT_PAIR_WINDOW_MS = 15_000;
 
 export class FlowAggregator {
-  /** Halves waiting for their partner, oldest first (Map keeps insertion order). */
-  private readonly halves = new Map<string, ExportConversation>();
+  /**
+   * Halves waiting for their partner, oldest first (Map keeps insertion order), by 53-bit key
+   * (Hash53): hashing the tuple's parts costs a fraction of building and hashing a key text, and
+   * leaves no garbage.
+   */
+  private readonly halves = new Map<number, ExportConversation>();
   /** sFlow conversations. */
-  private readonly sampled = new Map<string, ExportConversation>();
+  private readonly sampled = new Map<number, ExportConversation>();
+  private readonly hash = new Hash53();
+  /** The provenance text's hash, the seed of every key from that exporter. */
+  private sourceH1 = 0;
+  private sourceH2 = 0;
   /** The oldest conversation of each map, for makeRoom (conversations only join at the end). */
   private readonly halvesCursor = new OldestCursor(this.halves, () => this.halves.values());
   private readonly sampledCursor = new OldestCursor(this.sampled, () => this.sampled.values());
@@ -75,12 +85,12 @@ export class FlowAggregator {
   private heldFamily: ExportFamily = 'netflow';
   private heldMs = 0;
   /** Decided conversations beyond those held (conversation-memory.ts). */
-  readonly conversations: ConversationMemory<string>;
+  readonly conversations: HashedConversationMemory;
   readonly stats: AggregatorStats = { flows: 0, paired: 0, unpaired: 0, biflows: 0, sampled: 0, evicted: 0 };
 
   constructor(private readonly opts: AggregatorOptions) {
     this.pairWindowMs = opts.pairWindowMs ?? DEFAULT_PAIR_WINDOW_MS;
-    this.conversations = new ConversationMemory<string>(opts.conversationMemory ?? CONVERSATION_MEMORY);
+    this.conversations = new HashedConversationMemory(opts.conversationMemory ?? CONVERSATION_MEMORY);
   }
 
   /** A conversation's record, decided and counted with the memory of conversations written before. */
@@ -160,21 +170,32 @@ export class FlowAggregator {
       this.lastDomain = f.domain;
       this.lastFamily = family;
       this.source = `${family}:${f.exporter}/${f.domain}`;
+      this.hash.start(0, 0).text(this.source);
+      this.sourceH1 = this.hash.h1;
+      this.sourceH2 = this.hash.h2;
     }
     const source = this.source;
     if (into !== undefined) {
       into.add(f, side, rate, icmpType, false, receivedMs);
       return into;
     }
+    const key = this.hash.start(this.sourceH1, this.sourceH2).word((f.proto << 16) | f.vlan).text(a).word((pa << 16) | pb).text(b).value();
     if (!keyed) {
-      const c = new ExportConversation('', source, f.proto, f.ipVersion, f.vlan, a, pa, b, pb, side, rate, receivedMs);
+      const c = new ExportConversation(key, source, f.proto, f.ipVersion, f.vlan, a, pa, b, pb, side, rate, receivedMs);
       c.add(f, side, rate, icmpType, false, receivedMs);
       return c;
     }
-    const key = source + '|' + f.proto + '|' + f.vlan + '|' + a + '|' + pa + '|' + b + '|' + pb;
 
     if (family === 'sflow') {
       let c = this.sampled.get(key);
+      if (c !== undefined && !c.is(source, f.proto, f.vlan, a, pa, b, pb)) {
+        // Another conversation under the same key (a hash collision): it is written out early.
+        this.sampled.delete(key);
+        this.sampledCursor.changed();
+        this.stats.sampled++;
+        this.opts.emit(this.record(c));
+        c = undefined;
+      }
       if (c === undefined) {
         this.makeRoom();
         c = new ExportConversation(key, source, f.proto, f.ipVersion, f.vlan, a, pa, b, pb, side, rate, receivedMs);
@@ -191,7 +212,15 @@ export class FlowAggregator {
       this.opts.emit(this.record(c));
       return c;
     }
-    const waiting = this.halves.get(key);
+    let waiting = this.halves.get(key);
+    if (waiting !== undefined && !waiting.is(source, f.proto, f.vlan, a, pa, b, pb)) {
+      // Another conversation under the same key (a hash collision): it is stored unpaired.
+      this.halves.delete(key);
+      this.halvesCursor.changed();
+      this.stats.unpaired++;
+      this.opts.emit(this.record(waiting));
+      waiting = undefined;
+    }
     if (waiting === undefined) {
       this.makeRoom();
       const c = new ExportConversation(key, source, f.proto, f.ipVersion, f.vlan, a, pa, b, pb, side, rate, receivedMs);

@@ -4,7 +4,7 @@
  * Turned into the one FlowRecord by toRecord(), with the one conversation model (flow/conversation.ts)
  * and the one direction inference (flow/direction.ts).
  */
-import { ConversationMemory, conversationStarts, inheritSides } from '../../flow/conversation-memory.js';
+import { conversationStarts, type ConversationRecall, inheritSides } from '../../flow/conversation-memory.js';
 import { applyEvidence, conversationRecord, icmpRole, synEvidence, type ConversationTotals, type ObservationPoint } from '../../flow/conversation.js';
 import { decideDirection, portOnlyEvidence, type EndpointEvidence, type ServiceLookup } from '../../flow/direction.js';
 import type { DirectionEvidence, FlowRecord } from '../../flow/record.js';
@@ -43,7 +43,8 @@ export class ExportConversation implements ConversationTotals {
   exporter = '';
 
   constructor(
-    readonly key: string,
+    /** The conversation's 53-bit key (aggregator.ts: exporter, domain, protocol, VLAN, both ends). */
+    readonly key: number,
     readonly source: string,
     readonly proto: number,
     readonly ipVersion: 4 | 6,
@@ -59,6 +60,14 @@ export class ExportConversation implements ConversationTotals {
     readonly created: number,
   ) {
     this.updated = created;
+  }
+
+  /** Whether this is the conversation of that tuple (a key is a hash: a hit is checked). */
+  is(source: string, proto: number, vlan: number, addr0: string, port0: number, addr1: string, port1: number): boolean {
+    return (
+      this.port0 === port0 && this.port1 === port1 && this.proto === proto && this.vlan === vlan &&
+      this.addr0 === addr0 && this.addr1 === addr1 && this.source === source
+    );
   }
 
   /** True once a side has traffic. */
@@ -127,20 +136,15 @@ export class ExportConversation implements ConversationTotals {
    * `memory` knows the conversation as well or better (a continuation keeps its sides); whether it
    * begins a conversation comes from the same memory (conversation-memory.ts).
    */
-  toRecord(services: ServiceLookup, memory: ConversationMemory<string>, idleTimeoutMs: number): FlowRecord {
+  toRecord(services: ServiceLookup, memory: ConversationRecall<number>, idleTimeoutMs: number): FlowRecord {
     const own = this.decide(services);
-    const key = this.memoryKey();
+    const key = this.key;
     const prev = memory.get(key);
     const { clientIs1, evidence } = inheritSides({ clientIs1: !own.clientIs0, evidence: own.evidence }, prev);
     const handshake = this.proto === Proto.TCP ? ((this.flags0 | this.flags1) & TcpFlag.SYN) !== 0 : null;
     const starts = conversationStarts(handshake, prev, this.firstSeen, idleTimeoutMs);
     memory.set(key, { clientIs1, evidence, lastSeen: Math.max(this.lastSeen, prev?.lastSeen ?? -Infinity) });
     return conversationRecord(this, !clientIs1, evidence, starts, this.observationPoint(!clientIs1));
-  }
-
-  /** The conversation's identity across records (the aggregator's key; unkeyed pairs have none stored). */
-  private memoryKey(): string {
-    return this.key || this.source + '|' + this.proto + '|' + this.vlan + '|' + this.addr0 + '|' + this.port0 + '|' + this.addr1 + '|' + this.port1;
   }
 
   /**
