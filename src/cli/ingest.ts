@@ -2,6 +2,8 @@ import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import type { IngestContext, IngestSummary } from '../pipeline/ingest.js';
+import { isBatchSink } from '../pipeline/batcher.js';
+import { fromColumns } from '../store/record-columns.js';
 import { CaptureFormatError } from '../sources/pcap/frame.js';
 import type { Store } from '../store/store.js';
 import { cliContext, withStore, type CliContext } from './context.js';
@@ -117,6 +119,8 @@ class OpeningStore {
 
   readonly store: IngestContext['store'] = {
     append: (records) => this.call(() => this.target.append(records)),
+    // The store worker takes batches as columns (built as records come); any other store, as records.
+    appendBatch: (columns) => this.call(() => (isBatchSink(this.target) ? this.target.appendBatch(columns) : this.target.append(fromColumns(columns)))),
     appendNames: (rows) => this.call(() => this.target.appendNames(rows)),
   };
 

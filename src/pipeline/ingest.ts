@@ -8,12 +8,12 @@ import type { CaptureReadStats } from '../sources/pcap/frame.js';
 import { COLLECTOR_FLUSH_AT, NameCollector } from '../names/collector.js';
 import type { Store } from '../store/store.js';
 import { abortable } from './abortable.js';
-import { RecordBatcher } from './batcher.js';
+import { RecordBatcher, type BatchSink } from './batcher.js';
 
 /** What every ingest needs: where records go and how flows are cut. */
 export interface IngestContext {
   /** Where records and host names go (only these two calls are made). */
-  store: Pick<Store, 'append' | 'appendNames'>;
+  store: Pick<Store, 'append' | 'appendNames'> & Pick<BatchSink, 'appendBatch'>;
   services: ServiceLookup;
   idleTimeoutMs: number;
   activeTimeoutMs: number;

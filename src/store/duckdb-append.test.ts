@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { DIRECTION_EVIDENCE, type FlowRecord } from '../flow/record.js';
 import { DuckDbStore } from './duckdb.js';
+import { toColumns } from './record-columns.js';
 import { FLOW_COLUMNS } from './schema.js';
 import { WorkerStore } from './worker-store.js';
 
@@ -77,10 +78,16 @@ for (const shared of [false, true]) {
     const w = new WorkerStore(path, { shared });
     await w.init();
     try {
-      // Batches of uneven sizes, as a collector hands them over.
+      // Batches of uneven sizes, as a collector hands them over; every other one in column form
+      // without its address words (the store parses the texts, as for columns from elsewhere).
       for (let i = 0, k = 0; i < recs.length; k++) {
-        const n = [8192, 1, 3000, 2047, 12_000][k % 5];
-        await w.append(recs.slice(i, i + n));
+        const n = [8192, 1, 3000, 2047, 12_000, 5][k % 6];
+        if (k % 2 === 0) await w.append(recs.slice(i, i + n));
+        else {
+          const { addrs, ...texts } = toColumns(recs.slice(i, i + n));
+          assert.ok(addrs, 'a builder gives the words');
+          await w.appendBatch(texts);
+        }
         i += n;
       }
     } catch (e) {

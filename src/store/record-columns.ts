@@ -4,6 +4,7 @@
  * than thousands of small objects (and the caller's thread is the one decoding packets).
  */
 import { DIRECTION_EVIDENCE, type FlowRecord } from '../flow/record.js';
+import { AddrCache } from '../util/ip.js';
 
 /** Where each numeric field sits within a record's stride of `numbers`. */
 export const F = {
@@ -45,7 +46,19 @@ export interface RecordColumns {
   sources: string[];
   /** Exporters likewise. */
   exporters: string[];
+  /**
+   * The addresses as 32-bit words, 8 per record (client 4, server 4, most significant first), where
+   * the batch was built by a ColumnBuilder and every address parsed: the store thread then need not
+   * hash and parse the texts again (its copies of them are new strings after the transfer).
+   */
+  addrs?: Uint32Array<ArrayBuffer>;
 }
+
+/** Address words per record in RecordColumns.addrs. */
+export const ADDR_WORDS = 8;
+
+/** Builders name the same hosts over and over: each text is parsed once (on the thread that made it). */
+const ADDRS = new AddrCache();
 
 /** Index of `value` in `dict`, added when new (dictionaries hold a few distinct values). */
 function indexIn(dict: string[], value: string): number {
@@ -54,19 +67,44 @@ function indexIn(dict: string[], value: string): number {
 }
 
 export function toColumns(records: readonly FlowRecord[]): RecordColumns {
-  const n = records.length;
-  const numbers = new Float64Array(n * WIDTH);
-  const client = new Array<string>(n);
-  const server = new Array<string>(n);
-  const sources: string[] = [];
-  const exporters: string[] = [];
-  let lastSource = '';
-  let lastIdx = -1;
-  let lastExporter = '';
-  let lastExporterIdx = -1;
-  for (let i = 0; i < n; i++) {
-    const r = records[i];
-    const o = i * WIDTH;
+  const b = new ColumnBuilder(records.length);
+  for (let i = 0; i < records.length; i++) b.push(records[i]);
+  return b.take();
+}
+
+/**
+ * Records written into columns one at a time, up to `capacity`: a record object need not outlive
+ * its push (collectors make hundreds of thousands a second; held in a batch until it filled, they
+ * outlived the young generation and made most of the garbage collector's work).
+ */
+export class ColumnBuilder {
+  private numbers: Float64Array<ArrayBuffer>;
+  private addrs: Uint32Array<ArrayBuffer>;
+  /** An address did not parse: the batch goes without words (the store reports the bad text). */
+  private badAddr = false;
+  private client: string[] = [];
+  private server: string[] = [];
+  private sources: string[] = [];
+  private exporters: string[] = [];
+  private lastSource = '';
+  private lastIdx = -1;
+  private lastExporter = '';
+  private lastExporterIdx = -1;
+  count = 0;
+
+  constructor(readonly capacity: number) {
+    this.numbers = new Float64Array(capacity * WIDTH);
+    this.addrs = new Uint32Array(capacity * ADDR_WORDS);
+  }
+
+  push(r: FlowRecord): void {
+    if (this.count >= this.capacity) throw new Error(`ColumnBuilder: more than ${this.capacity} records`);
+    if (this.count === 0 && this.numbers.length === 0) {
+      this.numbers = new Float64Array(this.capacity * WIDTH);
+      this.addrs = new Uint32Array(this.capacity * ADDR_WORDS);
+    }
+    const numbers = this.numbers;
+    const o = this.count * WIDTH;
     numbers[o] = r.clientPort;
     numbers[o + 1] = r.serverPort;
     numbers[o + 2] = r.proto;
@@ -82,23 +120,51 @@ export function toColumns(records: readonly FlowRecord[]): RecordColumns {
     numbers[o + 12] = r.firstSeen;
     numbers[o + 13] = r.lastSeen;
     numbers[o + 14] = DIRECTION_EVIDENCE.indexOf(r.direction);
-    if (r.source !== lastSource || lastIdx < 0) {
-      lastIdx = indexIn(sources, r.source);
-      lastSource = r.source;
+    if (r.source !== this.lastSource || this.lastIdx < 0) {
+      this.lastIdx = indexIn(this.sources, r.source);
+      this.lastSource = r.source;
     }
-    numbers[o + 15] = lastIdx;
+    numbers[o + 15] = this.lastIdx;
     numbers[o + 16] = r.inIf;
     numbers[o + 17] = r.outIf;
-    if (r.exporter !== lastExporter || lastExporterIdx < 0) {
-      lastExporterIdx = indexIn(exporters, r.exporter);
-      lastExporter = r.exporter;
+    if (r.exporter !== this.lastExporter || this.lastExporterIdx < 0) {
+      this.lastExporterIdx = indexIn(this.exporters, r.exporter);
+      this.lastExporter = r.exporter;
     }
-    numbers[o + 18] = lastExporterIdx;
+    numbers[o + 18] = this.lastExporterIdx;
     numbers[o + 19] = r.starts;
-    client[i] = r.client;
-    server[i] = r.server;
+    this.client.push(r.client);
+    this.server.push(r.server);
+    const a = this.count * ADDR_WORDS;
+    if (!ADDRS.parseInto(r.client, this.addrs, a) || !ADDRS.parseInto(r.server, this.addrs, a + 4)) this.badAddr = true;
+    this.count++;
   }
-  return { count: n, numbers, client, server, sources, exporters };
+
+  /** The records pushed so far, as columns; the builder starts afresh (a new buffer: the old one may be transferred). */
+  take(): RecordColumns {
+    const n = this.count;
+    const whole = n === this.capacity;
+    const cols: RecordColumns = {
+      count: n,
+      numbers: whole ? this.numbers : this.numbers.slice(0, n * WIDTH),
+      client: this.client,
+      server: this.server,
+      sources: this.sources,
+      exporters: this.exporters,
+    };
+    if (!this.badAddr) cols.addrs = whole ? this.addrs : this.addrs.slice(0, n * ADDR_WORDS);
+    this.badAddr = false;
+    this.numbers = new Float64Array(0);
+    this.addrs = new Uint32Array(0);
+    this.client = [];
+    this.server = [];
+    this.sources = [];
+    this.exporters = [];
+    this.lastIdx = -1;
+    this.lastExporterIdx = -1;
+    this.count = 0;
+    return cols;
+  }
 }
 
 /** Small integer fields come back as `| 0` so V8 keeps them unboxed in the record objects. */
@@ -144,5 +210,6 @@ export function sliceColumns(c: RecordColumns, from: number, to: number): Record
     server: c.server.slice(from, to),
     sources: c.sources,
     exporters: c.exporters,
+    ...(c.addrs ? { addrs: c.addrs.subarray(from * ADDR_WORDS, to * ADDR_WORDS) } : {}),
   };
 }

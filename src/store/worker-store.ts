@@ -3,7 +3,7 @@ import type { FlowFilter } from '../filter/filter.js';
 import type { FlowRecord } from '../flow/record.js';
 import type { NameRow } from '../names/names.js';
 import { FlowmapError, UsageError } from '../util/errors.js';
-import { toColumns } from './record-columns.js';
+import { toColumns, type RecordColumns } from './record-columns.js';
 import type { EdgeRef, EdgeSeriesRow, ExporterHealthRow, KeyedSeriesRow, SeriesKeys, TopPerKind, TopPerRow, SeriesRow, SocketQuery, SocketRow, SourceRow, Store, StoreMark, StoreStats, TopKind, TopRows } from './store.js';
 import type { StoreRequest, StoreResponse, WireError, WorkerInit } from './worker-protocol.js';
 
@@ -56,8 +56,12 @@ export class WorkerStore implements Store {
   }
 
   append(records: readonly FlowRecord[]): Promise<void> {
-    const columns = toColumns(records);
-    return this.call({ op: 'append', columns }, [columns.numbers.buffer]);
+    return this.appendBatch(toColumns(records));
+  }
+
+  /** append() of a batch already in column form (pipeline/batcher.ts builds them as records come). Its buffer is transferred. */
+  appendBatch(columns: RecordColumns): Promise<void> {
+    return this.call({ op: 'append', columns }, columns.addrs ? [columns.numbers.buffer, columns.addrs.buffer] : [columns.numbers.buffer]);
   }
 
   top<K extends TopKind>(kind: K, filter: FlowFilter): Promise<TopRows[K]> {
