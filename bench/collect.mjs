@@ -35,7 +35,7 @@ function send(port, rate, seconds) {
 }
 
 /** One step into flowmap collect: sent flows, what it took in, stored, and the time to drain after sending. */
-async function flowmapStep(rate, seconds = SECONDS, cli = CLI) {
+export async function flowmapStep(rate, seconds = SECONDS, cli = CLI) {
   const dir = mkdtempSync(join(tmpdir(), 'flowmap-bench-collect-'));
   try {
     const child = spawn(process.execPath, [cli, '--db', join(dir, 'c.duckdb'), 'collect', '--netflow', '0', '--no-ipfix', '--no-sflow', '--json'], {

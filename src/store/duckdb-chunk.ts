@@ -12,7 +12,7 @@ import { api, bindings } from './duckdb-api.js';
 import { DIRECTION_EVIDENCE } from '../flow/record.js';
 import { FlowmapError } from '../util/errors.js';
 import { AddrCache } from '../util/ip.js';
-import { ADDR_WORDS, F, WIDTH, type NumericField, type RecordColumns } from './record-columns.js';
+import { F, WIDTH, type NumericField, type RecordColumns } from './record-columns.js';
 
 /** Where one table column's values come from. */
 export type ColumnSource =
@@ -90,7 +90,7 @@ export class ChunkFiller {
   fill(types: readonly DuckDBType[], sources: readonly ColumnSource[], cols: RecordColumns, start: number, count: number): DuckDBDataChunk {
     if (count > this.rows) throw new Error(`ChunkFiller: ${count} records exceed ${this.rows}`);
     const chunk = api.DuckDBDataChunk.create(types, count);
-    if (cols.addrs === undefined && sources.some((c) => c.kind === 'addr-half')) this.parseAddresses(cols, start, count);
+    if (sources.some((c) => c.kind === 'addr-half')) this.parseAddresses(cols, start, count);
     for (let col = 0; col < sources.length; col++) {
       const src = sources[col];
       const vector = bindings.data_chunk_get_vector(chunk.chunk, col);
@@ -116,10 +116,8 @@ export class ChunkFiller {
         case 'addr-half': {
           expectType(types[col], DuckDBTypeId.UBIGINT, src, 'UBIGINT');
           // Words are big-endian order (word 0 most significant); the vector holds little-endian u64.
-          // The batch's own words where its builder parsed them (record-columns.ts), else those parsed here.
-          const own = cols.addrs !== undefined;
-          const words = cols.addrs ?? this.words;
-          const w0 = (own ? start * ADDR_WORDS : 0) + (src.side === 'client' ? 0 : 4) + src.half * 2;
+          const w0 = (src.side === 'client' ? 0 : 4) + src.half * 2;
+          const words = this.words;
           for (let i = 0; i < count; i++) {
             this.u32[i * 2] = words[i * 8 + w0 + 1];
             this.u32[i * 2 + 1] = words[i * 8 + w0];

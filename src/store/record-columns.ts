@@ -4,7 +4,6 @@
  * than thousands of small objects (and the caller's thread is the one decoding packets).
  */
 import { DIRECTION_EVIDENCE, type FlowRecord } from '../flow/record.js';
-import { AddrCache } from '../util/ip.js';
 
 /** Where each numeric field sits within a record's stride of `numbers`. */
 export const F = {
@@ -46,19 +45,7 @@ export interface RecordColumns {
   sources: string[];
   /** Exporters likewise. */
   exporters: string[];
-  /**
-   * The addresses as 32-bit words, 8 per record (client 4, server 4, most significant first), where
-   * the batch was built by a ColumnBuilder and every address parsed: the store thread then need not
-   * hash and parse the texts again (its copies of them are new strings after the transfer).
-   */
-  addrs?: Uint32Array<ArrayBuffer>;
 }
-
-/** Address words per record in RecordColumns.addrs. */
-export const ADDR_WORDS = 8;
-
-/** Builders name the same hosts over and over: each text is parsed once (on the thread that made it). */
-const ADDRS = new AddrCache();
 
 /** Index of `value` in `dict`, added when new (dictionaries hold a few distinct values). */
 function indexIn(dict: string[], value: string): number {
@@ -79,9 +66,6 @@ export function toColumns(records: readonly FlowRecord[]): RecordColumns {
  */
 export class ColumnBuilder {
   private numbers: Float64Array<ArrayBuffer>;
-  private addrs: Uint32Array<ArrayBuffer>;
-  /** An address did not parse: the batch goes without words (the store reports the bad text). */
-  private badAddr = false;
   private client: string[] = [];
   private server: string[] = [];
   private sources: string[] = [];
@@ -94,15 +78,11 @@ export class ColumnBuilder {
 
   constructor(readonly capacity: number) {
     this.numbers = new Float64Array(capacity * WIDTH);
-    this.addrs = new Uint32Array(capacity * ADDR_WORDS);
   }
 
   push(r: FlowRecord): void {
     if (this.count >= this.capacity) throw new Error(`ColumnBuilder: more than ${this.capacity} records`);
-    if (this.count === 0 && this.numbers.length === 0) {
-      this.numbers = new Float64Array(this.capacity * WIDTH);
-      this.addrs = new Uint32Array(this.capacity * ADDR_WORDS);
-    }
+    if (this.count === 0 && this.numbers.length === 0) this.numbers = new Float64Array(this.capacity * WIDTH);
     const numbers = this.numbers;
     const o = this.count * WIDTH;
     numbers[o] = r.clientPort;
@@ -135,8 +115,6 @@ export class ColumnBuilder {
     numbers[o + 19] = r.starts;
     this.client.push(r.client);
     this.server.push(r.server);
-    const a = this.count * ADDR_WORDS;
-    if (!ADDRS.parseInto(r.client, this.addrs, a) || !ADDRS.parseInto(r.server, this.addrs, a + 4)) this.badAddr = true;
     this.count++;
   }
 
@@ -152,10 +130,7 @@ export class ColumnBuilder {
       sources: this.sources,
       exporters: this.exporters,
     };
-    if (!this.badAddr) cols.addrs = whole ? this.addrs : this.addrs.slice(0, n * ADDR_WORDS);
-    this.badAddr = false;
     this.numbers = new Float64Array(0);
-    this.addrs = new Uint32Array(0);
     this.client = [];
     this.server = [];
     this.sources = [];
@@ -210,6 +185,5 @@ export function sliceColumns(c: RecordColumns, from: number, to: number): Record
     server: c.server.slice(from, to),
     sources: c.sources,
     exporters: c.exporters,
-    ...(c.addrs ? { addrs: c.addrs.subarray(from * ADDR_WORDS, to * ADDR_WORDS) } : {}),
   };
 }

@@ -61,7 +61,7 @@ export class WorkerStore implements Store {
 
   /** append() of a batch already in column form (pipeline/batcher.ts builds them as records come). Its buffer is transferred. */
   appendBatch(columns: RecordColumns): Promise<void> {
-    return this.call({ op: 'append', columns }, columns.addrs ? [columns.numbers.buffer, columns.addrs.buffer] : [columns.numbers.buffer]);
+    return this.call({ op: 'append', columns }, [columns.numbers.buffer]);
   }
 
   top<K extends TopKind>(kind: K, filter: FlowFilter): Promise<TopRows[K]> {
