@@ -5,6 +5,7 @@ import { ServiceRegistry } from '../../services/registry.js';
 import { FlowAggregator, type AggregatorOptions } from './aggregator.js';
 import type { ExportedFlow } from '../model.js';
 import { liveHeapBytes } from '../../testing/heap.js';
+import { Hash53 } from '../../util/hash53.js';
 
 const T0 = Date.UTC(2026, 0, 15, 10, 0, 0);
 
@@ -364,5 +365,52 @@ describe('FlowAggregator: conversation starts', () => {
     agg.add(flow({ ...udp, firstSeen: T0 + 60_000, lastSeen: T0 + 61_000 }), 'ipfix', T0 + 61_000);
     agg.flushAll();
     assert.deepEqual(out.map((r) => [r.client, r.starts]), [['10.0.0.1', 1], ['10.0.0.1', 0], ['10.0.0.1', 1]]);
+  });
+});
+
+describe('FlowAggregator: keys are hashes', () => {
+  /** Every conversation under one key: what a hash collision does, made to happen on every flow. */
+  class Colliding extends Hash53 {
+    override value(): number {
+      return 42;
+    }
+  }
+
+  it('a collision never merges two conversations: the one held is written out, unpaired or early, with its own counters', () => {
+    const { agg, out } = setup();
+    (agg as unknown as { hash: Hash53 }).hash = new Colliding();
+    const a = flow({ bytes: 1000, packets: 10 });
+    const b = flow({ src: '10.0.0.3', bytes: 3000, packets: 30 });
+    agg.add(a, 'netflow', T0);
+    agg.add(b, 'netflow', T0 + 10);
+    agg.add(reply({ bytes: 2000, packets: 20 }), 'netflow', T0 + 20);
+    agg.flushAll();
+    // The ends and the counters of each (which end is the client may follow the colliding key's
+    // remembered sides: the conversation memory is keyed by the same hash, and that only sways sides).
+    assert.deepEqual(
+      out.map((r) => [[r.client, r.server].sort().join(' '), r.bytesC2s + r.bytesS2c, r.packetsC2s + r.packetsS2c]),
+      [['10.0.0.1 10.0.0.2', 1000, 10], ['10.0.0.2 10.0.0.3', 3000, 30], ['10.0.0.1 10.0.0.2', 2000, 20]],
+    );
+    assert.equal(agg.stats.unpaired, 3);
+    assert.equal(agg.stats.paired, 0);
+
+    const s = setup();
+    (s.agg as unknown as { hash: Hash53 }).hash = new Colliding();
+    s.agg.add(sample({ srcPort: 1111 }), 'sflow', T0);
+    s.agg.add(sample({ srcPort: 2222 }), 'sflow', T0 + 10);
+    s.agg.flushAll();
+    assert.deepEqual(s.out.map((r) => [r.clientPort, r.packetsC2s]), [[1111, 10], [2222, 10]]);
+    assert.equal(s.agg.stats.sampled, 2);
+  });
+
+  it('without collisions, conversations that differ only in the exporter, the VLAN or a port stay apart', () => {
+    const { agg, out } = setup();
+    const variants = [{}, { exporter: '192.0.2.2' }, { domain: 1 }, { vlan: 7 }, { srcPort: 40001 }, { dst: '10.0.0.20' }, { proto: 17 }];
+    for (const [i, v] of variants.entries()) agg.add(flow({ ...v, bytes: 100 * (i + 1) }), 'netflow', T0 + i);
+    for (const [i, v] of variants.entries()) agg.add(reply({ ...v, bytes: 1 }), 'netflow', T0 + 100 + i);
+    agg.flushAll();
+    assert.equal(agg.stats.paired, variants.length);
+    assert.deepEqual(out.map((r) => r.bytesC2s).sort((x, y) => x - y), variants.map((_, i) => 100 * (i + 1)));
+    assert.ok(out.every((r) => r.bytesS2c === 1));
   });
 });

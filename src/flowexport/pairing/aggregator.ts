@@ -187,15 +187,7 @@ export class FlowAggregator {
     }
 
     if (family === 'sflow') {
-      let c = this.sampled.get(key);
-      if (c !== undefined && !c.is(source, f.proto, f.vlan, a, pa, b, pb)) {
-        // Another conversation under the same key (a hash collision): it is written out early.
-        this.sampled.delete(key);
-        this.sampledCursor.changed();
-        this.stats.sampled++;
-        this.opts.emit(this.record(c));
-        c = undefined;
-      }
+      let c = this.lookup(this.sampled, key, source, f, a, pa, b, pb);
       if (c === undefined) {
         this.makeRoom();
         c = new ExportConversation(key, source, f.proto, f.ipVersion, f.vlan, a, pa, b, pb, side, rate, receivedMs);
@@ -212,15 +204,7 @@ export class FlowAggregator {
       this.opts.emit(this.record(c));
       return c;
     }
-    let waiting = this.halves.get(key);
-    if (waiting !== undefined && !waiting.is(source, f.proto, f.vlan, a, pa, b, pb)) {
-      // Another conversation under the same key (a hash collision): it is stored unpaired.
-      this.halves.delete(key);
-      this.halvesCursor.changed();
-      this.stats.unpaired++;
-      this.opts.emit(this.record(waiting));
-      waiting = undefined;
-    }
+    const waiting = this.lookup(this.halves, key, source, f, a, pa, b, pb);
     if (waiting === undefined) {
       this.makeRoom();
       const c = new ExportConversation(key, source, f.proto, f.ipVersion, f.vlan, a, pa, b, pb, side, rate, receivedMs);
@@ -239,6 +223,25 @@ export class FlowAggregator {
       this.opts.emit(this.record(waiting));
     }
     return waiting;
+  }
+
+  /**
+   * The conversation held under `key` if it is this tuple's. Another one there (a hash collision,
+   * about one in 10^11 lookups) is written out at once, unpaired or early, never merged.
+   */
+  private lookup(map: Map<number, ExportConversation>, key: number, source: string, f: ExportedFlow, a: string, pa: number, b: string, pb: number): ExportConversation | undefined {
+    const c = map.get(key);
+    if (c === undefined || c.is(source, f.proto, f.vlan, a, pa, b, pb)) return c;
+    map.delete(key);
+    if (map === this.halves) {
+      this.halvesCursor.changed();
+      this.stats.unpaired++;
+    } else {
+      this.sampledCursor.changed();
+      this.stats.sampled++;
+    }
+    this.opts.emit(this.record(c));
+    return undefined;
   }
 
   /** The flow held back for the adjacent-pair fast path goes the normal way. */
