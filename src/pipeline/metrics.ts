@@ -6,6 +6,8 @@
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ExporterHealthRow, Store } from '../store/store.js';
+import type { RecordColumns } from '../store/record-columns.js';
+import { isBatchSink } from './batcher.js';
 
 /** What a running collector shows: read at every scrape. */
 export interface CollectReadings {
@@ -74,20 +76,23 @@ export class CollectMetrics {
     this.sources.push(source);
   }
 
-  /** The store with every append timed into flowmap_store_batch_seconds. */
+  /** The store with every append timed into flowmap_store_batch_seconds, in record or column form (batcher.ts). */
   timed(store: Store): Store {
     const hist = this.batchSeconds;
-    const append = async (records: Parameters<Store['append']>[0]): Promise<void> => {
+    const time = async (write: () => Promise<void>): Promise<void> => {
       const end = hist.startTimer();
       try {
-        await store.append(records);
+        await write();
       } finally {
         end();
       }
     };
+    const append = (records: Parameters<Store['append']>[0]): Promise<void> => time(() => store.append(records));
+    const appendBatch = isBatchSink(store) ? (columns: RecordColumns): Promise<void> => time(() => store.appendBatch(columns)) : undefined;
     return new Proxy(store, {
       get(target, prop, receiver) {
         if (prop === 'append') return append;
+        if (prop === 'appendBatch') return appendBatch;
         const v: unknown = Reflect.get(target, prop, receiver);
         return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
       },

@@ -5,7 +5,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { FlowRecord } from '../flow/record.js';
-import { LiveBus, type LiveEventName } from './live.js';
+import { LiveBus, ObservedStore, type LiveEventName } from './live.js';
+import { isBatchSink } from '../pipeline/batcher.js';
+import { toColumns, type RecordColumns } from '../store/record-columns.js';
+import type { Store } from '../store/store.js';
+import { RECORDS } from '../testing/records.js';
 import type { LiveEvent } from '../api/types.js';
 
 const rec = (lastSeen: number): FlowRecord => ({ lastSeen }) as FlowRecord;
@@ -49,4 +53,25 @@ test('another process writes: growth and a newer last_seen are news', () => {
     { stored: 1, lastSeen: new Date(1000).toISOString() },
     { stored: 5, lastSeen: new Date(9000).toISOString() },
   ]);
+});
+
+test('a batch in column form (the store worker\'s) is announced like one of records, after the store has it', async () => {
+  const full = (lastSeen: number): FlowRecord => ({ ...RECORDS[0], lastSeen });
+  const bus = new LiveBus(0);
+  const got = recorder(bus);
+  const stored: number[] = [];
+  const inner = {
+    append: async () => assert.fail('records given to a store that takes columns'),
+    appendBatch: async (c: RecordColumns) => {
+      assert.equal(got.length, 0, 'not announced before the store has it');
+      stored.push(c.count);
+    },
+  } as unknown as Store;
+  const observed = new ObservedStore(inner, bus);
+  assert.ok(isBatchSink(observed));
+  await observed.appendBatch(toColumns([full(3000), full(7000), full(5000)]));
+  bus.flush();
+  assert.deepEqual(stored, [3]);
+  assert.deepEqual(got, [['flows', { stored: 3, lastSeen: new Date(7000).toISOString() }]]);
+  assert.equal(isBatchSink(new ObservedStore({ append: async () => undefined } as unknown as Store, bus)), false, 'a store that takes records only: so does the observer');
 });

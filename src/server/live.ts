@@ -6,6 +6,8 @@
 import type { FlowFilter } from '../filter/filter.js';
 import type { FlowRecord } from '../flow/record.js';
 import type { NameRow } from '../names/names.js';
+import { isBatchSink } from '../pipeline/batcher.js';
+import { F, WIDTH, type RecordColumns } from '../store/record-columns.js';
 import type { EdgeRef, EdgeSeriesRow, ExporterHealthRow, KeyedSeriesRow, SeriesKeys, TopPerKind, TopPerRow, SeriesRow, SocketQuery, SocketRow, SourceRow, Store, StoreStats, TopKind, TopRows } from '../store/store.js';
 import type { LiveEvent, LiveInfo } from '../api/types.js';
 
@@ -54,9 +56,16 @@ export class LiveBus {
 
   /** A batch reached the store. */
   stored(records: readonly FlowRecord[]): void {
-    if (records.length === 0) return;
-    this.storedCount += records.length;
-    for (const r of records) if (this.lastSeenMs === null || r.lastSeen > this.lastSeenMs) this.lastSeenMs = r.lastSeen;
+    let last = -Infinity;
+    for (const r of records) if (r.lastSeen > last) last = r.lastSeen;
+    this.storedSummary(records.length, last);
+  }
+
+  /** stored() for a batch known by its size and newest last_seen (column form). */
+  storedSummary(count: number, lastSeenMs: number): void {
+    if (count === 0) return;
+    this.storedCount += count;
+    if (this.lastSeenMs === null || lastSeenMs > this.lastSeenMs) this.lastSeenMs = lastSeenMs;
     this.schedule('flows');
   }
 
@@ -108,10 +117,24 @@ export class LiveBus {
 
 /** The store as the collectors see it: everything passes through, stored batches tell the bus. */
 export class ObservedStore implements Store {
+  /** Where the inner store takes batches in column form (the store worker), so does this one. */
+  readonly appendBatch?: (columns: RecordColumns) => Promise<void>;
+
   constructor(
     private readonly inner: Store,
     private readonly bus: LiveBus,
-  ) {}
+  ) {
+    if (isBatchSink(inner)) {
+      this.appendBatch = async (columns) => {
+        // Read before the columns are handed over (their numbers go to the worker thread).
+        const count = columns.count;
+        let last = -Infinity;
+        for (let i = 0; i < count; i++) last = Math.max(last, columns.numbers[i * WIDTH + F.lastSeen]);
+        await inner.appendBatch(columns);
+        bus.storedSummary(count, last);
+      };
+    }
+  }
 
   init(): Promise<void> {
     return this.inner.init();
@@ -121,6 +144,7 @@ export class ObservedStore implements Store {
     await this.inner.append(records);
     this.bus.stored(records);
   }
+
 
   top<K extends TopKind>(kind: K, filter: FlowFilter): Promise<TopRows[K]> {
     return this.inner.top(kind, filter);
