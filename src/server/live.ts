@@ -145,7 +145,6 @@ export class ObservedStore implements Store {
     this.bus.stored(records);
   }
 
-
   top<K extends TopKind>(kind: K, filter: FlowFilter): Promise<TopRows[K]> {
     return this.inner.top(kind, filter);
   }
