@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import type { Command } from 'commander';
 import type { IngestContext, IngestSummary } from '../pipeline/ingest.js';
 import { isBatchSink } from '../pipeline/batcher.js';
-import { fromColumns } from '../store/record-columns.js';
+import type { RecordColumns } from '../store/record-columns.js';
 import { CaptureFormatError } from '../sources/pcap/frame.js';
 import type { Store } from '../store/store.js';
 import { cliContext, withStore, type CliContext } from './context.js';
@@ -90,6 +90,7 @@ class OpeningStore {
   private readonly posted: Promise<void>[] = [];
   private open: boolean | undefined;
   private readonly answered: Promise<void>;
+  readonly store: IngestContext['store'];
 
   constructor(
     private readonly target: Store,
@@ -115,14 +116,14 @@ class OpeningStore {
         this.early = [];
       },
     );
+    this.store = {
+      append: (records) => this.call(() => target.append(records)),
+      appendNames: (rows) => this.call(() => target.appendNames(rows)),
+      // The store worker takes batches as columns, built as records come (the batcher sees this).
+      ...(isBatchSink(target) ? { appendBatch: (columns: RecordColumns) => this.call(() => target.appendBatch(columns)) } : {}),
+    };
   }
 
-  readonly store: IngestContext['store'] = {
-    append: (records) => this.call(() => this.target.append(records)),
-    // The store worker takes batches as columns (built as records come); any other store, as records.
-    appendBatch: (columns) => this.call(() => (isBatchSink(this.target) ? this.target.appendBatch(columns) : this.target.append(fromColumns(columns)))),
-    appendNames: (rows) => this.call(() => this.target.appendNames(rows)),
-  };
 
   private call(send: () => Promise<void>): Promise<void> {
     if (this.open === true) return send();

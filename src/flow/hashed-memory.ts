@@ -8,7 +8,7 @@
  * Same contract as ConversationMemory: at most `bound` keys, the least recently set forgotten first;
  * get() does not refresh. The object get() returns is reused: read it before the next get().
  */
-import { DIRECTION_EVIDENCE, type DirectionEvidence } from './record.js';
+import { DIRECTION_EVIDENCE } from './record.js';
 import type { ConversationRecall, RememberedConversation } from './conversation-memory.js';
 
 const START = 1024;
@@ -70,7 +70,7 @@ export class HashedConversationMemory implements ConversationRecall<number> {
     } else {
       this.unlink(e);
     }
-    this.sides[e] = (evidenceIndex(value.evidence) << 1) | (value.clientIs1 ? 1 : 0);
+    this.sides[e] = (DIRECTION_EVIDENCE.indexOf(value.evidence) << 1) | (value.clientIs1 ? 1 : 0);
     this.lastSeen[e] = value.lastSeen;
     this.append(e);
   }
@@ -155,8 +155,4 @@ export class HashedConversationMemory implements ConversationRecall<number> {
     this.shift = shift;
     for (let e = 0; e < this.count; e++) this.insert(this.keys[e], e);
   }
-}
-
-function evidenceIndex(e: DirectionEvidence): number {
-  return DIRECTION_EVIDENCE.indexOf(e);
 }

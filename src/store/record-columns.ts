@@ -65,7 +65,8 @@ export function toColumns(records: readonly FlowRecord[]): RecordColumns {
  * outlived the young generation and made most of the garbage collector's work).
  */
 export class ColumnBuilder {
-  private numbers: Float64Array<ArrayBuffer>;
+  /** Allocated at a batch's first push (take() hands the last one over). */
+  private numbers = new Float64Array(0);
   private client: string[] = [];
   private server: string[] = [];
   private sources: string[] = [];
@@ -76,9 +77,7 @@ export class ColumnBuilder {
   private lastExporterIdx = -1;
   count = 0;
 
-  constructor(readonly capacity: number) {
-    this.numbers = new Float64Array(capacity * WIDTH);
-  }
+  constructor(readonly capacity: number) {}
 
   push(r: FlowRecord): void {
     if (this.count >= this.capacity) throw new Error(`ColumnBuilder: more than ${this.capacity} records`);
