@@ -216,5 +216,18 @@ describe('DuckDbStore on disk', () => {
       );
     });
   });
+  test('engineThreads: a live writer keeps DuckDB to its own thread; the default uses every core', async () => {
+    type WithConn = { conn: { runAndReadAll(sql: string): Promise<{ getRowObjectsJS(): Record<string, unknown>[] }> } };
+    const threads = async (s: DuckDbStore) => Number((await (s as unknown as WithConn).conn.runAndReadAll("SELECT current_setting('threads') AS t")).getRowObjectsJS()[0].t);
+    const one = await DuckDbStore.open(':memory:', { engineThreads: 1 });
+    const all = await DuckDbStore.open(':memory:');
+    try {
+      assert.equal(await threads(one), 1);
+      assert.equal(await threads(all), (await import('node:os')).availableParallelism());
+    } finally {
+      await one.close();
+      await all.close();
+    }
+  });
 });
 

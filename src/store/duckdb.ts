@@ -36,7 +36,7 @@ export class DuckDbStore implements ManagedStore {
    * Open (creating if needed, unless read-only) without initialising; call init() before use.
    * Read-only opens let several query processes share a file while no writer holds it.
    */
-  static async open(path: string, opts: { readOnly?: boolean } = {}): Promise<DuckDbStore> {
+  static async open(path: string, opts: { readOnly?: boolean; engineThreads?: number } = {}): Promise<DuckDbStore> {
     const readOnly = opts.readOnly === true && path !== ':memory:';
     let instance: DuckDBInstance;
     try {
@@ -45,6 +45,7 @@ export class DuckDbStore implements ManagedStore {
         autoinstall_known_extensions: 'false',
         autoload_known_extensions: 'false',
         ...(readOnly ? { access_mode: 'READ_ONLY' } : {}),
+        ...(opts.engineThreads ? { threads: String(opts.engineThreads) } : {}),
       });
     } catch (err) {
       throw openError(path, err);

@@ -9,6 +9,12 @@ export { parseStoreSpec } from './spec.js';
 export interface OpenOptions {
   readOnly?: boolean;
   lockWaitMs?: number;
+  /**
+   * DuckDB's worker threads (default: one per core). A live writer's store thread asks for 1: the
+   * engine's work then runs on that lowered-priority thread alone, and no engine thread spins beside
+   * the thread reading datagrams.
+   */
+  engineThreads?: number;
 }
 
 /**
