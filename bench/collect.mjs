@@ -204,7 +204,7 @@ async function breakdown(log) {
       const types = Array.from({ length: probe.columnCount }, (_, i) => probe.columnType(i));
       probe.closeSync();
       const size = api.DuckDBVector.standardSize();
-      const filler = new ChunkFiller(size);
+      const filler = new ChunkFiller(size, true);
       const txs = [];
       for (let i = 0; i < records.length; i += 131_072) {
         const cols = toColumns(records.slice(i, i + 131_072));

@@ -1,4 +1,4 @@
-import type { DuckDBAppender, DuckDBConnection, DuckDBInstance, DuckDBPreparedStatement } from '@duckdb/node-api';
+import type { DuckDBAppender, DuckDBConnection, DuckDBInstance, DuckDBPreparedStatement, DuckDBType } from '@duckdb/node-api';
 import { api, timestampMs as ts } from './duckdb-api.js';
 import type { FlowRecord } from '../flow/record.js';
 import type { FlowFilter } from '../filter/filter.js';
@@ -110,7 +110,9 @@ export class DuckDbStore implements ManagedStore {
   }
 
   private fillFlows(app: DuckDBAppender, batches: readonly RecordColumns[]): void {
-    const types = Array.from({ length: app.columnCount }, (_, i) => app.columnType(i));
+    // Read once: the filler reuses its chunk for as long as it is given the same types.
+    this.flowTypes ??= Array.from({ length: app.columnCount }, (_, i) => app.columnType(i));
+    const types = this.flowTypes;
     if (types.length !== FLOW_COLUMNS.length) throw new FlowmapError(`table flows in ${this.path} has ${types.length} columns, expected ${FLOW_COLUMNS.length}`);
     const size = api.DuckDBVector.standardSize();
     this.filler ??= new ChunkFiller(size);
@@ -120,6 +122,7 @@ export class DuckDbStore implements ManagedStore {
   }
 
   private filler: ChunkFiller | undefined;
+  private flowTypes: DuckDBType[] | undefined;
   /** The flows appender of begin()'s transaction, open between appends. */
   private heldAppender: DuckDBAppender | undefined;
 
