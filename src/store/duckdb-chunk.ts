@@ -14,6 +14,9 @@ import { FlowmapError } from '../util/errors.js';
 import { AddrCache } from '../util/ip.js';
 import { F, WIDTH, type NumericField, type RecordColumns } from './record-columns.js';
 
+/** One column of rows appended through fillRows: a text, or a time in epoch milliseconds. */
+export type RowColumn<T> = { kind: 'text'; value: (row: T) => string } | { kind: 'time'; value: (row: T) => number };
+
 /** Where one table column's values come from. */
 export type ColumnSource =
   /** An integer field of the record. */
@@ -149,6 +152,41 @@ export class ChunkFiller {
     return chunk;
   }
 
+  /**
+   * A chunk of `types` holding rows [start, start + count) of `rows`, column by column (side tables
+   * such as names: one native call per text cell and one per time column, where the row appender
+   * made one per cell and a BigInt and a value object per time).
+   */
+  fillRows<T>(types: readonly DuckDBType[], columns: readonly RowColumn<T>[], rows: readonly T[], start: number, count: number): DuckDBDataChunk {
+    if (count > this.rows) throw new Error(`ChunkFiller: ${count} rows exceed ${this.rows}`);
+    if (types.length !== columns.length) throw new FlowmapError(`expected ${columns.length} columns in the table, found ${types.length}`);
+    const chunk = this.emptyChunk(types, count);
+    for (let col = 0; col < columns.length; col++) {
+      const c = columns[col];
+      const vector = bindings.data_chunk_get_vector(chunk.chunk, col);
+      if (c.kind === 'text') {
+        if (types[col].typeId !== DuckDBTypeId.VARCHAR) throw new FlowmapError(`column ${col}: expected VARCHAR in the table, found ${types[col].toString()}`);
+        for (let i = 0; i < count; i++) bindings.vector_assign_string_element(vector, i, c.value(rows[start + i]));
+        continue;
+      }
+      if (types[col].typeId !== DuckDBTypeId.TIMESTAMP) throw new FlowmapError(`column ${col}: expected TIMESTAMP in the table, found ${types[col].toString()}`);
+      for (let i = 0; i < count; i++) {
+        const ms = c.value(rows[start + i]);
+        if (!Number.isFinite(ms)) throw new FlowmapError(`column ${col}: a bad time (${ms})`);
+        this.putInt64(i, Math.round(ms) * 1000);
+      }
+      bindings.copy_data_to_vector(vector, 0, this.buf, 0, count * 8);
+    }
+    return chunk;
+  }
+
+  /** Two's complement 64-bit, little-endian, from a double (exact below 2^53), at row i of the scratch buffer. */
+  private putInt64(i: number, v: number): void {
+    const hi = Math.floor(v / TWO32);
+    this.u32[i * 2] = v - hi * TWO32;
+    this.u32[i * 2 + 1] = hi;
+  }
+
   private emptyChunk(types: readonly DuckDBType[], count: number): DuckDBDataChunk {
     if (this.fresh) return api.DuckDBDataChunk.create(types, count);
     if (this.chunk === undefined || this.chunkTypes !== types) {
@@ -202,12 +240,8 @@ export class ChunkFiller {
         case 4:
           this.u32[i] = v;
           break;
-        default: {
-          // Two's complement 64-bit, little-endian, from a double (exact below 2^53).
-          const hi = Math.floor(v / TWO32);
-          this.u32[i * 2] = v - hi * TWO32;
-          this.u32[i * 2 + 1] = hi;
-        }
+        default:
+          this.putInt64(i, v);
       }
     }
     bindings.copy_data_to_vector(vector, 0, this.buf, 0, count * width);

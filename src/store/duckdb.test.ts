@@ -229,5 +229,29 @@ describe('DuckDbStore on disk', () => {
       await all.close();
     }
   });
+  test('names: thousands of rows go in as chunks (several, sources mixed, any text) and read back exactly', async () => {
+    const s = await DuckDbStore.open(':memory:');
+    await s.init();
+    const SOURCES = ['dns', 'sni', 'http'] as const;
+    const rows = Array.from({ length: 5000 }, (_, i) => ({
+      address: i % 2 ? `10.1.${i >> 8}.${i & 255}` : `2001:db8::${i.toString(16)}`,
+      // Long, non-ASCII and quote-bearing names cross DuckDB's 12-byte inline string limit.
+      name: i % 7 === 0 ? `bücher-${i}.example.org` : i % 11 === 0 ? `o'reilly${i}.example` : `h${i}.example`,
+      source: SOURCES[i % 3],
+      first_seen: new Date(NOW - 3_600_000 + i).toISOString(),
+      last_seen: new Date(NOW + i).toISOString(),
+    }));
+    try {
+      await s.appendNames(rows);
+      const got = await s.names(rows.map((r) => r.address));
+      const key = (r: { address: string; name: string; source: string; first_seen: string; last_seen: string }) => JSON.stringify([r.address, r.name, r.source, r.first_seen, r.last_seen]);
+      assert.deepEqual(got.map(key).sort(), rows.map(key).sort());
+      await assert.rejects(s.appendNames([{ ...rows[0], first_seen: 'not a time' }]), /bad time/);
+      assert.equal((await s.names([rows[0].address])).length, 1, 'a refused batch leaves nothing behind');
+    } finally {
+      await s.close();
+    }
+  });
+
 });
 

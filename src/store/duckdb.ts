@@ -4,7 +4,7 @@ import type { FlowRecord } from '../flow/record.js';
 import type { FlowFilter } from '../filter/filter.js';
 import { FlowmapError, UsageError } from '../util/errors.js';
 import { isoMs } from '../util/time.js';
-import { ChunkFiller, type ColumnSource } from './duckdb-chunk.js';
+import { ChunkFiller, type ColumnSource, type RowColumn } from './duckdb-chunk.js';
 import { F, toColumns, type RecordColumns } from './record-columns.js';
 import { FLOW_COLUMNS, MIGRATIONS, SCHEMA_VERSION, createVersionTableSql } from './schema.js';
 import { NAME_BATCH, nameFromRow, recordFromRow, num, seriesFromRow, sourceFromRow, str, toRow, type JsRow } from './rows.js';
@@ -304,18 +304,14 @@ export class DuckDbStore implements ManagedStore {
     return readSockets(query, duckdbDialect, (q) => this.rows(q.sql, q.params));
   }
 
-  /** Through DuckDB's appender, in one transaction: a capture can yield tens of thousands of names. */
+  /** Through DuckDB's appender in chunks, in one transaction: a capture can yield tens of thousands of names. */
   async appendNames(rows: readonly NameRow[]): Promise<void> {
     if (rows.length === 0) return;
     await this.appendInTransaction('names', (a) => {
-      for (const r of rows) {
-        a.appendVarchar(r.address);
-        a.appendVarchar(r.name);
-        a.appendVarchar(r.source);
-        a.appendTimestamp(ts(Date.parse(r.first_seen)));
-        a.appendTimestamp(ts(Date.parse(r.last_seen)));
-        a.endRow();
-      }
+      const types = Array.from({ length: a.columnCount }, (_, i) => a.columnType(i));
+      const size = api.DuckDBVector.standardSize();
+      this.filler ??= new ChunkFiller(size);
+      for (let i = 0; i < rows.length; i += size) a.appendDataChunk(this.filler.fillRows(types, NAME_SOURCES, rows, i, Math.min(size, rows.length - i)));
     });
   }
 
@@ -397,6 +393,15 @@ function bindParam(stmt: DuckDBPreparedStatement, i: number, p: SqlParam): void 
       break;
   }
 }
+
+/** The names table's columns (NAME_COLUMNS order), for ChunkFiller.fillRows. */
+const NAME_SOURCES: readonly RowColumn<NameRow>[] = [
+  { kind: 'text', value: (r) => r.address },
+  { kind: 'text', value: (r) => r.name },
+  { kind: 'text', value: (r) => r.source },
+  { kind: 'time', value: (r) => Date.parse(r.first_seen) },
+  { kind: 'time', value: (r) => Date.parse(r.last_seen) },
+];
 
 /** Where each column of FLOW_COLUMNS comes from, in table order (exported for the bench's bare-appender figure). */
 export const SOURCES: readonly ColumnSource[] = [
