@@ -252,6 +252,5 @@ describe('DuckDbStore on disk', () => {
       await s.close();
     }
   });
-
 });
 
