@@ -132,8 +132,12 @@ export class RecordDecoder {
     const n = kinds.length;
     const minLen = t.minLen;
     let count = 0;
+    // Every record of a fixed-length template sets the same fields, each overwriting the last
+    // record's value: one reset per set will do. A variable-length field may be empty in one record
+    // (not set) after a record that set it, so such templates reset per record.
+    this.reset();
     while (end - off >= minLen) {
-      this.reset();
+      if (count > 0 && t.variable) this.reset();
       let p = off;
       for (let i = 0; i < n; i++) {
         let l = lens[i];

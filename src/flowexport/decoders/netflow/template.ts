@@ -16,6 +16,8 @@ export interface Template {
   readonly lens: Uint16Array;
   /** Shortest possible record: fixed lengths plus one length byte per variable field. 0 = unusable. */
   readonly minLen: number;
+  /** A decoded field has a variable length: its records may each set different fields. */
+  readonly variable: boolean;
   /** Text of the definition, to tell a refresh from a redefinition. */
   readonly signature: string;
   /** receivedMs of the last time the exporter sent it. */
@@ -34,6 +36,7 @@ export function compileTemplate(
   const kinds = new Uint8Array(n);
   const l16 = new Uint16Array(n);
   let minLen = 0;
+  let variable = false;
   let sig = options ? 'o' : 'd';
   for (let i = 0; i < n; i++) {
     const len = lens[i];
@@ -43,7 +46,8 @@ export function compileTemplate(
     kinds[i] = kind;
     l16[i] = len;
     minLen += len === VARIABLE ? 1 : len;
+    if (len === VARIABLE && kind !== F.SKIP) variable = true;
     sig += `,${pens[i]}:${ids[i]}:${len}`;
   }
-  return { id, options, kinds, lens: l16, minLen, signature: sig, refreshedMs: nowMs };
+  return { id, options, kinds, lens: l16, minLen, variable, signature: sig, refreshedMs: nowMs };
 }

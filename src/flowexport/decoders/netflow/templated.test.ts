@@ -49,6 +49,14 @@ test('IPFIX: variable-length fields (short and long form) and enterprise fields 
   assert.equal(d.health()[0].errors, 0);
 });
 
+test('IPFIX: a variable-length counter left empty in a record does not inherit the record before it', () => {
+  const d = decoder();
+  d.send(ipfixMessage({ sets: [templateSet(true, [{ id: 256, fields: [{ id: 8, len: 4 }, { id: 12, len: 4 }, { id: 1, len: 0xffff }, { id: 2, len: 4 }] }])] }));
+  const rec = (bytes: Buffer) => Buffer.concat([ip4('10.0.0.1'), ip4('10.0.0.2'), varField(bytes), u32(3)]);
+  d.send(ipfixMessage({ sets: [dataSet(256, [rec(u32(700)), rec(Buffer.alloc(0)), rec(u16(9))])] }));
+  assert.deepEqual(d.flows.map((f) => f.bytes), [700, 0, 9]);
+});
+
 test('IPv6 records, and templates with both families pick the one in use', () => {
   const d = decoder();
   d.send(ipfixMessage({ sets: [templateSet(true, [{ id: 256, fields: [{ id: 27, len: 16 }, { id: 28, len: 16 }, { id: 1, len: 4 }, { id: 2, len: 4 }] }])] }));
