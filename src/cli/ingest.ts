@@ -124,7 +124,6 @@ class OpeningStore {
     };
   }
 
-
   private call(send: () => Promise<void>): Promise<void> {
     if (this.open === true) return send();
     if (this.open === false) return Promise.resolve();

@@ -15,7 +15,7 @@ import { AddrCache } from '../util/ip.js';
 import { F, WIDTH, type NumericField, type RecordColumns } from './record-columns.js';
 
 /** One column of rows appended through fillRows: a text, or a time in epoch milliseconds. */
-export type RowColumn<T> = { kind: 'text'; value: (row: T) => string } | { kind: 'time'; value: (row: T) => number };
+export type RowColumn<T> = { name: string; kind: 'text'; value: (row: T) => string } | { name: string; kind: 'time'; value: (row: T) => number };
 
 /** Where one table column's values come from. */
 export type ColumnSource =
@@ -66,8 +66,8 @@ function widthOf(t: DuckDBType): number {
   }
 }
 
-function expectType(t: DuckDBType, id: TypeId, src: ColumnSource, what: string): void {
-  if (t.typeId !== id) throw new FlowmapError(`column ${src.name}: expected ${what} in the table, found ${t.toString()}`);
+function expectType(t: DuckDBType, id: TypeId, name: string, what: string): void {
+  if (t.typeId !== id) throw new FlowmapError(`column ${name}: expected ${what} in the table, found ${t.toString()}`);
 }
 
 /**
@@ -116,25 +116,25 @@ export class ChunkFiller {
       const vector = bindings.data_chunk_get_vector(chunk.chunk, col);
       switch (src.kind) {
         case 'addr-text': {
-          expectType(types[col], DuckDBTypeId.VARCHAR, src, 'VARCHAR');
+          expectType(types[col], DuckDBTypeId.VARCHAR, src.name, 'VARCHAR');
           const texts = src.side === 'client' ? cols.client : cols.server;
           for (let i = 0; i < count; i++) bindings.vector_assign_string_element(vector, i, texts[start + i]);
           break;
         }
         case 'direction':
-          expectType(types[col], DuckDBTypeId.VARCHAR, src, 'VARCHAR');
+          expectType(types[col], DuckDBTypeId.VARCHAR, src.name, 'VARCHAR');
           this.fillText(vector, cols, start, count, F.direction, DIRECTION_EVIDENCE);
           break;
         case 'source':
-          expectType(types[col], DuckDBTypeId.VARCHAR, src, 'VARCHAR');
+          expectType(types[col], DuckDBTypeId.VARCHAR, src.name, 'VARCHAR');
           this.fillText(vector, cols, start, count, F.source, cols.sources);
           break;
         case 'exporter':
-          expectType(types[col], DuckDBTypeId.VARCHAR, src, 'VARCHAR');
+          expectType(types[col], DuckDBTypeId.VARCHAR, src.name, 'VARCHAR');
           this.fillText(vector, cols, start, count, F.exporter, cols.exporters);
           break;
         case 'addr-half': {
-          expectType(types[col], DuckDBTypeId.UBIGINT, src, 'UBIGINT');
+          expectType(types[col], DuckDBTypeId.UBIGINT, src.name, 'UBIGINT');
           // Words are big-endian order (word 0 most significant); the vector holds little-endian u64.
           const w0 = (src.side === 'client' ? 0 : 4) + src.half * 2;
           const words = this.words;
@@ -165,14 +165,14 @@ export class ChunkFiller {
       const c = columns[col];
       const vector = bindings.data_chunk_get_vector(chunk.chunk, col);
       if (c.kind === 'text') {
-        if (types[col].typeId !== DuckDBTypeId.VARCHAR) throw new FlowmapError(`column ${col}: expected VARCHAR in the table, found ${types[col].toString()}`);
+        expectType(types[col], DuckDBTypeId.VARCHAR, c.name, 'VARCHAR');
         for (let i = 0; i < count; i++) bindings.vector_assign_string_element(vector, i, c.value(rows[start + i]));
         continue;
       }
-      if (types[col].typeId !== DuckDBTypeId.TIMESTAMP) throw new FlowmapError(`column ${col}: expected TIMESTAMP in the table, found ${types[col].toString()}`);
+      expectType(types[col], DuckDBTypeId.TIMESTAMP, c.name, 'TIMESTAMP');
       for (let i = 0; i < count; i++) {
         const ms = c.value(rows[start + i]);
-        if (!Number.isFinite(ms)) throw new FlowmapError(`column ${col}: a bad time (${ms})`);
+        if (!Number.isFinite(ms)) throw new FlowmapError(`column ${c.name}: a bad time (${ms})`);
         this.putInt64(i, Math.round(ms) * 1000);
       }
       bindings.copy_data_to_vector(vector, 0, this.buf, 0, count * 8);
@@ -216,7 +216,7 @@ export class ChunkFiller {
   private fillNumbers(vector: duckdb.Vector, type: DuckDBType, src: ColumnSource, cols: RecordColumns, start: number, count: number): void {
     const width = widthOf(type);
     if (width === 0) throw new FlowmapError(`column ${src.name}: unexpected type ${type.toString()} in the table`);
-    if (src.kind === 'timestamp') expectType(type, DuckDBTypeId.TIMESTAMP, src, 'TIMESTAMP');
+    if (src.kind === 'timestamp') expectType(type, DuckDBTypeId.TIMESTAMP, src.name, 'TIMESTAMP');
     const [min, max] = rangeOf(type, width);
     const x = cols.numbers;
     const field = src.kind === 'rate' ? F.samplingRate : 'field' in src ? src.field : 0;

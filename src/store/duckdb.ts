@@ -396,11 +396,11 @@ function bindParam(stmt: DuckDBPreparedStatement, i: number, p: SqlParam): void 
 
 /** The names table's columns (NAME_COLUMNS order), for ChunkFiller.fillRows. */
 const NAME_SOURCES: readonly RowColumn<NameRow>[] = [
-  { kind: 'text', value: (r) => r.address },
-  { kind: 'text', value: (r) => r.name },
-  { kind: 'text', value: (r) => r.source },
-  { kind: 'time', value: (r) => Date.parse(r.first_seen) },
-  { kind: 'time', value: (r) => Date.parse(r.last_seen) },
+  { name: 'address', kind: 'text', value: (r) => r.address },
+  { name: 'name', kind: 'text', value: (r) => r.name },
+  { name: 'source', kind: 'text', value: (r) => r.source },
+  { name: 'first_seen', kind: 'time', value: (r) => Date.parse(r.first_seen) },
+  { name: 'last_seen', kind: 'time', value: (r) => Date.parse(r.last_seen) },
 ];
 
 /** Where each column of FLOW_COLUMNS comes from, in table order (exported for the bench's bare-appender figure). */
