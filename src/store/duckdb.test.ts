@@ -216,17 +216,41 @@ describe('DuckDbStore on disk', () => {
       );
     });
   });
+  type WithConn = { conn: { runAndReadAll(sql: string): Promise<{ getRowObjectsJS(): Record<string, unknown>[] }> } };
+  const setting = async (s: DuckDbStore, name: string) =>
+    Number((await (s as unknown as WithConn).conn.runAndReadAll(`SELECT current_setting('${name}') AS v`)).getRowObjectsJS()[0].v);
   test('engineThreads: a live writer keeps DuckDB to its own thread; the default uses every core', async () => {
-    type WithConn = { conn: { runAndReadAll(sql: string): Promise<{ getRowObjectsJS(): Record<string, unknown>[] }> } };
-    const threads = async (s: DuckDbStore) => Number((await (s as unknown as WithConn).conn.runAndReadAll("SELECT current_setting('threads') AS t")).getRowObjectsJS()[0].t);
     const one = await DuckDbStore.open(':memory:', { engineThreads: 1 });
     const all = await DuckDbStore.open(':memory:');
     try {
-      assert.equal(await threads(one), 1);
-      assert.equal(await threads(all), (await import('node:os')).availableParallelism());
+      assert.equal(await setting(one, 'threads'), 1);
+      assert.equal(await setting(all, 'threads'), (await import('node:os')).availableParallelism());
     } finally {
       await one.close();
       await all.close();
+    }
+  });
+  test("a file's transaction writes its row groups out one at a time; other writes keep DuckDB's buffer", async () => {
+    const s = await DuckDbStore.open(':memory:');
+    try {
+      await s.init();
+      const buffer = () => setting(s, 'write_buffer_row_group_count');
+      const byDefault = await buffer();
+      assert.ok(byDefault > 1, `DuckDB's default buffer: ${byDefault}`);
+      await s.begin();
+      assert.equal(await buffer(), 1);
+      await s.append([rec({ client: '10.0.0.1', server: '10.0.0.2', clientPort: 40001, serverPort: 443 })]);
+      await s.commit({ key: 'ingest:/a', value: '1:1' });
+      assert.equal(await buffer(), byDefault);
+      await s.begin();
+      assert.equal(await buffer(), 1);
+      await s.append([rec({ client: '10.0.0.1', server: '10.0.0.2', clientPort: 40002, serverPort: 443 })]);
+      await s.rollback();
+      assert.equal(await buffer(), byDefault);
+      assert.equal((await s.stats()).records, 1);
+      assert.equal(await s.getMark('ingest:/a'), '1:1');
+    } finally {
+      await s.close();
     }
   });
   test('names: thousands of rows go in as chunks (several, sources mixed, any text) and read back exactly', async () => {

@@ -181,6 +181,10 @@ export class DuckDbStore implements ManagedStore {
 
   /** Hold every append that follows in one transaction (a capture file stored whole or not at all). */
   async begin(): Promise<void> {
+    // DuckDB buffers five finished row groups of a large transaction before writing them out, and the
+    // process kept that memory: ingest of a 1.1 GB capture (1 M records) peaked at 660 MiB, and at
+    // 440 MiB with one. Only this transaction's buffer changes; collect's writes keep the default.
+    await this.conn.run('SET write_buffer_row_group_count = 1');
     await this.conn.run('BEGIN TRANSACTION');
     this.held = true;
   }
@@ -191,23 +195,30 @@ export class DuckDbStore implements ManagedStore {
       this.flushHeld();
     } catch (err) {
       // The rows could not be stored: nothing of the transaction is kept.
-      this.held = false;
-      await this.conn.run('ROLLBACK');
+      await this.ended('ROLLBACK');
       throw err;
     }
     if (mark) await this.conn.run('INSERT OR REPLACE INTO flowmap_meta VALUES ($1, $2)', [mark.key, mark.value]);
-    await this.conn.run('COMMIT');
-    this.held = false;
+    await this.ended('COMMIT');
   }
 
   async rollback(): Promise<void> {
-    this.held = false;
     try {
       this.flushHeld();
     } catch {
       // discarded by the rollback anyway
     }
-    await this.conn.run('ROLLBACK');
+    await this.ended('ROLLBACK');
+  }
+
+  /** End begin()'s transaction, then DuckDB's default write buffer is back. */
+  private async ended(how: 'COMMIT' | 'ROLLBACK'): Promise<void> {
+    this.held = false;
+    try {
+      await this.conn.run(how);
+    } finally {
+      await this.conn.run('RESET write_buffer_row_group_count');
+    }
   }
 
   async top<K extends TopKind>(kind: K, filter: FlowFilter): Promise<TopRows[K]> {
