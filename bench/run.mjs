@@ -11,7 +11,7 @@
 //   node bench/run.mjs --sections plan --plan-apps 40,400,2000   # flowmap plan at ~200, 2,000, 10,000 hosts
 import { ensureCapture } from './gen.mjs';
 import { fmt, printTable } from './lib.mjs';
-import { flowmapIngest } from './flowmap.mjs';
+import { flowmapIngest, ingestFloor } from './flowmap.mjs';
 import { softflowd, argus } from './peers.mjs';
 import { decodeOnly } from './decode-only.mjs';
 import { storesBench } from './stores.mjs';
@@ -175,6 +175,13 @@ if (summaries.length > 0) {
     ]);
   }
   printTable(rows);
+  // Summaries exist only where flowmap ingest ran, so the CLI is built.
+  const floor = await ingestFloor(reps);
+  const fastest = Math.min(...summaries.map((m) => m.sfd.bestMs)) / GOAL_SPEED;
+  process.stdout.write(
+    `flowmap ingest's floor, the same command on a capture with no packets: ${secs(floor.ms)} s, max RSS ${mib(floor.maxRssKiB)}` +
+      ` (the speed goal allows ${secs(fastest)} s on the fastest capture above; the RSS goal allows ${mib(100 * 1024)} beyond twice softflowd's)\n`,
+  );
 }
 
 if (withStores) await storesBench({ count: records, reps, log });
