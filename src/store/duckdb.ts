@@ -182,8 +182,8 @@ export class DuckDbStore implements ManagedStore {
   /** Hold every append that follows in one transaction (a capture file stored whole or not at all). */
   async begin(): Promise<void> {
     // DuckDB buffers five finished row groups of a large transaction before writing them out, and the
-    // process kept that memory: ingest of a 1.1 GB capture (1 M records) peaked at 660 MiB, and at
-    // 440 MiB with one. Only this transaction's buffer changes; collect's writes keep the default.
+    // process kept that memory: ingest of a 1.1 GB capture (1 M records) peaked at 604-660 MiB, and at
+    // 468-516 MiB with one. Only this transaction's buffer changes; collect's writes keep the default.
     await this.conn.run('SET write_buffer_row_group_count = 1');
     await this.conn.run('BEGIN TRANSACTION');
     this.held = true;
@@ -217,7 +217,9 @@ export class DuckDbStore implements ManagedStore {
     try {
       await this.conn.run(how);
     } finally {
-      await this.conn.run('RESET write_buffer_row_group_count');
+      // After a failed COMMIT the connection may refuse statements until a ROLLBACK: the COMMIT's
+      // error is the one to report, and the next begin() sets the buffer anyway.
+      await this.conn.run('RESET write_buffer_row_group_count').catch(() => undefined);
     }
   }
 
